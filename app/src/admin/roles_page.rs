@@ -1,0 +1,131 @@
+//! `/admin/roles`: roles as sets of permission codes plus a data scope; the security
+//! administrator creates custom roles (built-in ones are read-only).
+
+use leptos::prelude::*;
+use shared::accounts::SessionUser;
+use shared::permissions::{ALL_PERMISSIONS, DataScope, codes};
+
+use super::api::{CreateRole, list_roles};
+use crate::components::{ErrorBanner, Field, PageHeader, error_message, field_errors, last_error};
+use crate::i18n::use_locale;
+
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    let locale = use_locale();
+    let can_manage = use_context::<SessionUser>().is_some_and(|u| u.can(codes::ROLES_MANAGE));
+    let create = ServerAction::<CreateRole>::new();
+    let roles = Resource::new(move || create.version().get(), |_| list_roles());
+    view! {
+        <PageHeader title="nav.roles" section="nav.section.admin" description="roles.description" />
+        {can_manage.then(|| view! { <CreateRoleCard create /> })}
+        <section class="card">
+            <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match roles.await {
+                        Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                        Ok(roles) => view! {
+                            <div class="table-wrap">
+                                <table class="data-table stack-mobile">
+                                    <caption class="visually-hidden">{locale.t("nav.roles")}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{locale.t("roles.name")}</th>
+                                            <th scope="col">{locale.t("roles.scope")}</th>
+                                            <th scope="col">{locale.t("roles.permissions")}</th>
+                                            <th scope="col" class="num">{locale.t("roles.users")}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {roles
+                                            .into_iter()
+                                            .map(|role| {
+                                                view! {
+                                                    <tr>
+                                                        <td data-label=locale.t("roles.name")>
+                                                            <strong>{role.name}</strong>
+                                                            {role.builtin.then(|| view! { " " <span class="badge badge-muted">{locale.t("roles.builtin")}</span> })}
+                                                            <br />
+                                                            <span class="muted">{role.description}</span>
+                                                        </td>
+                                                        <td data-label=locale.t("roles.scope")>{locale.t(&format!("scope.{}", role.scope.as_str()))}</td>
+                                                        <td data-label=locale.t("roles.permissions")>
+                                                            <span class="cluster">
+                                                                {role
+                                                                    .permissions
+                                                                    .iter()
+                                                                    .map(|p| view! { <span class="badge badge-info">{locale.t(&format!("perm.{p}"))}</span> })
+                                                                    .collect_view()}
+                                                            </span>
+                                                        </td>
+                                                        <td class="num" data-label=locale.t("roles.users")>{role.users}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn CreateRoleCard(create: ServerAction<CreateRole>) -> impl IntoView {
+    let locale = use_locale();
+    let errors = move |field| field_errors(last_error(create.value()), field);
+    let inline = move |field: &'static str| {
+        move || {
+            let codes = errors(field).get();
+            (!codes.is_empty()).then(|| view! { <p class="field-error" role="alert">{codes.iter().map(|c| locale.t(&format!("errors.{c}"))).collect::<Vec<_>>().join("；")}</p> })
+        }
+    };
+    view! {
+        <details class="card" open=move || create.value().get().is_some_and(|r| r.is_err())>
+            <summary class="card-title">{locale.t("roles.create")}</summary>
+            {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! { <div class="alert alert-success" role="status">{locale.t("roles.created")}</div> })}
+            <ErrorBanner error=last_error(create.value()) />
+            <ActionForm action=create attr:class="form" attr:novalidate=true>
+                <div class="form-row">
+                    <Field label="roles.code" name="code" required=true hint="roles.code_hint" errors=errors("code") />
+                    <Field label="roles.name" name="name" required=true errors=errors("name") />
+                </div>
+                <Field label="roles.description_field" name="description" errors=errors("description") />
+                <div class="field">
+                    <label for="field-scope">{locale.t("roles.scope")}</label>
+                    <select id="field-scope" name="scope">
+                        {DataScope::ALL
+                            .iter()
+                            .map(|s| view! { <option value=s.as_str() selected=*s == DataScope::Village>{locale.t(&format!("scope.{}", s.as_str()))}</option> })
+                            .collect_view()}
+                    </select>
+                    {inline("scope")}
+                </div>
+                <fieldset class="field">
+                    <legend>{locale.t("roles.permissions")}</legend>
+                    <div class="cluster">
+                        {ALL_PERMISSIONS
+                            .iter()
+                            .enumerate()
+                            .map(|(i, code)| {
+                                let id = format!("perm-{i}");
+                                view! {
+                                    <label class="checkbox" for=id.clone()>
+                                        <input type="checkbox" id=id.clone() name=format!("permissions[{i}]") value=*code />
+                                        {locale.t(&format!("perm.{code}"))}
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
+                    </div>
+                    {inline("permissions")}
+                </fieldset>
+                <button class="btn btn-primary" type="submit">{locale.t("roles.create_submit")}</button>
+            </ActionForm>
+        </details>
+    }
+}

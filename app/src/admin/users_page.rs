@@ -1,0 +1,205 @@
+//! `/admin/users`: accounts of the township — create staff, review enterprise
+//! registrations, disable and re-enable accounts.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use shared::accounts::{SessionUser, UserKind, UserRow, UserStatus};
+use shared::permissions::codes;
+
+use super::api::{CreateStaff, SetUserStatus, list_roles, list_users};
+use crate::components::{
+    ErrorBanner, Field, PageHeader, Pagination, SortHeader, error_message, field_errors, last_error, table_query,
+};
+use crate::i18n::use_locale;
+
+const FILTERS: &[&str] = &["staff", "enterprise", "public", "pending", "active", "disabled"];
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let locale = use_locale();
+    let me = use_context::<SessionUser>();
+    let can_manage = me.as_ref().is_some_and(|u| u.can(codes::USERS_MANAGE));
+    let can_approve = me.as_ref().is_some_and(|u| u.can(codes::ENTERPRISES_APPROVE));
+    let query = table_query();
+    let set_status = ServerAction::<SetUserStatus>::new();
+    let create = ServerAction::<CreateStaff>::new();
+    let page = Resource::new(
+        move || (query.get(), set_status.version().get(), create.version().get()),
+        |(q, _, _)| list_users(q),
+    );
+    view! {
+        <PageHeader title="nav.users" section="nav.section.admin" description="users.description" />
+        {can_manage.then(|| view! { <CreateStaffCard create /> })}
+        <ErrorBanner error=last_error(set_status.value()) />
+        <section class="card">
+            <Form method="GET" action="" attr:class="table-toolbar" attr:role="search">
+                <div class="field">
+                    <label for="q">{locale.t("users.search")}</label>
+                    <input id="q" name="q" type="search" value=move || query.get().q />
+                </div>
+                <div class="field">
+                    <label for="filter">{locale.t("users.filter")}</label>
+                    <select id="filter" name="filter">
+                        <option value="">{locale.t("table.all")}</option>
+                        {move || {
+                            let selected = query.get().filter;
+                            FILTERS
+                                .iter()
+                                .map(|f| view! { <option selected=selected == *f value=*f>{locale.t(&format!("users.filter_{f}"))}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+                <button class="btn btn-primary" type="submit">{locale.t("table.search")}</button>
+            </Form>
+            <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                        Ok(page) => view! {
+                            <div class="table-wrap">
+                                <table class="data-table stack-mobile">
+                                    <caption class="visually-hidden">{locale.t("nav.users")}</caption>
+                                    <thead>
+                                        <tr>
+                                            <SortHeader query column="username" label="users.username" />
+                                            <SortHeader query column="display_name" label="users.display_name" />
+                                            <th scope="col">{locale.t("users.kind")}</th>
+                                            <th scope="col">{locale.t("users.roles")}</th>
+                                            <th scope="col">{locale.t("users.status")}</th>
+                                            <SortHeader query column="last_login_at" label="users.last_login" />
+                                            <th scope="col">{locale.t("table.actions")}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.rows.is_empty().then(|| view! { <tr><td class="table-empty" colspan="7">{locale.t("table.empty")}</td></tr> })}
+                                        {page.rows.into_iter().map(|row| view! { <UserRowView row set_status can_manage can_approve /> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pagination query total=page.total per_page=page.per_page />
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn status_badge(status: UserStatus) -> &'static str {
+    match status {
+        UserStatus::Active => "badge badge-ok",
+        UserStatus::Pending => "badge badge-warn",
+        UserStatus::Rejected => "badge badge-danger",
+        UserStatus::Disabled => "badge badge-muted",
+    }
+}
+
+#[component]
+fn UserRowView(
+    row: UserRow,
+    set_status: ServerAction<SetUserStatus>,
+    can_manage: bool,
+    can_approve: bool,
+) -> impl IntoView {
+    let locale = use_locale();
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    let last_login = row
+        .last_login_at
+        .map(|t| t.with_timezone(&china).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|| "—".into());
+    let pending_enterprise = row.kind == UserKind::Enterprise && row.status == UserStatus::Pending;
+    let mut actions: Vec<(&'static str, &'static str, &'static str)> = Vec::new();
+    if pending_enterprise && can_approve {
+        actions.push(("active", "users.approve", "btn btn-primary btn-small"));
+        actions.push(("rejected", "users.reject", "btn btn-danger btn-small"));
+    } else if can_manage && row.status == UserStatus::Active {
+        actions.push(("disabled", "users.disable", "btn btn-ghost btn-small"));
+    } else if can_manage && row.status == UserStatus::Disabled {
+        actions.push(("active", "users.enable", "btn btn-ghost btn-small"));
+    }
+    let subject = row
+        .enterprise_name
+        .clone()
+        .map(|e| format!("{} · {e}", row.display_name))
+        .unwrap_or_else(|| row.display_name.clone());
+    view! {
+        <tr>
+            <td class="mono" data-label=locale.t("users.username")>{row.username.clone()}</td>
+            <td data-label=locale.t("users.display_name")>
+                {subject.clone()}
+                {row.credit_code.clone().map(|c| view! { <br /><span class="muted mono">{c}</span> })}
+            </td>
+            <td data-label=locale.t("users.kind")>{locale.t(&format!("users.kind_{}", row.kind.as_str()))}</td>
+            <td data-label=locale.t("users.roles")>{row.roles.join("、")}</td>
+            <td data-label=locale.t("users.status")>
+                <span class=status_badge(row.status)>{locale.t(&format!("users.status_{}", row.status.as_str()))}</span>
+            </td>
+            <td data-label=locale.t("users.last_login")>{last_login}</td>
+            <td data-label=locale.t("table.actions")>
+                <div class="cluster">
+                    {actions
+                        .into_iter()
+                        .map(|(status, label, class)| {
+                            let name = format!("{} {}", locale.t(label), subject);
+                            view! {
+                                <ActionForm action=set_status>
+                                    <input type="hidden" name="user_id" value=row.id />
+                                    <input type="hidden" name="status" value=status />
+                                    <button class=class type="submit" aria-label=name>{locale.t(label)}</button>
+                                </ActionForm>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn CreateStaffCard(create: ServerAction<CreateStaff>) -> impl IntoView {
+    let locale = use_locale();
+    let roles = Resource::new(|| (), |_| list_roles());
+    let errors = move |field| field_errors(last_error(create.value()), field);
+    let created = move || matches!(create.value().get(), Some(Ok(_)));
+    view! {
+        <details class="card" open=move || create.value().get().is_some_and(|r| r.is_err())>
+            <summary class="card-title">{locale.t("users.create")}</summary>
+            {move || created().then(|| view! { <div class="alert alert-success" role="status">{locale.t("users.created")}</div> })}
+            <ErrorBanner error=last_error(create.value()) />
+            <ActionForm action=create attr:class="form" attr:novalidate=true>
+                <div class="form-row">
+                    <Field label="users.username" name="username" autocomplete="off" required=true hint="users.username_hint" errors=errors("username") />
+                    <Field label="users.display_name" name="display_name" required=true errors=errors("display_name") />
+                </div>
+                <div class="form-row">
+                    <Field label="register.phone" name="phone" kind="tel" inputmode="numeric" errors=errors("phone") />
+                    <div class="field">
+                        <label for="field-role_code">{locale.t("users.role")}</label>
+                        <select id="field-role_code" name="role_code" required=true>
+                            <Suspense>
+                                {move || Suspend::new(async move {
+                                    roles
+                                        .await
+                                        .unwrap_or_default()
+                                        .into_iter()
+                                        .filter(|r| r.code != "public" && r.code != "enterprise")
+                                        .map(|r| view! { <option value=r.code>{r.name}</option> })
+                                        .collect_view()
+                                })}
+                            </Suspense>
+                        </select>
+                        {move || {
+                            let codes = errors("role_code").get();
+                            (!codes.is_empty()).then(|| view! { <p class="field-error" role="alert">{codes.iter().map(|c| locale.t(&format!("errors.{c}"))).collect::<Vec<_>>().join("；")}</p> })
+                        }}
+                    </div>
+                </div>
+                <Field label="users.initial_password" name="password" kind="password" autocomplete="new-password" required=true hint="register.password_hint" errors=errors("password") />
+                <button class="btn btn-primary" type="submit">{locale.t("users.create_submit")}</button>
+            </ActionForm>
+        </details>
+    }
+}

@@ -1,0 +1,75 @@
+//! Server side of authentication for server functions: who is calling, may they, and the
+//! session cookie.
+
+use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use shared::accounts::SessionUser;
+use shared::accounts::service::session::{self, COOKIE_NAME};
+use shared::db::DbConn;
+use shared::error::AppError;
+use shared::state::AppState;
+
+use crate::i18n::cookie_value;
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or(AppError::Internal)
+}
+
+pub async fn conn() -> Result<DbConn, AppError> {
+    Ok(state()?.pool.get().await?)
+}
+
+fn request_header(name: http::header::HeaderName) -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts.headers.get(name)?.to_str().ok().map(str::to_owned)
+}
+
+pub fn session_token() -> Option<String> {
+    cookie_value(&request_header(COOKIE)?, COOKIE_NAME).filter(|t| !t.is_empty())
+}
+
+pub fn user_agent() -> String {
+    request_header(USER_AGENT).unwrap_or_default()
+}
+
+/// The calling user, or `Unauthorized`.
+pub async fn current_user() -> Result<SessionUser, AppError> {
+    let token = session_token().ok_or(AppError::Unauthorized)?;
+    let state = state()?;
+    let mut conn = state.pool.get().await?;
+    session::authenticate(&mut conn, &state.auth, &token).await
+}
+
+/// The calling user if they hold `permission`; the check every server function starts with.
+pub async fn require(permission: &str) -> Result<SessionUser, AppError> {
+    let user = current_user().await?;
+    if user.can(permission) { Ok(user) } else { Err(AppError::Forbidden) }
+}
+
+pub fn set_session_cookie(token: &str) -> Result<(), AppError> {
+    let state = state()?;
+    let secure = if state.auth.secure_cookies { "; Secure" } else { "" };
+    // No Max-Age: the cookie ends with the browser; the server enforces idle and absolute limits.
+    let cookie = format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax{secure}");
+    append_cookie(&cookie)
+}
+
+pub fn clear_session_cookie() -> Result<(), AppError> {
+    append_cookie(&format!("{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"))
+}
+
+fn append_cookie(cookie: &str) -> Result<(), AppError> {
+    let response = use_context::<ResponseOptions>().ok_or(AppError::Internal)?;
+    response.append_header(SET_COOKIE, http::HeaderValue::from_str(cookie).map_err(|_| AppError::Internal)?);
+    Ok(())
+}
+
+/// Only local paths are followed after login: never an open redirect.
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}

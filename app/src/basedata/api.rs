@@ -1,0 +1,30 @@
+//! Server functions of the base-data module.
+
+use leptos::prelude::*;
+use shared::basedata::{EnterpriseRow, ResidentRow, VillageOption};
+use shared::error::AppError;
+use shared::paging::{Page, TableQuery};
+
+#[cfg(feature = "ssr")]
+use crate::auth::session;
+
+#[server(endpoint = "basedata/residents")]
+pub async fn list_residents(query: TableQuery) -> Result<Page<ResidentRow>, AppError> {
+    let user = session::require(shared::permissions::codes::BASEDATA_VIEW).await?;
+    let mut conn = session::conn().await?;
+    shared::basedata::service::residents(&mut conn, &user, &query).await
+}
+
+#[server(endpoint = "basedata/enterprises")]
+pub async fn list_enterprises(query: TableQuery) -> Result<Page<EnterpriseRow>, AppError> {
+    let user = session::require(shared::permissions::codes::BASEDATA_VIEW).await?;
+    let mut conn = session::conn().await?;
+    shared::basedata::service::enterprises(&mut conn, &user, &query).await
+}
+
+#[server(endpoint = "basedata/villages")]
+pub async fn list_villages() -> Result<Vec<VillageOption>, AppError> {
+    let user = session::require(shared::permissions::codes::BASEDATA_VIEW).await?;
+    let mut conn = session::conn().await?;
+    shared::basedata::service::villages(&mut conn, &user).await
+}

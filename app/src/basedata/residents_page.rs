@@ -1,0 +1,97 @@
+//! `/base/residents`: the population register within the viewer's scope.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+
+use super::api::{list_residents, list_villages};
+use crate::components::{PageHeader, Pagination, SortHeader, error_message, table_query};
+use crate::i18n::use_locale;
+
+#[component]
+pub fn ResidentsPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = table_query();
+    let page = Resource::new(move || query.get(), list_residents);
+    let villages = Resource::new(|| (), |_| list_villages());
+    view! {
+        <PageHeader title="nav.residents" section="nav.section.base" description="residents.description" />
+        <section class="card">
+            <Form method="GET" action="" attr:class="table-toolbar" attr:role="search">
+                <div class="field">
+                    <label for="q">{locale.t("residents.search")}</label>
+                    <input id="q" name="q" type="search" value=move || query.get().q />
+                </div>
+                <div class="field">
+                    <label for="filter">{locale.t("residents.village")}</label>
+                    <select id="filter" name="filter">
+                        <option value="">{locale.t("table.all")}</option>
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                let selected = query.get_untracked().filter;
+                                villages
+                                    .await
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|v| {
+                                        let id = v.id.to_string();
+                                        view! { <option selected=selected == id value=id.clone()>{v.name}</option> }
+                                    })
+                                    .collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                </div>
+                <button class="btn btn-primary" type="submit">{locale.t("table.search")}</button>
+            </Form>
+            <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                        Ok(page) => view! {
+                            <div class="table-wrap">
+                                <table class="data-table stack-mobile">
+                                    <caption class="visually-hidden">{locale.t("nav.residents")}</caption>
+                                    <thead>
+                                        <tr>
+                                            <SortHeader query column="name" label="residents.name" />
+                                            <th scope="col">{locale.t("residents.gender")}</th>
+                                            <SortHeader query column="birth_date" label="residents.birth_date" />
+                                            <th scope="col">{locale.t("residents.id_number")}</th>
+                                            <th scope="col">{locale.t("residents.phone")}</th>
+                                            <SortHeader query column="village" label="residents.village" />
+                                            <th scope="col">{locale.t("residents.grid")}</th>
+                                            <th scope="col">{locale.t("residents.address")}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.rows.is_empty().then(|| view! { <tr><td class="table-empty" colspan="8">{locale.t("table.empty")}</td></tr> })}
+                                        {page
+                                            .rows
+                                            .into_iter()
+                                            .map(|r| {
+                                                view! {
+                                                    <tr>
+                                                        <td data-label=locale.t("residents.name")>{r.name}</td>
+                                                        <td data-label=locale.t("residents.gender")>{locale.t(&format!("gender.{}", r.gender))}</td>
+                                                        <td data-label=locale.t("residents.birth_date")>{r.birth_date.format("%Y-%m-%d").to_string()}</td>
+                                                        <td class="mono" data-label=locale.t("residents.id_number")>{r.id_number}</td>
+                                                        <td class="mono" data-label=locale.t("residents.phone")>{r.phone}</td>
+                                                        <td data-label=locale.t("residents.village")>{r.village}</td>
+                                                        <td data-label=locale.t("residents.grid")>{r.grid}</td>
+                                                        <td data-label=locale.t("residents.address")>{r.address}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pagination query total=page.total per_page=page.per_page />
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

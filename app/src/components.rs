@@ -1,0 +1,13 @@
+//! Small building blocks shared by every page.
+
+mod error_banner;
+mod field;
+mod icon;
+mod pages;
+mod table;
+
+pub use error_banner::{ErrorBanner, error_message};
+pub use field::{Field, field_errors, last_error};
+pub use icon::Icon;
+pub use pages::{Forbidden, NotFound, PageHeader};
+pub use table::{Pagination, SortHeader, TableQueryExt, table_query};

@@ -1,0 +1,80 @@
+//! A labelled form control with its hint and its errors, accessible by construction:
+//! the label names the control, errors are announced and linked with aria-describedby.
+
+use leptos::prelude::*;
+use shared::error::AppError;
+
+use crate::i18n::use_locale;
+
+/// The last error of an action (server function call), if its last call failed.
+pub fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+/// The error codes for one field out of an action's last error.
+pub fn field_errors(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Vec<String>> {
+    Signal::derive(move || error.get().map(|e| e.field_codes(field)).unwrap_or_default())
+}
+
+#[component]
+pub fn Field(
+    /// Translation key of the label.
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] inputmode: &'static str,
+    #[prop(optional, into)] errors: Option<Signal<Vec<String>>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let errors = errors.unwrap_or_else(|| Signal::derive(Vec::new));
+    let has_error = move || !errors.get().is_empty();
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if has_error() {
+                ids.push(error_id.clone());
+            }
+            ids.join(" ")
+        }
+    };
+    view! {
+        <div class="field" class:has-error=has_error>
+            <label for=id.clone()>
+                {locale.t(label)}
+                {required.then(|| view! { <span class="required" aria-hidden="true">"*"</span> })}
+            </label>
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                required=required
+                value=value
+                aria-invalid=move || if has_error() { "true" } else { "false" }
+                aria-describedby=described_by
+            />
+            {hint.map(|key| view! { <p class="field-hint" id=hint_id.clone()>{locale.t(key)}</p> })}
+            <p class="field-error" id=error_id.clone() role="alert" hidden=move || !has_error()>
+                {move || {
+                    errors.get().iter().map(|code| locale.t(&format!("errors.{code}"))).collect::<Vec<_>>().join("；")
+                }}
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,80 @@
+//! `/`: the dashboard — head counts, the town map and the make-up of people and economy.
+
+use leptos::prelude::*;
+
+use super::api::{get_map, get_overview};
+use super::bar_chart::format_number;
+use super::{BarChart, TownMap};
+use crate::components::{PageHeader, error_message};
+use crate::i18n::use_locale;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let locale = use_locale();
+    let overview = Resource::new(|| (), |_| get_overview());
+    let map = Resource::new(|| (), |_| get_map());
+    view! {
+        <PageHeader title="nav.dashboard" description="dashboard.description" />
+        <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                    Ok(o) => {
+                        let stats = [
+                            ("dashboard.villages", o.villages, "accent-blue"),
+                            ("dashboard.grids", o.grids, "accent-blue"),
+                            ("dashboard.residents", o.residents, "accent-green"),
+                            ("dashboard.houses", o.houses, "accent-green"),
+                            ("dashboard.enterprises", o.enterprises, "accent-amber"),
+                            ("dashboard.employees", o.employees, "accent-amber"),
+                        ];
+                        view! {
+                            <section class="stat-grid" aria-label=locale.t("dashboard.stats")>
+                                {stats
+                                    .into_iter()
+                                    .map(|(key, value, accent)| {
+                                        view! {
+                                            <div class=format!("stat-card {accent}")>
+                                                <p class="stat-label">{locale.t(key)}</p>
+                                                <p class="stat-value">{format_number(value)}</p>
+                                            </div>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </section>
+                            <div class="card-grid dashboard-grid">
+                                <section class="card map-card" aria-labelledby="map-title">
+                                    <h2 class="card-title" id="map-title">{locale.t("dashboard.map")}</h2>
+                                    <Suspense>
+                                        {move || Suspend::new(async move {
+                                            map.await.ok().map(|layers| view! { <TownMap layers label=locale.t("dashboard.map") /> })
+                                        })}
+                                    </Suspense>
+                                    <p class="legend">
+                                        <span class="legend-item"><span class="legend-swatch swatch-village"></span>{locale.t("map.village")}</span>
+                                        <span class="legend-item"><span class="legend-swatch swatch-grid"></span>{locale.t("map.grid")}</span>
+                                        <span class="legend-item"><span class="legend-swatch swatch-road"></span>{locale.t("map.road")}</span>
+                                        <span class="legend-item"><span class="legend-swatch swatch-water"></span>{locale.t("map.water")}</span>
+                                    </p>
+                                </section>
+                                <section class="card" aria-labelledby="pop-title">
+                                    <h2 class="card-title" id="pop-title">{locale.t("dashboard.population_by_village")}</h2>
+                                    <BarChart label=locale.t("dashboard.population_by_village") rows=o.population_by_village.clone() />
+                                </section>
+                                <section class="card" aria-labelledby="age-title">
+                                    <h2 class="card-title" id="age-title">{locale.t("dashboard.age_bands")}</h2>
+                                    <BarChart label=locale.t("dashboard.age_bands") rows=o.age_bands.clone() />
+                                </section>
+                                <section class="card" aria-labelledby="industry-title">
+                                    <h2 class="card-title" id="industry-title">{locale.t("dashboard.enterprises_by_industry")}</h2>
+                                    <BarChart label=locale.t("dashboard.enterprises_by_industry") rows=o.enterprises_by_industry.clone() />
+                                </section>
+                            </div>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,116 @@
+//! The UI language: Chinese by default, English on request. The choice lives in a cookie
+//! (`tg_lang`) set by `/lang/{code}`, so it persists and works without JavaScript; the
+//! server renders in that language and the browser hydrates in the same one.
+
+use leptos::prelude::*;
+
+pub const COOKIE_NAME: &str = "tg_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    #[default]
+    ZhCn,
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::En => "en",
+        }
+    }
+
+    pub fn html_lang(self) -> &'static str {
+        self.code()
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(value))
+    }
+
+    /// The other language, offered by the switch.
+    pub fn other(self) -> Self {
+        match self {
+            Locale::ZhCn => Locale::En,
+            Locale::En => Locale::ZhCn,
+        }
+    }
+
+    /// Translate a key (see `locales/*.yml`).
+    pub fn t(self, key: &str) -> String {
+        rust_i18n::t!(key, locale = self.code()).into_owned()
+    }
+
+    /// Translate a key with `%{name}` placeholders.
+    pub fn tf(self, key: &str, args: &[(&str, String)]) -> String {
+        let mut text = self.t(key);
+        for (name, value) in args {
+            text = text.replace(&format!("%{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// The language of the current request (server) or page (browser).
+    pub fn from_request() -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>()
+                .and_then(|parts| {
+                    let cookies = parts.headers.get(http::header::COOKIE)?.to_str().ok()?.to_owned();
+                    cookie_value(&cookies, COOKIE_NAME).and_then(|v| Locale::parse(&v))
+                })
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            // The server wrote the language into <html lang>; read it back so hydration matches.
+            web_sys_lang().and_then(|lang| Locale::parse(&lang)).unwrap_or_default()
+        }
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn web_sys_lang() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()?.document()?.document_element()?.get_attribute("lang")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+/// One cookie's value out of a `Cookie` header.
+pub fn cookie_value(header: &str, name: &str) -> Option<String> {
+    header.split(';').find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name).then(|| value.to_owned())
+    })
+}
+
+pub fn provide_locale() {
+    provide_context(Locale::from_request());
+}
+
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+/// The link that switches language and comes back to the current page.
+pub fn switch_href(locale: Locale, current_path: &str) -> String {
+    let next: String = current_path
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"/-_.".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("/lang/{}?next={}", locale.other().code(), next)
+}

@@ -1,0 +1,8 @@
+//! The three layouts: the PC console and the phone share one responsive shell; the big
+//! screen is a kiosk page of its own.
+
+mod app_shell;
+mod screen;
+
+pub use app_shell::AppShell;
+pub use screen::ScreenPage;

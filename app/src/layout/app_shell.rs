@@ -1,0 +1,127 @@
+//! The console shell: top bar, sidebar from the module registry, content, and on phones a
+//! bottom tab bar instead of the sidebar. Anyone not logged in is sent to the login page.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::use_location;
+use shared::accounts::SessionUser;
+use shared::error::AppError;
+
+use crate::auth::api::{Logout, get_me};
+use crate::components::{Icon, error_message};
+use crate::i18n::{switch_href, use_locale};
+use crate::modules;
+
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let locale = use_locale();
+    let location = use_location();
+    let me = Resource::new_blocking(|| (), |_| get_me());
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(user)) => {
+                        provide_context(user.clone());
+                        view! { <Shell user /> }.into_any()
+                    }
+                    Ok(None) | Err(AppError::Unauthorized) => {
+                        let here = location.pathname.get_untracked();
+                        let target = if here == "/" { "/login".to_owned() } else { format!("/login?next={here}") };
+                        view! { <Redirect path=target /> }.into_any()
+                    }
+                    Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn is_current(module_path: &str, path: &str) -> bool {
+    if module_path == "/" { path == "/" } else { path == module_path || path.starts_with(&format!("{module_path}/")) }
+}
+
+#[component]
+fn Shell(user: SessionUser) -> impl IntoView {
+    let locale = use_locale();
+    let location = use_location();
+    let logout = ServerAction::<Logout>::new();
+    let current =
+        move |module_path: &'static str| move || is_current(module_path, &location.pathname.get()).then_some("page");
+    let visible: Vec<&'static modules::Module> = modules::visible_to(&user).collect();
+    let mut sections: Vec<(&'static str, Vec<&'static modules::Module>)> = Vec::new();
+    for module in &visible {
+        match sections.iter_mut().find(|(section, _)| *section == module.section) {
+            Some((_, entries)) => entries.push(module),
+            None => sections.push((module.section, vec![module])),
+        }
+    }
+    let tabs: Vec<&'static modules::Module> = visible.iter().copied().filter(|m| m.tab).take(5).collect();
+    let role_label = user.role_names.join("、");
+    let here = move || location.pathname.get();
+    view! {
+        <div class="app-shell">
+            <a class="skip-link" href="#main">{locale.t("nav.skip")}</a>
+            <header class="topbar">
+                <a class="brand" href="/">
+                    <img class="brand-logo" src="/icons/logo.svg" alt="" width="28" height="28" />
+                    <span class="brand-name">{locale.t("app.short_name")}</span>
+                    <span class="brand-sub">{user.township_name.clone()}</span>
+                </a>
+                <div class="topbar-actions">
+                    <a class="btn btn-ghost btn-small lang-switch" href=move || switch_href(locale, &here()) hreflang=locale.other().code() rel="nofollow">
+                        {locale.t("lang.switch")}
+                    </a>
+                    <a class="user-chip" href="/me" title=role_label.clone()>
+                        <span>{user.display_name.clone()}</span>
+                        <span class="muted">{role_label.clone()}</span>
+                    </a>
+                    <ActionForm action=logout>
+                        <button class="btn btn-ghost btn-small" type="submit">{locale.t("nav.logout")}</button>
+                    </ActionForm>
+                </div>
+            </header>
+            <nav class="sidebar" aria-label=locale.t("nav.main")>
+                {sections
+                    .into_iter()
+                    .map(|(section, entries)| {
+                        view! {
+                            <p class="nav-section">{locale.t(section)}</p>
+                            <ul class="nav-list">
+                                {entries
+                                    .into_iter()
+                                    .map(|module| {
+                                        view! {
+                                            <li>
+                                                <a class="nav-item" href=module.path aria-current=current(module.path)>
+                                                    <Icon name=module.icon />
+                                                    <span class="nav-label">{locale.t(module.title)}</span>
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                <Outlet />
+            </main>
+            <nav class="tabbar" aria-label=locale.t("nav.tabs")>
+                {tabs
+                    .into_iter()
+                    .map(|module| {
+                        view! {
+                            <a class="tab-item" href=module.path aria-current=current(module.path)>
+                                <Icon name=module.icon class="tab-icon" />
+                                <span class="tab-label">{locale.t(module.title)}</span>
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+        </div>
+    }
+}

@@ -1,0 +1,152 @@
+//! `/screen`: the command-centre big screen. Dark, 16:9, no navigation chrome, readable
+//! from across the room; it refreshes itself and, when the network or the server drops,
+//! says so and reconnects on its own.
+
+use leptos::prelude::*;
+use leptos_meta::{Body, Meta, Title};
+use leptos_router::components::Redirect;
+use shared::accounts::SessionUser;
+use shared::error::AppError;
+use shared::permissions::codes;
+
+use crate::auth::api::get_me;
+use crate::components::Forbidden;
+use crate::dashboard::api::{get_map, get_overview};
+use crate::dashboard::{BarChart, TownMap};
+use crate::i18n::use_locale;
+
+/// How often the board reloads its figures.
+const REFRESH_SECONDS: u64 = 30;
+
+#[component]
+pub fn ScreenPage() -> impl IntoView {
+    let locale = use_locale();
+    let me = Resource::new_blocking(|| (), |_| get_me());
+    view! {
+        <Title text=locale.t("screen.title") />
+        <Body {..} class="screen-body" />
+        <noscript>
+            <Meta http_equiv="refresh" content="60" />
+        </noscript>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(user)) if user.can(codes::SCREEN_VIEW) => view! { <Board user /> }.into_any(),
+                    Ok(Some(_)) => view! { <main id="main" class="content"><Forbidden /></main> }.into_any(),
+                    Ok(None) | Err(AppError::Unauthorized) => view! { <Redirect path="/login?next=/screen" /> }.into_any(),
+                    Err(_) => view! { <Redirect path="/login?next=/screen" /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn now_text() -> String {
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    chrono::Utc::now().with_timezone(&china).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+#[component]
+fn Board(user: SessionUser) -> impl IntoView {
+    let locale = use_locale();
+    let overview = Resource::new(|| (), |_| get_overview());
+    let map = Resource::new(|| (), |_| get_map());
+    let clock = RwSignal::new(now_text());
+    let online = RwSignal::new(true);
+
+    // In the browser: tick the clock, refetch on a timer, and watch the connection. A failed
+    // fetch marks the board offline; the next successful one brings it back.
+    Effect::new(move |_| {
+        let _ = set_interval_with_handle(move || clock.set(now_text()), std::time::Duration::from_secs(1));
+        let _ = set_interval_with_handle(
+            move || {
+                overview.refetch();
+            },
+            std::time::Duration::from_secs(REFRESH_SECONDS),
+        );
+        let _ = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+        let _ = window_event_listener(leptos::ev::online, move |_| {
+            online.set(true);
+            overview.refetch();
+            map.refetch();
+        });
+    });
+
+    let status = move || {
+        if online.get() {
+            ("screen-status is-online", locale.t("screen.online"))
+        } else {
+            ("screen-status is-offline", locale.t("screen.offline"))
+        }
+    };
+
+    view! {
+        <main class="screen-shell" id="main">
+            <header class="screen-header">
+                <p class=move || status().0 role="status">
+                    <span class="status-dot" aria-hidden="true"></span>
+                    {move || status().1}
+                </p>
+                <h1 class="screen-title">{format!("{} · {}", user.township_name, locale.t("screen.heading"))}</h1>
+                <p class="screen-clock">
+                    <time>{move || clock.get()}</time>
+                </p>
+            </header>
+            <Transition>
+                {move || Suspend::new(async move {
+                    let result = overview.await;
+                    if result.is_err() {
+                        online.set(false);
+                    } else {
+                        online.set(true);
+                    }
+                    let o = result.unwrap_or_default();
+                    let kpis = [
+                        ("dashboard.villages", o.villages),
+                        ("dashboard.grids", o.grids),
+                        ("dashboard.residents", o.residents),
+                        ("dashboard.houses", o.houses),
+                        ("dashboard.enterprises", o.enterprises),
+                        ("dashboard.employees", o.employees),
+                    ];
+                    view! {
+                        <div class="screen-grid">
+                            <section class="screen-panel" aria-labelledby="kpi-title">
+                                <h2 class="screen-panel-title" id="kpi-title">{locale.t("screen.kpis")}</h2>
+                                <div class="screen-kpis">
+                                    {kpis
+                                        .into_iter()
+                                        .map(|(key, value)| {
+                                            view! {
+                                                <div class="screen-kpi">
+                                                    <p class="screen-kpi-value">{crate::dashboard::format_number(value)}</p>
+                                                    <p class="screen-kpi-label">{locale.t(key)}</p>
+                                                </div>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </div>
+                                <h2 class="screen-panel-title">{locale.t("dashboard.age_bands")}</h2>
+                                <BarChart label=locale.t("dashboard.age_bands") rows=o.age_bands.clone() />
+                            </section>
+                            <section class="screen-panel screen-panel-map" aria-labelledby="screen-map-title">
+                                <h2 class="screen-panel-title" id="screen-map-title">{locale.t("dashboard.map")}</h2>
+                                <Transition>
+                                    {move || Suspend::new(async move {
+                                        map.await.ok().map(|layers| view! { <TownMap layers label=locale.t("dashboard.map") dark=true /> })
+                                    })}
+                                </Transition>
+                            </section>
+                            <section class="screen-panel" aria-labelledby="screen-industry-title">
+                                <h2 class="screen-panel-title" id="screen-industry-title">{locale.t("dashboard.enterprises_by_industry")}</h2>
+                                <BarChart label=locale.t("dashboard.enterprises_by_industry") rows=o.enterprises_by_industry.clone() />
+                                <h2 class="screen-panel-title">{locale.t("dashboard.population_by_village")}</h2>
+                                <BarChart label=locale.t("dashboard.population_by_village") rows=o.population_by_village.clone() />
+                            </section>
+                        </div>
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}

@@ -1,0 +1,79 @@
+//! Tongguan's user interface: one set of reactive views over the shared module services,
+//! laid out for the PC console, the phone and the command-centre big screen.
+//!
+//! Each module (dashboard, base data, administration …) is a folder with its pages and its
+//! `#[server]` functions (`api.rs`); `modules.rs` registers them for the router and the menus.
+
+#![recursion_limit = "256"]
+
+rust_i18n::i18n!("locales", fallback = "zh-CN");
+
+pub mod admin;
+pub mod auth;
+pub mod basedata;
+pub mod components;
+pub mod dashboard;
+pub mod i18n;
+pub mod layout;
+pub mod modules;
+pub mod profile;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment, WildcardSegment, path};
+
+use crate::i18n::{Locale, use_locale};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = Locale::from_request();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.html_lang()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#1456c7" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/favicon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <HydrationScripts options />
+                <MetaTags />
+                <script>
+                    "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); }); }"
+                </script>
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    i18n::provide_locale();
+    let locale = use_locale();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tongguan.css" />
+        <Title formatter=move |text: String| {
+            if text.is_empty() { locale.t("app.name") } else { format!("{text} · {}", locale.t("app.name")) }
+        } />
+        <Meta name="description" content=locale.t("app.description") />
+        <Link rel="preload" href="/pkg/tongguan.css" as_="style" />
+        <Router>
+            <Routes fallback=|| view! { <components::NotFound /> }>
+                <Route path=path!("/login") view=auth::LoginPage />
+                <Route path=path!("/register") view=auth::RegisterPage />
+                <Route path=path!("/register/enterprise") view=auth::RegisterEnterprisePage />
+                <Route path=path!("/screen") view=layout::ScreenPage ssr=SsrMode::Async />
+                <ParentRoute path=StaticSegment("") view=layout::AppShell ssr=SsrMode::Async>
+                    <Route path=StaticSegment("") view=dashboard::DashboardPage />
+                    <Route path=WildcardSegment("any") view=modules::ModulePage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,224 @@
+//! The command line: `tongguan` serves; subcommands migrate, seed and administer.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use leptos::config::get_configuration;
+use shared::accounts::NewStaff;
+use shared::accounts::service::users;
+use shared::state::AppState;
+
+use crate::config::{Config, DatabaseConfig};
+use crate::embedded_pg::EmbeddedPostgres;
+use crate::router::{ServerState, build};
+use crate::{database, demo};
+
+#[derive(Parser)]
+#[command(name = "tongguan", version, about = "统管 · 一网统管平台 (DB3205/T 1107—2024)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve {
+        /// Seed the demo township into an empty database and show the demo accounts.
+        #[arg(long, env = "TONGGUAN_DEMO")]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Generate the demo township (deterministic) and its demo accounts.
+    Seed {
+        /// Multiply residents, houses and enterprises (1.0 ≈ 20,000 residents).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        #[arg(long, default_value_t = demo::DemoOptions::default().seed)]
+        seed: u64,
+    },
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create a staff account. The password is read from TONGGUAN_ADMIN_PASSWORD or the
+    /// first line of standard input; there is no default password.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Role code, e.g. system_admin, security_admin, auditor, town_leader.
+        #[arg(long, default_value = "system_admin")]
+        role: String,
+        /// Township code (e.g. 320581115); defaults to the only township.
+        #[arg(long)]
+        township: Option<String>,
+    },
+}
+
+/// A running database: the URL, and the embedded cluster if we started one.
+pub struct Database {
+    pub url: String,
+    pub embedded: Option<EmbeddedPostgres>,
+}
+
+pub async fn open_database(config: &DatabaseConfig) -> anyhow::Result<Database> {
+    let database = match &config.url {
+        Some(url) => Database { url: url.expose().to_owned(), embedded: None },
+        None => {
+            let embedded = EmbeddedPostgres::new(config)?;
+            let url = embedded.start().await?;
+            Database { url, embedded: Some(embedded) }
+        }
+    };
+    database::migrate(&database.url).await?;
+    Ok(database)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_environment()?;
+    match cli.command.unwrap_or(Command::Serve { demo: config.demo }) {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate => {
+            let db = open_database(&config.database).await?;
+            stop(db);
+            Ok(())
+        }
+        Command::Seed { scale, seed } => {
+            let db = open_database(&config.database).await?;
+            let result = seed_demo(&db.url, &demo::DemoOptions { seed, scale }).await;
+            stop(db);
+            result
+        }
+        Command::Admin { command: AdminCommand::Create { username, name, role, township } } => {
+            let db = open_database(&config.database).await?;
+            let result = create_admin(&db.url, username, name, role, township).await;
+            stop(db);
+            result
+        }
+    }
+}
+
+fn stop(db: Database) {
+    if let Some(embedded) = db.embedded {
+        embedded.stop();
+    }
+}
+
+async fn seed_demo(url: &str, options: &demo::DemoOptions) -> anyhow::Result<()> {
+    let pool = shared::db::pool(url, 2).map_err(anyhow::Error::msg)?;
+    let mut conn = pool.get().await?;
+    shared::accounts::service::roles::ensure_builtin(&mut conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    demo::accounts::seed_if_empty(&mut conn, options).await
+}
+
+async fn create_admin(
+    url: &str,
+    username: String,
+    name: String,
+    role: String,
+    township: Option<String>,
+) -> anyhow::Result<()> {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use shared::schema::townships;
+    let password = match std::env::var("TONGGUAN_ADMIN_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            eprintln!("Password (one line on standard input):");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let pool = shared::db::pool(url, 2).map_err(anyhow::Error::msg)?;
+    let mut conn = pool.get().await?;
+    shared::accounts::service::roles::ensure_builtin(&mut conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut query = townships::table.select(townships::id).into_boxed();
+    if let Some(code) = &township {
+        query = query.filter(townships::code.eq(code));
+    }
+    let ids: Vec<i32> = query.load(&mut conn).await?;
+    let township_id = match ids.as_slice() {
+        [id] => *id,
+        [] => anyhow::bail!("no such township; create one first (e.g. `tongguan seed` for the demo township)"),
+        _ => anyhow::bail!("several townships: say which with --township CODE"),
+    };
+    let form = NewStaff {
+        username,
+        display_name: name,
+        phone: String::new(),
+        password,
+        role_code: role,
+        village_id: None,
+        grid_id: None,
+    };
+    match users::create_staff_unchecked(&mut conn, township_id, &form).await {
+        Ok(id) => {
+            println!("created user {} (id {id}) with role {}", form.username, form.role_code);
+            Ok(())
+        }
+        Err(shared::AppError::Validation(errors)) => {
+            let list: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
+            anyhow::bail!("invalid: {}", list.join(", "))
+        }
+        Err(other) => anyhow::bail!("{other}"),
+    }
+}
+
+async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let db = open_database(&config.database).await?;
+    let pool = shared::db::pool(&db.url, config.database.pool_size).map_err(anyhow::Error::msg)?;
+    {
+        let mut conn = pool.get().await.context("connecting to the database")?;
+        shared::accounts::service::roles::ensure_builtin(&mut conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        if demo_mode {
+            demo::accounts::seed_if_empty(&mut conn, &demo::DemoOptions::default()).await?;
+        }
+    }
+    let mut leptos = get_configuration(None)?.leptos_options;
+    if leptos.output_name.is_empty() {
+        leptos.output_name = Arc::from("tongguan");
+    }
+    let addr = leptos.site_addr;
+    let state = ServerState { leptos, app: AppState { pool, auth: config.auth.clone(), demo: demo_mode } };
+    let router = build(state);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "ready");
+    println!("\n  统管 Tongguan is running at http://{addr}/\n");
+    if demo_mode {
+        demo::accounts::print_table();
+    }
+    let result = axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await;
+    stop(db);
+    result.map_err(Into::into)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

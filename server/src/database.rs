@@ -1,0 +1,47 @@
+//! Connecting, migrating and checking the database.
+
+use anyhow::Context;
+use diesel::migration::MigrationSource;
+use diesel::pg::Pg;
+use diesel_async::AsyncPgConnection;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use shared::db::DbPool;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations");
+
+/// Applies pending migrations (embedded in the binary) over the async driver.
+pub async fn migrate(url: &str) -> anyhow::Result<()> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        use diesel::Connection;
+        let mut conn =
+            AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url).context("connecting to run migrations")?;
+        let applied = conn.run_pending_migrations(MIGRATIONS).map_err(|e| {
+            anyhow::anyhow!(
+                "migrations failed: {e}. If PostGIS is missing, install the package matching the server's \
+                 major version, e.g. `apt-get install postgresql-15-postgis-3`."
+            )
+        })?;
+        for version in applied {
+            tracing::info!(%version, "migration applied");
+        }
+        Ok(())
+    })
+    .await?
+}
+
+/// Whether every embedded migration is applied (for /readyz).
+pub async fn migrations_current(pool: &DbPool) -> anyhow::Result<bool> {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Version {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    let mut conn = pool.get().await?;
+    let applied: Vec<Version> =
+        diesel::sql_query("SELECT version FROM __diesel_schema_migrations").load(&mut conn).await?;
+    let embedded = MigrationSource::<Pg>::migrations(&MIGRATIONS).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(embedded.iter().all(|m| applied.iter().any(|a| a.version == m.name().version().to_string())))
+}

@@ -1,0 +1,200 @@
+//! The embedded default database: when no `DATABASE_URL` is given, Tongguan runs its own
+//! PostgreSQL cluster from the system's binaries under the data directory, creates it on
+//! first start and stops it on shutdown.
+//!
+//! PostgreSQL refuses to run as root; these machines run everything as root, so the
+//! cluster then runs as the unprivileged `postgres` system user (created by Debian's
+//! packages), or `tongguan` if that does not exist.
+
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, bail};
+
+use crate::config::DatabaseConfig;
+
+pub struct EmbeddedPostgres {
+    bin: PathBuf,
+    pgdata: PathBuf,
+    port: u16,
+    run_as: Option<nix::unistd::User>,
+}
+
+const DATABASE: &str = "tongguan";
+
+/// Finds `pg_ctl` and `initdb`: the configured directory, then PATH, then the newest
+/// version under /usr/lib/postgresql.
+fn find_binaries(configured: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let has_tools = |dir: &Path| dir.join("pg_ctl").is_file() && dir.join("initdb").is_file();
+    if let Some(dir) = configured {
+        if has_tools(dir) {
+            return Ok(dir.to_path_buf());
+        }
+        bail!("TONGGUAN_PG_BIN={} has no pg_ctl and initdb", dir.display());
+    }
+    let mut candidates: Vec<PathBuf> =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    let mut versioned: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+                .collect()
+        })
+        .unwrap_or_default();
+    versioned.sort_by(|a, b| b.0.cmp(&a.0));
+    candidates.extend(versioned.into_iter().map(|(_, dir)| dir));
+    candidates.into_iter().find(|dir| has_tools(dir)).with_context(|| {
+        "PostgreSQL server binaries (initdb, pg_ctl) not found. Install them, e.g. on Debian: \
+         `apt-get install postgresql postgresql-15-postgis-3` (PostGIS matching the server's major \
+         version), or set DATABASE_URL to an existing server, or TONGGUAN_PG_BIN to their directory."
+    })
+}
+
+fn unprivileged_user() -> anyhow::Result<Option<nix::unistd::User>> {
+    if !nix::unistd::Uid::effective().is_root() {
+        return Ok(None);
+    }
+    for name in ["postgres", "tongguan"] {
+        if let Some(user) = nix::unistd::User::from_name(name)? {
+            return Ok(Some(user));
+        }
+    }
+    let status = Command::new("useradd")
+        .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "tongguan"])
+        .status()
+        .context("running useradd to create the unprivileged `tongguan` user for PostgreSQL")?;
+    if !status.success() {
+        bail!("useradd tongguan failed; create an unprivileged user for PostgreSQL");
+    }
+    nix::unistd::User::from_name("tongguan")?.map(Some).context("user tongguan missing after useradd")
+}
+
+impl EmbeddedPostgres {
+    pub fn new(config: &DatabaseConfig) -> anyhow::Result<Self> {
+        let data_dir = std::path::absolute(&config.data_dir)?;
+        Ok(Self {
+            bin: find_binaries(config.pg_bin.as_deref())?,
+            pgdata: data_dir.join("pg"),
+            port: config.embedded_port,
+            run_as: unprivileged_user()?,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{DATABASE}", self.port)
+    }
+
+    fn admin_url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    fn command(&self, tool: &str) -> Command {
+        let mut command = Command::new(self.bin.join(tool));
+        if let Some(user) = &self.run_as {
+            command.uid(user.uid.as_raw()).gid(user.gid.as_raw());
+        }
+        // The cluster's own files only: it must not inherit a client's PG* settings.
+        command.env_remove("PGDATA").env_remove("PGPORT").env_remove("PGHOST");
+        command
+    }
+
+    fn run(&self, mut command: Command, what: &str) -> anyhow::Result<()> {
+        let output = command.stdin(Stdio::null()).output().with_context(|| format!("starting {what}"))?;
+        if !output.status.success() {
+            bail!(
+                "{what} failed ({}):\n{}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(())
+    }
+
+    fn prepare_directory(&self) -> anyhow::Result<()> {
+        let parent = self.pgdata.parent().context("data directory has no parent")?;
+        std::fs::create_dir_all(parent)?;
+        if let Some(user) = &self.run_as {
+            // The parent must be traversable by the cluster's user; the cluster directory is its own.
+            let mut permissions = std::fs::metadata(parent)?.permissions();
+            permissions.set_mode(permissions.mode() | 0o711);
+            std::fs::set_permissions(parent, permissions)?;
+            if !self.pgdata.exists() {
+                std::fs::create_dir(&self.pgdata)?;
+            }
+            nix::unistd::chown(&self.pgdata, Some(user.uid), Some(user.gid))?;
+            std::fs::set_permissions(&self.pgdata, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+
+    /// Creates the cluster if needed, starts it and makes sure our database exists.
+    pub async fn start(&self) -> anyhow::Result<String> {
+        self.prepare_directory()?;
+        if !self.pgdata.join("PG_VERSION").exists() {
+            tracing::info!(dir = %self.pgdata.display(), "creating the embedded PostgreSQL cluster");
+            let mut initdb = self.command("initdb");
+            initdb.arg("-D").arg(&self.pgdata).args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+            ]);
+            self.run(initdb, "initdb")?;
+        }
+        if !self.is_running() {
+            let log = self.pgdata.join("server.log");
+            let mut start = self.command("pg_ctl");
+            start
+                .arg("-D")
+                .arg(&self.pgdata)
+                .arg("-l")
+                .arg(&log)
+                .arg("-o")
+                .arg(format!("-p {} -c listen_addresses=127.0.0.1 -k {}", self.port, self.pgdata.display()))
+                .args(["-w", "-t", "60", "start"]);
+            self.run(start, "pg_ctl start").with_context(|| format!("see {}", log.display()))?;
+            tracing::info!(port = self.port, "embedded PostgreSQL started");
+        }
+        self.ensure_database().await?;
+        Ok(self.url())
+    }
+
+    fn is_running(&self) -> bool {
+        let mut status = self.command("pg_ctl");
+        status.arg("-D").arg(&self.pgdata).arg("status").stdout(Stdio::null()).stderr(Stdio::null());
+        status.status().is_ok_and(|s| s.success())
+    }
+
+    async fn ensure_database(&self) -> anyhow::Result<()> {
+        use diesel::prelude::*;
+        use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+        let mut conn = AsyncPgConnection::establish(&self.admin_url()).await?;
+        #[derive(QueryableByName)]
+        struct Exists {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            exists: bool,
+        }
+        let found: Exists = diesel::sql_query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS exists")
+            .bind::<diesel::sql_types::Text, _>(DATABASE)
+            .get_result(&mut conn)
+            .await?;
+        if !found.exists {
+            diesel::sql_query(format!("CREATE DATABASE {DATABASE}")).execute(&mut conn).await?;
+        }
+        Ok(())
+    }
+
+    pub fn stop(&self) {
+        let mut stop = self.command("pg_ctl");
+        stop.arg("-D").arg(&self.pgdata).args(["-m", "fast", "-w", "stop"]);
+        match self.run(stop, "pg_ctl stop") {
+            Ok(()) => tracing::info!("embedded PostgreSQL stopped"),
+            Err(error) => tracing::warn!(%error, "could not stop the embedded PostgreSQL"),
+        }
+    }
+}

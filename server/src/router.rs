@@ -1,0 +1,78 @@
+//! The HTTP router: health checks, the language switch, static files (precompressed), the
+//! Leptos pages and server functions, with CSRF protection, compression and request logs.
+
+use axum::Router;
+use axum::extract::{FromRef, Path, Query};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use serde::Deserialize;
+use shared::state::AppState;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::{csrf, health};
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    next: Option<String>,
+}
+
+/// Switching language without JavaScript: remember the choice in a cookie, go back.
+async fn switch_language(Path(code): Path<String>, Query(query): Query<LangQuery>) -> Response {
+    let Some(locale) = app::i18n::Locale::parse(&code) else {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    };
+    // Only local paths: never an open redirect.
+    let next = query.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
+    let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", app::i18n::COOKIE_NAME, locale.code());
+    (StatusCode::SEE_OTHER, [(header::LOCATION, next), (header::SET_COOKIE, cookie)]).into_response()
+}
+
+pub fn build(state: ServerState) -> Router {
+    let routes = generate_route_list(app::App);
+    let context = {
+        let app_state = state.app.clone();
+        move || provide_context(app_state.clone())
+    };
+    let shell = {
+        let options = state.leptos.clone();
+        move || app::shell(options.clone())
+    };
+    let pkg_dir = format!("{}/{}", state.leptos.site_root, state.leptos.site_pkg_dir);
+    // The wasm, JS and CSS are compressed once at build time (`make`), served as they are.
+    let pkg = ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/lang/{code}", get(switch_language))
+        .leptos_routes_with_context(&state, routes, context.clone(), shell)
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                .service(pkg),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
+        .layer(middleware::from_fn(csrf::verify_origin))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

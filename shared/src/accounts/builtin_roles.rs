@@ -1,0 +1,136 @@
+//! The roles every deployment starts with. Built-in roles are read-only; the security
+//! administrator creates further roles from the same permission codes.
+//!
+//! The three administrators are separated as GB/T 22239 asks: the system administrator
+//! manages users and configuration but cannot read the audit log; the security
+//! administrator manages roles and policies; the auditor only reads the audit log.
+
+use crate::permissions::{DataScope, codes::*};
+
+pub struct BuiltinRole {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub permissions: &'static [&'static str],
+    pub scope: DataScope,
+}
+
+pub const SYSTEM_ADMIN: &str = "system_admin";
+pub const SECURITY_ADMIN: &str = "security_admin";
+pub const AUDITOR: &str = "auditor";
+pub const COUNTY_LEADER: &str = "county_leader";
+pub const TOWN_LEADER: &str = "town_leader";
+pub const TOWN_STAFF: &str = "town_staff";
+pub const VILLAGE_STAFF: &str = "village_staff";
+pub const GRID_WORKER: &str = "grid_worker";
+pub const ENTERPRISE: &str = "enterprise";
+pub const PUBLIC: &str = "public";
+
+pub const BUILTIN_ROLES: &[BuiltinRole] = &[
+    BuiltinRole {
+        code: SYSTEM_ADMIN,
+        name: "系统管理员",
+        description: "管理用户账号与系统配置；不能查看审计日志",
+        permissions: &[DASHBOARD_VIEW, USERS_VIEW, USERS_MANAGE, ENTERPRISES_APPROVE, PROFILE_VIEW],
+        scope: DataScope::Township,
+    },
+    BuiltinRole {
+        code: SECURITY_ADMIN,
+        name: "安全管理员",
+        description: "管理角色、权限与安全策略",
+        permissions: &[DASHBOARD_VIEW, ROLES_VIEW, ROLES_MANAGE, USERS_VIEW, PROFILE_VIEW],
+        scope: DataScope::Township,
+    },
+    BuiltinRole {
+        code: AUDITOR,
+        name: "审计管理员",
+        description: "只读审计日志并校验其完整性",
+        permissions: &[AUDIT_VIEW, PROFILE_VIEW],
+        scope: DataScope::Township,
+    },
+    BuiltinRole {
+        code: COUNTY_LEADER,
+        name: "市级领导",
+        description: "查看全市各镇的态势与基础数据",
+        permissions: &[DASHBOARD_VIEW, SCREEN_VIEW, BASEDATA_VIEW, PROFILE_VIEW],
+        scope: DataScope::County,
+    },
+    BuiltinRole {
+        code: TOWN_LEADER,
+        name: "镇领导",
+        description: "查看全镇态势、大屏与基础数据",
+        permissions: &[DASHBOARD_VIEW, SCREEN_VIEW, BASEDATA_VIEW, PROFILE_VIEW],
+        scope: DataScope::Township,
+    },
+    BuiltinRole {
+        code: TOWN_STAFF,
+        name: "镇工作人员",
+        description: "镇级业务办理，查看全镇基础数据（含个人信息）",
+        permissions: &[
+            DASHBOARD_VIEW,
+            BASEDATA_VIEW,
+            PERSONAL_DATA_VIEW,
+            ENTERPRISES_APPROVE,
+            USERS_VIEW,
+            PROFILE_VIEW,
+        ],
+        scope: DataScope::Township,
+    },
+    BuiltinRole {
+        code: VILLAGE_STAFF,
+        name: "村（社区）工作人员",
+        description: "办理本村（社区）事务，查看本村（社区）基础数据",
+        permissions: &[DASHBOARD_VIEW, BASEDATA_VIEW, PERSONAL_DATA_VIEW, PROFILE_VIEW],
+        scope: DataScope::Village,
+    },
+    BuiltinRole {
+        code: GRID_WORKER,
+        name: "网格员",
+        description: "巡查本网格，查看本网格基础数据",
+        permissions: &[DASHBOARD_VIEW, BASEDATA_VIEW, PERSONAL_DATA_VIEW, PROFILE_VIEW],
+        scope: DataScope::Grid,
+    },
+    BuiltinRole {
+        code: ENTERPRISE,
+        name: "企业用户",
+        description: "已认证的企业账号",
+        permissions: &[PROFILE_VIEW],
+        scope: DataScope::SelfOnly,
+    },
+    BuiltinRole {
+        code: PUBLIC,
+        name: "社会公众",
+        description: "以手机号注册的公众账号",
+        permissions: &[PROFILE_VIEW],
+        scope: DataScope::SelfOnly,
+    },
+];
+
+pub fn find(code: &str) -> Option<&'static BuiltinRole> {
+    BUILTIN_ROLES.iter().find(|role| role.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::permissions::is_known;
+
+    #[test]
+    fn every_permission_is_known() {
+        for role in BUILTIN_ROLES {
+            for permission in role.permissions {
+                assert!(is_known(permission), "{} has unknown {}", role.code, permission);
+            }
+        }
+    }
+
+    #[test]
+    fn duties_are_separated() {
+        let sys = find(SYSTEM_ADMIN).map(|r| r.permissions).unwrap_or_default();
+        let sec = find(SECURITY_ADMIN).map(|r| r.permissions).unwrap_or_default();
+        let aud = find(AUDITOR).map(|r| r.permissions).unwrap_or_default();
+        assert!(!sys.contains(&AUDIT_VIEW) && !sys.contains(&ROLES_MANAGE));
+        assert!(!sec.contains(&AUDIT_VIEW) && !sec.contains(&USERS_MANAGE));
+        assert_eq!(aud, &[AUDIT_VIEW, PROFILE_VIEW]);
+    }
+}

@@ -1,0 +1,36 @@
+//! Account services: the only code that reads or writes users, roles and sessions.
+
+pub mod login;
+pub mod password_hash;
+pub mod register;
+pub mod roles;
+pub mod session;
+pub mod users;
+
+use chrono::Duration;
+
+/// Security policy of GB/T 22239 level 3, configurable per deployment.
+#[derive(Debug, Clone)]
+pub struct AuthPolicy {
+    /// A session unused this long is dead.
+    pub idle_timeout: Duration,
+    /// A session older than this is dead however active.
+    pub absolute_timeout: Duration,
+    /// Failed logins in a row before the account locks.
+    pub max_failed_logins: i32,
+    pub lockout: Duration,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for AuthPolicy {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::minutes(30),
+            absolute_timeout: Duration::hours(12),
+            max_failed_logins: 5,
+            lockout: Duration::minutes(15),
+            secure_cookies: false,
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Self-registration of the public and of enterprises.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::{password_hash, roles};
+use crate::accounts::builtin_roles;
+use crate::accounts::{EnterpriseRegistration, PublicRegistration, UserKind, UserStatus};
+use crate::audit::service as audit;
+use crate::error::AppError;
+use crate::schema::{townships, users};
+
+async fn ensure_township(conn: &mut AsyncPgConnection, township_id: i32) -> Result<(), AppError> {
+    let exists: i64 = townships::table.filter(townships::id.eq(township_id)).count().get_result(conn).await?;
+    if exists == 0 { Err(AppError::field("township_id", "township.unknown")) } else { Ok(()) }
+}
+
+async fn ensure_username_free(conn: &mut AsyncPgConnection, username: &str, field: &str) -> Result<(), AppError> {
+    let taken: i64 = users::table.filter(users::username.eq(username)).count().get_result(conn).await?;
+    if taken > 0 { Err(AppError::field(field, "username.taken")) } else { Ok(()) }
+}
+
+/// Registers a member of the public; the account is active at once.
+pub async fn register_public(conn: &mut AsyncPgConnection, form: &PublicRegistration) -> Result<i64, AppError> {
+    form.validate()?;
+    ensure_township(conn, form.township_id).await?;
+    let phone = form.phone.trim();
+    ensure_username_free(conn, phone, "phone").await?;
+    let hash = password_hash::hash(form.password.clone()).await?;
+    let user_id: i64 = diesel::insert_into(users::table)
+        .values((
+            users::township_id.eq(form.township_id),
+            users::kind.eq(UserKind::Public.as_str()),
+            users::username.eq(phone),
+            users::display_name.eq(form.display_name.trim()),
+            users::phone.eq(Some(phone)),
+            users::password_hash.eq(hash),
+            users::status.eq(UserStatus::Active.as_str()),
+        ))
+        .returning(users::id)
+        .get_result(conn)
+        .await?;
+    roles::grant(conn, user_id, builtin_roles::PUBLIC).await?;
+    audit::record(conn, form.township_id, Some(user_id), form.display_name.trim(), "user.register_public", phone, "")
+        .await?;
+    Ok(user_id)
+}
+
+/// Registers an enterprise user; it waits for staff approval before it can log in.
+pub async fn register_enterprise(conn: &mut AsyncPgConnection, form: &EnterpriseRegistration) -> Result<i64, AppError> {
+    form.validate()?;
+    ensure_township(conn, form.township_id).await?;
+    let phone = form.phone.trim();
+    ensure_username_free(conn, phone, "phone").await?;
+    let credit_code = form.credit_code.trim();
+    let hash = password_hash::hash(form.password.clone()).await?;
+    let user_id: i64 = diesel::insert_into(users::table)
+        .values((
+            users::township_id.eq(form.township_id),
+            users::kind.eq(UserKind::Enterprise.as_str()),
+            users::username.eq(phone),
+            users::display_name.eq(form.contact_name.trim()),
+            users::phone.eq(Some(phone)),
+            users::password_hash.eq(hash),
+            users::status.eq(UserStatus::Pending.as_str()),
+            users::credit_code.eq(Some(credit_code)),
+            users::enterprise_name.eq(Some(form.enterprise_name.trim())),
+        ))
+        .returning(users::id)
+        .get_result(conn)
+        .await?;
+    roles::grant(conn, user_id, builtin_roles::ENTERPRISE).await?;
+    audit::record(
+        conn,
+        form.township_id,
+        Some(user_id),
+        form.contact_name.trim(),
+        "user.register_enterprise",
+        credit_code,
+        form.enterprise_name.trim(),
+    )
+    .await?;
+    Ok(user_id)
+}

@@ -1,0 +1,238 @@
+//! User administration: list, create staff, approve enterprises, enable and disable.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::{password_hash, roles, session};
+use crate::accounts::{NewStaff, SessionUser, UserKind, UserRow, UserStatus};
+use crate::audit::service as audit;
+use crate::error::AppError;
+use crate::paging::{Page, SortDir, TableQuery};
+use crate::permissions::{DataScope, codes};
+use crate::schema::{roles as roles_table, townships, user_roles, users};
+
+/// Users the actor may administer: their township's, or all with county scope.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    actor: &SessionUser,
+    query: &TableQuery,
+) -> Result<Page<UserRow>, AppError> {
+    if !actor.can(codes::USERS_VIEW) {
+        return Err(AppError::Forbidden);
+    }
+    let build = || {
+        let mut q = users::table.inner_join(townships::table).into_boxed();
+        if actor.scope < DataScope::County {
+            q = q.filter(users::township_id.eq(actor.township_id));
+        }
+        if !query.q.trim().is_empty() {
+            let pattern = format!("%{}%", query.q.trim().replace('%', "\\%").replace('_', "\\_"));
+            q = q.filter(
+                users::username
+                    .ilike(pattern.clone())
+                    .or(users::display_name.ilike(pattern.clone()))
+                    .or(users::enterprise_name.ilike(pattern)),
+            );
+        }
+        if let Some(kind) = UserKind::parse(&query.filter) {
+            q = q.filter(users::kind.eq(kind.as_str()));
+        } else if let Some(status) = UserStatus::parse(&query.filter) {
+            q = q.filter(users::status.eq(status.as_str()));
+        }
+        q
+    };
+    let total: i64 = build().count().get_result(conn).await?;
+    let mut q = build();
+    q = match (query.sort.as_str(), query.dir) {
+        ("username", SortDir::Asc) => q.order(users::username.asc()),
+        ("username", SortDir::Desc) => q.order(users::username.desc()),
+        ("display_name", SortDir::Asc) => q.order(users::display_name.asc()),
+        ("display_name", SortDir::Desc) => q.order(users::display_name.desc()),
+        ("last_login_at", SortDir::Asc) => q.order(users::last_login_at.asc().nulls_first()),
+        ("last_login_at", SortDir::Desc) => q.order(users::last_login_at.desc().nulls_last()),
+        ("created_at", SortDir::Asc) => q.order(users::created_at.asc()),
+        _ => q.order(users::created_at.desc()),
+    };
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        chrono::DateTime<chrono::Utc>,
+        Option<chrono::DateTime<chrono::Utc>>,
+    )> = q
+        .select((
+            users::id,
+            users::username,
+            users::display_name,
+            users::kind,
+            users::status,
+            townships::name,
+            users::credit_code,
+            users::enterprise_name,
+            users::created_at,
+            users::last_login_at,
+        ))
+        .then_order_by(users::id.asc())
+        .limit(query.per_page())
+        .offset(query.offset())
+        .load(conn)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let role_names: Vec<(i64, String)> = user_roles::table
+        .inner_join(roles_table::table)
+        .filter(user_roles::user_id.eq_any(&ids))
+        .select((user_roles::user_id, roles_table::name))
+        .load(conn)
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                username,
+                display_name,
+                kind,
+                status,
+                township_name,
+                credit_code,
+                enterprise_name,
+                created_at,
+                last_login_at,
+            )| UserRow {
+                roles: role_names.iter().filter(|(uid, _)| *uid == id).map(|(_, n)| n.clone()).collect(),
+                id,
+                username,
+                display_name,
+                kind: UserKind::parse(&kind).unwrap_or(UserKind::Public),
+                status: UserStatus::parse(&status).unwrap_or(UserStatus::Disabled),
+                township_name,
+                credit_code,
+                enterprise_name,
+                created_at,
+                last_login_at,
+            },
+        )
+        .collect();
+    Ok(Page { rows, total, page: query.page(), per_page: query.per_page() })
+}
+
+/// Creates a staff account in the actor's township (system administrator).
+pub async fn create_staff(conn: &mut AsyncPgConnection, actor: &SessionUser, form: &NewStaff) -> Result<i64, AppError> {
+    if !actor.can(codes::USERS_MANAGE) {
+        return Err(AppError::Forbidden);
+    }
+    // Least privilege: nobody hands out a role wider than their own scope.
+    let role_scope: Option<String> = roles_table::table
+        .filter(roles_table::code.eq(&form.role_code))
+        .select(roles_table::data_scope)
+        .first(conn)
+        .await
+        .optional()?;
+    match role_scope.as_deref().and_then(DataScope::parse) {
+        None => return Err(AppError::field("role_code", "role.unknown")),
+        Some(scope) if scope > actor.scope => return Err(AppError::field("role_code", "role.scope_too_wide")),
+        Some(_) => {}
+    }
+    let user_id = insert_staff(conn, actor.township_id, form).await?;
+    audit::record(
+        conn,
+        actor.township_id,
+        Some(actor.id),
+        &actor.display_name,
+        "user.create_staff",
+        &form.username,
+        &form.role_code,
+    )
+    .await?;
+    Ok(user_id)
+}
+
+/// Creates a staff account without an acting user: the CLI and the demo seeding use it.
+pub async fn create_staff_unchecked(
+    conn: &mut AsyncPgConnection,
+    township_id: i32,
+    form: &NewStaff,
+) -> Result<i64, AppError> {
+    let user_id = insert_staff(conn, township_id, form).await?;
+    audit::record(conn, township_id, None, "system", "user.create_staff", &form.username, &form.role_code).await?;
+    Ok(user_id)
+}
+
+async fn insert_staff(conn: &mut AsyncPgConnection, township_id: i32, form: &NewStaff) -> Result<i64, AppError> {
+    form.validate()?;
+    let role_known: i64 =
+        roles_table::table.filter(roles_table::code.eq(&form.role_code)).count().get_result(conn).await?;
+    if role_known == 0 {
+        return Err(AppError::field("role_code", "role.unknown"));
+    }
+    let taken: i64 = users::table.filter(users::username.eq(&form.username)).count().get_result(conn).await?;
+    if taken > 0 {
+        return Err(AppError::field("username", "username.taken"));
+    }
+    let hash = password_hash::hash(form.password.clone()).await?;
+    let phone = Some(form.phone.trim()).filter(|p| !p.is_empty());
+    let user_id: i64 = diesel::insert_into(users::table)
+        .values((
+            users::township_id.eq(township_id),
+            users::kind.eq(UserKind::Staff.as_str()),
+            users::username.eq(&form.username),
+            users::display_name.eq(form.display_name.trim()),
+            users::phone.eq(phone),
+            users::password_hash.eq(hash),
+            users::status.eq(UserStatus::Active.as_str()),
+            users::village_id.eq(form.village_id),
+            users::grid_id.eq(form.grid_id),
+        ))
+        .returning(users::id)
+        .get_result(conn)
+        .await?;
+    roles::grant(conn, user_id, &form.role_code).await?;
+    Ok(user_id)
+}
+
+/// Approve or reject a pending enterprise, or disable / re-enable an account.
+pub async fn set_status(
+    conn: &mut AsyncPgConnection,
+    actor: &SessionUser,
+    user_id: i64,
+    status: UserStatus,
+) -> Result<(), AppError> {
+    let (township_id, kind, current): (i32, String, String) =
+        users::table.find(user_id).select((users::township_id, users::kind, users::status)).first(conn).await?;
+    if actor.scope < DataScope::County && township_id != actor.township_id {
+        return Err(AppError::NotFound);
+    }
+    let is_enterprise_review = kind == UserKind::Enterprise.as_str() && current == UserStatus::Pending.as_str();
+    let allowed = if is_enterprise_review {
+        actor.can(codes::ENTERPRISES_APPROVE) && matches!(status, UserStatus::Active | UserStatus::Rejected)
+    } else {
+        actor.can(codes::USERS_MANAGE) && matches!(status, UserStatus::Active | UserStatus::Disabled)
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    if user_id == actor.id {
+        return Err(AppError::Conflict("cannot change own status".into()));
+    }
+    diesel::update(users::table.find(user_id)).set(users::status.eq(status.as_str())).execute(conn).await?;
+    if status != UserStatus::Active {
+        session::revoke_all(conn, user_id).await?;
+    }
+    audit::record(
+        conn,
+        township_id,
+        Some(actor.id),
+        &actor.display_name,
+        "user.set_status",
+        &user_id.to_string(),
+        status.as_str(),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,213 @@
+//! Account types seen by the browser: never a password hash, never a session token.
+
+use serde::{Deserialize, Serialize};
+
+use crate::permissions::DataScope;
+
+/// The three kinds of user of clause 8.7.2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UserKind {
+    /// 管理人员: township, village and grid staff.
+    Staff,
+    /// 企业用户: registered against a unified social credit code, approved by staff.
+    Enterprise,
+    /// 社会公众: registered with a mobile number.
+    Public,
+}
+
+impl UserKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserKind::Staff => "staff",
+            UserKind::Enterprise => "enterprise",
+            UserKind::Public => "public",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        [UserKind::Staff, UserKind::Enterprise, UserKind::Public].into_iter().find(|k| k.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UserStatus {
+    Active,
+    /// An enterprise registration waiting for staff approval.
+    Pending,
+    Rejected,
+    Disabled,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "active",
+            UserStatus::Pending => "pending",
+            UserStatus::Rejected => "rejected",
+            UserStatus::Disabled => "disabled",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        [UserStatus::Active, UserStatus::Pending, UserStatus::Rejected, UserStatus::Disabled]
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
+}
+
+/// The logged-in user as every page and server function sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub kind: UserKind,
+    pub township_id: i32,
+    pub township_name: String,
+    pub village_id: Option<i32>,
+    pub grid_id: Option<i32>,
+    pub role_names: Vec<String>,
+    pub permissions: Vec<String>,
+    /// The widest scope among the user's roles.
+    pub scope: DataScope,
+}
+
+impl SessionUser {
+    pub fn can(&self, permission: &str) -> bool {
+        self.permissions.iter().any(|p| p == permission)
+    }
+}
+
+/// A row of the user administration table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub kind: UserKind,
+    pub status: UserStatus,
+    pub township_name: String,
+    pub roles: Vec<String>,
+    pub credit_code: Option<String>,
+    pub enterprise_name: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A role as shown to the security administrator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleRow {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub permissions: Vec<String>,
+    pub scope: DataScope,
+    pub builtin: bool,
+    pub users: i64,
+}
+
+/// A township users can register in (one deployment may host several).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TownshipOption {
+    pub id: i32,
+    pub name: String,
+}
+
+/// The public's registration form: a mobile number is the login name.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PublicRegistration {
+    pub township_id: i32,
+    pub phone: String,
+    pub display_name: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+/// An enterprise's registration: checked against its unified social credit code and
+/// activated only when township staff approve it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EnterpriseRegistration {
+    pub township_id: i32,
+    pub credit_code: String,
+    pub enterprise_name: String,
+    pub contact_name: String,
+    pub phone: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+/// A staff account created by the system administrator.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewStaff {
+    pub username: String,
+    pub display_name: String,
+    pub phone: String,
+    pub password: String,
+    pub role_code: String,
+    pub village_id: Option<i32>,
+    pub grid_id: Option<i32>,
+}
+
+use crate::codes::{credit_code, mobile};
+use crate::error::{AppError, Validator};
+
+use super::password_policy;
+
+fn display_name_rule(name: &str) -> Result<(), &'static str> {
+    let length = name.trim().chars().count();
+    if length == 0 {
+        Err("required")
+    } else if length > 40 {
+        Err("too_long")
+    } else {
+        Ok(())
+    }
+}
+
+fn confirm_rule(password: &str, confirm: &str) -> Result<(), &'static str> {
+    if password == confirm { Ok(()) } else { Err("password.mismatch") }
+}
+
+fn username_rule(username: &str) -> Result<(), &'static str> {
+    let valid = (3..=32).contains(&username.len())
+        && username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        && username.starts_with(|c: char| c.is_ascii_alphabetic());
+    if valid { Ok(()) } else { Err("username.format") }
+}
+
+impl PublicRegistration {
+    /// Every problem at once, field by field; the server runs the same checks again.
+    pub fn validate(&self) -> Result<(), AppError> {
+        Validator::new()
+            .check("phone", mobile::validate(self.phone.trim()))
+            .check("display_name", display_name_rule(&self.display_name))
+            .check("password", password_policy::validate(&self.password, self.phone.trim()))
+            .check("password_confirm", confirm_rule(&self.password, &self.password_confirm))
+            .finish()
+    }
+}
+
+impl EnterpriseRegistration {
+    pub fn validate(&self) -> Result<(), AppError> {
+        Validator::new()
+            .check("credit_code", credit_code::validate(self.credit_code.trim()))
+            .check("enterprise_name", display_name_rule(&self.enterprise_name))
+            .check("contact_name", display_name_rule(&self.contact_name))
+            .check("phone", mobile::validate(self.phone.trim()))
+            .check("password", password_policy::validate(&self.password, self.phone.trim()))
+            .check("password_confirm", confirm_rule(&self.password, &self.password_confirm))
+            .finish()
+    }
+}
+
+impl NewStaff {
+    pub fn validate(&self) -> Result<(), AppError> {
+        let phone = if self.phone.trim().is_empty() { Ok(()) } else { mobile::validate(self.phone.trim()) };
+        Validator::new()
+            .check("username", username_rule(&self.username))
+            .check("display_name", display_name_rule(&self.display_name))
+            .check("phone", phone)
+            .check("password", password_policy::validate(&self.password, &self.username))
+            .check("role_code", if self.role_code.is_empty() { Err("required") } else { Ok(()) })
+            .finish()
+    }
+}

@@ -1,0 +1,81 @@
+//! The base database (clause 7.2): the township's geography, population, legal entities
+//! and housing, linked by grid. Read here within the user's data scope.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod scope;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+/// Head counts for the dashboard and the big screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Overview {
+    pub township_name: String,
+    pub villages: i64,
+    pub grids: i64,
+    pub houses: i64,
+    pub residents: i64,
+    pub enterprises: i64,
+    pub employees: i64,
+    pub population_by_village: Vec<(String, i64)>,
+    pub enterprises_by_industry: Vec<(String, i64)>,
+    /// Residents per age band: 0–17, 18–34, 35–59, 60–79, 80+.
+    pub age_bands: Vec<(String, i64)>,
+}
+
+/// The township's own vector layers as SVG path data (PostGIS `ST_AsSVG`, y pointing down),
+/// drawn when no tile service is configured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct MapLayers {
+    pub view_box: String,
+    /// cos(latitude): degrees of longitude are shorter than degrees of latitude.
+    pub x_scale: f64,
+    pub township: String,
+    pub villages: Vec<MapShape>,
+    pub grids: Vec<MapShape>,
+    pub roads: Vec<MapShape>,
+    pub water: Vec<MapShape>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapShape {
+    pub id: i32,
+    pub name: String,
+    pub path: String,
+    pub label_x: f64,
+    pub label_y: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResidentRow {
+    pub id: i64,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: chrono::NaiveDate,
+    /// Masked unless the viewer may see personal data.
+    pub id_number: String,
+    pub phone: String,
+    pub village: String,
+    pub grid: String,
+    pub address: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnterpriseRow {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub industry: String,
+    pub legal_person: String,
+    pub employees: i32,
+    pub village: String,
+    pub grid: String,
+}
+
+/// A village (and its grids) for filters and forms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VillageOption {
+    pub id: i32,
+    pub name: String,
+}

@@ -1,0 +1,10 @@
+//! Validators for national standard codes (R-5b): resident ID numbers, unified social
+//! credit codes and mainland mobile numbers.
+//!
+//! Each validator returns a `&'static str` error code that doubles as the translation key
+//! under `errors.` in the UI's locale files, so the browser and the server reject the same
+//! input with the same message.
+
+pub mod credit_code;
+pub mod id_number;
+pub mod mobile;

@@ -1,0 +1,134 @@
+//! The one error type every server function and endpoint returns. It crosses the wire as
+//! JSON so the browser can show a precise, translated message next to the right field.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// One problem with one input field. `code` is a translation key under `errors.` in the
+/// UI's locale files (e.g. `password.too_short`); `field` names the form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Not logged in, or the session expired or was revoked.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// Logged in, but the role lacks the permission or the record is outside the data scope.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Bad input: nothing was changed.
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// The request conflicts with the current state (e.g. a duplicate username).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Too many failed logins: the account is locked until the given time.
+    #[error("account locked")]
+    Locked { until: chrono::DateTime<chrono::Utc> },
+    /// Wrong user name or password (deliberately not saying which).
+    #[error("bad credentials")]
+    BadCredentials { attempts_left: i32 },
+    /// The account exists but is waiting for approval, was rejected or is disabled.
+    #[error("account not active: {0}")]
+    Inactive(String),
+    /// Anything unexpected: logged on the server, never detailed to the client.
+    #[error("internal error")]
+    Internal,
+    /// The request never reached the function (network, decoding).
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, code: &str) -> Self {
+        AppError::Validation(vec![FieldError::new(field, code)])
+    }
+
+    /// The error codes for one field, for showing inline.
+    pub fn field_codes(&self, field: &str) -> Vec<String> {
+        match self {
+            AppError::Validation(errors) => {
+                errors.iter().filter(|e| e.field == field).map(|e| e.code.clone()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The HTTP status this error maps to at REST endpoints.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized | AppError::BadCredentials { .. } => 401,
+            AppError::Forbidden | AppError::Inactive(_) => 403,
+            AppError::NotFound => 404,
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::Locked { .. } => 423,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+/// Collects field errors while validating a form, so the user sees all of them at once.
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn check(&mut self, field: &str, result: Result<(), &'static str>) -> &mut Self {
+        if let Err(code) = result {
+            self.errors.push(FieldError::new(field, code));
+        }
+        self
+    }
+
+    pub fn finish(&mut self) -> Result<(), AppError> {
+        if self.errors.is_empty() { Ok(()) } else { Err(AppError::Validation(std::mem::take(&mut self.errors))) }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        match error {
+            diesel::result::Error::NotFound => AppError::NotFound,
+            other => {
+                tracing::error!(error = %other, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
+    fn from(error: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        tracing::error!(error = %error, "database pool error");
+        AppError::Internal
+    }
+}

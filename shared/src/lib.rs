@@ -1,0 +1,23 @@
+//! Tongguan's shared core: domain types, validation and code tables that compile for the
+//! browser (wasm) and the server alike. With the `ssr` feature it adds the Diesel schema and
+//! the module services — the only code that touches the database.
+//!
+//! Modules follow the standard's clauses: `accounts` (8.7.2 users, 9.3 security),
+//! `basedata` (7.2 base database), `audit` (9.3.1 tamper-evident log), `codes` (5b standard codes).
+
+pub mod accounts;
+pub mod audit;
+pub mod basedata;
+pub mod codes;
+pub mod error;
+pub mod paging;
+pub mod permissions;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod schema;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use error::{AppError, FieldError};

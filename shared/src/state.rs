@@ -1,0 +1,12 @@
+//! What the server hands to every server function and endpoint (through Leptos context).
+
+use crate::accounts::service::AuthPolicy;
+use crate::db::DbPool;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub auth: AuthPolicy,
+    /// Demo mode shows the demo accounts on the login page.
+    pub demo: bool,
+}
