@@ -10,6 +10,7 @@ use crate::audit::service as audit;
 use crate::error::AppError;
 use crate::schema::users;
 
+#[derive(Debug)]
 pub struct LoginOutcome {
     pub user: SessionUser,
     pub token: String,

@@ -1,0 +1,184 @@
+//! The HTTP surface driven in process: health, CSRF protection, login by form without
+//! JavaScript, the session cookie, language switch, server-side permission checks.
+
+use axum::Router;
+use axum::body::Body;
+use http::{Request, StatusCode, header};
+use leptos::config::LeptosOptions;
+use server::router::{ServerState, build};
+use shared::accounts::service::AuthPolicy;
+use tower::ServiceExt;
+
+use crate::harness::{PASSWORD, TestDb};
+
+const HOST: &str = "tongguan.test";
+
+fn router(db: &TestDb) -> Router {
+    let leptos = LeptosOptions::builder().output_name("tongguan").site_root("target/site").build();
+    build(ServerState { leptos, app: db.state(AuthPolicy::default()) })
+}
+
+async fn send(router: &Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+    let response = router.clone().oneshot(request).await.expect("response");
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 10 << 20).await.expect("body");
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn form_post(path: &str) -> http::request::Builder {
+    Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+}
+
+/// Logs in like a browser without JavaScript and returns the session cookie.
+async fn login(router: &Router, username: &str) -> String {
+    let body = format!("username={username}&password={}&next=%2F", PASSWORD.replace('@', "%40"));
+    let request = form_post("/api/auth/login")
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::REFERER, format!("http://{HOST}/login"))
+        .body(Body::from(body))
+        .expect("request");
+    let (status, headers, _) = send(router, request).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"));
+    let cookie = headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("cookie").to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    cookie.split(';').next().expect("pair").to_owned()
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::get(path).header(header::HOST, HOST).header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(Body::empty()).expect("request")
+}
+
+#[tokio::test]
+async fn health_and_readiness_report_as_json() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let (status, _, body) = send(&router, get("/healthz", None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("\"status\":\"ok\""), "{body}");
+    let (status, _, body) = send(&router, get("/readyz", None)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("\"database\":true") && body.contains("\"migrations\":true"), "{body}");
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn cross_site_state_changes_are_refused() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let cookie = login(&router, "staff").await;
+    let attempts = [
+        ("Origin", "https://evil.example"),
+        ("Referer", "https://evil.example/page"),
+        ("Sec-Fetch-Site", "cross-site"),
+        ("X-None", "no origin at all, but a cookie"),
+    ];
+    for (name, value) in attempts {
+        let request = form_post("/api/auth/logout")
+            .header(header::COOKIE, &cookie)
+            .header(name, value)
+            .body(Body::empty())
+            .expect("request");
+        let (status, _, _) = send(&router, request).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {value}");
+    }
+    // The session survived every forged logout.
+    let (status, _, body) = send(&router, get("/", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("沈晓燕"), "still logged in");
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn login_without_javascript_then_dashboard_then_logout() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let (status, headers, _) = send(&router, get("/", None)).await;
+    assert_eq!(status, StatusCode::FOUND, "anonymous users are sent to the login page");
+    assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/login"));
+
+    // A wrong password comes back to the form with the error in the URL, shown on the page.
+    let body = "username=leader&password=Wrong%23password1&next=%2F";
+    let request = form_post("/api/auth/login")
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::REFERER, format!("http://{HOST}/login"))
+        .body(Body::from(body))
+        .expect("request");
+    let (status, headers, _) = send(&router, request).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let back = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).expect("location").to_owned();
+    assert!(back.contains("/login?") && back.contains("__err="), "{back}");
+    let path = back.trim_start_matches(&format!("http://{HOST}")).to_owned();
+    let (_, _, page) = send(&router, get(&path, None)).await;
+    assert!(page.contains("用户名或密码错误，再错 4 次账号将被锁定 15 分钟"), "the message is on the page");
+
+    let cookie = login(&router, "leader").await;
+    let (status, _, page) = send(&router, get("/", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("顾海峰") && page.contains("态势总览") && page.contains("梅李湾镇"));
+    assert!(page.contains("href=\"/screen\""), "the leader's menu offers the big screen");
+    assert!(!page.contains("href=\"/admin/users\""), "but not user administration");
+
+    let request = form_post("/api/auth/logout")
+        .header(header::COOKIE, &cookie)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .body(Body::empty())
+        .expect("request");
+    let (status, headers, _) = send(&router, request).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.contains("Max-Age=0")));
+    let (status, _, _) = send(&router, get("/", Some(&cookie))).await;
+    assert_eq!(status, StatusCode::FOUND, "the revoked session no longer works");
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn server_functions_check_permissions_on_the_server() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let call = |cookie: String| {
+        Request::post("/api/admin/audit_verify")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let sysadmin = login(&router, "sysadmin").await;
+    let (status, _, body) = send(&router, call(sysadmin.clone())).await;
+    assert!(!status.is_success() && body.contains("Forbidden"), "{status} {body}");
+    let auditor = login(&router, "auditor").await;
+    let (status, _, body) = send(&router, call(auditor)).await;
+    assert!(status.is_success() && body.contains("\"broken_at\":null"), "{status} {body}");
+    // Pages check too: the system administrator opening the audit page gets 403.
+    let (status, _, _) = send(&router, get("/admin/audit", Some(&sysadmin))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn language_is_switched_by_a_cookie_and_persists() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let (status, headers, _) = send(&router, get("/lang/en?next=/login", None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/login"));
+    let cookie = headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("cookie");
+    assert!(cookie.starts_with("tg_lang=en;") && cookie.contains("Max-Age=31536000"));
+    let (_, _, page) = send(&router, get("/login", Some("tg_lang=en"))).await;
+    assert!(page.contains("<html lang=\"en\"") && page.contains("Log in"));
+    let (_, _, page) = send(&router, get("/login", None)).await;
+    assert!(page.contains("<html lang=\"zh-CN\"") && page.contains("登录"));
+    // Never an open redirect.
+    let (_, headers, _) = send(&router, get("/lang/en?next=//evil.example", None)).await;
+    assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"));
+    db.finish().await;
+}
