@@ -15,7 +15,7 @@ const OFFLINE_URL = "/offline.html";
 const APP_SHELL = [
   OFFLINE_URL,
   "/pkg/tongguan.js",
-  "/pkg/tongguan_bg.wasm",
+  "/pkg/tongguan.wasm",
   "/pkg/tongguan.css",
   "/manifest.webmanifest",
   "/icons/icon-192.png",

@@ -56,6 +56,12 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     i18n::provide_locale();
     let locale = use_locale();
+    // Effects run only in the browser, after hydration: end-to-end tests wait for this mark.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/tongguan.css" />
         <Title formatter=move |text: String| {
@@ -65,15 +71,30 @@ pub fn App() -> impl IntoView {
         <Link rel="preload" href="/pkg/tongguan.css" as_="style" />
         <Router>
             <Routes fallback=|| view! { <components::NotFound /> }>
-                <Route path=path!("/login") view=auth::LoginPage />
-                <Route path=path!("/register") view=auth::RegisterPage />
-                <Route path=path!("/register/enterprise") view=auth::RegisterEnterprisePage />
+                // Async: the whole page is rendered before it is sent, so that forms and their
+                // options are complete without JavaScript too.
+                <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/register") view=auth::RegisterPage ssr=SsrMode::Async />
+                <Route path=path!("/register/enterprise") view=auth::RegisterEnterprisePage ssr=SsrMode::Async />
                 <Route path=path!("/screen") view=layout::ScreenPage ssr=SsrMode::Async />
                 <ParentRoute path=StaticSegment("") view=layout::AppShell ssr=SsrMode::Async>
-                    <Route path=StaticSegment("") view=dashboard::DashboardPage />
+                    <Route path=StaticSegment("") view=HomePage />
                     <Route path=WildcardSegment("any") view=modules::ModulePage />
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// `/`: the dashboard for staff; the personal page for those without it (the public,
+/// enterprises, the auditor).
+#[component]
+fn HomePage() -> impl IntoView {
+    let can_see_dashboard = use_context::<shared::accounts::SessionUser>()
+        .is_some_and(|u| u.can(shared::permissions::codes::DASHBOARD_VIEW));
+    if can_see_dashboard {
+        view! { <dashboard::DashboardPage /> }.into_any()
+    } else {
+        view! { <profile::ProfilePage /> }.into_any()
     }
 }

@@ -26,8 +26,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web application (the default).
     Serve {
-        /// Seed the demo township into an empty database and show the demo accounts.
-        #[arg(long, env = "TONGGUAN_DEMO")]
+        /// Seed the demo township into an empty database and show the demo accounts
+        /// (also with TONGGUAN_DEMO=1).
+        #[arg(long)]
         demo: bool,
     },
     /// Apply pending database migrations and exit.
@@ -87,7 +88,10 @@ pub async fn open_database(config: &DatabaseConfig) -> anyhow::Result<Database> 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_environment()?;
     match cli.command.unwrap_or(Command::Serve { demo: config.demo }) {
-        Command::Serve { demo } => serve(config, demo).await,
+        Command::Serve { demo } => {
+            let demo = demo || config.demo;
+            serve(config, demo).await
+        }
         Command::Migrate => {
             let db = open_database(&config.database).await?;
             stop(db);

@@ -44,7 +44,7 @@ fn find_binaries(configured: Option<&Path>) -> anyhow::Result<PathBuf> {
                 .collect()
         })
         .unwrap_or_default();
-    versioned.sort_by(|a, b| b.0.cmp(&a.0));
+    versioned.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
     candidates.extend(versioned.into_iter().map(|(_, dir)| dir));
     candidates.into_iter().find(|dir| has_tools(dir)).with_context(|| {
         "PostgreSQL server binaries (initdb, pg_ctl) not found. Install them, e.g. on Debian: \

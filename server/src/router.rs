@@ -12,7 +12,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use shared::state::AppState;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -59,7 +59,15 @@ pub fn build(state: ServerState) -> Router {
     let pkg_dir = format!("{}/{}", state.leptos.site_root, state.leptos.site_pkg_dir);
     // The wasm, JS and CSS are compressed once at build time (`make`), served as they are.
     let pkg = ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip();
+    // Static files of the site root. They are routed explicitly because the app's own
+    // `/*any` route (the module pages) would otherwise answer for them.
+    let site_root = state.leptos.site_root.to_string();
+    let file = |name: &str| ServeFile::new(format!("{site_root}/{name}"));
     Router::new()
+        .route_service("/sw.js", file("sw.js"))
+        .route_service("/manifest.webmanifest", file("manifest.webmanifest"))
+        .route_service("/offline.html", file("offline.html"))
+        .nest_service("/icons", ServeDir::new(format!("{site_root}/icons")))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(switch_language))

@@ -39,7 +39,10 @@ pub async fn create_staff(
         village_id: None,
         grid_id: None,
     };
-    shared::accounts::service::users::create_staff(&mut conn, &user, &form).await
+    let id = shared::accounts::service::users::create_staff(&mut conn, &user, &form).await?;
+    // Back to the list, filtered to the new account, with or without JavaScript.
+    leptos_axum::redirect(&format!("/admin/users?created=1&q={}", form.username));
+    Ok(id)
 }
 
 /// Approve / reject an enterprise, or disable / enable an account.
@@ -82,7 +85,9 @@ pub async fn create_role(
         permissions: permissions.unwrap_or_default(),
         scope,
     };
-    create_custom(&mut conn, &user, &form).await
+    let id = create_custom(&mut conn, &user, &form).await?;
+    leptos_axum::redirect("/admin/roles?created=1");
+    Ok(id)
 }
 
 #[server(endpoint = "admin/audit")]

@@ -14,9 +14,11 @@ pub fn RolesPage() -> impl IntoView {
     let locale = use_locale();
     let can_manage = use_context::<SessionUser>().is_some_and(|u| u.can(codes::ROLES_MANAGE));
     let create = ServerAction::<CreateRole>::new();
+    let params = leptos_router::hooks::use_query_map();
     let roles = Resource::new(move || create.version().get(), |_| list_roles());
     view! {
         <PageHeader title="nav.roles" section="nav.section.admin" description="roles.description" />
+        {move || params.read().get("created").is_some().then(|| view! { <div class="alert alert-success" role="status">{locale.t("roles.created")}</div> })}
         {can_manage.then(|| view! { <CreateRoleCard create /> })}
         <section class="card">
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
@@ -87,7 +89,6 @@ fn CreateRoleCard(create: ServerAction<CreateRole>) -> impl IntoView {
     view! {
         <details class="card" open=move || create.value().get().is_some_and(|r| r.is_err())>
             <summary class="card-title">{locale.t("roles.create")}</summary>
-            {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! { <div class="alert alert-success" role="status">{locale.t("roles.created")}</div> })}
             <ErrorBanner error=last_error(create.value()) />
             <ActionForm action=create attr:class="form" attr:novalidate=true>
                 <div class="form-row">

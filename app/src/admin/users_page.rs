@@ -21,6 +21,8 @@ pub fn UsersPage() -> impl IntoView {
     let can_manage = me.as_ref().is_some_and(|u| u.can(codes::USERS_MANAGE));
     let can_approve = me.as_ref().is_some_and(|u| u.can(codes::ENTERPRISES_APPROVE));
     let query = table_query();
+    let params = leptos_router::hooks::use_query_map();
+    let created = move || params.read().get("created").is_some();
     let set_status = ServerAction::<SetUserStatus>::new();
     let create = ServerAction::<CreateStaff>::new();
     let page = Resource::new(
@@ -29,6 +31,7 @@ pub fn UsersPage() -> impl IntoView {
     );
     view! {
         <PageHeader title="nav.users" section="nav.section.admin" description="users.description" />
+        {move || created().then(|| view! { <div class="alert alert-success" role="status">{locale.t("users.created")}</div> })}
         {can_manage.then(|| view! { <CreateStaffCard create /> })}
         <ErrorBanner error=last_error(set_status.value()) />
         <section class="card">
@@ -163,11 +166,9 @@ fn CreateStaffCard(create: ServerAction<CreateStaff>) -> impl IntoView {
     let locale = use_locale();
     let roles = Resource::new(|| (), |_| list_roles());
     let errors = move |field| field_errors(last_error(create.value()), field);
-    let created = move || matches!(create.value().get(), Some(Ok(_)));
     view! {
         <details class="card" open=move || create.value().get().is_some_and(|r| r.is_err())>
             <summary class="card-title">{locale.t("users.create")}</summary>
-            {move || created().then(|| view! { <div class="alert alert-success" role="status">{locale.t("users.created")}</div> })}
             <ErrorBanner error=last_error(create.value()) />
             <ActionForm action=create attr:class="form" attr:novalidate=true>
                 <div class="form-row">

@@ -27,7 +27,7 @@ pub fn AuthFrame(title: &'static str, children: Children) -> impl IntoView {
                 {children()}
             </div>
             <p class="auth-links">
-                <a href=move || switch_href(locale, &here()) hreflang=locale.other().code() rel="nofollow">
+                <a href=move || switch_href(locale, &here()) hreflang=locale.other().code() rel="external nofollow">
                     {locale.t("lang.switch")}
                 </a>
             </p>

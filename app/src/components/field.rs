@@ -54,9 +54,8 @@ pub fn Field(
     };
     view! {
         <div class="field" class:has-error=has_error>
-            <label for=id.clone()>
+            <label for=id.clone() class:required=required>
                 {locale.t(label)}
-                {required.then(|| view! { <span class="required" aria-hidden="true">"*"</span> })}
             </label>
             <input
                 id=id.clone()
@@ -70,11 +69,12 @@ pub fn Field(
                 aria-describedby=described_by
             />
             {hint.map(|key| view! { <p class="field-hint" id=hint_id.clone()>{locale.t(key)}</p> })}
-            <p class="field-error" id=error_id.clone() role="alert" hidden=move || !has_error()>
-                {move || {
-                    errors.get().iter().map(|code| locale.t(&format!("errors.{code}"))).collect::<Vec<_>>().join("；")
-                }}
-            </p>
+            {move || {
+                has_error().then(|| {
+                    let text = errors.get().iter().map(|code| locale.t(&format!("errors.{code}"))).collect::<Vec<_>>().join("；");
+                    view! { <p class="field-error" id=error_id.clone() role="alert">{text}</p> }
+                })
+            }}
         </div>
     }
 }

@@ -69,7 +69,7 @@ fn Shell(user: SessionUser) -> impl IntoView {
                     <span class="brand-sub">{user.township_name.clone()}</span>
                 </a>
                 <div class="topbar-actions">
-                    <a class="btn btn-ghost btn-small lang-switch" href=move || switch_href(locale, &here()) hreflang=locale.other().code() rel="nofollow">
+                    <a class="btn btn-ghost btn-small lang-switch" href=move || switch_href(locale, &here()) hreflang=locale.other().code() rel="external nofollow">
                         {locale.t("lang.switch")}
                     </a>
                     <a class="user-chip" href="/me" title=role_label.clone()>

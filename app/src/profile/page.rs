@@ -46,7 +46,7 @@ pub fn ProfilePage() -> impl IntoView {
         <section class="card" aria-labelledby="settings-title">
             <h2 class="card-title" id="settings-title">{locale.t("me.settings")}</h2>
             <div class="cluster">
-                <a class="btn btn-ghost" href=switch_href(locale, "/me") hreflang=locale.other().code() rel="nofollow">{locale.t("lang.switch")}</a>
+                <a class="btn btn-ghost" href=switch_href(locale, "/me") hreflang=locale.other().code() rel="external nofollow">{locale.t("lang.switch")}</a>
                 <ActionForm action=logout>
                     <button class="btn btn-danger" type="submit">{locale.t("nav.logout")}</button>
                 </ActionForm>

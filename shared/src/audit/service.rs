@@ -14,7 +14,7 @@ use crate::schema::audit_log;
 
 const GENESIS: &str = "genesis";
 /// Serialises appends so that each record links to the one before it.
-const CHAIN_LOCK: i64 = 0x7467_6175_6469_74;
+const CHAIN_LOCK: i64 = 0x0074_6761_7564_6974;
 
 #[allow(clippy::too_many_arguments)]
 fn chain_hash(
@@ -143,7 +143,6 @@ pub async fn verify(conn: &mut AsyncPgConnection, actor: &SessionUser) -> Result
 }
 
 pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerification, AppError> {
-    #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, i32, DateTime<Utc>, Option<i64>, String, String, String, String, String, String)> =
         audit_log::table
             .order(audit_log::id.asc())

@@ -260,7 +260,7 @@ pub async fn residents(
     .load(conn)
     .await?;
     // Past the last page the window count is gone too; the total is then simply unknown (0).
-    let total = rows.iter().next().map(|r| r.total).unwrap_or(0);
+    let total = rows.as_slice().first().map(|r| r.total).unwrap_or(0);
     let personal = user.can(codes::PERSONAL_DATA_VIEW);
     let rows = rows
         .into_iter()
@@ -329,7 +329,7 @@ pub async fn enterprises(
     .bind::<BigInt, _>(query.offset())
     .load(conn)
     .await?;
-    let total = rows.iter().next().map(|r| r.total).unwrap_or(0);
+    let total = rows.as_slice().first().map(|r| r.total).unwrap_or(0);
     let rows = rows
         .into_iter()
         .map(|r| EnterpriseRow {

@@ -106,7 +106,6 @@ pub async fn revoke_all(conn: &mut AsyncPgConnection, user_id: i64) -> Result<()
 
 /// A user with the union of their roles' permissions and the widest of their scopes.
 pub async fn load_user(conn: &mut AsyncPgConnection, user_id: i64) -> Result<SessionUser, AppError> {
-    #[allow(clippy::type_complexity)]
     let (id, username, display_name, kind, status, township_id, township_name, village_id, grid_id): (
         i64,
         String,

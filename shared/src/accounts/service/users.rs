@@ -53,7 +53,6 @@ pub async fn list(
         ("created_at", SortDir::Asc) => q.order(users::created_at.asc()),
         _ => q.order(users::created_at.desc()),
     };
-    #[allow(clippy::type_complexity)]
     let rows: Vec<(
         i64,
         String,

@@ -1,0 +1,40 @@
+# Tongguan — the two commands of the README, and the steps they are made of.
+#   make run    build (release) and serve the demo township on http://127.0.0.1:3000
+#   make test   the whole suite: lint, unit, integration (real PostgreSQL), end-to-end (real Chromium)
+# Both install whatever is missing first (scripts/setup.sh) and skip what is there.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test setup build lint unit e2e bench clean-data
+
+run: setup build
+	scripts/run.sh
+
+test: setup lint unit build e2e
+	@echo "make test: all green"
+
+setup:
+	scripts/setup.sh
+
+build:
+	scripts/build.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p shared -p app -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# Unit tests of every crate, then the integration tests against a real PostgreSQL with
+# PostGIS (a throwaway cluster under target/test-pg unless TEST_DATABASE_URL is set).
+unit:
+	cargo test -p shared -p app -p server
+
+e2e:
+	scripts/e2e.sh
+
+bench: setup build
+	scripts/bench.sh
+
+clean-data:
+	rm -rf data target/test-pg target/e2e-data

@@ -1,0 +1,56 @@
+import { expect, test } from '@playwright/test';
+import { login } from './helpers';
+
+test('the system administrator creates a staff account; bad input is explained', async ({ page }, testInfo) => {
+  await login(page, testInfo, 'sysadmin', undefined, '/admin/users');
+  const username = `clerk${testInfo.project.name === 'no-js' ? 'n' : 'h'}${Date.now() % 1_000_000}`;
+  await page.getByText('新建工作人员账号').click();
+  await page.getByLabel(/^账号( \*)?$/).fill(username);
+  await page.getByLabel(/^姓名( \*)?$/).fill('新同事');
+  await page.getByLabel('初始密码').fill('short');
+  await page.getByRole('button', { name: '创建账号' }).click();
+  await expect(page.getByText('密码至少需要 10 个字符')).toBeVisible();
+
+  // The form stays open with the error, so the person corrects and resubmits.
+  await expect(page.locator('details', { hasText: '新建工作人员账号' })).toHaveAttribute('open', '');
+  await page.getByLabel(/^账号( \*)?$/).fill(username);
+  await page.getByLabel(/^姓名( \*)?$/).fill('新同事');
+  await page.getByLabel('角色').selectOption({ label: '网格员' });
+  await page.getByLabel('初始密码').fill('Grid-Worker-7x9');
+  await page.getByRole('button', { name: '创建账号' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '账号已创建' })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`q=${username}`));
+  await expect(page.getByRole('table').getByText(username)).toBeVisible();
+});
+
+test('the auditor reads a verified audit log', async ({ page }, testInfo) => {
+  await login(page, testInfo, 'auditor', undefined, '/admin/audit');
+  await expect(page.getByText(/哈希链校验通过/)).toBeVisible();
+  await expect(page.getByRole('table').getByText('登录成功').first()).toBeVisible();
+});
+
+test('the security administrator sees roles with their scopes', async ({ page }, testInfo) => {
+  await login(page, testInfo, 'secadmin', undefined, '/admin/roles');
+  await expect(page.getByRole('table').getByText('审计管理员')).toBeVisible();
+  await expect(page.getByRole('table').getByText('查看审计日志').first()).toBeVisible();
+});
+
+test('the security administrator creates a role from permission codes', async ({ page }, testInfo) => {
+  await login(page, testInfo, 'secadmin', undefined, '/admin/roles');
+  const code = `role_${testInfo.project.name === 'no-js' ? 'n' : 'h'}${Date.now() % 1_000_000}`;
+  await page.getByText('新建角色').click();
+  await page.getByLabel(/^角色编码/).fill(code);
+  await page.getByLabel(/^角色名称/).fill('河长');
+  await page.getByLabel('数据范围').selectOption({ label: '本村（社区）' });
+  await page.getByRole('button', { name: '创建角色' }).click();
+  await expect(page.getByText('请至少选择一项权限')).toBeVisible();
+  await page.getByLabel(/^角色编码/).fill(code);
+  await page.getByLabel(/^角色名称/).fill('河长');
+  await page.getByLabel('态势总览').check();
+  await page.getByLabel('查看基础数据').check();
+  await page.getByRole('button', { name: '创建角色' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '角色已创建' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: '河长' }).first();
+  await expect(row).toContainText('本村（社区）');
+  await expect(row).toContainText('查看基础数据');
+});

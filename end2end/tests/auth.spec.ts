@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test';
+import { gotoReady, login, PASSWORD, ready, sidebarEntries } from './helpers';
+
+// What each kind of user may open (R-8.7.2): the menu is built from their permissions.
+const menus: Record<string, string[]> = {
+  sysadmin: ['态势总览', '用户管理', '我的'],
+  secadmin: ['态势总览', '用户管理', '角色权限', '我的'],
+  auditor: ['审计日志', '我的'],
+  county: ['态势总览', '指挥大屏', '实有人口', '法人单位', '我的'],
+  leader: ['态势总览', '指挥大屏', '实有人口', '法人单位', '我的'],
+  staff: ['态势总览', '实有人口', '法人单位', '用户管理', '我的'],
+  village: ['态势总览', '实有人口', '法人单位', '我的'],
+  grid: ['态势总览', '实有人口', '法人单位', '我的'],
+  '13800000001': ['我的'],
+  '13800000002': ['我的'],
+};
+
+for (const [username, expected] of Object.entries(menus)) {
+  test(`${username} sees exactly the allowed navigation`, async ({ page }, testInfo) => {
+    await login(page, testInfo, username);
+    expect(await sidebarEntries(page)).toEqual(expected);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  });
+}
+
+test('a wrong password is said plainly, and the entered name is kept', async ({ page }, testInfo) => {
+  await gotoReady(page, testInfo, '/login');
+  await page.getByLabel('用户名或手机号').fill('village');
+  await page.getByLabel(/^密码/).fill('Wrong#password1');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '用户名或密码错误' })).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+  // A correct login afterwards clears the failure count.
+  await login(page, testInfo, 'village');
+});
+
+test('a pending enterprise is told it waits for approval', async ({ page }, testInfo) => {
+  await gotoReady(page, testInfo, '/login');
+  await page.getByLabel('用户名或手机号').fill('13800000003');
+  await page.getByLabel(/^密码/).fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '等待镇工作人员审核' })).toBeVisible();
+});
+
+test('pages need a login and remember where the user wanted to go', async ({ page }, testInfo) => {
+  await page.goto('/base/residents');
+  await expect(page).toHaveURL(/\/login\?next=%2Fbase%2Fresidents|\/login\?next=\/base\/residents/);
+  await ready(page, testInfo);
+  await page.getByLabel('用户名或手机号').fill('staff');
+  await page.getByLabel(/^密码/).fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/base\/residents/);
+  await expect(page.getByRole('heading', { name: '实有人口', level: 1 })).toBeVisible();
+});
+
+test('logout ends the session', async ({ page }, testInfo) => {
+  await login(page, testInfo, 'grid');
+  await page.getByRole('banner').getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('a page outside the role is refused with 403', async ({ page }, testInfo) => {
+  await login(page, testInfo, 'sysadmin');
+  const response = await page.goto('/admin/audit');
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: '无权访问' })).toBeVisible();
+});

@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test';
+import { gotoReady } from './helpers';
+
+test('the web manifest has the icons an installable app needs', async ({ request }) => {
+  const response = await request.get('/manifest.webmanifest');
+  expect(response.ok()).toBeTruthy();
+  const manifest = await response.json();
+  expect(manifest.display).toBe('standalone');
+  expect(manifest.start_url).toBe('/');
+  const sizes = manifest.icons.map((icon: { sizes: string }) => icon.sizes);
+  expect(sizes).toContain('192x192');
+  expect(sizes).toContain('512x512');
+  for (const icon of manifest.icons) {
+    expect((await request.get(icon.src)).ok()).toBeTruthy();
+  }
+});
+
+test('the service worker is registered and caches the app shell', async ({ page }, testInfo) => {
+  await gotoReady(page, testInfo, '/login');
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  expect(scope).toMatch(/\/$/);
+  const cached = await page.evaluate(async () => {
+    for (let i = 0; i < 50; i++) {
+      const keys = await caches.keys();
+      for (const key of keys) {
+        const cache = await caches.open(key);
+        if (await cache.match('/offline.html')) return true;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return false;
+  });
+  expect(cached).toBeTruthy();
+});
+
+test('offline, a page falls back to the offline page', async ({ page, context }, testInfo) => {
+  await gotoReady(page, testInfo, '/login');
+  await page.evaluate(async () => navigator.serviceWorker.ready);
+  await page.reload();
+  await context.setOffline(true);
+  await page.goto('/register/enterprise').catch(() => undefined);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await context.setOffline(false);
+});

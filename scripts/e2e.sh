@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# End-to-end tests: a fresh demo township on its own embedded PostgreSQL, the release
+# server on port 3700, Playwright in Debian's Chromium. Screenshots land in end2end/artifacts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=target/e2e-data
+port=${E2E_PORT:-3700}
+rm -rf "$data" end2end/artifacts
+mkdir -p end2end/artifacts
+LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=tongguan LEPTOS_ENV=PROD \
+LEPTOS_SITE_ADDR=127.0.0.1:$port TONGGUAN_DATA_DIR=$data TONGGUAN_PG_PORT=54349 TONGGUAN_DEMO=1 \
+  target/release/tongguan serve > target/e2e-server.log 2>&1 &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  if curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 $server 2>/dev/null; then cat target/e2e-server.log; echo "server died"; exit 1; fi
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { cat target/e2e-server.log; echo "server not ready"; exit 1; }
+cd end2end
+BASE_URL="http://127.0.0.1:$port" npx playwright test "$@"

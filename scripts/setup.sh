@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what Tongguan needs to build, run and test, and skips what is already there:
+# system packages (PostgreSQL + PostGIS, Chromium, CJK fonts, brotli), the wasm target,
+# cargo-leptos, wasm-bindgen-cli matching Cargo.lock, wasm-opt (binaryen 116 — never
+# Debian's older binaryen, whose output fails in the browser), and the end-to-end npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+need_root() { if [ "$(id -u)" -ne 0 ]; then echo "sudo"; fi; }
+SUDO=$(need_root)
+
+# --- system packages -------------------------------------------------------------------
+missing=()
+command -v curl >/dev/null || missing+=(curl)
+command -v node >/dev/null || missing+=(nodejs npm)
+command -v brotli >/dev/null || missing+=(brotli)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+  missing+=(postgresql)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+pg_major=$(basename "$(dirname "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)")")
+if [ ! -f "/usr/share/postgresql/$pg_major/extension/postgis.control" ]; then
+  say "installing PostGIS for PostgreSQL $pg_major"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "postgresql-$pg_major-postgis-3" >/dev/null
+fi
+
+# --- Rust toolchain pieces ---------------------------------------------------------------
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+  say "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos 0.3.10" ]; then
+  say "installing cargo-leptos 0.3.10 (about 15 minutes, once)"
+  cargo install --locked cargo-leptos@0.3.10
+fi
+wb_version=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version (matches Cargo.lock)"
+  cargo install wasm-bindgen-cli --version "=$wb_version" --force
+fi
+if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep -q "version 116"; then
+  say "installing wasm-opt (binaryen 116, about 7 minutes, once)"
+  cargo install wasm-opt --locked
+fi
+
+# --- end-to-end test packages ------------------------------------------------------------
+if [ ! -d end2end/node_modules/@playwright/test ]; then
+  say "installing the end-to-end test packages"
+  (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+fi
+say "all tools present"
