@@ -31,6 +31,12 @@ test('the service worker is registered and caches the app shell', async ({ page 
     return false;
   });
   expect(cached).toBeTruthy();
+  // Chromium's own verdict on installability (manifest, icons, service worker with fetch).
+  const cdp = await page.context().newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  // Playwright's browser contexts are incognito, which Chromium reports on its own; any
+  // other reason (manifest, icons, service worker) would be ours.
+  expect(installabilityErrors.map((e: { errorId: string }) => e.errorId).filter((id: string) => id !== 'in-incognito')).toEqual([]);
 });
 
 test('offline, a page falls back to the offline page', async ({ page, context }, testInfo) => {

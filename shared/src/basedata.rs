@@ -29,8 +29,8 @@ pub struct Overview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct MapLayers {
     pub view_box: String,
-    /// cos(latitude): degrees of longitude are shorter than degrees of latitude.
-    pub x_scale: f64,
+    /// Width of the coordinate plane the layers are projected onto.
+    pub width: f64,
     pub township: String,
     pub villages: Vec<MapShape>,
     pub grids: Vec<MapShape>,

@@ -9,19 +9,22 @@ const VILLAGE_FILLS: [&str; 10] =
 
 #[component]
 pub fn TownMap(layers: MapLayers, #[prop(into)] label: String, #[prop(optional)] dark: bool) -> impl IntoView {
-    let transform = format!("scale({:.6} 1)", layers.x_scale);
-    let font = 0.0022;
+    // Labels about 1/40 of the map's width: readable on a card and on a wall.
+    // (An inline style, because the stylesheet's font-size would beat an SVG attribute.)
+    let font = format!("font-size: {:.0}px", layers.width / 40.0);
     view! {
         <figure class=if dark { "town-map screen-map" } else { "town-map" }>
             <svg viewBox=layers.view_box.clone() role="img" aria-label=label.clone() preserveAspectRatio="xMidYMid meet">
                 <title>{label.clone()}</title>
-                <g transform=transform.clone()>
+                <g>
+                    <path class="map-township" d=layers.township.clone() vector-effect="non-scaling-stroke" />
                     {layers
                         .villages
                         .iter()
                         .enumerate()
                         .map(|(i, v)| {
-                            let fill = format!("--fill: {}", VILLAGE_FILLS[i % VILLAGE_FILLS.len()]);
+                            // The dark big screen colours villages from its own stylesheet palette.
+                            let fill = (!dark).then(|| format!("--fill: {}", VILLAGE_FILLS[i % VILLAGE_FILLS.len()]));
                             view! {
                                 <path class="map-village" d=v.path.clone() style=fill vector-effect="non-scaling-stroke">
                                     <title>{v.name.clone()}</title>
@@ -44,9 +47,7 @@ pub fn TownMap(layers: MapLayers, #[prop(into)] label: String, #[prop(optional)]
                         .iter()
                         .map(|r| view! { <path class="map-road" d=r.path.clone() vector-effect="non-scaling-stroke"><title>{r.name.clone()}</title></path> })
                         .collect_view()}
-                    <path class="map-township" d=layers.township.clone() vector-effect="non-scaling-stroke" />
                 </g>
-                // Labels outside the scaled group, so the text is not squeezed.
                 {layers
                     .villages
                     .iter()
@@ -54,9 +55,9 @@ pub fn TownMap(layers: MapLayers, #[prop(into)] label: String, #[prop(optional)]
                         view! {
                             <text
                                 class="map-label"
-                                x=format!("{:.5}", v.label_x * layers.x_scale)
-                                y=format!("{:.5}", v.label_y)
-                                font-size=font
+                                x=format!("{:.1}", v.label_x)
+                                y=format!("{:.1}", v.label_y)
+                                style=font.clone()
                                 text-anchor="middle"
                             >
                                 {v.name.clone()}

@@ -110,10 +110,11 @@ struct ShapeRow {
     label_y: f64,
 }
 
+/// Width of the map's coordinate plane, in SVG units.
+const MAP_WIDTH: f64 = 1000.0;
+
 #[derive(QueryableByName)]
 struct Frame {
-    #[diesel(sql_type = Text)]
-    path: String,
     #[diesel(sql_type = Double)]
     xmin: f64,
     #[diesel(sql_type = Double)]
@@ -139,7 +140,7 @@ pub async fn map_layers(conn: &mut AsyncPgConnection, user: &SessionUser) -> Res
     require_view(user)?;
     let town = user.township_id;
     let frame: Option<Frame> = sql_query(
-        "SELECT ST_AsSVG(boundary, 0, 5) AS path, ST_XMin(boundary) AS xmin, ST_YMin(boundary) AS ymin, \
+        "SELECT ST_XMin(boundary) AS xmin, ST_YMin(boundary) AS ymin, \
                 ST_XMax(boundary) AS xmax, ST_YMax(boundary) AS ymax FROM townships WHERE id = $1",
     )
     .bind::<Integer, _>(town)
@@ -148,31 +149,43 @@ pub async fn map_layers(conn: &mut AsyncPgConnection, user: &SessionUser) -> Res
     .map(Some)
     .or_else(|e| if e == diesel::result::Error::NotFound { Ok(None) } else { Err(e) })?;
     let Some(frame) = frame else { return Ok(MapLayers::default()) };
-    let x_scale = ((frame.ymin + frame.ymax) / 2.0).to_radians().cos();
-    let pad = (frame.xmax - frame.xmin).max(frame.ymax - frame.ymin) * 0.02;
-    let view_box = format!(
-        "{:.5} {:.5} {:.5} {:.5}",
-        (frame.xmin - pad) * x_scale,
-        -frame.ymax - pad,
-        (frame.xmax - frame.xmin + 2.0 * pad) * x_scale,
-        frame.ymax - frame.ymin + 2.0 * pad
-    );
+    // Project onto a plane MAP_WIDTH units wide (degrees of longitude shrink by cos(latitude)),
+    // so that stroke widths and font sizes in the SVG are plain units, not fractions of a degree.
+    let cos_lat = ((frame.ymin + frame.ymax) / 2.0).to_radians().cos();
+    let sx = MAP_WIDTH / (frame.xmax - frame.xmin);
+    let sy = sx / cos_lat;
+    let height = (frame.ymax - frame.ymin) * sy;
+    let pad = MAP_WIDTH * 0.02;
+    let view_box = format!("{:.1} {:.1} {:.1} {:.1}", -pad, -height - pad, MAP_WIDTH + 2.0 * pad, height + 2.0 * pad);
+    let project =
+        |geom: &str| format!("ST_Affine({geom}, {sx}, 0, 0, {sy}, {}, {})", -frame.xmin * sx, -frame.ymin * sy);
+    // ST_AsSVG writes y negated (SVG's y points down), so labels are negated to match.
     let polygon = |table: &str| {
         format!(
-            "SELECT id, name, ST_AsSVG(boundary, 0, 5) AS path, ST_X(ST_PointOnSurface(boundary)) AS label_x, \
-                    -ST_Y(ST_PointOnSurface(boundary)) AS label_y FROM {table} WHERE township_id = $1 ORDER BY code"
+            "SELECT id, name, ST_AsSVG({shape}, 0, 1) AS path, ST_X({label}) AS label_x, -ST_Y({label}) AS label_y \
+             FROM {table} WHERE township_id = $1 ORDER BY code",
+            shape = project("boundary"),
+            label = project("ST_PointOnSurface(boundary)"),
         )
     };
     let line = |kind: &str| {
         format!(
-            "SELECT id, name, ST_AsSVG(geom, 0, 5) AS path, ST_X(ST_LineInterpolatePoint(geom, 0.5)) AS label_x, \
-                    -ST_Y(ST_LineInterpolatePoint(geom, 0.5)) AS label_y FROM geo_lines WHERE township_id = $1 AND kind = '{kind}' ORDER BY id"
+            "SELECT id, name, ST_AsSVG({shape}, 0, 1) AS path, ST_X({label}) AS label_x, -ST_Y({label}) AS label_y \
+             FROM geo_lines WHERE township_id = $1 AND kind = '{kind}' ORDER BY id",
+            shape = project("geom"),
+            label = project("ST_LineInterpolatePoint(geom, 0.5)"),
         )
     };
+    let township = shapes(conn, &polygon("townships").replace("township_id = $1 ORDER BY code", "id = $1"), town)
+        .await?
+        .into_iter()
+        .next()
+        .map(|shape| shape.path)
+        .unwrap_or_default();
     Ok(MapLayers {
         view_box,
-        x_scale,
-        township: frame.path,
+        width: MAP_WIDTH,
+        township,
         villages: shapes(conn, &polygon("villages"), town).await?,
         grids: shapes(conn, &polygon("grids"), town).await?,
         roads: shapes(conn, &line("road"), town).await?,
