@@ -13,7 +13,7 @@ export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=t
 export LEPTOS_SITE_ADDR=127.0.0.1:$port TONGGUAN_DATA_DIR=$data TONGGUAN_PG_PORT=54359 TONGGUAN_DEMO=1 RUST_LOG=warn
 
 echo "== bundle (brotli, as served)"
-for f in target/site/pkg/tongguan_bg.wasm target/site/pkg/tongguan.js target/site/pkg/tongguan.css; do
+for f in target/site/pkg/tongguan.wasm target/site/pkg/tongguan.js target/site/pkg/tongguan.css; do
   printf '%-40s %8d bytes raw %8d bytes brotli\n' "$f" "$(stat -c %s "$f")" "$(stat -c %s "$f.br")"
 done
 
