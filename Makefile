@@ -26,7 +26,7 @@ lint:
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests of every crate, then the integration tests against a real PostgreSQL with
-# PostGIS (a throwaway cluster under target/test-pg unless TEST_DATABASE_URL is set).
+# PostGIS (a throwaway cluster under /tmp unless TEST_DATABASE_URL is set).
 unit:
 	cargo test -p shared -p app -p server
 
@@ -37,4 +37,4 @@ bench: setup build
 	scripts/bench.sh
 
 clean-data:
-	rm -rf data target/test-pg target/e2e-data
+	rm -rf data

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 port=${BENCH_PORT:-3800}
-data=target/bench-data
+data=$(mktemp -d /tmp/tongguan-bench-XXXXXX)   # see e2e.sh: /tmp is enterable by PostgreSQL's user
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=tongguan LEPTOS_ENV=PROD
 export LEPTOS_SITE_ADDR=127.0.0.1:$port TONGGUAN_DATA_DIR=$data TONGGUAN_PG_PORT=54359 TONGGUAN_DEMO=1 RUST_LOG=warn
 

@@ -3,15 +3,17 @@
 # server on port 3700, Playwright in Debian's Chromium. Screenshots land in end2end/artifacts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=target/e2e-data
+# The cluster's data lives under /tmp: the checkout may sit below a directory (such as /root)
+# that PostgreSQL's unprivileged user cannot enter.
+data=$(mktemp -d /tmp/tongguan-e2e-XXXXXX)
 port=${E2E_PORT:-3700}
-rm -rf "$data" end2end/artifacts
+rm -rf end2end/artifacts
 mkdir -p end2end/artifacts
 LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=tongguan LEPTOS_ENV=PROD \
 LEPTOS_SITE_ADDR=127.0.0.1:$port TONGGUAN_DATA_DIR=$data TONGGUAN_PG_PORT=54349 TONGGUAN_DEMO=1 \
   target/release/tongguan serve > target/e2e-server.log 2>&1 &
 server=$!
-trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do
   if curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
   if ! kill -0 $server 2>/dev/null; then cat target/e2e-server.log; echo "server died"; exit 1; fi

@@ -83,12 +83,19 @@ impl EmbeddedPostgres {
         })
     }
 
+    /// The cluster listens on a Unix socket inside its own directory only: no TCP port that
+    /// another cluster (or a second checkout's tests) could already hold, and nothing
+    /// reachable from the network.
     pub fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{DATABASE}", self.port)
+        self.url_for(DATABASE)
     }
 
     fn admin_url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+        self.url_for("postgres")
+    }
+
+    fn url_for(&self, database: &str) -> String {
+        format!("postgres://postgres@localhost:{}/{database}?host={}", self.port, self.pgdata.display())
     }
 
     fn command(&self, tool: &str) -> Command {
@@ -118,6 +125,20 @@ impl EmbeddedPostgres {
         let parent = self.pgdata.parent().context("data directory has no parent")?;
         std::fs::create_dir_all(parent)?;
         if let Some(user) = &self.run_as {
+            // Every directory above must be enterable by the cluster's user, or PostgreSQL
+            // cannot reach its own files: say so instead of failing obscurely.
+            for ancestor in parent.ancestors().skip(1) {
+                let mode = std::fs::metadata(ancestor)?.permissions().mode();
+                if mode & 0o001 == 0 {
+                    bail!(
+                        "{} is not enterable by the unprivileged user `{}` that runs PostgreSQL (mode {:o}); \
+                         choose a data directory elsewhere, e.g. TONGGUAN_DATA_DIR=/var/lib/tongguan",
+                        ancestor.display(),
+                        user.name,
+                        mode & 0o777
+                    );
+                }
+            }
             // The parent must be traversable by the cluster's user; the cluster directory is its own.
             let mut permissions = std::fs::metadata(parent)?.permissions();
             permissions.set_mode(permissions.mode() | 0o711);
@@ -155,7 +176,7 @@ impl EmbeddedPostgres {
                 .arg("-l")
                 .arg(&log)
                 .arg("-o")
-                .arg(format!("-p {} -c listen_addresses=127.0.0.1 -k {}", self.port, self.pgdata.display()))
+                .arg(format!("-p {} -c listen_addresses= -k {}", self.port, self.pgdata.display()))
                 .args(["-w", "-t", "60", "start"]);
             self.run(start, "pg_ctl start").with_context(|| format!("see {}", log.display()))?;
             tracing::info!(port = self.port, "embedded PostgreSQL started");

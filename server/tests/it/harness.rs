@@ -1,5 +1,5 @@
 //! Test databases. Without `TEST_DATABASE_URL` the tests start their own throwaway cluster
-//! under `target/test-pg` (the same embedded cluster the server uses). A template database
+//! under the temporary directory (the same embedded cluster the server uses). A template database
 //! is migrated and seeded with a small demo township once per run; each test clones it
 //! (`CREATE DATABASE … TEMPLATE …`), which takes milliseconds.
 
@@ -17,26 +17,55 @@ use shared::state::AppState;
 use tokio::sync::OnceCell;
 
 pub const TEMPLATE: &str = "tongguan_test_template";
-static SERVER: OnceCell<String> = OnceCell::const_new();
+static SERVER: OnceCell<Server> = OnceCell::const_new();
+
+/// A PostgreSQL server as a URL with the database name left out.
+#[derive(Clone)]
+struct Server {
+    prefix: String,
+    suffix: String,
+}
+
+impl Server {
+    fn parse(url: &str) -> Self {
+        let (path, query) = url.split_once('?').map(|(p, q)| (p, format!("?{q}"))).unwrap_or((url, String::new()));
+        let prefix = path.rsplit_once('/').map(|(base, _)| format!("{base}/")).expect("a database URL");
+        Self { prefix, suffix: query }
+    }
+
+    fn url(&self, database: &str) -> String {
+        format!("{}{database}{}", self.prefix, self.suffix)
+    }
+}
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-/// URL of the server (ending in `/`), with a ready template database on it.
-async fn server_url() -> String {
+/// Distinguishes checkouts, so that two of them on one machine never share a cluster.
+fn checkout_id() -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_MANIFEST_DIR").hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+/// The test server, with a ready template database on it.
+async fn test_server() -> Server {
     SERVER
         .get_or_init(|| async {
             let base = match std::env::var("TEST_DATABASE_URL") {
-                Ok(url) => url.rsplit_once('/').map(|(base, _)| format!("{base}/")).unwrap_or(url),
+                Ok(url) => Server::parse(&url),
                 Err(_) => {
                     let config = DatabaseConfig {
                         url: None,
-                        data_dir: std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/test-pg")),
+                        // Under the temporary directory: the checkout may sit below a directory
+                        // (such as /root) that the cluster's unprivileged user cannot enter.
+                        data_dir: std::env::temp_dir().join(format!("tongguan-test-pg-{}", checkout_id())),
                         embedded_port: 54339,
                         pg_bin: std::env::var("TONGGUAN_PG_BIN").ok().map(Into::into),
                         pool_size: 4,
                     };
                     let embedded = EmbeddedPostgres::new(&config).expect("PostgreSQL binaries");
                     let url = embedded.start().await.expect("start the test cluster");
-                    url.rsplit_once('/').map(|(base, _)| format!("{base}/")).expect("url")
+                    Server::parse(&url)
                 }
             };
             build_template(&base).await;
@@ -46,11 +75,11 @@ async fn server_url() -> String {
         .clone()
 }
 
-async fn admin(base: &str) -> AsyncPgConnection {
-    AsyncPgConnection::establish(&format!("{base}postgres")).await.expect("connect to the postgres database")
+async fn admin(server: &Server) -> AsyncPgConnection {
+    AsyncPgConnection::establish(&server.url("postgres")).await.expect("connect to the postgres database")
 }
 
-async fn build_template(base: &str) {
+async fn build_template(base: &Server) {
     let mut conn = admin(base).await;
     // Leftovers of earlier runs (a failed test keeps its database for inspection until then).
     #[derive(QueryableByName)]
@@ -70,7 +99,7 @@ async fn build_template(base: &str) {
         .await
         .expect("drop template");
     diesel::sql_query(format!("CREATE DATABASE {TEMPLATE}")).execute(&mut conn).await.expect("create template");
-    let url = format!("{base}{TEMPLATE}");
+    let url = base.url(TEMPLATE);
     server::database::migrate(&url).await.expect("migrate template");
     let mut db = AsyncPgConnection::establish(&url).await.expect("connect template");
     server::demo::accounts::seed_if_empty(&mut db, &server::demo::DemoOptions { seed: 7, scale: 0.05 })
@@ -80,23 +109,23 @@ async fn build_template(base: &str) {
 
 /// One test's own database, dropped when the test calls `finish`.
 pub struct TestDb {
-    base: String,
+    server: Server,
     pub name: String,
     pub pool: DbPool,
 }
 
 impl TestDb {
     pub async fn new() -> Self {
-        let base = server_url().await;
+        let base = test_server().await;
         let name = format!("tg_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
         let mut conn = admin(&base).await;
         diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
             .execute(&mut conn)
             .await
             .expect("clone template");
-        let url = format!("{base}{name}");
+        let url = base.url(&name);
         let pool = shared::db::pool(&url, 4).expect("pool");
-        Self { base, name, pool }
+        Self { server: base, name, pool }
     }
 
     pub async fn conn(&self) -> shared::db::DbConn {
@@ -116,7 +145,7 @@ impl TestDb {
     }
 
     pub async fn finish(self) {
-        let Self { base, name, pool, .. } = self;
+        let Self { server: base, name, pool, .. } = self;
         drop(pool);
         let mut conn = admin(&base).await;
         diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
