@@ -11,7 +11,8 @@ use super::AuthPolicy;
 use crate::accounts::{SessionUser, UserKind};
 use crate::error::AppError;
 use crate::permissions::DataScope;
-use crate::schema::{roles, sessions, townships, user_roles, users};
+use crate::schema::sessions;
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz};
 
 pub const COOKIE_NAME: &str = "tg_session";
 
@@ -50,7 +51,9 @@ pub async fn create(
     Ok(token)
 }
 
-/// The user behind a session token, if the session is alive; touches it.
+/// The user behind a session token, if the session is alive; touches it. One query: every
+/// request behind the login runs this, and nothing is cached, so that a logout or a disabled
+/// account takes effect at once on every server process.
 pub async fn authenticate(
     conn: &mut AsyncPgConnection,
     policy: &AuthPolicy,
@@ -58,33 +61,31 @@ pub async fn authenticate(
 ) -> Result<SessionUser, AppError> {
     let hash = token_hash(token);
     let now = Utc::now();
-    let row: Option<(i64, chrono::DateTime<Utc>, chrono::DateTime<Utc>, Option<chrono::DateTime<Utc>>)> =
-        sessions::table
-            .filter(sessions::token_hash.eq(&hash))
-            .select((sessions::user_id, sessions::last_seen_at, sessions::expires_at, sessions::revoked_at))
-            .first(conn)
-            .await
-            .optional()?;
-    let Some((user_id, last_seen, expires_at, revoked_at)) = row else {
+    // migrations/2026-11-24-000002_session_lookup: the same join as USER_SQL, plan cached.
+    let row: Option<SessionRow> = diesel::sql_query("SELECT * FROM session_user_by_token($1)")
+        .bind::<Text, _>(&hash)
+        .get_result(conn)
+        .await
+        .optional()?;
+    let Some(row) = row else {
         return Err(AppError::Unauthorized);
     };
-    if revoked_at.is_some() || expires_at <= now {
+    if row.revoked_at.is_some() || row.expires_at <= now {
         return Err(AppError::Unauthorized);
     }
-    if last_seen + policy.idle_timeout <= now {
+    if row.last_seen_at + policy.idle_timeout <= now {
         revoke(conn, token).await?;
         return Err(AppError::Unauthorized);
     }
     // Touch at most once a minute: an idle timeout needs no finer clock, and it saves a
     // write on every request.
-    if now - last_seen > chrono::Duration::seconds(60) {
+    if now - row.last_seen_at > chrono::Duration::seconds(60) {
         diesel::update(sessions::table.filter(sessions::token_hash.eq(&hash)))
             .set(sessions::last_seen_at.eq(now))
             .execute(conn)
             .await?;
     }
-    let user = load_user(conn, user_id).await?;
-    Ok(user)
+    row.user.into_session_user()
 }
 
 pub async fn revoke(conn: &mut AsyncPgConnection, token: &str) -> Result<(), AppError> {
@@ -106,56 +107,84 @@ pub async fn revoke_all(conn: &mut AsyncPgConnection, user_id: i64) -> Result<()
 
 /// A user with the union of their roles' permissions and the widest of their scopes.
 pub async fn load_user(conn: &mut AsyncPgConnection, user_id: i64) -> Result<SessionUser, AppError> {
-    let (id, username, display_name, kind, status, township_id, township_name, village_id, grid_id): (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        i32,
-        String,
-        Option<i32>,
-        Option<i32>,
-    ) = users::table
-        .inner_join(townships::table)
-        .filter(users::id.eq(user_id))
-        .select((
-            users::id,
-            users::username,
-            users::display_name,
-            users::kind,
-            users::status,
-            users::township_id,
-            townships::name,
-            users::village_id,
-            users::grid_id,
-        ))
-        .first(conn)
+    let row: UserRow = diesel::sql_query(format!("{USER_SQL} WHERE u.id = $1 GROUP BY u.id, t.name"))
+        .bind::<BigInt, _>(user_id)
+        .get_result(conn)
         .await?;
-    if status != "active" {
-        return Err(AppError::Unauthorized);
+    row.into_session_user()
+}
+
+/// A user, their township and their roles aggregated into one row.
+const USER_SQL: &str = "SELECT u.id, u.username, u.display_name, u.kind, u.status, u.township_id, \
+       t.name AS township_name, u.village_id, u.grid_id, \
+       coalesce(array_agg(r.name ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL), '{}') AS role_names, \
+       coalesce(string_agg(array_to_string(r.permissions, ','), ','), '') AS permissions, \
+       coalesce(array_agg(r.data_scope) FILTER (WHERE r.id IS NOT NULL), '{}') AS scopes \
+     FROM users u JOIN townships t ON t.id = u.township_id \
+     LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id";
+
+#[derive(QueryableByName)]
+struct UserRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    username: String,
+    #[diesel(sql_type = Text)]
+    display_name: String,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Integer)]
+    township_id: i32,
+    #[diesel(sql_type = Text)]
+    township_name: String,
+    #[diesel(sql_type = Nullable<Integer>)]
+    village_id: Option<i32>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    grid_id: Option<i32>,
+    #[diesel(sql_type = Array<Text>)]
+    role_names: Vec<String>,
+    #[diesel(sql_type = Text)]
+    permissions: String,
+    #[diesel(sql_type = Array<Text>)]
+    scopes: Vec<String>,
+}
+
+#[derive(QueryableByName)]
+struct SessionRow {
+    #[diesel(sql_type = Timestamptz)]
+    last_seen_at: chrono::DateTime<Utc>,
+    #[diesel(sql_type = Timestamptz)]
+    expires_at: chrono::DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    revoked_at: Option<chrono::DateTime<Utc>>,
+    #[diesel(embed)]
+    user: UserRow,
+}
+
+impl UserRow {
+    fn into_session_user(self) -> Result<SessionUser, AppError> {
+        if self.status != "active" {
+            return Err(AppError::Unauthorized);
+        }
+        let mut permissions: Vec<String> =
+            self.permissions.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect();
+        permissions.sort();
+        permissions.dedup();
+        let scope = self.scopes.iter().filter_map(|s| DataScope::parse(s)).max().unwrap_or(DataScope::SelfOnly);
+        Ok(SessionUser {
+            id: self.id,
+            username: self.username,
+            display_name: self.display_name,
+            kind: UserKind::parse(&self.kind).unwrap_or(UserKind::Public),
+            township_id: self.township_id,
+            township_name: self.township_name,
+            village_id: self.village_id,
+            grid_id: self.grid_id,
+            role_names: self.role_names,
+            permissions,
+            scope,
+        })
     }
-    let role_rows: Vec<(String, Vec<String>, String)> = user_roles::table
-        .inner_join(roles::table)
-        .filter(user_roles::user_id.eq(user_id))
-        .select((roles::name, roles::permissions, roles::data_scope))
-        .load(conn)
-        .await?;
-    let mut permissions: Vec<String> = role_rows.iter().flat_map(|(_, p, _)| p.iter().cloned()).collect();
-    permissions.sort();
-    permissions.dedup();
-    let scope = role_rows.iter().filter_map(|(_, _, s)| DataScope::parse(s)).max().unwrap_or(DataScope::SelfOnly);
-    Ok(SessionUser {
-        id,
-        username,
-        display_name,
-        kind: UserKind::parse(&kind).unwrap_or(UserKind::Public),
-        township_id,
-        township_name,
-        village_id,
-        grid_id,
-        role_names: role_rows.into_iter().map(|(name, _, _)| name).collect(),
-        permissions,
-        scope,
-    })
 }

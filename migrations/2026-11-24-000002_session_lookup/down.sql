@@ -1,0 +1,1 @@
+DROP FUNCTION session_user_by_token(TEXT);
