@@ -172,7 +172,10 @@ async fn create_admin(
             Ok(())
         }
         Err(shared::AppError::Validation(errors)) => {
-            let list: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
+            // The same messages the web forms show, in Chinese.
+            let zh = app::i18n::Locale::ZhCn;
+            let list: Vec<String> =
+                errors.iter().map(|e| format!("{}: {}", e.field, zh.t(&format!("errors.{}", e.code)))).collect();
             anyhow::bail!("invalid: {}", list.join(", "))
         }
         Err(other) => anyhow::bail!("{other}"),
