@@ -6,8 +6,8 @@ mod icon;
 mod pages;
 mod table;
 
-pub use error_banner::{ErrorBanner, error_message};
+pub use error_banner::{ErrorAlert, ErrorBanner, error_message};
 pub use field::{Field, field_errors, last_error};
 pub use icon::Icon;
 pub use pages::{Forbidden, NotFound, PageHeader};
-pub use table::{Pagination, SortHeader, TableQueryExt, table_query};
+pub use table::{Pagination, SearchForm, SortHeader, TableQueryExt, table_query};

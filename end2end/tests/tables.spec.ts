@@ -36,7 +36,8 @@ test('the residents table sorts, filters and pages on the server', async ({ page
 
 test('a grid worker sees only their own grid', async ({ page }, testInfo) => {
   await login(page, testInfo, 'grid', undefined, '/base/residents');
-  const grids = await page.getByRole('table').locator('tbody tr td:nth-child(7)').allInnerTexts();
-  expect(grids.length).toBeGreaterThan(0);
-  expect(new Set(grids).size).toBe(1);
+  // With JavaScript the rows arrive after the client-side navigation: wait for them.
+  const gridCells = page.getByRole('table').locator('tbody tr td:nth-child(7)');
+  await expect(gridCells.first()).toBeVisible();
+  await expect.poll(async () => new Set(await gridCells.allInnerTexts()).size).toBe(1);
 });

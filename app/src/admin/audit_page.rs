@@ -1,10 +1,9 @@
 //! `/admin/audit`: the audit log for the auditor, with a check of its hash chain.
 
 use leptos::prelude::*;
-use leptos_router::components::Form;
 
 use super::api::{list_audit, verify_audit};
-use crate::components::{PageHeader, Pagination, error_message, table_query};
+use crate::components::{ErrorAlert, PageHeader, Pagination, SearchForm, table_query};
 use crate::i18n::use_locale;
 
 #[component]
@@ -29,22 +28,16 @@ pub fn AuditPage() -> impl IntoView {
                         </div>
                     }
                     .into_any(),
-                    Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
                 }
             })}
         </Suspense>
         <section class="card">
-            <Form method="GET" action="" attr:class="table-toolbar" attr:role="search">
-                <div class="field">
-                    <label for="q">{locale.t("audit.search")}</label>
-                    <input id="q" name="q" type="search" value=move || query.get().q />
-                </div>
-                <button class="btn btn-primary" type="submit">{locale.t("table.search")}</button>
-            </Form>
+            <SearchForm query label="audit.search" />
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
                         Ok(page) => view! {
                             <div class="table-wrap">
                                 <table class="data-table stack-mobile">

@@ -6,7 +6,7 @@ use shared::accounts::SessionUser;
 use shared::permissions::{ALL_PERMISSIONS, DataScope, codes};
 
 use super::api::{CreateRole, list_roles};
-use crate::components::{ErrorBanner, Field, PageHeader, error_message, field_errors, last_error};
+use crate::components::{ErrorAlert, ErrorBanner, Field, PageHeader, field_errors, last_error};
 use crate::i18n::use_locale;
 
 #[component]
@@ -24,7 +24,7 @@ pub fn RolesPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match roles.await {
-                        Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
                         Ok(roles) => view! {
                             <div class="table-wrap">
                                 <table class="data-table stack-mobile">

@@ -2,13 +2,13 @@
 //! registrations, disable and re-enable accounts.
 
 use leptos::prelude::*;
-use leptos_router::components::Form;
 use shared::accounts::{SessionUser, UserKind, UserRow, UserStatus};
 use shared::permissions::codes;
 
 use super::api::{CreateStaff, SetUserStatus, list_roles, list_users};
 use crate::components::{
-    ErrorBanner, Field, PageHeader, Pagination, SortHeader, error_message, field_errors, last_error, table_query,
+    ErrorAlert, ErrorBanner, Field, PageHeader, Pagination, SearchForm, SortHeader, field_errors, last_error,
+    table_query,
 };
 use crate::i18n::use_locale;
 
@@ -35,11 +35,7 @@ pub fn UsersPage() -> impl IntoView {
         {can_manage.then(|| view! { <CreateStaffCard create /> })}
         <ErrorBanner error=last_error(set_status.value()) />
         <section class="card">
-            <Form method="GET" action="" attr:class="table-toolbar" attr:role="search">
-                <div class="field">
-                    <label for="q">{locale.t("users.search")}</label>
-                    <input id="q" name="q" type="search" value=move || query.get().q />
-                </div>
+            <SearchForm query label="users.search">
                 <div class="field">
                     <label for="filter">{locale.t("users.filter")}</label>
                     <select id="filter" name="filter">
@@ -53,12 +49,11 @@ pub fn UsersPage() -> impl IntoView {
                         }}
                     </select>
                 </div>
-                <button class="btn btn-primary" type="submit">{locale.t("table.search")}</button>
-            </Form>
+            </SearchForm>
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
                         Ok(page) => view! {
                             <div class="table-wrap">
                                 <table class="data-table stack-mobile">

@@ -1,10 +1,9 @@
 //! `/base/enterprises`: legal entities of the township within the viewer's scope.
 
 use leptos::prelude::*;
-use leptos_router::components::Form;
 
 use super::api::list_enterprises;
-use crate::components::{PageHeader, Pagination, SortHeader, error_message, table_query};
+use crate::components::{ErrorAlert, PageHeader, Pagination, SearchForm, SortHeader, table_query};
 use crate::i18n::use_locale;
 
 const INDUSTRIES: &[&str] =
@@ -18,11 +17,7 @@ pub fn EnterprisesPage() -> impl IntoView {
     view! {
         <PageHeader title="nav.enterprises" section="nav.section.base" description="enterprises.description" />
         <section class="card">
-            <Form method="GET" action="" attr:class="table-toolbar" attr:role="search">
-                <div class="field">
-                    <label for="q">{locale.t("enterprises.search")}</label>
-                    <input id="q" name="q" type="search" value=move || query.get().q />
-                </div>
+            <SearchForm query label="enterprises.search">
                 <div class="field">
                     <label for="filter">{locale.t("enterprises.industry")}</label>
                     <select id="filter" name="filter">
@@ -36,12 +31,11 @@ pub fn EnterprisesPage() -> impl IntoView {
                         }}
                     </select>
                 </div>
-                <button class="btn btn-primary" type="submit">{locale.t("table.search")}</button>
-            </Form>
+            </SearchForm>
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
                         Ok(page) => view! {
                             <div class="table-wrap">
                                 <table class="data-table stack-mobile">

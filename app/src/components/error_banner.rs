@@ -38,3 +38,10 @@ pub fn ErrorBanner(error: Signal<Option<AppError>>) -> impl IntoView {
             .map(|error| view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> })
     }
 }
+
+/// One error, said in the user's language.
+#[component]
+pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    let locale = use_locale();
+    view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }
+}

@@ -3,6 +3,7 @@
 //! bookmarked or shared as it is.
 
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use shared::paging::{SortDir, TableQuery};
 
@@ -141,5 +142,27 @@ pub fn Pagination(query: Memo<TableQuery>, total: i64, per_page: i64) -> impl In
                 {link(current + 1, locale.t("table.next"), None)}
             </span>
         </nav>
+    }
+}
+
+/// The search bar above a table: free text (`q`) plus the page's own filters as children.
+/// A GET form, so it works without JavaScript and the result can be bookmarked.
+#[component]
+pub fn SearchForm(
+    query: Memo<TableQuery>,
+    /// Translation key of the search field's label.
+    label: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Form method="GET" action="" attr:class="table-toolbar" attr:role="search">
+            <div class="field">
+                <label for="q">{locale.t(label)}</label>
+                <input id="q" name="q" type="search" value=move || query.get().q />
+            </div>
+            {children.map(|c| c())}
+            <button class="btn btn-primary" type="submit">{locale.t("table.search")}</button>
+        </Form>
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::api::{get_map, get_overview};
 use super::bar_chart::format_number;
 use super::{BarChart, TownMap};
-use crate::components::{PageHeader, error_message};
+use crate::components::{ErrorAlert, PageHeader};
 use crate::i18n::use_locale;
 
 #[component]
@@ -18,7 +18,7 @@ pub fn DashboardPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
                     Ok(o) => {
                         let stats = [
                             ("dashboard.villages", o.villages, "accent-blue"),

@@ -8,7 +8,7 @@ use shared::accounts::SessionUser;
 use shared::error::AppError;
 
 use crate::auth::api::{Logout, get_me};
-use crate::components::{Icon, error_message};
+use crate::components::{ErrorAlert, Icon};
 use crate::i18n::{switch_href, use_locale};
 use crate::modules;
 
@@ -30,7 +30,7 @@ pub fn AppShell() -> impl IntoView {
                         let target = if here == "/" { "/login".to_owned() } else { format!("/login?next={here}") };
                         view! { <Redirect path=target /> }.into_any()
                     }
-                    Err(error) => view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
                 }
             })}
         </Suspense>
