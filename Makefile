@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build lint unit e2e bench clean-data
+.PHONY: run test setup build lint unit e2e bench bench-events clean-data
 
 run: setup build
 	scripts/run.sh
@@ -35,6 +35,10 @@ e2e:
 
 bench: setup build
 	scripts/bench.sh
+
+# The event benchmarks: a million generated events, intake, the command map (takes ~15 min).
+bench-events: setup build
+	scripts/bench-events.sh
 
 clean-data:
 	rm -rf data

@@ -5,7 +5,7 @@
  */
 "use strict";
 
-const VERSION = "v1";
+const VERSION = "v2";
 const PREFIX = "tongguan-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`; // precached app shell + static assets
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`; // last good copy of pages the user visited
@@ -108,6 +108,7 @@ self.addEventListener("fetch", (event) => {
   if (
     url.pathname.startsWith("/pkg/") ||
     url.pathname.startsWith("/icons/") ||
+    url.pathname.startsWith("/vendor/") ||
     url.pathname === "/manifest.webmanifest"
   ) {
     event.respondWith(staleWhileRevalidate(event));

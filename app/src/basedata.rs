@@ -20,7 +20,7 @@ pub const MODULES: &[Module] = &[
         section: "nav.section.base",
         icon: "people",
         permission: codes::BASEDATA_VIEW,
-        tab: true,
+        tab: false,
         view: || view! { <ResidentsPage /> }.into_any(),
     },
     Module {
@@ -29,7 +29,7 @@ pub const MODULES: &[Module] = &[
         section: "nav.section.base",
         icon: "building",
         permission: codes::BASEDATA_VIEW,
-        tab: true,
+        tab: false,
         view: || view! { <EnterprisesPage /> }.into_any(),
     },
 ];

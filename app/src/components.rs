@@ -3,6 +3,7 @@
 mod error_banner;
 mod field;
 mod icon;
+pub mod options;
 mod pages;
 mod table;
 

@@ -13,8 +13,10 @@ pub mod auth;
 pub mod basedata;
 pub mod components;
 pub mod dashboard;
+pub mod events;
 pub mod i18n;
 pub mod layout;
+pub mod map;
 pub mod modules;
 pub mod profile;
 
@@ -77,6 +79,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/register") view=auth::RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/register/enterprise") view=auth::RegisterEnterprisePage ssr=SsrMode::Async />
                 <Route path=path!("/screen") view=layout::ScreenPage ssr=SsrMode::Async />
+                <Route path=path!("/track") view=events::TrackPage ssr=SsrMode::Async />
                 <ParentRoute path=StaticSegment("") view=layout::AppShell ssr=SsrMode::Async>
                     <Route path=StaticSegment("") view=HomePage />
                     <Route path=WildcardSegment("any") view=modules::ModulePage />

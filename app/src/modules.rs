@@ -25,8 +25,14 @@ pub struct Module {
 }
 
 /// Every module, in menu order.
-pub const REGISTRY: &[&[Module]] =
-    &[crate::dashboard::MODULES, crate::basedata::MODULES, crate::admin::MODULES, crate::profile::MODULES];
+pub const REGISTRY: &[&[Module]] = &[
+    crate::dashboard::MODULES,
+    crate::events::MODULES,
+    crate::basedata::MODULES,
+    crate::admin::MODULES,
+    crate::events::PERSONAL_MODULES,
+    crate::profile::MODULES,
+];
 
 pub fn all() -> impl Iterator<Item = &'static Module> {
     REGISTRY.iter().flat_map(|modules| modules.iter())

@@ -20,13 +20,13 @@ test('the phone layout has a bottom tab bar instead of the sidebar', async ({ pa
   const tabs = page.getByRole('navigation', { name: '底部导航' });
   await expect(tabs).toBeVisible();
   await expect(page.getByRole('navigation', { name: '主导航' })).toBeHidden();
-  expect((await tabs.getByRole('link').allInnerTexts()).map((t) => t.trim())).toEqual(['态势总览', '实有人口', '法人单位', '我的']);
+  expect((await tabs.getByRole('link').allInnerTexts()).map((t) => t.trim())).toEqual(['态势总览', '事件上报', '我的待办', '我的上报', '我的']);
   const box = await tabs.getByRole('link').first().boundingBox();
   expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
   await page.screenshot({ path: artifact('mobile-dashboard', testInfo.project.name), fullPage: true });
-  await tabs.getByRole('link', { name: '实有人口' }).click();
-  await expect(page.getByRole('heading', { name: '实有人口', level: 1 })).toBeVisible();
-  await page.screenshot({ path: artifact('mobile-residents', testInfo.project.name), fullPage: true });
+  await tabs.getByRole('link', { name: '我的待办' }).click();
+  await expect(page.getByRole('heading', { name: '我的待办', level: 1 })).toBeVisible();
+  await page.screenshot({ path: artifact('mobile-tasks', testInfo.project.name), fullPage: true });
 });
 
 test('the big screen is a dark kiosk without navigation', async ({ page }, testInfo) => {

@@ -20,7 +20,7 @@ test('the public registers: every mistake is explained, then it works', async ({
   await page.getByRole('button', { name: '注册并登录' }).click();
   await expect(page).toHaveURL(/\/me/);
   await expect(page.getByText('注册成功，欢迎使用统管！')).toBeVisible();
-  expect(await sidebarEntries(page)).toEqual(['我的']);
+  expect(await sidebarEntries(page)).toEqual(['事件上报', '我的上报', '消息通知', '我的']);
 });
 
 test('an enterprise registers with its credit code and waits for approval', async ({ page }, testInfo) => {

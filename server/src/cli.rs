@@ -46,6 +46,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Load generators for the benchmarks (docs/benchmarks.md, scripts/bench-events.sh).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -63,6 +68,27 @@ pub enum AdminCommand {
         /// Township code (e.g. 320581115); defaults to the only township.
         #[arg(long)]
         township: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Add generated events to the demo township (run `tongguan seed` first), in chunks of
+    /// 100,000, then VACUUM ANALYZE the event tables.
+    SeedEvents {
+        #[arg(long)]
+        count: i64,
+        /// Spread the events over this many days before now.
+        #[arg(long, default_value_t = 365)]
+        days: i32,
+    },
+    /// File reports through the intake service as the demo citizen from concurrent tasks
+    /// and print the rate and the latencies.
+    Intake {
+        #[arg(long, default_value_t = 20_000)]
+        events: usize,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
     },
 }
 
@@ -109,6 +135,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             stop(db);
             result
         }
+        Command::Bench { command } => {
+            let db = open_database(&config.database).await?;
+            let result = crate::bench::run(&db.url, command).await;
+            stop(db);
+            result
+        }
     }
 }
 
@@ -121,7 +153,7 @@ fn stop(db: Database) {
 async fn seed_demo(url: &str, options: &demo::DemoOptions) -> anyhow::Result<()> {
     let pool = shared::db::pool(url, 2).map_err(anyhow::Error::msg)?;
     let mut conn = pool.get().await?;
-    shared::accounts::service::roles::ensure_builtin(&mut conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    database::prepare(&mut conn).await?;
     demo::accounts::seed_if_empty(&mut conn, options).await
 }
 
@@ -146,7 +178,7 @@ async fn create_admin(
     };
     let pool = shared::db::pool(url, 2).map_err(anyhow::Error::msg)?;
     let mut conn = pool.get().await?;
-    shared::accounts::service::roles::ensure_builtin(&mut conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    database::prepare(&mut conn).await?;
     let mut query = townships::table.select(townships::id).into_boxed();
     if let Some(code) = &township {
         query = query.filter(townships::code.eq(code));
@@ -188,7 +220,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     let pool = shared::db::pool(&db.url, config.database.pool_size).map_err(anyhow::Error::msg)?;
     {
         let mut conn = pool.get().await.context("connecting to the database")?;
-        shared::accounts::service::roles::ensure_builtin(&mut conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        database::prepare(&mut conn).await?;
         if demo_mode {
             demo::accounts::seed_if_empty(&mut conn, &demo::DemoOptions::default()).await?;
         }
@@ -198,7 +230,11 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
         leptos.output_name = Arc::from("tongguan");
     }
     let addr = leptos.site_addr;
-    let state = ServerState { leptos, app: AppState { pool, auth: config.auth.clone(), demo: demo_mode } };
+    let photos = crate::events::photos::store_from_environment(&config.database.data_dir)?;
+    let live = crate::events::live::Live::start(db.url.clone());
+    crate::events::jobs::start(pool.clone());
+    let state =
+        ServerState { leptos, app: AppState { pool, auth: config.auth.clone(), demo: demo_mode }, photos, live };
     let router = build(state);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "ready");

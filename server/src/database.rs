@@ -31,6 +31,13 @@ pub async fn migrate(url: &str) -> anyhow::Result<()> {
     .await?
 }
 
+/// Brings the code's reference data into the database: built-in roles, event categories,
+/// the working calendar. Idempotent; runs before serving, seeding or administering.
+pub async fn prepare(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
+    shared::accounts::service::roles::ensure_builtin(conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    shared::events::service::ensure_reference_data(conn).await.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// Whether every embedded migration is applied (for /readyz).
 pub async fn migrations_current(pool: &DbPool) -> anyhow::Result<bool> {
     use diesel_async::RunQueryDsl;

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod enterprises;
+pub mod events;
 pub mod geography;
 pub mod names;
 pub mod people;

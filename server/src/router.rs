@@ -16,12 +16,16 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{csrf, health};
+use crate::{csrf, events, health};
 
 #[derive(Clone)]
 pub struct ServerState {
     pub leptos: LeptosOptions,
     pub app: AppState,
+    /// Where photos live (a directory or an S3-compatible bucket).
+    pub photos: std::sync::Arc<dyn object_store::ObjectStore>,
+    /// Live event changes from PostgreSQL notifications.
+    pub live: crate::events::live::Live,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -46,6 +50,23 @@ async fn switch_language(Path(code): Path<String>, Query(query): Query<LangQuery
     (StatusCode::SEE_OTHER, [(header::LOCATION, next), (header::SET_COOKIE, cookie)]).into_response()
 }
 
+/// Looks up the session of a page request before the page renders, so the shell knows its
+/// user at once (see `app::layout::app_shell`). Server functions and files look it up
+/// themselves.
+async fn attach_user(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    mut request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let path = request.uri().path();
+    let page = request.method() == axum::http::Method::GET
+        && !["/api/", "/pkg/", "/vendor/", "/icons/"].iter().any(|p| path.starts_with(p));
+    if page && let Ok(user) = crate::auth::user(&app, request.headers()).await {
+        request.extensions_mut().insert(user);
+    }
+    next.run(request).await
+}
+
 pub fn build(state: ServerState) -> Router {
     let routes = generate_route_list(app::App);
     let context = {
@@ -68,9 +89,13 @@ pub fn build(state: ServerState) -> Router {
         .route_service("/manifest.webmanifest", file("manifest.webmanifest"))
         .route_service("/offline.html", file("offline.html"))
         .nest_service("/icons", ServeDir::new(format!("{site_root}/icons")))
+        .nest_service("/vendor", ServeDir::new(format!("{site_root}/vendor")))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(switch_language))
+        .merge(events::photos::routes())
+        .merge(events::live::routes())
+        .merge(events::export::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .nest_service(
             "/pkg",
@@ -79,6 +104,7 @@ pub fn build(state: ServerState) -> Router {
                 .service(pkg),
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
+        .layer(middleware::from_fn_with_state(state.app.clone(), attach_user))
         .layer(middleware::from_fn(csrf::verify_origin))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod geojson;
 #[cfg(feature = "ssr")]
 pub mod scope;
 #[cfg(feature = "ssr")]

@@ -3,13 +3,15 @@
 //! the module services — the only code that touches the database.
 //!
 //! Modules follow the standard's clauses: `accounts` (8.7.2 users, 9.3 security),
-//! `basedata` (7.2 base database), `audit` (9.3.1 tamper-evident log), `codes` (5b standard codes).
+//! `basedata` (7.2 base database), `audit` (9.3.1 tamper-evident log), `codes` (5b standard codes),
+//! `events` (3.2 一网统管: intake, routing, the loop, deadlines, statistics).
 
 pub mod accounts;
 pub mod audit;
 pub mod basedata;
 pub mod codes;
 pub mod error;
+pub mod events;
 pub mod paging;
 pub mod permissions;
 

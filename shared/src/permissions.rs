@@ -52,6 +52,28 @@ pub mod codes {
     pub const ROLES_MANAGE: &str = "roles.manage";
     pub const AUDIT_VIEW: &str = "audit.view";
     pub const PROFILE_VIEW: &str = "profile.view";
+    /// Report an event (every kind of user).
+    pub const EVENTS_REPORT: &str = "events.report";
+    /// Enter an event on behalf of a citizen (hotline, walk-in).
+    pub const EVENTS_ENTER: &str = "events.enter";
+    /// Read events within the data scope: inbox, detail, map.
+    pub const EVENTS_VIEW: &str = "events.view";
+    /// 立案, 不予立案, 合并.
+    pub const EVENTS_ACCEPT: &str = "events.accept";
+    /// 派遣, 改派, 挂起, 恢复, the command view.
+    pub const EVENTS_DISPATCH: &str = "events.dispatch";
+    /// 签收, 退回, 办结, 上报上级.
+    pub const EVENTS_HANDLE: &str = "events.handle";
+    /// 核查.
+    pub const EVENTS_VERIFY: &str = "events.verify";
+    /// 结案, 重新打开.
+    pub const EVENTS_CLOSE: &str = "events.close";
+    /// 督办.
+    pub const EVENTS_SUPERVISE: &str = "events.supervise";
+    /// Statistics and exports.
+    pub const EVENTS_STATS: &str = "events.stats";
+    /// Categories, deadlines, routing table, working calendar.
+    pub const EVENTS_CONFIGURE: &str = "events.configure";
 }
 
 /// All codes in display order; a role editor offers exactly these.
@@ -67,6 +89,17 @@ pub const ALL_PERMISSIONS: &[&str] = &[
     codes::ROLES_MANAGE,
     codes::AUDIT_VIEW,
     codes::PROFILE_VIEW,
+    codes::EVENTS_REPORT,
+    codes::EVENTS_ENTER,
+    codes::EVENTS_VIEW,
+    codes::EVENTS_ACCEPT,
+    codes::EVENTS_DISPATCH,
+    codes::EVENTS_HANDLE,
+    codes::EVENTS_VERIFY,
+    codes::EVENTS_CLOSE,
+    codes::EVENTS_SUPERVISE,
+    codes::EVENTS_STATS,
+    codes::EVENTS_CONFIGURE,
 ];
 
 pub fn is_known(code: &str) -> bool {

@@ -140,6 +140,80 @@ diesel::table! {
     }
 }
 
+// (users.department_id is read with `sql_query`: a 17th column would need diesel's wider tables.)
+// Event tables without geometry columns (events and worker_positions, which have one, are
+// queried with `sql_query`).
+diesel::table! {
+    departments (id) {
+        id -> Integer,
+        township_id -> Integer,
+        code -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    event_categories (id) {
+        id -> Integer,
+        parent_id -> Nullable<Integer>,
+        code -> Text,
+        name -> Text,
+        sort -> Integer,
+        active -> Bool,
+        hours_normal -> Integer,
+        hours_urgent -> Integer,
+        hours_critical -> Integer,
+    }
+}
+
+diesel::table! {
+    work_calendar (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    routing_rules (id) {
+        id -> Integer,
+        township_id -> Integer,
+        category_id -> Nullable<Integer>,
+        village_id -> Nullable<Integer>,
+        grid_id -> Nullable<Integer>,
+        department_id -> Integer,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        township_id -> Integer,
+        event_id -> Nullable<BigInt>,
+        step_id -> Nullable<BigInt>,
+        uploader_id -> Nullable<BigInt>,
+        storage_key -> Text,
+        content_type -> Text,
+        bytes -> Integer,
+        width -> Integer,
+        height -> Integer,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        township_id -> Integer,
+        user_id -> BigInt,
+        event_id -> Nullable<BigInt>,
+        kind -> Text,
+        message -> Text,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(villages -> townships (township_id));
 diesel::joinable!(grids -> villages (village_id));
 diesel::joinable!(residents -> grids (grid_id));
@@ -161,4 +235,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_roles,
     sessions,
     audit_log,
+    departments,
+    event_categories,
+    work_calendar,
+    routing_rules,
+    attachments,
+    notifications,
 );

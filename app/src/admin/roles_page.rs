@@ -6,6 +6,7 @@ use shared::accounts::SessionUser;
 use shared::permissions::{ALL_PERMISSIONS, DataScope, codes};
 
 use super::api::{CreateRole, list_roles};
+use crate::components::options::option;
 use crate::components::{ErrorAlert, ErrorBanner, Field, PageHeader, field_errors, last_error};
 use crate::i18n::use_locale;
 
@@ -98,12 +99,12 @@ fn CreateRoleCard(create: ServerAction<CreateRole>) -> impl IntoView {
                 <Field label="roles.description_field" name="description" errors=errors("description") />
                 <div class="field">
                     <label for="field-scope">{locale.t("roles.scope")}</label>
-                    <select id="field-scope" name="scope">
-                        {DataScope::ALL
+                    <select id="field-scope" name="scope" inner_html={
+                        DataScope::ALL
                             .iter()
-                            .map(|s| view! { <option value=s.as_str() selected=*s == DataScope::Village>{locale.t(&format!("scope.{}", s.as_str()))}</option> })
-                            .collect_view()}
-                    </select>
+                            .map(|s| option(s.as_str(), &locale.t(&format!("scope.{}", s.as_str())), *s == DataScope::Village))
+                            .collect::<String>()
+                    }></select>
                     {inline("scope")}
                 </div>
                 <fieldset class="field">

@@ -6,6 +6,7 @@ use shared::accounts::{SessionUser, UserKind, UserRow, UserStatus};
 use shared::permissions::codes;
 
 use super::api::{CreateStaff, SetUserStatus, list_roles, list_users};
+use crate::components::options::option;
 use crate::components::{
     ErrorAlert, ErrorBanner, Field, PageHeader, Pagination, SearchForm, SortHeader, field_errors, last_error,
     table_query,
@@ -38,16 +39,11 @@ pub fn UsersPage() -> impl IntoView {
             <SearchForm query label="users.search">
                 <div class="field">
                     <label for="filter">{locale.t("users.filter")}</label>
-                    <select id="filter" name="filter">
-                        <option value="">{locale.t("table.all")}</option>
-                        {move || {
-                            let selected = query.get().filter;
-                            FILTERS
-                                .iter()
-                                .map(|f| view! { <option selected=selected == *f value=*f>{locale.t(&format!("users.filter_{f}"))}</option> })
-                                .collect_view()
-                        }}
-                    </select>
+                    <select id="filter" name="filter" inner_html=move || {
+                        let selected = query.get().filter;
+                        option("", &locale.t("table.all"), selected.is_empty())
+                            + &FILTERS.iter().map(|f| option(f, &locale.t(&format!("users.filter_{f}")), selected == *f)).collect::<String>()
+                    }></select>
                 </div>
             </SearchForm>
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
@@ -174,19 +170,18 @@ fn CreateStaffCard(create: ServerAction<CreateStaff>) -> impl IntoView {
                     <Field label="register.phone" name="phone" kind="tel" inputmode="numeric" errors=errors("phone") />
                     <div class="field">
                         <label for="field-role_code">{locale.t("users.role")}</label>
-                        <select id="field-role_code" name="role_code" required=true>
-                            <Suspense>
-                                {move || Suspend::new(async move {
-                                    roles
-                                        .await
-                                        .unwrap_or_default()
-                                        .into_iter()
-                                        .filter(|r| r.code != "public" && r.code != "enterprise")
-                                        .map(|r| view! { <option value=r.code>{r.name}</option> })
-                                        .collect_view()
-                                })}
-                            </Suspense>
-                        </select>
+                        <Suspense fallback=move || view! { <select id="field-role_code" name="role_code" disabled=true></select> }>
+                            {move || Suspend::new(async move {
+                                let html: String = roles
+                                    .await
+                                    .unwrap_or_default()
+                                    .iter()
+                                    .filter(|r| r.code != "public" && r.code != "enterprise")
+                                    .map(|r| option(&r.code, &r.name, false))
+                                    .collect();
+                                view! { <select id="field-role_code" name="role_code" required=true inner_html=html></select> }
+                            })}
+                        </Suspense>
                         {move || {
                             let codes = errors("role_code").get();
                             (!codes.is_empty()).then(|| view! { <p class="field-error" role="alert">{codes.iter().map(|c| locale.t(&format!("errors.{c}"))).collect::<Vec<_>>().join("；")}</p> })

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::api::{RegisterPublic, list_townships};
 use super::frame::AuthFrame;
+use crate::components::options::option;
 use crate::components::{ErrorBanner, Field, field_errors, last_error};
 use crate::i18n::use_locale;
 
@@ -14,18 +15,13 @@ pub fn TownshipSelect() -> impl IntoView {
     view! {
         <div class="field">
             <label for="field-township_id">{locale.t("register.township")}</label>
-            <select id="field-township_id" name="township_id" required=true>
-                <Suspense>
-                    {move || Suspend::new(async move {
-                        townships
-                            .await
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|t| view! { <option value=t.id>{t.name}</option> })
-                            .collect_view()
-                    })}
-                </Suspense>
-            </select>
+            <Suspense fallback=move || view! { <select id="field-township_id" name="township_id" disabled=true></select> }>
+                {move || Suspend::new(async move {
+                    let html: String =
+                        townships.await.unwrap_or_default().iter().map(|t| option(t.id, &t.name, false)).collect();
+                    view! { <select id="field-township_id" name="township_id" required=true inner_html=html></select> }
+                })}
+            </Suspense>
         </div>
     }
 }

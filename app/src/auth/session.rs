@@ -33,6 +33,12 @@ pub fn user_agent() -> String {
     request_header(USER_AGENT).unwrap_or_default()
 }
 
+/// The user the server found behind this page request's cookie (put there by the router's
+/// `attach_user` layer), known before anything renders.
+pub fn request_user() -> Option<SessionUser> {
+    use_context::<http::request::Parts>()?.extensions.get::<SessionUser>().cloned()
+}
+
 /// The calling user, or `Unauthorized`.
 pub async fn current_user() -> Result<SessionUser, AppError> {
     let token = session_token().ok_or(AppError::Unauthorized)?;

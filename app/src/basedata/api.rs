@@ -1,6 +1,7 @@
 //! Server functions of the base-data module.
 
 use leptos::prelude::*;
+use shared::basedata::geojson::MapGeo;
 use shared::basedata::{EnterpriseRow, ResidentRow, VillageOption};
 use shared::error::AppError;
 use shared::paging::{Page, TableQuery};
@@ -27,4 +28,13 @@ pub async fn list_villages() -> Result<Vec<VillageOption>, AppError> {
     let user = session::require(shared::permissions::codes::BASEDATA_VIEW).await?;
     let mut conn = session::conn().await?;
     shared::basedata::service::villages(&mut conn, &user).await
+}
+
+/// The caller's township as GeoJSON layers, the base map of the Leaflet maps. Any logged-in
+/// user may read it: the public pick the location of their reports on it.
+#[server(endpoint = "basedata/map_geo")]
+pub async fn get_map_geo() -> Result<MapGeo, AppError> {
+    let user = session::current_user().await?;
+    let mut conn = session::conn().await?;
+    shared::basedata::geojson::map_geo(&mut conn, &user).await
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::api::list_enterprises;
+use crate::components::options::option;
 use crate::components::{ErrorAlert, PageHeader, Pagination, SearchForm, SortHeader, table_query};
 use crate::i18n::use_locale;
 
@@ -20,16 +21,11 @@ pub fn EnterprisesPage() -> impl IntoView {
             <SearchForm query label="enterprises.search">
                 <div class="field">
                     <label for="filter">{locale.t("enterprises.industry")}</label>
-                    <select id="filter" name="filter">
-                        <option value="">{locale.t("table.all")}</option>
-                        {move || {
-                            let selected = query.get().filter;
-                            INDUSTRIES
-                                .iter()
-                                .map(|name| view! { <option selected=selected == *name value=*name>{*name}</option> })
-                                .collect_view()
-                        }}
-                    </select>
+                    <select id="filter" name="filter" inner_html=move || {
+                        let selected = query.get().filter;
+                        option("", &locale.t("table.all"), selected.is_empty())
+                            + &INDUSTRIES.iter().map(|name| option(name, name, selected == *name)).collect::<String>()
+                    }></select>
                 </div>
             </SearchForm>
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>

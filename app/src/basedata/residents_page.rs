@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::api::{list_residents, list_villages};
+use crate::components::options::option;
 use crate::components::{ErrorAlert, PageHeader, Pagination, SearchForm, SortHeader, table_query};
 use crate::i18n::use_locale;
 
@@ -18,23 +19,19 @@ pub fn ResidentsPage() -> impl IntoView {
             <SearchForm query label="residents.search">
                 <div class="field">
                     <label for="filter">{locale.t("residents.village")}</label>
-                    <select id="filter" name="filter">
-                        <option value="">{locale.t("table.all")}</option>
-                        <Suspense>
-                            {move || Suspend::new(async move {
-                                let selected = query.get_untracked().filter;
-                                villages
+                    <Suspense fallback=move || view! { <select id="filter" name="filter" disabled=true></select> }>
+                        {move || Suspend::new(async move {
+                            let selected = query.get_untracked().filter;
+                            let html = option("", &locale.t("table.all"), selected.is_empty())
+                                + &villages
                                     .await
                                     .unwrap_or_default()
-                                    .into_iter()
-                                    .map(|v| {
-                                        let id = v.id.to_string();
-                                        view! { <option selected=selected == id value=id.clone()>{v.name}</option> }
-                                    })
-                                    .collect_view()
-                            })}
-                        </Suspense>
-                    </select>
+                                    .iter()
+                                    .map(|v| option(v.id, &v.name, selected == v.id.to_string()))
+                                    .collect::<String>();
+                            view! { <select id="filter" name="filter" inner_html=html></select> }
+                        })}
+                    </Suspense>
                 </div>
             </SearchForm>
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>

@@ -22,6 +22,10 @@ pub fn error_message(locale: Locale, error: &AppError) -> String {
         AppError::Unauthorized => locale.t("errors.unauthorized"),
         AppError::Forbidden => locale.t("errors.forbidden"),
         AppError::NotFound => locale.t("errors.not_found"),
+        // Conflicts that say why (a stale page, an illegal step) have their own message.
+        AppError::Conflict(code) if code.starts_with("event.") || code.starts_with("routing.") => {
+            locale.t(&format!("errors.{code}"))
+        }
         AppError::Conflict(_) => locale.t("errors.conflict"),
         AppError::Internal => locale.t("errors.internal"),
         AppError::Transport(_) => locale.t("errors.transport"),

@@ -12,14 +12,37 @@ use crate::components::{ErrorAlert, Icon};
 use crate::i18n::{switch_href, use_locale};
 use crate::modules;
 
+/// The user as the server knew them when it rendered the page, shared with the browser for
+/// hydration: the shell and the page are then built exactly once, outside any Suspense
+/// (a page built inside a Suspense may be built twice on the server, with other resource
+/// ids than in the browser, and fail to hydrate). `None` when the shell is first built in
+/// the browser (after a client-side login) or nobody is logged in: then it asks the server.
+pub(crate) fn rendered_user() -> Option<SessionUser> {
+    SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            crate::auth::session::request_user()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None
+        }
+    })
+    .into_inner()
+}
+
 #[component]
 pub fn AppShell() -> impl IntoView {
+    if let Some(user) = rendered_user() {
+        provide_context(user.clone());
+        return view! { <Shell user /> }.into_any();
+    }
     let locale = use_locale();
     let location = use_location();
     let me = Resource::new_blocking(|| (), |_| get_me());
     view! {
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match me.await {
                     Ok(Some(user)) => {
                         provide_context(user.clone());
@@ -35,6 +58,7 @@ pub fn AppShell() -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 fn is_current(module_path: &str, path: &str) -> bool {

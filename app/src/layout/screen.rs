@@ -21,15 +21,26 @@ const REFRESH_SECONDS: u64 = 30;
 #[component]
 pub fn ScreenPage() -> impl IntoView {
     let locale = use_locale();
-    let me = Resource::new_blocking(|| (), |_| get_me());
+    // Known before rendering when the server rendered the page (see `AppShell`).
+    let known = super::app_shell::rendered_user();
+    let me = Resource::new_blocking(
+        move || known.clone(),
+        |known| async move {
+            match known {
+                Some(user) => Ok(Some(user)),
+                None => get_me().await,
+            }
+        },
+    );
     view! {
         <Title text=locale.t("screen.title") />
         <Body {..} class="screen-body" />
         <noscript>
             <Meta http_equiv="refresh" content="60" />
         </noscript>
+        // Built once (see `AppShell`): a reactive Suspend could build the board twice on the server.
         <Suspense>
-            {move || Suspend::new(async move {
+            {Suspend::new(async move {
                 match me.await {
                     Ok(Some(user)) if user.can(codes::SCREEN_VIEW) => view! { <Board user /> }.into_any(),
                     Ok(Some(_)) => view! { <main id="main" class="content"><Forbidden /></main> }.into_any(),

@@ -20,6 +20,10 @@ pub async fn seed_if_empty(conn: &mut AsyncPgConnection, options: &DemoOptions) 
     let township = generate(options);
     let summary = seed::seed(conn, &township).await?;
     create_accounts(conn, summary.township_id).await?;
+    // A year of the township's events: about 4 a day at scale 1.
+    let events = ((1500.0 * options.scale).round() as i64).max(60);
+    super::events::seed_events(conn, summary.township_id, events, 365).await?;
+    super::events::seed_worker_positions(conn, summary.township_id).await?;
     tracing::info!(
         residents = summary.residents,
         enterprises = summary.enterprises,
@@ -36,6 +40,7 @@ fn fail(error: shared::AppError) -> anyhow::Error {
 
 pub async fn create_accounts(conn: &mut AsyncPgConnection, township_id: i32) -> anyhow::Result<()> {
     roles::ensure_builtin(conn).await.map_err(fail)?;
+    super::events::seed_departments(conn, township_id).await?;
     // The village account works in the first village, the grid worker in its first grid.
     let village_id: i32 = villages::table
         .filter(villages::township_id.eq(township_id))
@@ -60,7 +65,28 @@ pub async fn create_accounts(conn: &mut AsyncPgConnection, township_id: i32) -> 
             village_id: village,
             grid_id: grid,
         };
-        users::create_staff_unchecked(conn, township_id, &form).await.map_err(fail)?;
+        let user_id = users::create_staff_unchecked(conn, township_id, &form).await.map_err(fail)?;
+        // Handlers work in a department: the demo handler in law enforcement, the village
+        // staff in their village committee.
+        let department = match account.role {
+            role::DEPARTMENT_HANDLER => Some(super::events::HANDLER_DEPARTMENT.to_owned()),
+            role::VILLAGE_STAFF => {
+                let code: String = villages::table.find(village_id).select(villages::code).first(conn).await?;
+                Some(format!("v{code}"))
+            }
+            _ => None,
+        };
+        if let Some(code) = department {
+            diesel::sql_query(
+                "UPDATE users SET department_id = (SELECT id FROM departments WHERE township_id = $1 AND code = $2) \
+                 WHERE id = $3",
+            )
+            .bind::<diesel::sql_types::Integer, _>(township_id)
+            .bind::<diesel::sql_types::Text, _>(code)
+            .bind::<diesel::sql_types::BigInt, _>(user_id)
+            .execute(conn)
+            .await?;
+        }
     }
     register::register_public(
         conn,

@@ -102,6 +102,7 @@ async fn build_template(base: &Server) {
     let url = base.url(TEMPLATE);
     server::database::migrate(&url).await.expect("migrate template");
     let mut db = AsyncPgConnection::establish(&url).await.expect("connect template");
+    server::database::prepare(&mut db).await.expect("reference data");
     server::demo::accounts::seed_if_empty(&mut db, &server::demo::DemoOptions { seed: 7, scale: 0.05 })
         .await
         .expect("seed template");
@@ -130,6 +131,10 @@ impl TestDb {
 
     pub async fn conn(&self) -> shared::db::DbConn {
         self.pool.get().await.expect("connection")
+    }
+
+    pub fn url(&self) -> String {
+        self.server.url(&self.name)
     }
 
     pub fn state(&self, auth: AuthPolicy) -> AppState {

@@ -15,7 +15,12 @@ const HOST: &str = "tongguan.test";
 
 fn router(db: &TestDb) -> Router {
     let leptos = LeptosOptions::builder().output_name("tongguan").site_root("target/site").build();
-    build(ServerState { leptos, app: db.state(AuthPolicy::default()) })
+    build(ServerState {
+        leptos,
+        app: db.state(AuthPolicy::default()),
+        photos: std::sync::Arc::new(object_store::memory::InMemory::new()),
+        live: server::events::live::Live::start(db.url()),
+    })
 }
 
 async fn send(router: &Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, String) {

@@ -4,6 +4,7 @@
 mod accounts;
 mod audit;
 mod basedata;
+mod events;
 mod harness;
 mod http;
 mod permissions;

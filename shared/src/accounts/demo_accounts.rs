@@ -30,10 +30,7 @@ pub const STAFF: &[DemoAccount] = &[
         username: "leader", name: "顾海峰", role: role::TOWN_LEADER, note: "镇领导：全镇态势、大屏"
     },
     DemoAccount {
-        username: "staff",
-        name: "沈晓燕",
-        role: role::TOWN_STAFF,
-        note: "镇工作人员：全镇基础数据、企业审核",
+        username: "staff", name: "沈晓燕", role: role::TOWN_STAFF, note: "指挥中心：受理、派遣、核查、结案"
     },
     DemoAccount {
         username: "village",
@@ -41,7 +38,15 @@ pub const STAFF: &[DemoAccount] = &[
         role: role::VILLAGE_STAFF,
         note: "村（社区）工作人员：本村数据",
     },
-    DemoAccount { username: "grid", name: "陈雨婷", role: role::GRID_WORKER, note: "网格员：本网格数据" },
+    DemoAccount {
+        username: "grid", name: "陈雨婷", role: role::GRID_WORKER, note: "网格员：巡查上报、现场核查"
+    },
+    DemoAccount {
+        username: "handler",
+        name: "王振东",
+        role: role::DEPARTMENT_HANDLER,
+        note: "部门处置人员：综合行政执法队",
+    },
 ];
 
 pub const PUBLIC: DemoAccount =

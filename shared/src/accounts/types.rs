@@ -64,6 +64,8 @@ pub struct SessionUser {
     pub township_name: String,
     pub village_id: Option<i32>,
     pub grid_id: Option<i32>,
+    /// The department a handler works in (events dispatched there are theirs to handle).
+    pub department_id: Option<i32>,
     pub role_names: Vec<String>,
     pub permissions: Vec<String>,
     /// The widest scope among the user's roles.

@@ -358,3 +358,43 @@ pub async fn enterprises(
         .collect();
     Ok(Page { rows, total, page: query.page(), per_page: query.per_page() })
 }
+
+/// Every village of a township (for event forms and filters: places are not personal data).
+pub async fn villages_of_township(
+    conn: &mut AsyncPgConnection,
+    township_id: i32,
+) -> Result<Vec<VillageOption>, AppError> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Integer)]
+        id: i32,
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    let rows: Vec<Row> = sql_query("SELECT id, name FROM villages WHERE township_id = $1 ORDER BY code")
+        .bind::<Integer, _>(township_id)
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| VillageOption { id: r.id, name: r.name }).collect())
+}
+
+/// Every grid of a township as (id, village id, name).
+pub async fn grids_of_township(
+    conn: &mut AsyncPgConnection,
+    township_id: i32,
+) -> Result<Vec<(i32, i32, String)>, AppError> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Integer)]
+        id: i32,
+        #[diesel(sql_type = Integer)]
+        village_id: i32,
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    let rows: Vec<Row> = sql_query("SELECT id, village_id, name FROM grids WHERE township_id = $1 ORDER BY code")
+        .bind::<Integer, _>(township_id)
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.village_id, r.name)).collect())
+}

@@ -116,7 +116,7 @@ pub async fn load_user(conn: &mut AsyncPgConnection, user_id: i64) -> Result<Ses
 
 /// A user, their township and their roles aggregated into one row.
 const USER_SQL: &str = "SELECT u.id, u.username, u.display_name, u.kind, u.status, u.township_id, \
-       t.name AS township_name, u.village_id, u.grid_id, \
+       t.name AS township_name, u.village_id, u.grid_id, u.department_id, \
        coalesce(array_agg(r.name ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL), '{}') AS role_names, \
        coalesce(string_agg(array_to_string(r.permissions, ','), ','), '') AS permissions, \
        coalesce(array_agg(r.data_scope) FILTER (WHERE r.id IS NOT NULL), '{}') AS scopes \
@@ -143,6 +143,8 @@ struct UserRow {
     village_id: Option<i32>,
     #[diesel(sql_type = Nullable<Integer>)]
     grid_id: Option<i32>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    department_id: Option<i32>,
     #[diesel(sql_type = Array<Text>)]
     role_names: Vec<String>,
     #[diesel(sql_type = Text)]
@@ -182,6 +184,7 @@ impl UserRow {
             township_name: self.township_name,
             village_id: self.village_id,
             grid_id: self.grid_id,
+            department_id: self.department_id,
             role_names: self.role_names,
             permissions,
             scope,

@@ -1,0 +1,197 @@
+//! `/events/command`: the dispatch and command view — a live map of running events (colour
+//! by state, size by priority, clustered when zoomed out) with grid boundaries and grid
+//! workers' last positions, and beside it the queue with filters and bulk dispatch to a
+//! department or a person. Every viewer sees every change within a second.
+
+use leptos::prelude::*;
+use shared::events::{EventRow, Priority};
+
+use super::api::{DispatchMany, event_options, map_events, worker_positions};
+use super::event_table::EventTable;
+use super::inbox_page::use_filter;
+use super::labels;
+use super::live::use_live;
+use crate::components::options::option;
+use crate::components::{ErrorAlert, ErrorBanner, PageHeader, last_error};
+use crate::i18n::use_locale;
+use crate::map::{LeafletMap, MapPin, WorkerPin};
+
+fn pin(row: &EventRow) -> MapPin {
+    MapPin {
+        id: row.id,
+        lat: row.lat,
+        lng: row.lng,
+        color: labels::state_colour(row.state).to_owned(),
+        radius: match row.priority {
+            Priority::Normal => 6.0,
+            Priority::Urgent => 9.0,
+            Priority::Critical => 12.0,
+        },
+        title: format!("{} {}", row.number, row.title),
+    }
+}
+
+#[component]
+pub fn CommandPage() -> impl IntoView {
+    let locale = use_locale();
+    let live = use_live();
+    let filter = use_filter();
+    let dispatch = ServerAction::<DispatchMany>::new();
+    let events = Resource::new(move || (filter.get(), live.get(), dispatch.version().get()), |(f, _, _)| map_events(f));
+    let workers = Resource::new(move || live.get(), |_| worker_positions());
+    let geo = Resource::new(|| (), |_| crate::basedata::api::get_map_geo());
+    let options = Resource::new(|| (), |_| event_options());
+    let selected = RwSignal::new(Vec::<(i64, i32)>::new());
+    let rows = RwSignal::new(Vec::<EventRow>::new());
+    let worker_pins = RwSignal::new(Vec::<WorkerPin>::new());
+    // Keep the last good data on screen while a refetch runs.
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = events.get() {
+            selected.update(|s| s.retain(|(id, _)| list.iter().any(|r| r.id == *id)));
+            rows.set(list);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = workers.get() {
+            worker_pins.set(
+                list.into_iter()
+                    .map(|w| WorkerPin {
+                        id: w.user_id,
+                        lat: w.lat,
+                        lng: w.lng,
+                        name: w.name,
+                        at: labels::short_time(w.at),
+                    })
+                    .collect(),
+            );
+        }
+    });
+    let pins = Signal::derive(move || rows.with(|r| r.iter().map(pin).collect::<Vec<_>>()));
+    let on_select = Callback::new(move |id: i64| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().set_href(&format!("/events/{id}"));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = id;
+    });
+    let department = RwSignal::new(String::new());
+    let assignee = RwSignal::new(String::new());
+    let bulk = move |_| {
+        let Ok(department_id) = department.get_untracked().parse::<i32>() else {
+            return;
+        };
+        let assignee_id = assignee.get_untracked().parse::<i64>().ok();
+        dispatch.dispatch(DispatchMany { events: selected.get_untracked(), department_id, assignee_id });
+    };
+    let dispatchable = move || {
+        let chosen = selected.get();
+        rows.with(|r| {
+            chosen.iter().all(|(id, _)| {
+                r.iter().any(|row| {
+                    row.id == *id
+                        && matches!(
+                            row.state,
+                            shared::events::EventState::Accepted
+                                | shared::events::EventState::Returned
+                                | shared::events::EventState::Reopened
+                                | shared::events::EventState::Dispatched
+                        )
+                })
+            })
+        }) && !chosen.is_empty()
+    };
+    view! {
+        <PageHeader title="nav.command" section="nav.section.events" description="command.description" />
+        <div class="command-layout">
+            <section class="card command-map" aria-labelledby="command-map-title">
+                <h2 class="card-title" id="command-map-title">
+                    {locale.t("command.map")}
+                    <span class="muted" data-testid="command-count">{move || locale.tf("command.count", &[("n", rows.with(Vec::len).to_string())])}</span>
+                </h2>
+                <Suspense fallback=move || view! { <div class="leaflet-host"></div> }>
+                    {move || Suspend::new(async move {
+                        match geo.await {
+                            Ok(geo) => view! {
+                                <LeafletMap geo pins workers=Signal::from(worker_pins) on_select label=locale.t("command.map") class="command-leaflet" />
+                            }.into_any(),
+                            Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <ul class="legend" aria-label=locale.t("command.legend")>
+                    {[
+                        shared::events::EventState::Reported,
+                        shared::events::EventState::Dispatched,
+                        shared::events::EventState::Handling,
+                        shared::events::EventState::Handled,
+                        shared::events::EventState::Returned,
+                    ].into_iter().map(|s| view! {
+                        <li><span class="swatch" style=format!("background:{}", labels::state_colour(s))></span>{labels::state(locale, s)}</li>
+                    }).collect_view()}
+                    <li><span class="swatch swatch-worker"></span>{locale.t("command.worker")}</li>
+                </ul>
+            </section>
+            <section class="card command-queue" aria-labelledby="command-queue-title">
+                <h2 class="card-title" id="command-queue-title">{locale.t("command.queue")}</h2>
+                <form method="get" action="/events/command" class="filter-bar" role="search">
+                    <div class="field">
+                        <label for="command-state">{locale.t("event.state_label")}</label>
+                        <select id="command-state" name="state" inner_html={move || {
+                            let current = filter.get().state;
+                            ["open", "reported", "accepted", "dispatched", "handling", "handled", "returned", "overdue", "escalated"]
+                                .into_iter()
+                                .map(|s| option(s, &locale.t(&format!("inbox.tab.{s}")), current == s || (s == "open" && current.is_empty())))
+                                .collect::<String>()
+                        }}></select>
+                    </div>
+                    <div class="field">
+                        <label for="command-q">{locale.t("inbox.search")}</label>
+                        <input id="command-q" name="q" type="search" value=move || filter.get().q />
+                    </div>
+                    <button class="btn btn-ghost" type="submit">{locale.t("table.search")}</button>
+                </form>
+                <div class="bulk-bar" role="group" aria-label=locale.t("command.bulk")>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            let options = options.await.unwrap_or_default();
+                            view! {
+                                <div class="field">
+                                    <label for="bulk-department">{locale.t("event.department")}</label>
+                                    <select
+                                        id="bulk-department"
+                                        on:change=move |ev| department.set(event_target_value(&ev))
+                                        inner_html={option("", &locale.t("command.choose_department"), false)
+                                            + &options.departments.iter().map(|d| option(d.id, &d.name, false)).collect::<String>()}
+                                    ></select>
+                                </div>
+                                <div class="field">
+                                    <label for="bulk-assignee">{locale.t("event.assignee_optional")}</label>
+                                    <select
+                                        id="bulk-assignee"
+                                        on:change=move |ev| assignee.set(event_target_value(&ev))
+                                        inner_html={option("", &locale.t("event.whole_department"), false)
+                                            + &options.assignees.iter().map(|a| option(a.id, &a.name, false)).collect::<String>()}
+                                    ></select>
+                                </div>
+                            }
+                        })}
+                    </Suspense>
+                    <button class="btn btn-primary" type="button" on:click=bulk disabled=move || !dispatchable() || department.get().is_empty()>
+                        {move || locale.tf("command.dispatch_selected", &[("n", selected.with(Vec::len).to_string())])}
+                    </button>
+                </div>
+                <ErrorBanner error=last_error(dispatch.value()) />
+                {move || dispatch.value().get().and_then(Result::ok).map(|n| view! {
+                    <div class="alert alert-success" role="status">{locale.tf("command.dispatched", &[("n", n.to_string())])}</div>
+                })}
+                {move || {
+                    let list: Vec<EventRow> = rows.get().into_iter().take(200).collect();
+                    view! { <EventTable rows=list base="/events" caption="command.queue" selectable=selected /> }
+                }}
+                <p class="muted">{locale.t("command.queue_hint")}</p>
+            </section>
+        </div>
+        {move || events.get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> })}
+    }
+}

@@ -1,0 +1,555 @@
+//! `/events/settings`: what the event loop runs on — the routing table (category × place →
+//! department), the categories with their deadlines in working hours, and the working
+//! calendar (the State Council's holidays and make-up working days). Every form is a plain
+//! POST form that also works without JavaScript.
+
+use chrono::{Datelike, NaiveDate};
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use shared::error::AppError;
+use shared::events::{Category, RoutingRule};
+
+use super::api::{
+    DeleteRoutingRule, SaveCategory, SaveRoutingRule, SetCalendarDay, all_categories, calendar_days, event_options,
+    routing_rules,
+};
+use crate::components::options::{group, option};
+use crate::components::{ErrorAlert, ErrorBanner, Field, PageHeader, error_message, field_errors, last_error};
+use crate::i18n::{Locale, use_locale};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <PageHeader title="nav.event_settings" section="nav.section.events" description="settings.description" />
+        <RoutingCard />
+        <CategoriesCard />
+        <CalendarCard />
+    }
+}
+
+/// The translated error codes of one field, as an inline message (or nothing).
+fn inline_errors(locale: Locale, codes: Signal<Vec<String>>, id: String) -> impl IntoView {
+    move || {
+        let codes = codes.get();
+        (!codes.is_empty()).then(|| {
+            let text = codes.iter().map(|c| locale.t(&format!("errors.{c}"))).collect::<Vec<_>>().join("；");
+            view! { <p class="field-error" id=id.clone() role="alert">{text}</p> }
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 派遣规则
+
+#[component]
+fn RoutingCard() -> impl IntoView {
+    let locale = use_locale();
+    let save = ServerAction::<SaveRoutingRule>::new();
+    let delete = ServerAction::<DeleteRoutingRule>::new();
+    let rules = Resource::new(move || (save.version().get(), delete.version().get()), |_| routing_rules());
+    let options = Resource::new(|| (), |_| event_options());
+    let save_error = last_error(save.value());
+    let errors = move |field| field_errors(save_error, field);
+    let saved = move || save.value().get().is_some_and(|r| r.is_ok());
+    let deleted = move || delete.value().get().is_some_and(|r| r.is_ok());
+    view! {
+        <section class="card" aria-labelledby="routing-title">
+            <h2 class="card-title" id="routing-title">{locale.t("settings.routing.title")}</h2>
+            <p class="muted">{locale.t("settings.routing.hint")}</p>
+            {move || saved().then(|| view! { <div class="alert alert-success" role="status">{locale.t("settings.routing.saved")}</div> })}
+            {move || deleted().then(|| view! { <div class="alert alert-success" role="status">{locale.t("settings.routing.deleted")}</div> })}
+            <ErrorBanner error=last_error(delete.value()) />
+            <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match rules.await {
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                        Ok(rules) => view! {
+                            <div class="table-wrap">
+                                <table class="data-table stack-mobile routing-table">
+                                    <caption class="visually-hidden">{locale.t("settings.routing.title")}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{locale.t("settings.routing.category")}</th>
+                                            <th scope="col">{locale.t("settings.routing.village")}</th>
+                                            <th scope="col">{locale.t("settings.routing.grid")}</th>
+                                            <th scope="col">{locale.t("settings.routing.department")}</th>
+                                            <th scope="col">{locale.t("table.actions")}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {rules.is_empty().then(|| view! { <tr><td class="table-empty" colspan="5">{locale.t("table.empty")}</td></tr> })}
+                                        {rules.into_iter().map(|rule| view! { <RuleRow rule delete /> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+            <h3 class="settings-subtitle">{locale.t("settings.routing.add")}</h3>
+            <ErrorBanner error=save_error />
+            <ActionForm action=save attr:class="form routing-form" attr:novalidate=true>
+                <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+                    {move || Suspend::new(async move {
+                        let options = options.await.unwrap_or_default();
+                        let parents: Vec<Category> = options.categories.iter().filter(|c| c.parent_id.is_none()).cloned().collect();
+                        let village_name = |id: i32| {
+                            options.villages.iter().find(|v| v.id == id).map(|v| v.name.clone()).unwrap_or_default()
+                        };
+                        let grids: Vec<(i32, String)> = options
+                            .grids
+                            .iter()
+                            .map(|(id, village_id, name)| (*id, format!("{} · {name}", village_name(*village_id))))
+                            .collect();
+                        view! {
+                            <div class="form-row">
+                                <div class="field" class:has-error=move || !errors("category_id").get().is_empty()>
+                                    <label for="routing-category">{locale.t("settings.routing.category")}</label>
+                                    <select id="routing-category" name="category_id" aria-describedby="routing-category-error" inner_html={
+                                        let groups: String = parents
+                                            .iter()
+                                            .map(|parent| {
+                                                let children: String = options
+                                                    .categories
+                                                    .iter()
+                                                    .filter(|c| c.parent_id == Some(parent.id))
+                                                    .map(|c| option(c.id, &c.name, false))
+                                                    .collect();
+                                                let whole = option(
+                                                    parent.id,
+                                                    &locale.tf("settings.routing.whole_category", &[("name", parent.name.clone())]),
+                                                    false,
+                                                );
+                                                group(&parent.name, &(whole + &children))
+                                            })
+                                            .collect();
+                                        option("", &locale.t("settings.routing.any_category"), false) + &groups
+                                    }></select>
+                                    {inline_errors(locale, errors("category_id"), "routing-category-error".into())}
+                                </div>
+                                <div class="field" class:has-error=move || !errors("department_id").get().is_empty()>
+                                    <label for="routing-department" class="required">{locale.t("settings.routing.department")}</label>
+                                    <select id="routing-department" name="department_id" required=true aria-describedby="routing-department-error" inner_html={
+                                        option("", &locale.t("settings.routing.choose_department"), false)
+                                            + &options.departments.iter().map(|d| option(d.id, &d.name, false)).collect::<String>()
+                                    }></select>
+                                    {inline_errors(locale, errors("department_id"), "routing-department-error".into())}
+                                </div>
+                            </div>
+                            <div class="form-row">
+                                <div class="field" class:has-error=move || !errors("village_id").get().is_empty()>
+                                    <label for="routing-village">{locale.t("settings.routing.village")}</label>
+                                    <select id="routing-village" name="village_id" aria-describedby="routing-village-error" inner_html={
+                                        option("", &locale.t("settings.routing.whole_town"), false)
+                                            + &options.villages.iter().map(|v| option(v.id, &v.name, false)).collect::<String>()
+                                    }></select>
+                                    {inline_errors(locale, errors("village_id"), "routing-village-error".into())}
+                                </div>
+                                <div class="field" class:has-error=move || !errors("grid_id").get().is_empty()>
+                                    <label for="routing-grid">{locale.t("settings.routing.grid")}</label>
+                                    <select id="routing-grid" name="grid_id" aria-describedby="routing-grid-hint routing-grid-error" inner_html={
+                                        option("", &locale.t("settings.routing.any_grid"), false)
+                                            + &grids.iter().map(|(id, name)| option(id, name, false)).collect::<String>()
+                                    }></select>
+                                    <p class="field-hint" id="routing-grid-hint">{locale.t("settings.routing.grid_hint")}</p>
+                                    {inline_errors(locale, errors("grid_id"), "routing-grid-error".into())}
+                                </div>
+                            </div>
+                        }
+                    })}
+                </Suspense>
+                <div class="cluster">
+                    <button class="btn btn-primary" type="submit" aria-busy=move || save.pending().get().then_some("true")>{locale.t("settings.routing.save")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn RuleRow(rule: RoutingRule, delete: ServerAction<DeleteRoutingRule>) -> impl IntoView {
+    let locale = use_locale();
+    let is_default = rule.category_id.is_none() && rule.village_id.is_none() && rule.grid_id.is_none();
+    let category = rule.category.clone().unwrap_or_else(|| locale.t("settings.routing.any_category"));
+    let village = rule.village.clone().unwrap_or_else(|| locale.t("settings.routing.whole_town"));
+    let grid = rule.grid.clone().unwrap_or_else(|| "—".into());
+    let description = format!("{category} · {village} · {grid} → {}", rule.department);
+    view! {
+        <tr>
+            <td data-label=locale.t("settings.routing.category")>
+                <span>
+                    {category.clone()}
+                    {is_default.then(|| view! { " " <span class="badge badge-info">{locale.t("settings.routing.default")}</span> })}
+                </span>
+            </td>
+            <td data-label=locale.t("settings.routing.village")>{village}</td>
+            <td data-label=locale.t("settings.routing.grid")>{grid}</td>
+            <td data-label=locale.t("settings.routing.department")>{rule.department.clone()}</td>
+            <td data-label=locale.t("table.actions")>
+                {if is_default {
+                    view! { <span class="muted">{locale.t("settings.routing.default_hint")}</span> }.into_any()
+                } else {
+                    view! {
+                        <ActionForm action=delete>
+                            <input type="hidden" name="id" value=rule.id />
+                            <button
+                                class="btn btn-ghost btn-small"
+                                type="submit"
+                                aria-label=locale.tf("settings.routing.delete_label", &[("rule", description)])
+                            >
+                                {locale.t("settings.routing.delete")}
+                            </button>
+                        </ActionForm>
+                    }
+                    .into_any()
+                }}
+            </td>
+        </tr>
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 事件类别与处置时限
+
+/// Parents in their order, each followed by its children; children whose parent is not in
+/// the list come last.
+fn category_tree(categories: Vec<Category>) -> Vec<(Category, bool)> {
+    let mut out = Vec::with_capacity(categories.len());
+    for parent in categories.iter().filter(|c| c.parent_id.is_none()) {
+        out.push((parent.clone(), false));
+        out.extend(categories.iter().filter(|c| c.parent_id == Some(parent.id)).map(|c| (c.clone(), true)));
+    }
+    let orphans: Vec<Category> = categories
+        .iter()
+        .filter(|c| c.parent_id.is_some_and(|p| !categories.iter().any(|parent| parent.id == p)))
+        .cloned()
+        .collect();
+    out.extend(orphans.into_iter().map(|c| (c, true)));
+    out
+}
+
+#[component]
+fn CategoriesCard() -> impl IntoView {
+    let locale = use_locale();
+    let categories = Resource::new(|| (), |_| all_categories());
+    view! {
+        <section class="card" aria-labelledby="categories-title">
+            <h2 class="card-title" id="categories-title">{locale.t("settings.categories.title")}</h2>
+            <p class="muted">{locale.t("settings.categories.hint")}</p>
+            <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match categories.await {
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                        Ok(categories) => view! {
+                            <div class="table-wrap">
+                                <table class="data-table stack-mobile settings-table category-table">
+                                    <caption class="visually-hidden">{locale.t("settings.categories.title")}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{locale.t("settings.categories.name")}</th>
+                                            <th scope="col">{locale.t("settings.categories.active")}</th>
+                                            <th scope="col" class="num">{locale.t("settings.categories.hours_normal")}</th>
+                                            <th scope="col" class="num">{locale.t("settings.categories.hours_urgent")}</th>
+                                            <th scope="col" class="num">{locale.t("settings.categories.hours_critical")}</th>
+                                            <th scope="col">{locale.t("table.actions")}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {categories.is_empty().then(|| view! { <tr><td class="table-empty" colspan="6">{locale.t("table.empty")}</td></tr> })}
+                                        {category_tree(categories)
+                                            .into_iter()
+                                            .map(|(category, child)| view! { <CategoryRow category child /> })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// One category, editable in place: the inputs sit in the row's cells and belong to the
+/// form in the last cell through their `form` attribute (a form cannot wrap a table row).
+#[component]
+fn CategoryRow(category: Category, child: bool) -> impl IntoView {
+    let locale = use_locale();
+    let save = ServerAction::<SaveCategory>::new();
+    let error = last_error(save.value());
+    let errors = move |field| field_errors(error, field);
+    let form_id = format!("category-form-{}", category.id);
+    let name = category.name.clone();
+    let label = move |column: &str| {
+        locale.tf("settings.categories.input_label", &[("name", name.clone()), ("field", locale.t(column))])
+    };
+    let hours_cell = {
+        let form_id = form_id.clone();
+        let label = label.clone();
+        move |field: &'static str, value: i32| {
+            let column = format!("settings.categories.{field}");
+            let error_id = format!("{}-{field}-error", form_id);
+            let invalid = move || if errors(field).get().is_empty() { "false" } else { "true" };
+            view! {
+                <td class="num" data-label=locale.t(&column)>
+                    <div>
+                        <input
+                            type="number"
+                            name=field
+                            form=form_id.clone()
+                            value=value
+                            min="1"
+                            max="2000"
+                            step="1"
+                            inputmode="numeric"
+                            required=true
+                            aria-label=label(&column)
+                            aria-invalid=invalid
+                            aria-describedby=error_id.clone()
+                        />
+                        {inline_errors(locale, errors(field), error_id.clone())}
+                    </div>
+                </td>
+            }
+        }
+    };
+    let name_error_id = format!("{form_id}-name-error");
+    // Errors that belong to no input (no permission, gone, network) are said next to the button.
+    let other_error = move || {
+        error.get().filter(|e| !matches!(e, AppError::Validation(_))).map(|e| {
+            view! { <p class="field-error" role="alert">{error_message(locale, &e)}</p> }
+        })
+    };
+    let saved = move || {
+        save.value()
+            .get()
+            .is_some_and(|r| r.is_ok())
+            .then(|| view! { <span class="badge badge-ok" role="status">{locale.t("settings.saved")}</span> })
+    };
+    view! {
+        <tr class:category-child=child>
+            <td data-label=locale.t("settings.categories.name")>
+                <div>
+                    <div class="category-name">
+                        {child.then(|| view! { <span class="category-branch" aria-hidden="true">"└"</span> })}
+                        <input
+                            type="text"
+                            name="name"
+                            form=form_id.clone()
+                            value=category.name.clone()
+                            maxlength="20"
+                            required=true
+                            aria-label=label("settings.categories.name")
+                            aria-invalid=move || if errors("name").get().is_empty() { "false" } else { "true" }
+                            aria-describedby=name_error_id.clone()
+                        />
+                    </div>
+                    <span class="muted mono category-code">{category.code.clone()}</span>
+                    {inline_errors(locale, errors("name"), name_error_id.clone())}
+                </div>
+            </td>
+            <td data-label=locale.t("settings.categories.active")>
+                <label class="checkbox">
+                    <input type="checkbox" name="active" value="1" form=form_id.clone() checked=category.active />
+                    <span class="visually-hidden">{label("settings.categories.active")}</span>
+                    <span aria-hidden="true">{locale.t("settings.categories.active_short")}</span>
+                </label>
+            </td>
+            {hours_cell("hours_normal", category.hours_normal)}
+            {hours_cell("hours_urgent", category.hours_urgent)}
+            {hours_cell("hours_critical", category.hours_critical)}
+            <td data-label=locale.t("table.actions")>
+                <div>
+                    <ActionForm action=save attr:id=form_id.clone() attr:class="cluster">
+                        <input type="hidden" name="id" value=category.id />
+                        <button
+                            class="btn btn-primary btn-small"
+                            type="submit"
+                            aria-label=locale.tf("settings.categories.save_label", &[("name", category.name.clone())])
+                            aria-busy=move || save.pending().get().then_some("true")
+                        >
+                            {locale.t("settings.categories.save")}
+                        </button>
+                        {saved}
+                    </ActionForm>
+                    {other_error}
+                </div>
+            </td>
+        </tr>
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 工作日历
+
+fn china_year() -> i32 {
+    chrono::Utc::now().with_timezone(&shared::events::calendar::china()).year()
+}
+
+#[component]
+fn CalendarCard() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_query_map();
+    let current = china_year();
+    let year = Memo::new(move |_| {
+        params
+            .read()
+            .get("year")
+            .and_then(|y| y.trim().parse::<i32>().ok())
+            .filter(|y| (2000..=2100).contains(y))
+            .unwrap_or(current)
+    });
+    let set_day = ServerAction::<SetCalendarDay>::new();
+    let days = Resource::new(move || (year.get(), set_day.version().get()), |(year, _)| calendar_days(year));
+    let error = last_error(set_day.value());
+    let errors = move |field| field_errors(error, field);
+    let saved = move || set_day.value().get().is_some_and(|r| r.is_ok());
+    view! {
+        <section class="card" aria-labelledby="calendar-title">
+            <h2 class="card-title" id="calendar-title">{locale.t("settings.calendar.title")}</h2>
+            <p class="muted">{locale.t("settings.calendar.hint")}</p>
+            <Form method="GET" action="/events/settings" attr:class="table-toolbar" attr:aria-label=locale.t("settings.calendar.year")>
+                <div class="field">
+                    <label for="calendar-year">{locale.t("settings.calendar.year")}</label>
+                    <select id="calendar-year" name="year" inner_html=move || {
+                        let selected = year.get();
+                        (selected.min(current - 1)..=selected.max(current + 1))
+                            .map(|y| option(y, &locale.tf("settings.calendar.year_n", &[("n", y.to_string())]), y == selected))
+                            .collect::<String>()
+                    }></select>
+                </div>
+                <button class="btn btn-ghost" type="submit">{locale.t("settings.calendar.show")}</button>
+            </Form>
+            {move || saved().then(|| view! { <div class="alert alert-success" role="status">{locale.t("settings.calendar.saved")}</div> })}
+            <ErrorBanner error />
+            <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match days.await {
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                        Ok(days) => view! {
+                            <div class="table-wrap">
+                                <table class="data-table stack-mobile calendar-table">
+                                    <caption class="visually-hidden">
+                                        {locale.tf("settings.calendar.caption", &[("n", year.get_untracked().to_string())])}
+                                    </caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{locale.t("settings.calendar.day")}</th>
+                                            <th scope="col">{locale.t("settings.calendar.kind")}</th>
+                                            <th scope="col">{locale.t("settings.calendar.name")}</th>
+                                            <th scope="col">{locale.t("table.actions")}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {days.is_empty().then(|| view! { <tr><td class="table-empty" colspan="4">{locale.t("settings.calendar.empty")}</td></tr> })}
+                                        {days
+                                            .into_iter()
+                                            .map(|day| {
+                                                let kind = day.kind.as_str();
+                                                view! { <CalendarRow day=day.day kind name=day.name set_day /> }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+            <h3 class="settings-subtitle">{locale.t("settings.calendar.add")}</h3>
+            <ActionForm action=set_day attr:class="form" attr:novalidate=true>
+                <div class="form-row calendar-form">
+                    <Field label="settings.calendar.day" name="day" kind="date" required=true errors=errors("day") />
+                    <div class="field" class:has-error=move || !errors("kind").get().is_empty()>
+                        <label for="calendar-kind" class="required">{locale.t("settings.calendar.kind")}</label>
+                        <select id="calendar-kind" name="kind" aria-describedby="calendar-kind-error">
+                            <option value="holiday">{locale.t("settings.calendar.holiday")}</option>
+                            <option value="workday">{locale.t("settings.calendar.workday")}</option>
+                        </select>
+                        {inline_errors(locale, errors("kind"), "calendar-kind-error".into())}
+                    </div>
+                    <Field label="settings.calendar.name" name="name" required=true hint="settings.calendar.name_hint" errors=errors("name") />
+                </div>
+                <div class="cluster">
+                    <button class="btn btn-primary" type="submit" aria-busy=move || set_day.pending().get().then_some("true")>{locale.t("settings.calendar.save")}</button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn CalendarRow(
+    day: NaiveDate,
+    kind: &'static str,
+    name: String,
+    set_day: ServerAction<SetCalendarDay>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let weekday = locale.t(&format!("settings.calendar.weekday_{}", day.weekday().number_from_monday()));
+    let (badge, label) = match kind {
+        "workday" => ("badge badge-warn", "settings.calendar.workday"),
+        _ => ("badge badge-ok", "settings.calendar.holiday"),
+    };
+    let date = day.format("%Y-%m-%d").to_string();
+    view! {
+        <tr>
+            <td class="mono" data-label=locale.t("settings.calendar.day")>
+                <span>{date.clone()} " " <span class="muted">{weekday}</span></span>
+            </td>
+            <td data-label=locale.t("settings.calendar.kind")>
+                <span class=badge>{locale.t(label)}</span>
+            </td>
+            <td data-label=locale.t("settings.calendar.name")>{name.clone()}</td>
+            <td data-label=locale.t("table.actions")>
+                <ActionForm action=set_day>
+                    <input type="hidden" name="day" value=date.clone() />
+                    <input type="hidden" name="kind" value="normal" />
+                    <button
+                        class="btn btn-ghost btn-small"
+                        type="submit"
+                        aria-label=locale.tf("settings.calendar.restore_label", &[("day", date.clone()), ("name", name)])
+                    >
+                        {locale.t("settings.calendar.restore")}
+                    </button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn category(id: i32, parent_id: Option<i32>) -> Category {
+        Category {
+            id,
+            parent_id,
+            code: format!("C{id}"),
+            name: format!("类别{id}"),
+            active: true,
+            hours_normal: 72,
+            hours_urgent: 24,
+            hours_critical: 4,
+        }
+    }
+
+    #[test]
+    fn children_follow_their_parent() {
+        let tree = category_tree(vec![
+            category(1, None),
+            category(2, None),
+            category(3, Some(1)),
+            category(4, Some(2)),
+            category(5, Some(9)),
+        ]);
+        let order: Vec<(i32, bool)> = tree.iter().map(|(c, child)| (c.id, *child)).collect();
+        assert_eq!(order, vec![(1, false), (3, true), (2, false), (4, true), (5, true)]);
+    }
+}

@@ -1,0 +1,34 @@
+//! The supervision job's clock: every 30 seconds, on every server process. The job's own
+//! conditional updates make concurrent and repeated runs harmless.
+
+use std::time::Duration;
+
+use shared::db::DbPool;
+use shared::events::service::supervision;
+
+pub fn start(pool: DbPool) {
+    let grace = supervision::grace_from_env();
+    tokio::spawn(async move {
+        let mut clock = tokio::time::interval(Duration::from_secs(30));
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            clock.tick().await;
+            let result = match pool.get().await {
+                Ok(mut conn) => supervision::tick(&mut conn, chrono::Utc::now(), grace).await,
+                Err(error) => Err(error.into()),
+            };
+            match result {
+                Ok(report) if report != supervision::TickReport::default() => {
+                    tracing::info!(
+                        warned = report.warned,
+                        overdue = report.overdue,
+                        escalated = report.escalated,
+                        "supervision"
+                    );
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(?error, "supervision job"),
+            }
+        }
+    });
+}

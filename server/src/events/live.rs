@@ -1,0 +1,104 @@
+//! Live updates: every change to an event is announced by a trigger on the PostgreSQL
+//! channel `events`; each server process listens on one connection and forwards the
+//! announcements of a viewer's township to their browser as server-sent events. So every
+//! viewer on every process sees a change within a second, with no polling.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use futures_util::{Stream, StreamExt};
+use serde::Deserialize;
+use shared::AppError;
+use shared::permissions::{DataScope, codes};
+use tokio::sync::broadcast;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::auth::{self, ApiError};
+use crate::router::ServerState;
+
+/// One announcement from the `events` channel (id, township, state and version only: no
+/// personal data travels this way; the browser fetches what its user may see).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Change {
+    pub id: i64,
+    pub township_id: i32,
+    pub state: String,
+    pub version: i32,
+    #[serde(skip)]
+    pub payload: String,
+}
+
+#[derive(Clone)]
+pub struct Live {
+    sender: broadcast::Sender<Change>,
+}
+
+impl Live {
+    /// Starts listening on `url` (reconnecting by itself) and returns the hub.
+    pub fn start(url: String) -> Self {
+        let (sender, _) = broadcast::channel(4096);
+        let hub = Self { sender: sender.clone() };
+        tokio::spawn(async move {
+            loop {
+                if let Err(error) = listen(&url, &sender).await {
+                    tracing::warn!(%error, "live updates: listener lost, reconnecting");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+        hub
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.sender.subscribe()
+    }
+}
+
+async fn listen(url: &str, sender: &broadcast::Sender<Change>) -> anyhow::Result<()> {
+    let mut conn = AsyncPgConnection::establish(url).await?;
+    diesel::sql_query("LISTEN events").execute(&mut conn).await?;
+    tracing::info!("live updates: listening");
+    let mut notifications = std::pin::pin!(conn.notifications_stream());
+    while let Some(notification) = notifications.next().await {
+        let notification = notification?;
+        if let Ok(mut change) = serde_json::from_str::<Change>(&notification.payload) {
+            change.payload = notification.payload;
+            // No receivers is fine: nobody is watching.
+            let _ = sender.send(change);
+        }
+    }
+    anyhow::bail!("notification stream ended")
+}
+
+pub fn routes() -> Router<ServerState> {
+    Router::new().route("/api/live", get(stream))
+}
+
+/// `GET /api/live`: the changes of the viewer's township (all townships for county scope).
+async fn stream(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let user = auth::user(&state.app, &headers).await?;
+    if !user.can(codes::EVENTS_VIEW) && !user.can(codes::EVENTS_REPORT) {
+        return Err(AppError::Forbidden.into());
+    }
+    let township = (user.scope != DataScope::County).then_some(user.township_id);
+    let changes = BroadcastStream::new(state.live.subscribe()).filter_map(move |change| async move {
+        match change {
+            Ok(change) if township.is_none_or(|t| t == change.township_id) => {
+                Some(Ok(Event::default().event("event").data(change.payload)))
+            }
+            Ok(_) => None,
+            // The browser missed some: tell it to refetch everything.
+            Err(_) => Some(Ok(Event::default().event("lagged").data("{}"))),
+        }
+    });
+    Ok(Sse::new(changes).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}

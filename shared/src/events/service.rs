@@ -1,0 +1,51 @@
+//! The event services: the only code that reads or writes the event tables. Every function
+//! takes the acting user and checks permission and data scope itself.
+
+pub mod catalog;
+pub mod duplicates;
+pub mod intake;
+pub mod notify;
+pub mod queries;
+pub mod routing;
+pub mod stats;
+pub mod steps;
+pub mod supervision;
+pub mod work_calendar;
+
+use crate::accounts::SessionUser;
+use crate::basedata::scope::ScopeFilter;
+use crate::error::AppError;
+use crate::permissions::{DataScope, codes};
+
+/// The reference data every deployment starts with (the category tree, the national
+/// working calendar). Idempotent; runs at every start.
+pub async fn ensure_reference_data(conn: &mut diesel_async::AsyncPgConnection) -> Result<(), AppError> {
+    catalog::ensure_categories(conn).await?;
+    work_calendar::ensure_builtin(conn).await
+}
+
+/// The SQL condition for the events (alias `e`) a user may see: their data scope, narrowed
+/// to their department's events for department handlers, and always what was given to them
+/// or what they reported themselves.
+pub fn visible_sql(user: &SessionUser) -> String {
+    let mine = format!("e.assignee_id = {id} OR e.reporter_id = {id}", id = user.id);
+    if !user.can(codes::EVENTS_VIEW) {
+        return format!("({mine})");
+    }
+    let mut scope = ScopeFilter::for_user(user).sql("e");
+    let coordinates = user.can(codes::EVENTS_DISPATCH)
+        || user.can(codes::EVENTS_ACCEPT)
+        || user.can(codes::EVENTS_SUPERVISE)
+        || user.can(codes::EVENTS_STATS);
+    // A department handler with the whole township in scope sees their department's events;
+    // village and grid staff see their place's events, whoever handles them.
+    if let (Some(department), false, true) = (user.department_id, coordinates, user.scope >= DataScope::Township) {
+        scope = format!("{scope} AND e.department_id = {department}");
+    }
+    format!("(({scope}) OR {mine})")
+}
+
+/// Fails unless the user may see events at all.
+pub fn require_view(user: &SessionUser) -> Result<(), AppError> {
+    if user.can(codes::EVENTS_VIEW) { Ok(()) } else { Err(AppError::Forbidden) }
+}

@@ -1,0 +1,263 @@
+//! One intake for every channel: validate, locate (village and grid), route (department),
+//! number, deadline, the first step of the timeline, photos linked — in one transaction.
+//! A draft sent again with the same `client_ref` returns the event it already made.
+
+use chrono::{DateTime, Datelike, Utc};
+use diesel::OptionalExtension;
+use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+use super::{catalog, routing, work_calendar};
+use crate::accounts::{SessionUser, UserKind};
+use crate::error::AppError;
+use crate::events::state::EventState;
+use crate::events::types::{Channel, NewEvent, Priority, Reported};
+use crate::permissions::codes;
+
+/// Whether this user may report through this channel.
+fn channel_allowed(user: &SessionUser, channel: Channel) -> bool {
+    match channel {
+        Channel::Public => user.can(codes::EVENTS_REPORT),
+        Channel::Patrol => user.can(codes::EVENTS_REPORT) && user.kind == UserKind::Staff,
+        Channel::SelfResolved => user.can(codes::EVENTS_REPORT) && user.can(codes::EVENTS_HANDLE),
+        Channel::Hotline | Channel::WalkIn => user.can(codes::EVENTS_ENTER),
+        // Upper-level instructions and sensor alarms come through the service layer only.
+        Channel::Superior | Channel::Sensor => false,
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Existing {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    number: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Counter {
+    #[diesel(sql_type = BigInt)]
+    last: i64,
+}
+
+pub fn format_number(year: i32, n: i64) -> String {
+    format!("TG-{year}-{n:06}")
+}
+
+/// Files a report. Photos must have been uploaded by the same user and not be used yet.
+pub async fn report(conn: &mut AsyncPgConnection, user: &SessionUser, form: &NewEvent) -> Result<Reported, AppError> {
+    form.validate()?;
+    let channel = Channel::parse(&form.channel).ok_or_else(|| AppError::field("channel", "event.channel_unknown"))?;
+    if !channel_allowed(user, channel) {
+        return Err(AppError::field("channel", "event.channel_not_allowed"));
+    }
+    let priority = Priority::parse(&form.priority).unwrap_or_default();
+    // The public cannot raise priority: staff judge urgency.
+    let priority = if user.kind == UserKind::Staff { priority } else { Priority::Normal };
+    let client_ref = form.client_ref.trim();
+    if !client_ref.is_empty()
+        && let Some(existing) = by_client_ref(conn, client_ref).await?
+    {
+        return Ok(existing);
+    }
+    let category = catalog::category_by_id(conn, form.category_id).await?;
+    if !category.active || category.parent_id.is_none() {
+        return Err(AppError::field("category_id", "event.category_unknown"));
+    }
+    let (lat, lng) = (form.lat.unwrap_or_default(), form.lng.unwrap_or_default());
+    let place = routing::locate(conn, user.township_id, lat, lng).await?;
+    let department = routing::route(conn, user.township_id, category.id, place).await?;
+    let calendar = work_calendar::load(conn).await?;
+    let now = Utc::now();
+    let deadline = calendar.add_working_minutes(now, i64::from(category.hours(priority)) * 60);
+    let form = form.clone();
+    let user = user.clone();
+    let client_ref = client_ref.to_owned();
+    let reported = conn
+        .transaction::<_, AppError, _>(async |conn| {
+            insert(conn, &user, &form, channel, priority, place, department, deadline, now, &client_ref).await
+        })
+        .await;
+    match reported {
+        // Two copies of a draft raced each other: the other one made the event.
+        Err(AppError::Conflict(reason)) if reason == "event.duplicate_draft" => {
+            by_client_ref(conn, &client_ref).await?.ok_or(AppError::Internal)
+        }
+        other => other,
+    }
+}
+
+async fn by_client_ref(conn: &mut AsyncPgConnection, client_ref: &str) -> Result<Option<Reported>, AppError> {
+    let existing: Option<Existing> = diesel::sql_query("SELECT id, number FROM events WHERE client_ref = $1")
+        .bind::<Text, _>(client_ref)
+        .get_result(conn)
+        .await
+        .optional()?;
+    Ok(existing.map(|e| Reported { id: e.id, number: e.number, created: false }))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    form: &NewEvent,
+    channel: Channel,
+    priority: Priority,
+    place: routing::Place,
+    department: Option<i32>,
+    deadline: DateTime<Utc>,
+    now: DateTime<Utc>,
+    client_ref: &str,
+) -> Result<Reported, AppError> {
+    let year = now.with_timezone(&crate::events::calendar::china()).year();
+    let counter: Counter = diesel::sql_query(
+        "INSERT INTO event_counters (year, last) VALUES ($1, 1) \
+         ON CONFLICT (year) DO UPDATE SET last = event_counters.last + 1 RETURNING last",
+    )
+    .bind::<Integer, _>(year)
+    .get_result(conn)
+    .await?;
+    let number = format_number(year, counter.last);
+    let self_resolved = channel == Channel::SelfResolved;
+    let state = if self_resolved { EventState::Closed } else { EventState::Reported };
+    let closed_at = self_resolved.then_some(now);
+    let (contact_name, contact_phone) = if channel.is_staff_entry() {
+        (form.contact_name.trim().to_owned(), form.contact_phone.trim().to_owned())
+    } else if user.kind == UserKind::Staff {
+        (String::new(), String::new())
+    } else {
+        let name = if form.contact_name.trim().is_empty() {
+            user.display_name.clone()
+        } else {
+            form.contact_name.trim().into()
+        };
+        (name, form.contact_phone.trim().to_owned())
+    };
+    // Staff entering a call report for the citizen; the citizen is the reporter otherwise.
+    let reporter = (!channel.is_staff_entry()).then_some(user.id);
+    let inserted: Option<Existing> = diesel::sql_query(
+        "INSERT INTO events (township_id, number, client_ref, channel, category_id, priority, title, description, \
+            address, location, village_id, grid_id, department_id, state, reporter_id, contact_name, contact_phone, \
+            created_by, reported_at, deadline, handled_at, closed_at, assignee_id) \
+         VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, ST_SetSRID(ST_MakePoint($10, $11), 4326), $12, $13, \
+            $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23) \
+         ON CONFLICT (client_ref) DO NOTHING RETURNING id, number",
+    )
+    .bind::<Integer, _>(user.township_id)
+    .bind::<Text, _>(&number)
+    .bind::<Text, _>(client_ref)
+    .bind::<Text, _>(channel.as_str())
+    .bind::<Integer, _>(form.category_id)
+    .bind::<Text, _>(priority.as_str())
+    .bind::<Text, _>(form.title.trim())
+    .bind::<Text, _>(form.description.trim())
+    .bind::<Text, _>(form.address.trim())
+    .bind::<Double, _>(form.lng.unwrap_or_default())
+    .bind::<Double, _>(form.lat.unwrap_or_default())
+    .bind::<Integer, _>(place.village_id)
+    .bind::<Integer, _>(place.grid_id)
+    .bind::<Nullable<Integer>, _>(department)
+    .bind::<Text, _>(state.as_str())
+    .bind::<Nullable<BigInt>, _>(reporter)
+    .bind::<Text, _>(contact_name)
+    .bind::<Text, _>(contact_phone)
+    .bind::<BigInt, _>(user.id)
+    .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(deadline)
+    .bind::<Nullable<Timestamptz>, _>(closed_at)
+    .bind::<Nullable<BigInt>, _>(self_resolved.then_some(user.id))
+    .get_result(conn)
+    .await
+    .optional()?;
+    let Some(event) = inserted else {
+        return Err(AppError::Conflict("event.duplicate_draft".into()));
+    };
+    let first_step =
+        add_step(conn, user, event.id, "report", None, EventState::Reported, "", department, 0, now).await?;
+    link_photos(conn, user, event.id, first_step, &form.attachments).await?;
+    if self_resolved {
+        add_step(
+            conn,
+            user,
+            event.id,
+            "handle",
+            Some(EventState::Reported),
+            EventState::Handled,
+            form.resolution.trim(),
+            None,
+            0,
+            now,
+        )
+        .await?;
+        add_step(conn, user, event.id, "close", Some(EventState::Handled), EventState::Closed, "", None, 0, now)
+            .await?;
+    }
+    Ok(Reported { id: event.id, number: event.number, created: true })
+}
+
+#[derive(diesel::QueryableByName)]
+struct StepId {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Appends one step to the timeline and returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_step(
+    conn: &mut AsyncPgConnection,
+    actor: &SessionUser,
+    event_id: i64,
+    action: &str,
+    from: Option<EventState>,
+    to: EventState,
+    note: &str,
+    department: Option<i32>,
+    spent_seconds: i64,
+    at: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let step: StepId = diesel::sql_query(
+        "INSERT INTO event_steps (township_id, event_id, at, actor_id, actor_name, action, from_state, to_state, note, \
+            department_id, spent_seconds) \
+         SELECT township_id, id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM events WHERE id = $1 RETURNING id",
+    )
+    .bind::<BigInt, _>(event_id)
+    .bind::<Timestamptz, _>(at)
+    .bind::<Nullable<BigInt>, _>((actor.id > 0).then_some(actor.id))
+    .bind::<Text, _>(&actor.display_name)
+    .bind::<Text, _>(action)
+    .bind::<Nullable<Text>, _>(from.map(EventState::as_str))
+    .bind::<Text, _>(to.as_str())
+    .bind::<Text, _>(note)
+    .bind::<Nullable<Integer>, _>(department)
+    .bind::<BigInt, _>(spent_seconds)
+    .get_result(conn)
+    .await?;
+    Ok(step.id)
+}
+
+/// Attaches uploaded photos to an event step. Only the uploader's own, unused photos.
+pub async fn link_photos(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    event_id: i64,
+    step_id: i64,
+    ids: &[i64],
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let linked = diesel::sql_query(
+        "UPDATE attachments SET event_id = $1, step_id = $2 \
+         WHERE id = ANY($3) AND uploader_id = $4 AND event_id IS NULL",
+    )
+    .bind::<BigInt, _>(event_id)
+    .bind::<BigInt, _>(step_id)
+    .bind::<Array<BigInt>, _>(ids)
+    .bind::<BigInt, _>(user.id)
+    .execute(conn)
+    .await?;
+    if linked != ids.len() {
+        return Err(AppError::field("attachments", "event.photo_unknown"));
+    }
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! Statistics (R-3.2-eval): volumes, on-time rate, average and 90th-percentile handling
+//! time and reporter satisfaction, grouped by category, department, village, grid or
+//! month, for exactly the events the inbox's filter shows the user.
+
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::queries::export_rows;
+use crate::accounts::SessionUser;
+use crate::error::AppError;
+use crate::events::types::{EventFilter, EventRow, Stats, StatsDimension, StatsRow};
+use crate::permissions::codes;
+
+#[derive(diesel::QueryableByName)]
+struct RawStats {
+    #[diesel(sql_type = Text)]
+    key: String,
+    #[diesel(sql_type = Text)]
+    drill: String,
+    #[diesel(sql_type = BigInt)]
+    reported: i64,
+    #[diesel(sql_type = BigInt)]
+    closed: i64,
+    #[diesel(sql_type = BigInt)]
+    on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    overdue_open: i64,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
+    avg_hours: Option<f64>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
+    p90_hours: Option<f64>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
+    satisfaction: Option<f64>,
+    #[diesel(sql_type = BigInt)]
+    rated: i64,
+}
+
+impl RawStats {
+    fn into_row(self) -> StatsRow {
+        StatsRow {
+            key: self.key,
+            drill: self.drill,
+            reported: self.reported,
+            closed: self.closed,
+            on_time: self.on_time,
+            overdue_open: self.overdue_open,
+            avg_hours: self.avg_hours,
+            p90_hours: self.p90_hours,
+            satisfaction: self.satisfaction,
+            rated: self.rated,
+        }
+    }
+}
+
+const MEASURES: &str = "count(*) AS reported, \
+    count(*) FILTER (WHERE e.state = 'closed') AS closed, \
+    count(*) FILTER (WHERE e.state = 'closed' AND e.closed_at <= e.deadline) AS on_time, \
+    count(*) FILTER (WHERE e.state NOT IN ('closed', 'rejected', 'merged', 'suspended') AND e.deadline < now()) AS overdue_open, \
+    (avg(extract(epoch FROM e.closed_at - e.reported_at) / 3600.0) FILTER (WHERE e.state = 'closed'))::float8 AS avg_hours, \
+    (percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM e.closed_at - e.reported_at) / 3600.0) \
+        FILTER (WHERE e.state = 'closed'))::float8 AS p90_hours, \
+    avg(e.satisfaction)::float8 AS satisfaction, count(e.satisfaction) AS rated";
+
+pub async fn stats(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    filter: &EventFilter,
+    dimension: StatsDimension,
+) -> Result<Stats, AppError> {
+    if !user.can(codes::EVENTS_STATS) {
+        return Err(AppError::Forbidden);
+    }
+    let (key, drill, join) = match dimension {
+        StatsDimension::Category => {
+            ("p.name", "p.id::text", "JOIN event_categories p ON p.id = coalesce(c.parent_id, c.id)")
+        }
+        StatsDimension::Department => (
+            "coalesce(d.name, '（未派遣）')",
+            "coalesce(d.id::text, '')",
+            "LEFT JOIN departments d ON d.id = e.department_id",
+        ),
+        StatsDimension::Village => ("v.name", "v.id::text", "JOIN villages v ON v.id = e.village_id"),
+        StatsDimension::Grid => ("g.name", "g.id::text", "JOIN grids g ON g.id = e.grid_id"),
+        StatsDimension::Month => (
+            "to_char(e.reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
+            "to_char(e.reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
+            "",
+        ),
+    };
+    let conditions = super::queries::filter_conditions(user, filter);
+    let pattern = super::queries::pattern(&filter.q);
+    let rows: Vec<RawStats> = diesel::sql_query(format!(
+        "SELECT {key} AS key, {drill} AS drill, {MEASURES} \
+         FROM events e JOIN event_categories c ON c.id = e.category_id {join} \
+         WHERE {conditions} GROUP BY 1, 2 ORDER BY {}",
+        if dimension == StatsDimension::Month { "1" } else { "3 DESC, 1" }
+    ))
+    .bind::<Text, _>(&pattern)
+    .load(conn)
+    .await?;
+    let total: RawStats = diesel::sql_query(format!(
+        "SELECT '合计' AS key, '' AS drill, {MEASURES} FROM events e JOIN event_categories c ON c.id = e.category_id \
+         WHERE {conditions}"
+    ))
+    .bind::<Text, _>(&pattern)
+    .get_result(conn)
+    .await?;
+    Ok(Stats { dimension, rows: rows.into_iter().map(RawStats::into_row).collect(), total: total.into_row() })
+}
+
+/// The most rows an export carries (a year of a busy town fits).
+pub const EXPORT_LIMIT: i64 = 200_000;
+
+/// The filtered events as CSV (UTF-8 with a byte-order mark, so Excel opens it right).
+pub async fn export_csv(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    filter: &EventFilter,
+) -> Result<String, AppError> {
+    if !user.can(codes::EVENTS_STATS) {
+        return Err(AppError::Forbidden);
+    }
+    let rows = export_rows(conn, user, filter, EXPORT_LIMIT).await?;
+    Ok(to_csv(&rows))
+}
+
+pub const EXPORT_HEADER: [&str; 13] = [
+    "编号",
+    "标题",
+    "类别",
+    "来源",
+    "紧急程度",
+    "状态",
+    "村（社区）",
+    "网格",
+    "处置部门",
+    "处置人",
+    "上报时间",
+    "处置时限",
+    "是否超期",
+];
+
+/// One export line per event, in the header's order.
+pub fn export_line(row: &EventRow, now: chrono::DateTime<chrono::Utc>) -> [String; 13] {
+    let china = crate::events::calendar::china();
+    let time = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&china).format("%Y-%m-%d %H:%M").to_string();
+    [
+        row.number.clone(),
+        row.title.clone(),
+        row.category.clone(),
+        channel_label(row.channel.as_str()).into(),
+        priority_label(row.priority.as_str()).into(),
+        state_label(row.state.as_str()).into(),
+        row.village.clone(),
+        row.grid.clone(),
+        row.department.clone().unwrap_or_default(),
+        row.assignee.clone().unwrap_or_default(),
+        time(row.reported_at),
+        time(row.deadline),
+        if row.deadline_status(now) == crate::events::types::DeadlineStatus::Overdue { "是" } else { "否" }.into(),
+    ]
+}
+
+fn to_csv(rows: &[EventRow]) -> String {
+    let now = chrono::Utc::now();
+    let mut out = String::from("\u{feff}");
+    let field = |value: &str| {
+        // Quote everything; defuse spreadsheet formulas in user text.
+        let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
+        format!("\"{}\"", value.replace('"', "\"\""))
+    };
+    out.push_str(&EXPORT_HEADER.iter().map(|h| field(h)).collect::<Vec<_>>().join(","));
+    out.push_str("\r\n");
+    for row in rows {
+        out.push_str(&export_line(row, now).iter().map(|v| field(v)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+pub fn state_label(state: &str) -> &'static str {
+    match state {
+        "reported" => "待受理",
+        "accepted" => "已立案",
+        "rejected" => "不予立案",
+        "dispatched" => "已派遣",
+        "handling" => "处置中",
+        "returned" => "已退回",
+        "handled" => "待核查",
+        "verified" => "已核查",
+        "closed" => "已结案",
+        "suspended" => "已挂起",
+        "reopened" => "重新打开",
+        "merged" => "已合并",
+        _ => "",
+    }
+}
+
+pub fn channel_label(channel: &str) -> &'static str {
+    match channel {
+        "public" => "公众上报",
+        "patrol" => "网格巡查",
+        "self_resolved" => "自行处置",
+        "hotline" => "热线电话",
+        "walk_in" => "来访",
+        "superior" => "上级交办",
+        "sensor" => "物联感知",
+        _ => "",
+    }
+}
+
+pub fn priority_label(priority: &str) -> &'static str {
+    match priority {
+        "urgent" => "紧急",
+        "critical" => "特急",
+        _ => "一般",
+    }
+}

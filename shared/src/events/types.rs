@@ -1,0 +1,670 @@
+//! Event types seen by the browser. Contact details of a reporter travel only to staff
+//! allowed to see personal data; the public tracking page gets `PublicEvent`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::state::{Action, EventState};
+use crate::codes::mobile;
+use crate::error::{AppError, Validator};
+
+/// Where an event came from. Upper-level instructions and sensor alarms arrive through the
+/// service layer as two more channels of the same intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Channel {
+    /// 公众上报
+    Public,
+    /// 网格巡查
+    Patrol,
+    /// 自行处置: a grid worker fixed it on the spot; closes with evidence.
+    SelfResolved,
+    /// 热线电话 (entered by staff)
+    Hotline,
+    /// 来访 (entered by staff)
+    WalkIn,
+    /// 上级交办
+    Superior,
+    /// 物联感知
+    Sensor,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 7] = [
+        Channel::Public,
+        Channel::Patrol,
+        Channel::SelfResolved,
+        Channel::Hotline,
+        Channel::WalkIn,
+        Channel::Superior,
+        Channel::Sensor,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Public => "public",
+            Channel::Patrol => "patrol",
+            Channel::SelfResolved => "self_resolved",
+            Channel::Hotline => "hotline",
+            Channel::WalkIn => "walk_in",
+            Channel::Superior => "superior",
+            Channel::Sensor => "sensor",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == value)
+    }
+    /// Channels a staff member enters on behalf of a citizen.
+    pub fn is_staff_entry(self) -> bool {
+        matches!(self, Channel::Hotline | Channel::WalkIn)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+pub enum Priority {
+    /// 一般
+    #[default]
+    Normal,
+    /// 紧急
+    Urgent,
+    /// 特急
+    Critical,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 3] = [Priority::Normal, Priority::Urgent, Priority::Critical];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Normal => "normal",
+            Priority::Urgent => "urgent",
+            Priority::Critical => "critical",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == value)
+    }
+}
+
+/// A node of the category tree with its deadlines in working hours per priority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: i32,
+    pub parent_id: Option<i32>,
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+    pub hours_normal: i32,
+    pub hours_urgent: i32,
+    pub hours_critical: i32,
+}
+
+impl Category {
+    pub fn hours(&self, priority: Priority) -> i32 {
+        match priority {
+            Priority::Normal => self.hours_normal,
+            Priority::Urgent => self.hours_urgent,
+            Priority::Critical => self.hours_critical,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Department {
+    pub id: i32,
+    pub code: String,
+    pub name: String,
+}
+
+/// A person a dispatcher can assign to, with the department they work in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignee {
+    pub id: i64,
+    pub name: String,
+    pub department_id: Option<i32>,
+    pub role: String,
+}
+
+/// A report, from any channel.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewEvent {
+    /// `public`, `patrol`, `self_resolved`, `hotline` or `walk_in` (what the user may use
+    /// depends on their role).
+    pub channel: String,
+    pub category_id: i32,
+    pub priority: String,
+    pub title: String,
+    pub description: String,
+    pub address: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub contact_name: String,
+    pub contact_phone: String,
+    /// The device's id of the draft: the same draft sent twice makes one event.
+    pub client_ref: String,
+    /// Uploaded photos (ids from the upload endpoint).
+    pub attachments: Vec<i64>,
+    /// For `self_resolved`: what was done on the spot.
+    pub resolution: String,
+}
+
+pub const TITLE_MAX: usize = 60;
+pub const DESCRIPTION_MAX: usize = 2000;
+pub const NOTE_MAX: usize = 1000;
+pub const MAX_PHOTOS: usize = 6;
+
+impl NewEvent {
+    /// Checks every field at once; the location inside the town is checked by the server.
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut v = Validator::new();
+        let title = self.title.trim().chars().count();
+        let description = self.description.trim().chars().count();
+        v.check("channel", Channel::parse(&self.channel).map(|_| ()).ok_or("event.channel_unknown"));
+        v.check("category_id", if self.category_id > 0 { Ok(()) } else { Err("event.category_required") });
+        v.check("priority", Priority::parse(&self.priority).map(|_| ()).ok_or("event.priority_unknown"));
+        v.check(
+            "title",
+            match title {
+                0 => Err("event.title_required"),
+                n if n > TITLE_MAX => Err("event.title_too_long"),
+                _ => Ok(()),
+            },
+        );
+        v.check(
+            "description",
+            match description {
+                0..5 => Err("event.description_too_short"),
+                n if n > DESCRIPTION_MAX => Err("event.description_too_long"),
+                _ => Ok(()),
+            },
+        );
+        v.check(
+            "location",
+            match (self.lat, self.lng) {
+                (Some(lat), Some(lng)) if lat.is_finite() && lng.is_finite() => Ok(()),
+                _ => Err("event.location_required"),
+            },
+        );
+        if !self.contact_phone.trim().is_empty() {
+            v.check("contact_phone", mobile::validate(self.contact_phone.trim()));
+        }
+        v.check(
+            "attachments",
+            if self.attachments.len() <= MAX_PHOTOS { Ok(()) } else { Err("event.too_many_photos") },
+        );
+        if self.channel == Channel::SelfResolved.as_str() {
+            v.check(
+                "resolution",
+                if self.resolution.trim().is_empty() { Err("event.resolution_required") } else { Ok(()) },
+            );
+        }
+        if Channel::parse(&self.channel).is_some_and(Channel::is_staff_entry) {
+            v.check(
+                "contact_name",
+                if self.contact_name.trim().is_empty() { Err("event.contact_required") } else { Ok(()) },
+            );
+        }
+        v.finish()
+    }
+}
+
+/// What the reporter is told: the number to follow the event by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reported {
+    pub id: i64,
+    pub number: String,
+    /// False when the same draft had already been received.
+    pub created: bool,
+}
+
+/// One step of the loop as a user asks for it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StepInput {
+    pub event_id: i64,
+    /// The version the user saw: a newer one means somebody else acted first.
+    pub version: i32,
+    pub action: String,
+    pub note: String,
+    pub department_id: Option<i32>,
+    pub assignee_id: Option<i64>,
+    /// For a merge: the number of the surviving event.
+    pub merge_into: String,
+    /// For a confirmation: 1–5.
+    pub satisfaction: Option<i16>,
+    pub attachments: Vec<i64>,
+}
+
+impl StepInput {
+    pub fn validate(&self) -> Result<Action, AppError> {
+        let Some(action) = Action::parse(&self.action) else {
+            return Err(AppError::field("action", "event.action_unknown"));
+        };
+        let mut v = Validator::new();
+        let note = self.note.trim().chars().count();
+        if action.needs_reason() {
+            v.check("note", if note == 0 { Err("event.reason_required") } else { Ok(()) });
+        }
+        v.check("note", if note > NOTE_MAX { Err("event.note_too_long") } else { Ok(()) });
+        if action == Action::Dispatch {
+            v.check("department_id", self.department_id.map(|_| ()).ok_or("event.department_required"));
+        }
+        if action == Action::Merge {
+            v.check(
+                "merge_into",
+                if self.merge_into.trim().is_empty() { Err("event.merge_target_required") } else { Ok(()) },
+            );
+        }
+        if action == Action::Confirm {
+            v.check(
+                "satisfaction",
+                match self.satisfaction {
+                    Some(1..=5) => Ok(()),
+                    _ => Err("event.satisfaction_required"),
+                },
+            );
+        }
+        v.check(
+            "attachments",
+            if self.attachments.len() <= MAX_PHOTOS { Ok(()) } else { Err("event.too_many_photos") },
+        );
+        v.finish()?;
+        Ok(action)
+    }
+}
+
+/// A line of the inbox, a task list or the command queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRow {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub channel: Channel,
+    pub category: String,
+    pub priority: Priority,
+    pub state: EventState,
+    pub village: String,
+    pub grid: String,
+    pub department: Option<String>,
+    pub assignee: Option<String>,
+    pub reported_at: DateTime<Utc>,
+    pub deadline: DateTime<Utc>,
+    pub escalation: i32,
+    pub supervised: bool,
+    pub lat: f64,
+    pub lng: f64,
+    pub version: i32,
+}
+
+/// How an event stands against its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeadlineStatus {
+    OnTrack,
+    /// Less than the warning share of its time is left.
+    DueSoon,
+    Overdue,
+    /// Finished (or suspended): no clock.
+    Stopped,
+}
+
+impl DeadlineStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineStatus::OnTrack => "on_track",
+            DeadlineStatus::DueSoon => "due_soon",
+            DeadlineStatus::Overdue => "overdue",
+            DeadlineStatus::Stopped => "stopped",
+        }
+    }
+}
+
+/// Warn when four working hours or less are left.
+pub const WARNING_MINUTES: i64 = 240;
+
+impl EventRow {
+    pub fn deadline_status(&self, now: DateTime<Utc>) -> DeadlineStatus {
+        if !self.state.is_running() {
+            DeadlineStatus::Stopped
+        } else if now > self.deadline {
+            DeadlineStatus::Overdue
+        } else if self.deadline - now <= chrono::Duration::minutes(WARNING_MINUTES) {
+            DeadlineStatus::DueSoon
+        } else {
+            DeadlineStatus::OnTrack
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub from_state: Option<EventState>,
+    pub to_state: EventState,
+    pub note: String,
+    pub department: Option<String>,
+    pub assignee: Option<String>,
+    pub spent_seconds: i64,
+    pub photos: Vec<Photo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Photo {
+    pub id: i64,
+    pub url: String,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// Everything about one event a staff member (or its reporter) may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDetail {
+    pub row: EventRow,
+    pub description: String,
+    pub address: String,
+    pub category_id: i32,
+    pub department_id: Option<i32>,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub is_reporter: bool,
+    pub satisfaction: Option<i16>,
+    pub feedback: String,
+    pub merged_into: Option<String>,
+    pub photos: Vec<Photo>,
+    pub steps: Vec<StepRow>,
+    /// What the viewer may do now.
+    pub actions: Vec<Action>,
+    /// Possible duplicates: same category, near, recent.
+    pub duplicates: Vec<EventRow>,
+}
+
+/// What anybody with the number sees: no names, no phone numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicEvent {
+    pub number: String,
+    pub title: String,
+    pub category: String,
+    pub state: EventState,
+    pub village: String,
+    pub reported_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The event it was merged into, whose progress it now follows.
+    pub merged_into: Option<String>,
+    pub steps: Vec<(DateTime<Utc>, String, EventState)>,
+}
+
+/// The inbox's filters (in the URL, so a view can be bookmarked and exported as shown).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EventFilter {
+    pub q: String,
+    /// A state, or `open` / `overdue` / `due_soon` / `escalated` / `supervised`.
+    pub state: String,
+    pub category_id: Option<i32>,
+    pub village_id: Option<i32>,
+    pub grid_id: Option<i32>,
+    pub department_id: Option<i32>,
+    pub channel: String,
+    /// Only events assigned to the viewer or their department.
+    pub mine: bool,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl EventFilter {
+    /// Reads a filter from URL query parameters (the inbox, the statistics and the exports
+    /// share this one reading, so an export has exactly the filter the page shows).
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let id = |key: &str| get(key).and_then(|v| v.trim().parse::<i32>().ok()).filter(|v| *v > 0);
+        let date = |key: &str| get(key).and_then(|v| chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok());
+        Self {
+            q: get("q").unwrap_or_default(),
+            state: get("state").unwrap_or_default(),
+            category_id: id("category"),
+            village_id: id("village"),
+            grid_id: id("grid"),
+            department_id: id("department"),
+            channel: get("channel").unwrap_or_default(),
+            mine: get("mine").is_some_and(|v| v == "1" || v == "true"),
+            from: date("from"),
+            to: date("to"),
+            page: get("page").and_then(|v| v.parse().ok()).unwrap_or(1),
+            per_page: 0,
+        }
+    }
+
+    /// The filter as URL query parameters (without the page), percent-encoded.
+    pub fn to_query(&self) -> String {
+        let mut parts: Vec<(&str, String)> = Vec::new();
+        let mut push = |key: &'static str, value: String| {
+            if !value.is_empty() {
+                parts.push((key, value));
+            }
+        };
+        push("q", self.q.clone());
+        push("state", self.state.clone());
+        push("category", self.category_id.map(|v| v.to_string()).unwrap_or_default());
+        push("village", self.village_id.map(|v| v.to_string()).unwrap_or_default());
+        push("grid", self.grid_id.map(|v| v.to_string()).unwrap_or_default());
+        push("department", self.department_id.map(|v| v.to_string()).unwrap_or_default());
+        push("channel", self.channel.clone());
+        push("mine", if self.mine { "1".into() } else { String::new() });
+        push("from", self.from.map(|d| d.to_string()).unwrap_or_default());
+        push("to", self.to.map(|d| d.to_string()).unwrap_or_default());
+        parts.into_iter().map(|(k, v)| format!("{k}={}", percent_encode(&v))).collect::<Vec<_>>().join("&")
+    }
+}
+
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Counts by state for the inbox's tabs and the big screen.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StateCounts {
+    pub open: i64,
+    pub reported: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub escalated: i64,
+    pub closed_today: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub event_number: Option<String>,
+    pub event_id: Option<i64>,
+    pub kind: String,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// A routing rule as the administrator edits it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoutingRule {
+    pub id: i32,
+    pub category: Option<String>,
+    pub category_id: Option<i32>,
+    pub village: Option<String>,
+    pub village_id: Option<i32>,
+    pub grid: Option<String>,
+    pub grid_id: Option<i32>,
+    pub department: String,
+    pub department_id: i32,
+}
+
+/// One grid worker's last known position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerPosition {
+    pub user_id: i64,
+    pub name: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub at: DateTime<Utc>,
+}
+
+/// What the statistics page groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum StatsDimension {
+    #[default]
+    Category,
+    Department,
+    Village,
+    Grid,
+    Month,
+}
+
+impl StatsDimension {
+    pub const ALL: [StatsDimension; 5] = [
+        StatsDimension::Category,
+        StatsDimension::Department,
+        StatsDimension::Village,
+        StatsDimension::Grid,
+        StatsDimension::Month,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatsDimension::Category => "category",
+            StatsDimension::Department => "department",
+            StatsDimension::Village => "village",
+            StatsDimension::Grid => "grid",
+            StatsDimension::Month => "month",
+        }
+    }
+    pub fn parse(value: &str) -> Self {
+        Self::ALL.into_iter().find(|d| d.as_str() == value).unwrap_or_default()
+    }
+}
+
+/// One line of the statistics: a category, department, village, grid or month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct StatsRow {
+    pub key: String,
+    /// The id to drill down with (category, department, village or grid id; month as yyyy-mm).
+    pub drill: String,
+    pub reported: i64,
+    pub closed: i64,
+    pub on_time: i64,
+    pub overdue_open: i64,
+    /// Hours from report to close.
+    pub avg_hours: Option<f64>,
+    pub p90_hours: Option<f64>,
+    pub satisfaction: Option<f64>,
+    pub rated: i64,
+}
+
+impl StatsRow {
+    /// Share of closed events closed before their deadline.
+    pub fn on_time_rate(&self) -> Option<f64> {
+        (self.closed > 0).then(|| self.on_time as f64 / self.closed as f64)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Stats {
+    pub dimension: StatsDimension,
+    pub rows: Vec<StatsRow>,
+    pub total: StatsRow,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> NewEvent {
+        NewEvent {
+            channel: "public".into(),
+            category_id: 3,
+            priority: "normal".into(),
+            title: "路灯不亮".into(),
+            description: "梅李路与通港路口的路灯已经坏了三天".into(),
+            lat: Some(31.65),
+            lng: Some(120.9),
+            ..NewEvent::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_report_passes() {
+        assert_eq!(valid().validate(), Ok(()));
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let report = NewEvent { channel: "fax".into(), ..NewEvent::default() };
+        let error = report.validate().unwrap_err();
+        for field in ["channel", "category_id", "priority", "title", "description", "location"] {
+            assert!(!error.field_codes(field).is_empty(), "{field} not reported");
+        }
+    }
+
+    #[test]
+    fn staff_entries_need_a_contact_and_self_resolved_a_resolution() {
+        let hotline = NewEvent { channel: "hotline".into(), ..valid() };
+        assert_eq!(hotline.validate().unwrap_err().field_codes("contact_name"), vec!["event.contact_required"]);
+        let fixed = NewEvent { channel: "self_resolved".into(), ..valid() };
+        assert_eq!(fixed.validate().unwrap_err().field_codes("resolution"), vec!["event.resolution_required"]);
+        let phone = NewEvent { contact_phone: "12345".into(), ..valid() };
+        assert!(!phone.validate().unwrap_err().field_codes("contact_phone").is_empty());
+    }
+
+    #[test]
+    fn filters_round_trip_through_the_url() {
+        let filter = EventFilter {
+            q: "路灯 5%".into(),
+            state: "overdue".into(),
+            category_id: Some(3),
+            grid_id: Some(7),
+            mine: true,
+            from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+            page: 1,
+            ..EventFilter::default()
+        };
+        let query = filter.to_query();
+        let pairs: Vec<(String, String)> = query
+            .split('&')
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                let bytes = v.as_bytes();
+                let mut out = Vec::new();
+                let mut i = 0;
+                while i < bytes.len() {
+                    if bytes[i] == b'%' {
+                        out.push(u8::from_str_radix(&v[i + 1..i + 3], 16).unwrap());
+                        i += 3;
+                    } else {
+                        out.push(bytes[i]);
+                        i += 1;
+                    }
+                }
+                (k.to_owned(), String::from_utf8(out).unwrap())
+            })
+            .collect();
+        let read = EventFilter::from_query(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
+        assert_eq!(read, filter);
+    }
+
+    #[test]
+    fn steps_need_their_reasons() {
+        let reject = StepInput { action: "reject".into(), ..StepInput::default() };
+        assert_eq!(reject.validate().unwrap_err().field_codes("note"), vec!["event.reason_required"]);
+        let dispatch = StepInput { action: "dispatch".into(), ..StepInput::default() };
+        assert_eq!(dispatch.validate().unwrap_err().field_codes("department_id"), vec!["event.department_required"]);
+        let confirm = StepInput { action: "confirm".into(), satisfaction: Some(6), ..StepInput::default() };
+        assert!(!confirm.validate().unwrap_err().field_codes("satisfaction").is_empty());
+        let accept = StepInput { action: "accept".into(), ..StepInput::default() };
+        assert_eq!(accept.validate(), Ok(Action::Accept));
+        let bogus = StepInput { action: "teleport".into(), ..StepInput::default() };
+        assert!(bogus.validate().is_err());
+    }
+}
