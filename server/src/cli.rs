@@ -231,10 +231,11 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     }
     let addr = leptos.site_addr;
     let photos = crate::events::photos::store_from_environment(&config.database.data_dir)?;
-    let live = crate::events::live::Live::start(db.url.clone());
+    let stats_cache = std::sync::Arc::new(shared::events::service::stats_cache::StatsCache::default());
+    let live = crate::events::live::Live::start(db.url.clone(), stats_cache.clone());
     crate::events::jobs::start(pool.clone());
-    let state =
-        ServerState { leptos, app: AppState { pool, auth: config.auth.clone(), demo: demo_mode }, photos, live };
+    let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache };
+    let state = ServerState { leptos, app, photos, live };
     let router = build(state);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "ready");

@@ -9,4 +9,6 @@ pub struct AppState {
     pub auth: AuthPolicy,
     /// Demo mode shows the demo accounts on the login page.
     pub demo: bool,
+    /// Statistics kept until the next change (fed by the live-update listener).
+    pub stats_cache: std::sync::Arc<crate::events::service::stats_cache::StatsCache>,
 }

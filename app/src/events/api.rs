@@ -177,7 +177,8 @@ pub async fn report_position(lat: f64, lng: f64) -> Result<(), AppError> {
 pub async fn get_stats(filter: EventFilter, by: StatsDimension) -> Result<Stats, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
-    shared::events::service::stats::stats(&mut conn, &user, &filter, by).await
+    let cache = session::state()?.stats_cache;
+    shared::events::service::stats::stats_cached(&mut conn, &user, &filter, by, &cache).await
 }
 
 #[server(endpoint = "events/notifications")]

@@ -103,7 +103,7 @@ async fn stats_xlsx(
     let user = auth::user(&state.app, &headers).await?;
     let dimension = StatsDimension::parse(query.get("by").map(String::as_str).unwrap_or_default());
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    let stats = stats::stats(&mut conn, &user, &filter(&query), dimension).await?;
+    let stats = stats::stats_cached(&mut conn, &user, &filter(&query), dimension, &state.app.stats_cache).await?;
     drop(conn);
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let mut book = Workbook::new();

@@ -4,6 +4,7 @@
 //! viewer on every process sees a change within a second, with no polling.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -15,6 +16,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use shared::AppError;
+use shared::events::service::stats_cache::StatsCache;
 use shared::permissions::{DataScope, codes};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
@@ -40,13 +42,14 @@ pub struct Live {
 }
 
 impl Live {
-    /// Starts listening on `url` (reconnecting by itself) and returns the hub.
-    pub fn start(url: String) -> Self {
+    /// Starts listening on `url` (reconnecting by itself) and returns the hub; `stats` is
+    /// told of every change, and is on only while the listener is connected.
+    pub fn start(url: String, stats: Arc<StatsCache>) -> Self {
         let (sender, _) = broadcast::channel(4096);
         let hub = Self { sender: sender.clone() };
         tokio::spawn(async move {
             loop {
-                if let Err(error) = listen(&url, &sender).await {
+                if let Err(error) = listen(&url, &sender, &stats).await {
                     tracing::warn!(%error, "live updates: listener lost, reconnecting");
                 }
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -60,13 +63,17 @@ impl Live {
     }
 }
 
-async fn listen(url: &str, sender: &broadcast::Sender<Change>) -> anyhow::Result<()> {
+async fn listen(url: &str, sender: &broadcast::Sender<Change>, stats: &StatsCache) -> anyhow::Result<()> {
     let mut conn = AsyncPgConnection::establish(url).await?;
     diesel::sql_query("LISTEN events").execute(&mut conn).await?;
     tracing::info!("live updates: listening");
+    // Kept statistics are good exactly as long as this connection hears every change.
+    stats.set_listening(true);
+    let _stop = StopCaching(stats);
     let mut notifications = std::pin::pin!(conn.notifications_stream());
     while let Some(notification) = notifications.next().await {
         let notification = notification?;
+        stats.changed();
         if let Ok(mut change) = serde_json::from_str::<Change>(&notification.payload) {
             change.payload = notification.payload;
             // No receivers is fine: nobody is watching.
@@ -74,6 +81,15 @@ async fn listen(url: &str, sender: &broadcast::Sender<Change>) -> anyhow::Result
         }
     }
     anyhow::bail!("notification stream ended")
+}
+
+/// Turns the statistics cache off when the listener goes away, however it ends.
+struct StopCaching<'a>(&'a StatsCache);
+
+impl Drop for StopCaching<'_> {
+    fn drop(&mut self) {
+        self.0.set_listening(false);
+    }
 }
 
 pub fn routes() -> Router<ServerState> {

@@ -9,6 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use shared::AppError;
 use shared::accounts::SessionUser;
 use shared::events::calendar::china;
+use shared::events::service::stats_cache::StatsCache;
 use shared::events::service::{duplicates, intake, queries, stats, steps, supervision, work_calendar};
 use shared::events::state::next_state;
 use shared::events::{Action, EventFilter, EventState, NewEvent, StatsDimension, StepInput};
@@ -620,7 +621,8 @@ async fn statistics_count_what_the_filter_shows() {
 #[tokio::test]
 async fn every_change_is_announced_to_live_viewers() {
     let db = TestDb::new().await;
-    let live = server::events::live::Live::start(db.url());
+    let cache = std::sync::Arc::new(StatsCache::default());
+    let live = server::events::live::Live::start(db.url(), cache.clone());
     let mut changes = live.subscribe();
     let mut conn = db.conn().await;
     let citizen = db.user("13800000001").await;
@@ -638,6 +640,28 @@ async fn every_change_is_announced_to_live_viewers() {
     };
     let (change, id) = heard.expect("a notification within 10 s");
     assert!(change.id <= id && change.state == "reported");
+
+    // Statistics are kept while the listener hears every change, and a change makes them stale.
+    let leader = db.user("leader").await;
+    let filter = EventFilter::default();
+    let count = |stats: shared::events::Stats| stats.total.reported;
+    let before =
+        count(stats::stats_cached(&mut conn, &leader, &filter, StatsDimension::Category, &cache).await.expect("stats"));
+    let kept =
+        count(stats::stats_cached(&mut conn, &leader, &filter, StatsDimension::Category, &cache).await.expect("stats"));
+    assert_eq!(before, kept);
+    intake::report(&mut conn, &citizen, &report(stalls, &point)).await.expect("reported");
+    let mut after = kept;
+    for _ in 0..50 {
+        after = count(
+            stats::stats_cached(&mut conn, &leader, &filter, StatsDimension::Category, &cache).await.expect("stats"),
+        );
+        if after != before {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(after, before + 1, "the new report is counted within 5 s");
     let _ = diesel::sql_query("SELECT 1").execute(&mut conn).await.optional();
     db.finish().await;
 }

@@ -15,12 +15,9 @@ const HOST: &str = "tongguan.test";
 
 fn router(db: &TestDb) -> Router {
     let leptos = LeptosOptions::builder().output_name("tongguan").site_root("target/site").build();
-    build(ServerState {
-        leptos,
-        app: db.state(AuthPolicy::default()),
-        photos: std::sync::Arc::new(object_store::memory::InMemory::new()),
-        live: server::events::live::Live::start(db.url()),
-    })
+    let app = db.state(AuthPolicy::default());
+    let live = server::events::live::Live::start(db.url(), app.stats_cache.clone());
+    build(ServerState { leptos, app, photos: std::sync::Arc::new(object_store::memory::InMemory::new()), live })
 }
 
 async fn send(router: &Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, String) {

@@ -8,6 +8,7 @@ pub mod notify;
 pub mod queries;
 pub mod routing;
 pub mod stats;
+pub mod stats_cache;
 pub mod steps;
 pub mod supervision;
 pub mod work_calendar;

@@ -6,6 +6,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::queries::export_rows;
+use super::stats_cache::StatsCache;
 use crate::accounts::SessionUser;
 use crate::error::AppError;
 use crate::events::types::{EventFilter, EventRow, Stats, StatsDimension, StatsRow};
@@ -67,6 +68,17 @@ pub async fn stats(
     filter: &EventFilter,
     dimension: StatsDimension,
 ) -> Result<Stats, AppError> {
+    stats_cached(conn, user, filter, dimension, &StatsCache::default()).await
+}
+
+/// [`stats`], kept in `cache` until the next change to an event.
+pub async fn stats_cached(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    filter: &EventFilter,
+    dimension: StatsDimension,
+    cache: &StatsCache,
+) -> Result<Stats, AppError> {
     if !user.can(codes::EVENTS_STATS) {
         return Err(AppError::Forbidden);
     }
@@ -89,23 +101,25 @@ pub async fn stats(
     };
     let conditions = super::queries::filter_conditions(user, filter);
     let pattern = super::queries::pattern(&filter.q);
-    let rows: Vec<RawStats> = diesel::sql_query(format!(
+    let grouped = format!(
         "SELECT {key} AS key, {drill} AS drill, {MEASURES} \
          FROM events e JOIN event_categories c ON c.id = e.category_id {join} \
          WHERE {conditions} GROUP BY 1, 2 ORDER BY {}",
         if dimension == StatsDimension::Month { "1" } else { "3 DESC, 1" }
-    ))
-    .bind::<Text, _>(&pattern)
-    .load(conn)
-    .await?;
-    let total: RawStats = diesel::sql_query(format!(
+    );
+    let total = format!(
         "SELECT '合计' AS key, '' AS drill, {MEASURES} FROM events e JOIN event_categories c ON c.id = e.category_id \
          WHERE {conditions}"
-    ))
-    .bind::<Text, _>(&pattern)
-    .get_result(conn)
-    .await?;
-    Ok(Stats { dimension, rows: rows.into_iter().map(RawStats::into_row).collect(), total: total.into_row() })
+    );
+    // The SQL and its one parameter are the whole question: the cache key.
+    let cache_key = format!("{grouped}\n{total}\n{pattern}");
+    cache
+        .get_or_compute(&cache_key, move || async move {
+            let rows: Vec<RawStats> = diesel::sql_query(&grouped).bind::<Text, _>(&pattern).load(conn).await?;
+            let total: RawStats = diesel::sql_query(&total).bind::<Text, _>(&pattern).get_result(conn).await?;
+            Ok(Stats { dimension, rows: rows.into_iter().map(RawStats::into_row).collect(), total: total.into_row() })
+        })
+        .await
 }
 
 /// The most rows an export carries (a year of a busy town fits).

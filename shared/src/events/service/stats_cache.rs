@@ -1,0 +1,148 @@
+//! Statistics computed once per change: a year of a busy town is a million events, and the
+//! same figures are asked for by every leader's screen and every refresh. A result is kept
+//! under the exact SQL that made it (so scope and filter are part of the key: two users share
+//! a result only when they would see the same events) until the next change to any event.
+//!
+//! "The next change" comes from PostgreSQL: every write to `events` is announced on the
+//! `events` channel (see the live updates), and the server's listener calls
+//! [`StatsCache::changed`]. The cache only works while such a listener is connected
+//! ([`StatsCache::set_listening`]); without one (a
+//! test, a CLI run, a lost listener) every request is computed afresh. Results older than
+//! [`MAX_AGE`] are recomputed too, because "overdue" moves with the clock.
+//!
+//! Concurrent requests for the same figures wait for one computation instead of each running
+//! the same seconds-long aggregate (single flight).
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::OnceCell;
+
+use crate::error::AppError;
+use crate::events::types::Stats;
+
+/// The longest a result is served, even without a change.
+pub const MAX_AGE: Duration = Duration::from_secs(60);
+/// Distinct keys kept at most; beyond that the cache starts over.
+const MAX_ENTRIES: usize = 512;
+
+type Slot = Arc<OnceCell<(Instant, Stats)>>;
+
+#[derive(Default)]
+struct Entries {
+    generation: u64,
+    slots: HashMap<String, Slot>,
+}
+
+/// One per database (the server keeps it in its state; the listener of that database
+/// feeds it). Off until [`StatsCache::set_listening`] turns it on.
+#[derive(Default)]
+pub struct StatsCache {
+    listening: AtomicBool,
+    generation: AtomicU64,
+    entries: Mutex<Entries>,
+}
+
+impl StatsCache {
+    /// An event changed: every kept result is stale.
+    pub fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Whether a listener that calls [`StatsCache::changed`] is connected. Turning it off (or
+    /// on again after a gap in which changes may have been missed) drops everything kept.
+    pub fn set_listening(&self, listening: bool) {
+        self.changed();
+        self.listening.store(listening, Ordering::SeqCst);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The slot for `key` in the current generation; `None` when caching is off.
+    fn slot(&self, key: &str) -> Option<Slot> {
+        if !self.listening.load(Ordering::SeqCst) {
+            return None;
+        }
+        let generation = self.generation.load(Ordering::SeqCst);
+        let mut entries = self.lock();
+        if entries.generation != generation || entries.slots.len() >= MAX_ENTRIES {
+            entries.generation = generation;
+            entries.slots.clear();
+        }
+        let slot = entries.slots.entry(key.to_owned()).or_default();
+        if slot.get().is_some_and(|(at, _)| at.elapsed() > MAX_AGE) {
+            *slot = Arc::default();
+        }
+        Some(slot.clone())
+    }
+
+    /// The figures for `key`: kept ones if nothing changed since, else `compute`'s (run once
+    /// for all who ask at the same time). Errors are not kept.
+    pub async fn get_or_compute<F, Fut>(&self, key: &str, compute: F) -> Result<Stats, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Stats, AppError>>,
+    {
+        let Some(slot) = self.slot(key) else {
+            return compute().await;
+        };
+        // A change while this computes moves the generation on, so the next request starts a
+        // new slot: a result never outlives a change it may not have seen.
+        let (_, stats) =
+            slot.get_or_try_init(|| async { Ok::<_, AppError>((Instant::now(), compute().await?)) }).await?;
+        Ok(stats.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::types::StatsDimension;
+
+    fn stats(reported: i64) -> Stats {
+        let mut stats = Stats { dimension: StatsDimension::Category, ..Stats::default() };
+        stats.total.reported = reported;
+        stats
+    }
+
+    #[tokio::test]
+    async fn keeps_results_until_a_change_and_only_while_listening() {
+        let cache = StatsCache::default();
+        // Not listening: always computed.
+        cache.set_listening(false);
+        assert_eq!(cache.get_or_compute("a", || async { Ok(stats(1)) }).await.unwrap().total.reported, 1);
+        assert_eq!(cache.get_or_compute("a", || async { Ok(stats(2)) }).await.unwrap().total.reported, 2);
+
+        cache.set_listening(true);
+        assert_eq!(cache.get_or_compute("a", || async { Ok(stats(3)) }).await.unwrap().total.reported, 3);
+        // Kept: the second computation is not run.
+        assert_eq!(cache.get_or_compute("a", || async { Ok(stats(4)) }).await.unwrap().total.reported, 3);
+        // Another key is another result.
+        assert_eq!(cache.get_or_compute("b", || async { Ok(stats(5)) }).await.unwrap().total.reported, 5);
+        // A change makes every kept result stale.
+        cache.changed();
+        assert_eq!(cache.get_or_compute("a", || async { Ok(stats(6)) }).await.unwrap().total.reported, 6);
+        // Errors are not kept.
+        cache.changed();
+        assert!(cache.get_or_compute("a", || async { Err(AppError::Internal) }).await.is_err());
+        assert_eq!(cache.get_or_compute("a", || async { Ok(stats(7)) }).await.unwrap().total.reported, 7);
+        // A change during the computation: that answer is given but not kept.
+        cache.changed();
+        let answer = cache
+            .get_or_compute("a", || async {
+                cache.changed();
+                Ok(stats(8))
+            })
+            .await
+            .unwrap();
+        assert_eq!(answer.total.reported, 8);
+        assert_eq!(cache.get_or_compute("a", || async { Ok(stats(9)) }).await.unwrap().total.reported, 9);
+        cache.set_listening(false);
+        assert_eq!(cache.get_or_compute("a", || async { Ok(stats(10)) }).await.unwrap().total.reported, 10);
+    }
+}
