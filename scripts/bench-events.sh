@@ -9,7 +9,7 @@
 # Needs a release build (make build): TONGGUAN_BIN (default target/release/tongguan) and
 # TONGGUAN_SITE (default target/site). Uses its own embedded cluster under /tmp and port 3900,
 # so it never touches ./data. Sizes: BENCH_EVENTS (1000000), BENCH_INTAKE (20000),
-# BENCH_SECONDS (20; the year's statistics BENCH_STATS_SECONDS, 90: one request takes seconds).
+# BENCH_SECONDS (20; the year's statistics BENCH_STATS_SECONDS, 30).
 # BENCH_SKIP_MAP=1 leaves out (c), BENCH_MAP_SSR=1 adds a full page load of the command map to
 # it; BENCH_KEEP=1 keeps the data directory.
 set -euo pipefail
@@ -22,7 +22,7 @@ port=${BENCH_PORT:-3900}
 events=${BENCH_EVENTS:-1000000}
 intake=${BENCH_INTAKE:-20000}
 seconds=${BENCH_SECONDS:-20}
-stats_seconds=${BENCH_STATS_SECONDS:-90}
+stats_seconds=${BENCH_STATS_SECONDS:-30}
 origin="http://127.0.0.1:$port"
 data=$(mktemp -d /tmp/tongguan-bench-events-XXXXXX)   # see e2e.sh: /tmp is enterable by PostgreSQL's user
 work=$data/work

@@ -129,7 +129,7 @@ pub async fn take_step(
 
 #[server(endpoint = "events/dispatch_many")]
 pub async fn dispatch_many(
-    events: Vec<(i64, i32)>,
+    #[server(default)] events: Vec<(i64, i32)>,
     department_id: i32,
     assignee_id: Option<i64>,
 ) -> Result<usize, AppError> {

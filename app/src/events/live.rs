@@ -10,7 +10,12 @@ pub struct LiveVersion(pub RwSignal<u64>);
 
 /// The page's live counter; the first call opens the connection.
 pub fn use_live() -> RwSignal<u64> {
-    if let Some(live) = use_context::<LiveVersion>() {
+    // A context outlives the page that provided it when both pages render under the same
+    // owner (the module router swaps pages in place): the old page's counter is disposed
+    // with it, and must not be picked up by the next page.
+    if let Some(live) = use_context::<LiveVersion>()
+        && !live.0.is_disposed()
+    {
         return live.0;
     }
     let version = RwSignal::new(0u64);

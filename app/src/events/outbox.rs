@@ -93,16 +93,32 @@ pub fn pending() -> usize {
 /// server refuses for their content stay out of the outbox and back in the draft, so the
 /// user can correct them; reports that fail for the network stay queued.
 pub async fn flush() -> Vec<String> {
+    // One flush at a time (the `online` event and the retry timer may fire together); the
+    // server would still make one event per report, but there is no need to ask it twice.
+    thread_local!(static FLUSHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if FLUSHING.replace(true) {
+        return Vec::new();
+    }
+    let numbers = send_outbox().await;
+    FLUSHING.set(false);
+    numbers
+}
+
+async fn send_outbox() -> Vec<String> {
     let outbox: Outbox = load(OUTBOX_KEY).unwrap_or_default();
     let mut numbers = Vec::new();
-    let mut keep = Vec::new();
     for report in outbox.reports {
         match super::api::report_event(report.clone()).await {
             Ok(done) => numbers.push(done.number),
-            Err(shared::AppError::Transport(_)) | Err(shared::AppError::Internal) => keep.push(report),
+            // Still no network (or the server is down): it stays queued for the next try.
+            Err(shared::AppError::Transport(_)) | Err(shared::AppError::Internal) => continue,
             Err(_) => save(DRAFT_KEY, &report),
         }
+        // Take out just this one, from the outbox as it is now: a report queued while this
+        // one was on its way must not be lost.
+        let mut now: Outbox = load(OUTBOX_KEY).unwrap_or_default();
+        now.reports.retain(|r| r.client_ref != report.client_ref);
+        save(OUTBOX_KEY, &now);
     }
-    save(OUTBOX_KEY, &Outbox { reports: keep });
     numbers
 }

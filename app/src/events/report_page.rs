@@ -109,7 +109,15 @@ pub fn ReportPage() -> impl IntoView {
         };
         Effect::new(move |_| flush());
         let handle = window_event_listener(leptos::ev::online, move |_| flush());
-        on_cleanup(move || handle.remove());
+        // Phones do not always say when the network is back (a captive portal, a weak cell):
+        // try again every few seconds while something waits.
+        let retry = set_interval_with_handle(flush, std::time::Duration::from_secs(5)).ok();
+        on_cleanup(move || {
+            handle.remove();
+            if let Some(retry) = retry {
+                retry.clear();
+            }
+        });
     }
 
     let set = move |apply: fn(&mut NewEvent, String)| {

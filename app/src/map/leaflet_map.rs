@@ -177,8 +177,10 @@ mod browser {
                     set_state("error");
                     return;
                 }
-                // Unmounted while Leaflet was loading: nothing to do.
-                if state.is_disposed() || !element.is_connected() {
+                // Inside a Suspense the host is created before it is put into the document (when
+                // Leaflet is already there, that is still the case now): wait until it is in.
+                // Unmounted meanwhile: nothing to do.
+                if !connected(&element, state).await {
                     return;
                 }
                 let inner = match create(&element, &geo, state, pins, on_pick, picked.is_some(), on_select) {
@@ -232,6 +234,25 @@ mod browser {
             let inner = state.try_update_value(Option::take).flatten();
             drop(inner);
         });
+    }
+
+    /// Waits (up to 10 s) until `element` is in the document; false when the map's owner is
+    /// gone first.
+    async fn connected(element: &HtmlElement, state: State) -> bool {
+        for _ in 0..200 {
+            if state.is_disposed() {
+                return false;
+            }
+            if element.is_connected() {
+                return true;
+            }
+            let tick = Promise::new(&mut |resolve, _| {
+                let _ =
+                    web_sys::window().map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50));
+            });
+            let _ = JsFuture::from(tick).await;
+        }
+        false
     }
 
     // ---------------------------------------------------------------------------------------

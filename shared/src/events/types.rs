@@ -140,6 +140,8 @@ pub struct NewEvent {
     /// The device's id of the draft: the same draft sent twice makes one event.
     pub client_ref: String,
     /// Uploaded photos (ids from the upload endpoint).
+    // An empty list is sent as nothing at all in a URL-encoded form: absent means none.
+    #[serde(default)]
     pub attachments: Vec<i64>,
     /// For `self_resolved`: what was done on the spot.
     pub resolution: String,
@@ -228,6 +230,8 @@ pub struct StepInput {
     pub merge_into: String,
     /// For a confirmation: 1–5.
     pub satisfaction: Option<i16>,
+    // An empty list is sent as nothing at all in a URL-encoded form: absent means none.
+    #[serde(default)]
     pub attachments: Vec<i64>,
 }
 
