@@ -187,7 +187,7 @@ pub async fn seed_events(conn: &mut AsyncPgConnection, township_id: i32, count: 
              INSERT INTO events (township_id, number, channel, category_id, priority, title, description, address, location, \
                  village_id, grid_id, department_id, state, contact_name, reported_at, accepted_at, dispatched_at, handled_at, \
                  closed_at, deadline, satisfaction, confirmed_at, escalation, overdue_at, warned_at) \
-             SELECT $1, 'TG-' || nb.year || '-' || lpad((coalesce(ec.last, 0) + nb.n)::text, 6, '0'), nb.channel, nb.category_id, \
+             SELECT $1, 'TG-' || nb.year || '-' || lpad((ec.last + nb.n)::text, greatest(6, length((ec.last + nb.n)::text)), '0'), nb.channel, nb.category_id, \
                     nb.priority, nb.category_name || '（' || v.name || '）', \
                     '群众反映：' || v.name || g.name || '附近发现' || nb.category_name || '问题，请尽快处理。', \
                     v.name || g.name, nb.geom, nb.village_id, nb.grid_id, \
@@ -204,15 +204,16 @@ pub async fn seed_events(conn: &mut AsyncPgConnection, township_id: i32, count: 
                     CASE WHEN nb.state NOT IN ('closed', 'rejected', 'merged', 'suspended') AND nb.deadline < now() THEN nb.deadline END, \
                     CASE WHEN nb.state NOT IN ('closed', 'rejected', 'merged', 'suspended') AND nb.deadline < now() + interval '4 hours' THEN nb.deadline - interval '4 hours' END \
              FROM numbered nb JOIN villages v ON v.id = nb.village_id JOIN grids g ON g.id = nb.grid_id \
-             LEFT JOIN event_counters ec ON ec.year = nb.year",
+             JOIN (SELECT year, event_number_last(year) AS last FROM (SELECT DISTINCT year FROM numbered) y) ec \
+               ON ec.year = nb.year",
         )
         .bind::<Integer, _>(township_id)
         .execute(conn)
         .await?;
         diesel::sql_query(
-            "INSERT INTO event_counters (year, last) \
-             SELECT split_part(number, '-', 2)::int, max(split_part(number, '-', 3)::bigint) FROM events GROUP BY 1 \
-             ON CONFLICT (year) DO UPDATE SET last = greatest(event_counters.last, EXCLUDED.last)",
+            "SELECT setval(event_number_sequence(year), greatest(last, event_number_last(year))) \
+             FROM (SELECT split_part(number, '-', 2)::int AS year, max(split_part(number, '-', 3)::bigint) AS last \
+                   FROM events GROUP BY 1) n",
         )
         .execute(conn)
         .await?;

@@ -22,7 +22,18 @@ use crate::permissions::{DataScope, codes};
 /// working calendar). Idempotent; runs at every start.
 pub async fn ensure_reference_data(conn: &mut diesel_async::AsyncPgConnection) -> Result<(), AppError> {
     catalog::ensure_categories(conn).await?;
-    work_calendar::ensure_builtin(conn).await
+    work_calendar::ensure_builtin(conn).await?;
+    // This year's and next year's number sequences, made now rather than by two reports
+    // racing to create one at midnight on New Year's Eve.
+    use diesel_async::RunQueryDsl;
+    diesel::sql_query(
+        "SELECT event_number_sequence(y) FROM generate_series( \
+             extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int, \
+             extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int + 1) y",
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// The SQL condition for the events (alias `e`) a user may see: their data scope, narrowed
@@ -42,6 +53,11 @@ pub fn visible_sql(user: &SessionUser) -> String {
     // village and grid staff see their place's events, whoever handles them.
     if let (Some(department), false, true) = (user.department_id, coordinates, user.scope >= DataScope::Township) {
         scope = format!("{scope} AND e.department_id = {department}");
+    } else if user.scope >= DataScope::Township {
+        // The whole township (or county) already holds what was given to them or what they
+        // reported (both happen inside their township); leaving out the `OR` lets the inbox
+        // index serve the query.
+        return format!("({scope})");
     }
     format!("(({scope}) OR {mine})")
 }

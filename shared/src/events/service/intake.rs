@@ -110,13 +110,12 @@ async fn insert(
     client_ref: &str,
 ) -> Result<Reported, AppError> {
     let year = now.with_timezone(&crate::events::calendar::china()).year();
-    let counter: Counter = diesel::sql_query(
-        "INSERT INTO event_counters (year, last) VALUES ($1, 1) \
-         ON CONFLICT (year) DO UPDATE SET last = event_counters.last + 1 RETURNING last",
-    )
-    .bind::<Integer, _>(year)
-    .get_result(conn)
-    .await?;
+    // One sequence per year (migration 000004): no lock held to the commit, so reports are
+    // numbered concurrently.
+    let counter: Counter = diesel::sql_query("SELECT nextval(event_number_sequence($1)) AS last")
+        .bind::<Integer, _>(year)
+        .get_result(conn)
+        .await?;
     let number = format_number(year, counter.last);
     let self_resolved = channel == Channel::SelfResolved;
     let state = if self_resolved { EventState::Closed } else { EventState::Reported };

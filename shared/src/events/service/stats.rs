@@ -99,7 +99,7 @@ pub async fn stats_cached(
             "",
         ),
     };
-    let conditions = super::queries::filter_conditions(user, filter);
+    let conditions = super::queries::filter_conditions(conn, user, filter).await?;
     let pattern = super::queries::pattern(&filter.q);
     let grouped = format!(
         "SELECT {key} AS key, {drill} AS drill, {MEASURES} \

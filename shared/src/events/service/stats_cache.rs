@@ -10,8 +10,10 @@
 //! test, a CLI run, a lost listener) every request is computed afresh. Results older than
 //! [`MAX_AGE`] are recomputed too, because "overdue" moves with the clock.
 //!
-//! Concurrent requests for the same figures wait for one computation instead of each running
-//! the same seconds-long aggregate (single flight).
+//! After a change, the first request computes the new figures while everyone else is served
+//! the previous ones (at most [`MAX_STALE`] old; stale-while-revalidate), so a steady trickle
+//! of changes does not put every viewer behind a seconds-long aggregate; without previous
+//! figures, concurrent requests wait for one computation (single flight).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -24,17 +26,28 @@ use tokio::sync::OnceCell;
 use crate::error::AppError;
 use crate::events::types::Stats;
 
-/// The longest a result is served, even without a change.
+/// The longest a result is served as current, even without a change.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
+/// While the figures after a change are being computed, the previous ones are served if they
+/// are younger than this.
+pub const MAX_STALE: Duration = Duration::from_secs(60);
 /// Distinct keys kept at most; beyond that the cache starts over.
 const MAX_ENTRIES: usize = 512;
 
-type Slot = Arc<OnceCell<(Instant, Stats)>>;
+/// The computation of one key in one generation.
+#[derive(Default)]
+struct Slot {
+    result: OnceCell<(Instant, Stats)>,
+    started: AtomicBool,
+}
 
 #[derive(Default)]
 struct Entries {
     generation: u64,
-    slots: HashMap<String, Slot>,
+    /// This generation's computations.
+    slots: HashMap<String, Arc<Slot>>,
+    /// The latest result of each key, whatever its generation.
+    latest: HashMap<String, (Instant, Stats)>,
 }
 
 /// One per database (the server keeps it in its state; the listener of that database
@@ -56,6 +69,7 @@ impl StatsCache {
     /// on again after a gap in which changes may have been missed) drops everything kept.
     pub fn set_listening(&self, listening: bool) {
         self.changed();
+        self.lock().latest.clear();
         self.listening.store(listening, Ordering::SeqCst);
     }
 
@@ -63,8 +77,9 @@ impl StatsCache {
         self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The slot for `key` in the current generation; `None` when caching is off.
-    fn slot(&self, key: &str) -> Option<Slot> {
+    /// The slot for `key` in the current generation and the latest result young enough to
+    /// stand in for it; `None` when caching is off.
+    fn slot(&self, key: &str) -> Option<(Arc<Slot>, Option<Stats>)> {
         if !self.listening.load(Ordering::SeqCst) {
             return None;
         }
@@ -74,28 +89,56 @@ impl StatsCache {
             entries.generation = generation;
             entries.slots.clear();
         }
+        if entries.latest.len() >= MAX_ENTRIES {
+            entries.latest.clear();
+        }
         let slot = entries.slots.entry(key.to_owned()).or_default();
-        if slot.get().is_some_and(|(at, _)| at.elapsed() > MAX_AGE) {
+        if slot.result.get().is_some_and(|(at, _)| at.elapsed() > MAX_AGE) {
             *slot = Arc::default();
         }
-        Some(slot.clone())
+        let slot = slot.clone();
+        let latest =
+            entries.latest.get(key).filter(|(at, _)| at.elapsed() <= MAX_STALE).map(|(_, stats)| stats.clone());
+        Some((slot, latest))
     }
 
-    /// The figures for `key`: kept ones if nothing changed since, else `compute`'s (run once
-    /// for all who ask at the same time). Errors are not kept.
+    /// The figures for `key`: kept ones if nothing changed since; else `compute`'s, run by
+    /// the first to ask after the change, while everyone else gets the previous figures (if
+    /// there are any younger than [`MAX_STALE`]) or waits for the same computation. Errors
+    /// are not kept.
     pub async fn get_or_compute<F, Fut>(&self, key: &str, compute: F) -> Result<Stats, AppError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Stats, AppError>>,
     {
-        let Some(slot) = self.slot(key) else {
+        let Some((slot, latest)) = self.slot(key) else {
             return compute().await;
         };
+        if let Some((_, stats)) = slot.result.get() {
+            return Ok(stats.clone());
+        }
+        if slot.started.swap(true, Ordering::SeqCst)
+            && let Some(stats) = latest
+        {
+            return Ok(stats);
+        }
         // A change while this computes moves the generation on, so the next request starts a
-        // new slot: a result never outlives a change it may not have seen.
-        let (_, stats) =
-            slot.get_or_try_init(|| async { Ok::<_, AppError>((Instant::now(), compute().await?)) }).await?;
-        Ok(stats.clone())
+        // new slot: a result never stands as current past a change it may not have seen.
+        let result =
+            slot.result.get_or_try_init(|| async { Ok::<_, AppError>((Instant::now(), compute().await?)) }).await;
+        match result {
+            Ok((at, stats)) => {
+                let mut entries = self.lock();
+                if entries.latest.get(key).is_none_or(|(kept, _)| kept < at) {
+                    entries.latest.insert(key.to_owned(), (*at, stats.clone()));
+                }
+                Ok(stats.clone())
+            }
+            Err(error) => {
+                slot.started.store(false, Ordering::SeqCst);
+                Err(error)
+            }
+        }
     }
 }
 
@@ -131,7 +174,23 @@ mod tests {
         cache.changed();
         assert!(cache.get_or_compute("a", || async { Err(AppError::Internal) }).await.is_err());
         assert_eq!(cache.get_or_compute("a", || async { Ok(stats(7)) }).await.unwrap().total.reported, 7);
-        // A change during the computation: that answer is given but not kept.
+        // While the figures after a change are computed, others get the previous ones.
+        cache.changed();
+        let (gate, wait) = tokio::sync::oneshot::channel::<()>();
+        let slow = cache.get_or_compute("a", || async {
+            let _ = wait.await;
+            Ok(stats(70))
+        });
+        let quick = async {
+            tokio::task::yield_now().await;
+            let previous = cache.get_or_compute("a", || async { Ok(stats(71)) }).await.unwrap().total.reported;
+            let _ = gate.send(());
+            previous
+        };
+        let (slow, quick) = tokio::join!(slow, quick);
+        assert_eq!((slow.unwrap().total.reported, quick), (70, 7));
+        assert_eq!(cache.get_or_compute("a", || async { Ok(stats(72)) }).await.unwrap().total.reported, 70);
+        // A change during the computation: that answer is given but not kept as current.
         cache.changed();
         let answer = cache
             .get_or_compute("a", || async {
