@@ -24,6 +24,6 @@ export default defineConfig({
   // Every page must work hydrated and, server-rendered alone, without JavaScript.
   projects: [
     { name: 'hydrated', use: { javaScriptEnabled: true } },
-    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /pwa\.spec\.ts/ },
+    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /(pwa|events-live)\.spec\.ts/ },
   ],
 });

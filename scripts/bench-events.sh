@@ -10,8 +10,7 @@
 # TONGGUAN_SITE (default target/site). Uses its own embedded cluster under /tmp and port 3900,
 # so it never touches ./data. Sizes: BENCH_EVENTS (1000000), BENCH_INTAKE (20000),
 # BENCH_SECONDS (20; the year's statistics BENCH_STATS_SECONDS, 30).
-# BENCH_SKIP_MAP=1 leaves out (c), BENCH_MAP_SSR=1 adds a full page load of the command map to
-# it; BENCH_KEEP=1 keeps the data directory.
+# BENCH_SKIP_MAP=1 leaves out (c); BENCH_KEEP=1 keeps the data directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }

@@ -13,11 +13,8 @@ import { gotoReady, login } from '../tests/helpers';
 //
 // Two navigations: (1) inside the running app — from the inbox the staff member clicks 调度指挥
 // in the menu (the page is rendered in the browser, Leaflet's script is loaded, the server
-// answers the map's server function), then pans the map ten times; (2) with BENCH_MAP_SSR=1
-// also a full page load of /events/command (server-rendered, then hydrated), timed from
-// navigation start. The inbox, not the dashboard: coming from a page that has already loaded
-// Leaflet (the dashboard's town map), the command map currently stays empty (`data-state`
-// stays "loading"; see docs/benchmarks.md).
+// answers the map's server function), then pans the map ten times; (2) a full page load of
+// /events/command (server-rendered, then hydrated), timed from navigation start.
 
 const MIN_PINS = Number(process.env.BENCH_MIN_PINS ?? 10_000);
 const PANS = 10;
@@ -182,7 +179,6 @@ test('in the app: open the command map from the menu, then pan', async ({ page }
 });
 
 test('full page load of /events/command', async ({ page }, testInfo) => {
-  test.skip(process.env.BENCH_MAP_SSR !== '1', 'BENCH_MAP_SSR=1 to include it');
   await login(page, testInfo, 'staff');
   await page.addInitScript(installObserver, MIN_PINS);
   await page.goto('/events/command', { waitUntil: 'commit', timeout: 60_000 });
