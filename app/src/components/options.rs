@@ -45,4 +45,13 @@ mod tests {
         assert_eq!(option(3, "A&B <x>", true), "<option value=\"3\" selected>A&amp;B &lt;x&gt;</option>");
         assert_eq!(group("\"g\"", ""), "<optgroup label=\"&quot;g&quot;\"></optgroup>");
     }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(
+            escape(r#"<b a="1">路灯 & '井盖'</b>"#),
+            "&lt;b a=&quot;1&quot;&gt;路灯 &amp; &#39;井盖&#39;&lt;/b&gt;"
+        );
+        assert_eq!(escape("张三"), "张三");
+    }
 }

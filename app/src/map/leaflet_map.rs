@@ -46,23 +46,6 @@ pub fn LeafletMap(
     view! { <div node_ref=host class=class role="region" aria-label=label data-state="loading"></div> }
 }
 
-/// Escapes text for Leaflet's tooltips and icons, which take HTML: titles come from the public.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(feature = "hydrate")]
 mod browser {
     use std::any::Any;
@@ -82,7 +65,9 @@ mod browser {
     use web_sys::HtmlElement;
 
     use super::super::cluster::cluster;
-    use super::{CLUSTER_BELOW_ZOOM, CLUSTER_CELL_PX, MapGeo, MapPin, WorkerPin, escape_html};
+    use super::{CLUSTER_BELOW_ZOOM, CLUSTER_CELL_PX, MapGeo, MapPin, WorkerPin};
+    // Leaflet's tooltips and icons take HTML, and titles come from the public.
+    use crate::components::options::escape as escape_html;
 
     const CSS_HREF: &str = "/vendor/leaflet/leaflet.css";
     const JS_SRC: &str = "/vendor/leaflet/leaflet.js";
@@ -675,19 +660,5 @@ mod browser {
 
     fn call0(object: &JsValue, method: &str) -> Result<JsValue, JsValue> {
         get(object, method).ok_or_else(|| JsValue::from_str(method))?.dyn_into::<Function>()?.call0(object)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_html;
-
-    #[test]
-    fn tooltip_text_is_escaped() {
-        assert_eq!(
-            escape_html(r#"<b a="1">路灯 & '井盖'</b>"#),
-            "&lt;b a=&quot;1&quot;&gt;路灯 &amp; &#39;井盖&#39;&lt;/b&gt;"
-        );
-        assert_eq!(escape_html("张三"), "张三");
     }
 }
