@@ -32,8 +32,18 @@ pub struct Change {
     pub township_id: i32,
     pub state: String,
     pub version: i32,
+    /// The month the event was reported in (`YYYY-MM`, China time); none when it moved.
+    #[serde(default)]
+    pub month: Option<String>,
+    /// Whether anything statistics count changed (not so for the supervision job's marks).
+    #[serde(default = "counted")]
+    pub counted: bool,
     #[serde(skip)]
     pub payload: String,
+}
+
+fn counted() -> bool {
+    true
 }
 
 #[derive(Clone)]
@@ -66,6 +76,7 @@ impl Live {
 async fn listen(url: &str, sender: &broadcast::Sender<Change>, stats: &StatsCache) -> anyhow::Result<()> {
     let mut conn = AsyncPgConnection::establish(url).await?;
     diesel::sql_query("LISTEN events").execute(&mut conn).await?;
+    diesel::sql_query("LISTEN event_names").execute(&mut conn).await?;
     tracing::info!("live updates: listening");
     // Kept statistics are good exactly as long as this connection hears every change.
     stats.set_listening(true);
@@ -73,12 +84,21 @@ async fn listen(url: &str, sender: &broadcast::Sender<Change>, stats: &StatsCach
     let mut notifications = std::pin::pin!(conn.notifications_stream());
     while let Some(notification) = notifications.next().await {
         let notification = notification?;
-        stats.changed();
-        if let Ok(mut change) = serde_json::from_str::<Change>(&notification.payload) {
-            change.payload = notification.payload;
-            // No receivers is fine: nobody is watching.
-            let _ = sender.send(change);
+        if notification.channel != "events" {
+            // A category, department, village or grid was renamed or moved.
+            stats.changed();
+            continue;
         }
+        let Ok(mut change) = serde_json::from_str::<Change>(&notification.payload) else {
+            stats.changed();
+            continue;
+        };
+        if change.counted {
+            stats.changed_month(change.month.as_deref());
+        }
+        change.payload = notification.payload;
+        // No receivers is fine: nobody is watching.
+        let _ = sender.send(change);
     }
     anyhow::bail!("notification stream ended")
 }

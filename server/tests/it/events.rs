@@ -618,6 +618,158 @@ async fn statistics_count_what_the_filter_shows() {
     db.finish().await;
 }
 
+#[derive(QueryableByName, Debug)]
+struct ExpectedFigures {
+    #[diesel(sql_type = Text)]
+    key: String,
+    #[diesel(sql_type = BigInt)]
+    reported: i64,
+    #[diesel(sql_type = BigInt)]
+    closed: i64,
+    #[diesel(sql_type = BigInt)]
+    on_time: i64,
+    #[diesel(sql_type = BigInt)]
+    overdue_open: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Double>)]
+    avg_hours: Option<f64>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Double>)]
+    p90_hours: Option<f64>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Double>)]
+    satisfaction: Option<f64>,
+    #[diesel(sql_type = BigInt)]
+    rated: i64,
+}
+
+/// The statistics by top-level category as one plain aggregate over every event of the
+/// township computes them (what the months must add up to).
+async fn expected_by_category(conn: &mut AsyncPgConnection, township_id: i32) -> Vec<ExpectedFigures> {
+    diesel::sql_query(
+        "SELECT p.name AS key, count(*) AS reported, count(*) FILTER (WHERE e.state = 'closed') AS closed, \
+           count(*) FILTER (WHERE e.state = 'closed' AND e.closed_at <= e.deadline) AS on_time, \
+           count(*) FILTER (WHERE e.state NOT IN ('closed', 'rejected', 'merged', 'suspended') AND e.deadline < now()) AS overdue_open, \
+           (avg(extract(epoch FROM e.closed_at - e.reported_at) / 3600.0) FILTER (WHERE e.state = 'closed'))::float8 AS avg_hours, \
+           (percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM e.closed_at - e.reported_at) / 3600.0) \
+              FILTER (WHERE e.state = 'closed'))::float8 AS p90_hours, \
+           avg(e.satisfaction)::float8 AS satisfaction, count(e.satisfaction) AS rated \
+         FROM events e JOIN event_categories c ON c.id = e.category_id \
+         JOIN event_categories p ON p.id = coalesce(c.parent_id, c.id) \
+         WHERE e.township_id = $1 GROUP BY 1 ORDER BY 1",
+    )
+    .bind::<Integer, _>(township_id)
+    .load(conn)
+    .await
+    .expect("expected figures")
+}
+
+fn close_enough(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() < 1e-3 * b.abs().max(1.0),
+        (a, b) => a == b,
+    }
+}
+
+#[tokio::test]
+async fn statistics_added_up_from_months_equal_one_aggregate_and_follow_changes_month_by_month() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let leader = db.user("leader").await;
+    // Ratings on some closed events, so that satisfaction is counted too.
+    diesel::sql_query("UPDATE events SET satisfaction = 1 + id % 5 WHERE state = 'closed' AND id % 3 = 0")
+        .execute(&mut conn)
+        .await
+        .expect("ratings");
+    let expected = expected_by_category(&mut conn, leader.township_id).await;
+    let months: i64 = {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let n: N = diesel::sql_query(
+            "SELECT count(DISTINCT to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')) AS n FROM events",
+        )
+        .get_result(&mut conn)
+        .await
+        .expect("months");
+        n.n
+    };
+    assert!(months >= 3, "the demo events span several months ({months})");
+    let all = EventFilter::default();
+    let figures = stats::stats(&mut conn, &leader, &all, StatsDimension::Category).await.expect("stats");
+    assert_eq!(figures.rows.len(), expected.len());
+    for want in &expected {
+        let got = figures.rows.iter().find(|r| r.key == want.key).expect("the category's row");
+        assert_eq!(
+            (got.reported, got.closed, got.on_time, got.overdue_open, got.rated),
+            (want.reported, want.closed, want.on_time, want.overdue_open, want.rated),
+            "{}",
+            want.key
+        );
+        assert!(
+            close_enough(got.avg_hours, want.avg_hours),
+            "{}: {:?} vs {:?}",
+            want.key,
+            got.avg_hours,
+            want.avg_hours
+        );
+        assert!(
+            close_enough(got.p90_hours, want.p90_hours),
+            "{}: {:?} vs {:?}",
+            want.key,
+            got.p90_hours,
+            want.p90_hours
+        );
+        assert!(close_enough(got.satisfaction, want.satisfaction), "{}", want.key);
+    }
+    assert_eq!(figures.total.reported, expected.iter().map(|e| e.reported).sum::<i64>());
+    assert!(figures.total.rated > 0 && figures.total.closed > 0);
+
+    // Kept per month: a change in one month is seen once that month is announced, and only
+    // then; a change announced for another month leaves it as it was.
+    let cache = StatsCache::default();
+    cache.set_listening(true);
+    let kept = stats::stats_cached(&mut conn, &leader, &all, StatsDimension::Category, &cache).await.expect("stats");
+    assert_eq!(kept, figures);
+    #[derive(QueryableByName)]
+    struct Unrated {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Text)]
+        month: String,
+    }
+    let unrated: Unrated = diesel::sql_query(
+        "SELECT id, to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month FROM events \
+         WHERE state = 'closed' AND satisfaction IS NULL ORDER BY id LIMIT 1",
+    )
+    .get_result(&mut conn)
+    .await
+    .expect("an unrated closed event");
+    diesel::sql_query("UPDATE events SET satisfaction = 5 WHERE id = $1")
+        .bind::<BigInt, _>(unrated.id)
+        .execute(&mut conn)
+        .await
+        .expect("rated");
+    let rated = |stats: &shared::events::Stats| stats.total.rated;
+    cache.changed_month(Some(if unrated.month == "1999-01" { "1999-02" } else { "1999-01" }));
+    let other_month =
+        stats::stats_cached(&mut conn, &leader, &all, StatsDimension::Category, &cache).await.expect("stats");
+    assert_eq!(rated(&other_month), rated(&figures), "the changed month was kept");
+    cache.changed_month(Some(&unrated.month));
+    let that_month =
+        stats::stats_cached(&mut conn, &leader, &all, StatsDimension::Category, &cache).await.expect("stats");
+    assert_eq!(rated(&that_month), rated(&figures) + 1);
+    let fresh = stats::stats(&mut conn, &leader, &all, StatsDimension::Category).await.expect("stats");
+    assert_eq!(that_month, fresh);
+    // A filter with dates: only the events reported between them.
+    let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    let since =
+        EventFilter { from: day(&format!("{}-01", unrated.month)), to: day(&format!("{}-28", unrated.month)), ..all };
+    let part = stats::stats(&mut conn, &leader, &since, StatsDimension::Month).await.expect("stats");
+    assert!(part.rows.len() <= 1 && part.total.reported <= fresh.total.reported);
+    assert!(part.rows.iter().all(|r| r.key == unrated.month));
+    db.finish().await;
+}
+
 #[tokio::test]
 async fn every_change_is_announced_to_live_viewers() {
     let db = TestDb::new().await;
@@ -640,6 +792,27 @@ async fn every_change_is_announced_to_live_viewers() {
     };
     let (change, id) = heard.expect("a notification within 10 s");
     assert!(change.id <= id && change.state == "reported");
+    let this_month = Utc::now().with_timezone(&china()).format("%Y-%m").to_string();
+    assert_eq!((change.month.as_deref(), change.counted), (Some(this_month.as_str()), true));
+    // The supervision job's marks change nothing statistics count: announced, but not counted.
+    while changes.try_recv().is_ok() {}
+    diesel::sql_query("UPDATE events SET warned_at = now() WHERE id = $1")
+        .bind::<BigInt, _>(id)
+        .execute(&mut conn)
+        .await
+        .expect("marked");
+    let marked = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            if let Ok(change) = changes.recv().await
+                && change.id == id
+            {
+                return change;
+            }
+        }
+    })
+    .await
+    .expect("the mark is announced");
+    assert!(!marked.counted);
 
     // Statistics are kept while the listener hears every change, and a change makes them stale.
     let leader = db.user("leader").await;

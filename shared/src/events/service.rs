@@ -9,6 +9,7 @@ pub mod queries;
 pub mod routing;
 pub mod stats;
 pub mod stats_cache;
+pub mod stats_months;
 pub mod steps;
 pub mod supervision;
 pub mod work_calendar;

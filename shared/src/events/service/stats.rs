@@ -2,65 +2,15 @@
 //! time and reporter satisfaction, grouped by category, department, village, grid or
 //! month, for exactly the events the inbox's filter shows the user.
 
-use diesel::sql_types::{BigInt, Nullable, Text};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 
 use super::queries::export_rows;
 use super::stats_cache::StatsCache;
+use super::stats_months::{self, Grouping};
 use crate::accounts::SessionUser;
 use crate::error::AppError;
 use crate::events::types::{EventFilter, EventRow, Stats, StatsDimension, StatsRow};
 use crate::permissions::codes;
-
-#[derive(diesel::QueryableByName)]
-struct RawStats {
-    #[diesel(sql_type = Text)]
-    key: String,
-    #[diesel(sql_type = Text)]
-    drill: String,
-    #[diesel(sql_type = BigInt)]
-    reported: i64,
-    #[diesel(sql_type = BigInt)]
-    closed: i64,
-    #[diesel(sql_type = BigInt)]
-    on_time: i64,
-    #[diesel(sql_type = BigInt)]
-    overdue_open: i64,
-    #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
-    avg_hours: Option<f64>,
-    #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
-    p90_hours: Option<f64>,
-    #[diesel(sql_type = Nullable<diesel::sql_types::Double>)]
-    satisfaction: Option<f64>,
-    #[diesel(sql_type = BigInt)]
-    rated: i64,
-}
-
-impl RawStats {
-    fn into_row(self) -> StatsRow {
-        StatsRow {
-            key: self.key,
-            drill: self.drill,
-            reported: self.reported,
-            closed: self.closed,
-            on_time: self.on_time,
-            overdue_open: self.overdue_open,
-            avg_hours: self.avg_hours,
-            p90_hours: self.p90_hours,
-            satisfaction: self.satisfaction,
-            rated: self.rated,
-        }
-    }
-}
-
-const MEASURES: &str = "count(*) AS reported, \
-    count(*) FILTER (WHERE e.state = 'closed') AS closed, \
-    count(*) FILTER (WHERE e.state = 'closed' AND e.closed_at <= e.deadline) AS on_time, \
-    count(*) FILTER (WHERE e.state NOT IN ('closed', 'rejected', 'merged', 'suspended') AND e.deadline < now()) AS overdue_open, \
-    (avg(extract(epoch FROM e.closed_at - e.reported_at) / 3600.0) FILTER (WHERE e.state = 'closed'))::float8 AS avg_hours, \
-    (percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM e.closed_at - e.reported_at) / 3600.0) \
-        FILTER (WHERE e.state = 'closed'))::float8 AS p90_hours, \
-    avg(e.satisfaction)::float8 AS satisfaction, count(e.satisfaction) AS rated";
 
 pub async fn stats(
     conn: &mut AsyncPgConnection,
@@ -71,7 +21,8 @@ pub async fn stats(
     stats_cached(conn, user, filter, dimension, &StatsCache::default()).await
 }
 
-/// [`stats`], kept in `cache` until the next change to an event.
+/// [`stats`], kept in `cache`: the whole answer until the next change statistics count, and
+/// each month's figures until a change in that month (`stats_months.rs`).
 pub async fn stats_cached(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
@@ -82,6 +33,34 @@ pub async fn stats_cached(
     if !user.can(codes::EVENTS_STATS) {
         return Err(AppError::Forbidden);
     }
+    let grouping = grouping(dimension);
+    let conditions = super::queries::filter_conditions(conn, user, filter).await?;
+    let pattern = super::queries::pattern(&filter.q);
+    // The SQL and its one parameter are the whole question: the cache key.
+    let Grouping { key, drill, join } = &grouping;
+    let cache_key = format!("{key}\n{drill}\n{join}\n{conditions}\n{pattern}");
+    cache
+        .get_or_compute(&cache_key, move || async move {
+            let visible = crate::events::service::visible_sql(user);
+            let Some(span) = stats_months::span(conn, &visible, filter.from, filter.to).await? else {
+                return Ok(Stats {
+                    dimension,
+                    rows: Vec::new(),
+                    total: StatsRow { key: "合计".into(), ..StatsRow::default() },
+                });
+            };
+            let (mut rows, total) = stats_months::assemble(conn, &grouping, &conditions, &pattern, span, cache).await?;
+            if dimension == StatsDimension::Month {
+                rows.sort_by(|a, b| a.key.cmp(&b.key));
+            } else {
+                rows.sort_by(|a, b| b.reported.cmp(&a.reported).then_with(|| a.key.cmp(&b.key)));
+            }
+            Ok(Stats { dimension, rows, total })
+        })
+        .await
+}
+
+fn grouping(dimension: StatsDimension) -> Grouping {
     let (key, drill, join) = match dimension {
         StatsDimension::Category => {
             ("p.name", "p.id::text", "JOIN event_categories p ON p.id = coalesce(c.parent_id, c.id)")
@@ -99,27 +78,7 @@ pub async fn stats_cached(
             "",
         ),
     };
-    let conditions = super::queries::filter_conditions(conn, user, filter).await?;
-    let pattern = super::queries::pattern(&filter.q);
-    let grouped = format!(
-        "SELECT {key} AS key, {drill} AS drill, {MEASURES} \
-         FROM events e JOIN event_categories c ON c.id = e.category_id {join} \
-         WHERE {conditions} GROUP BY 1, 2 ORDER BY {}",
-        if dimension == StatsDimension::Month { "1" } else { "3 DESC, 1" }
-    );
-    let total = format!(
-        "SELECT '合计' AS key, '' AS drill, {MEASURES} FROM events e JOIN event_categories c ON c.id = e.category_id \
-         WHERE {conditions}"
-    );
-    // The SQL and its one parameter are the whole question: the cache key.
-    let cache_key = format!("{grouped}\n{total}\n{pattern}");
-    cache
-        .get_or_compute(&cache_key, move || async move {
-            let rows: Vec<RawStats> = diesel::sql_query(&grouped).bind::<Text, _>(&pattern).load(conn).await?;
-            let total: RawStats = diesel::sql_query(&total).bind::<Text, _>(&pattern).get_result(conn).await?;
-            Ok(Stats { dimension, rows: rows.into_iter().map(RawStats::into_row).collect(), total: total.into_row() })
-        })
-        .await
+    Grouping { key, drill, join }
 }
 
 /// The most rows an export carries (a year of a busy town fits).

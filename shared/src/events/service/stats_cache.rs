@@ -1,19 +1,25 @@
 //! Statistics computed once per change: a year of a busy town is a million events, and the
-//! same figures are asked for by every leader's screen and every refresh. A result is kept
-//! under the exact SQL that made it (so scope and filter are part of the key: two users share
-//! a result only when they would see the same events) until the next change to any event.
+//! same figures are asked for by every leader's screen and every refresh. Two levels:
+//!
+//! - a whole answer is kept under the exact SQL that made it (so scope and filter are part of
+//!   the key: two users share a result only when they would see the same events) until the
+//!   next change that statistics count;
+//! - the figures of each month it was assembled from are kept until a change to an event
+//!   reported in that month ([`StatsCache::month_figures`]), so after a change only that
+//!   month is read again (see `stats_months.rs`).
 //!
 //! "The next change" comes from PostgreSQL: every write to `events` is announced on the
-//! `events` channel (see the live updates), and the server's listener calls
-//! [`StatsCache::changed`]. The cache only works while such a listener is connected
-//! ([`StatsCache::set_listening`]); without one (a
-//! test, a CLI run, a lost listener) every request is computed afresh. Results older than
-//! [`MAX_AGE`] are recomputed too, because "overdue" moves with the clock.
+//! `events` channel with its month and whether it touched anything statistics count (see the
+//! live updates and migration 000005), and the server's listener calls
+//! [`StatsCache::changed_month`]. The cache only works while such a listener is connected
+//! ([`StatsCache::set_listening`]); without one (a test, a CLI run, a lost listener) every
+//! request is computed afresh. Whole answers older than [`MAX_AGE`] are recomputed, because
+//! "overdue" moves with the clock; a month's figures are recomputed after [`MONTH_MAX_AGE`].
 //!
 //! After a change, the first request computes the new figures while everyone else is served
 //! the previous ones (at most [`MAX_STALE`] old; stale-while-revalidate), so a steady trickle
-//! of changes does not put every viewer behind a seconds-long aggregate; without previous
-//! figures, concurrent requests wait for one computation (single flight).
+//! of changes does not put every viewer behind an aggregate; without previous figures,
+//! concurrent requests wait for one computation (single flight).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -23,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::OnceCell;
 
+use super::stats_months::MonthFigures;
 use crate::error::AppError;
 use crate::events::types::Stats;
 
@@ -33,6 +40,23 @@ pub const MAX_AGE: Duration = Duration::from_secs(60);
 pub const MAX_STALE: Duration = Duration::from_secs(60);
 /// Distinct keys kept at most; beyond that the cache starts over.
 const MAX_ENTRIES: usize = 512;
+/// The longest a month's figures are kept without a change in that month (names of
+/// categories and places are announced too; this bounds whatever else might be missed).
+pub const MONTH_MAX_AGE: Duration = Duration::from_secs(15 * 60);
+/// Handling times kept for months' figures at most (4 bytes each); beyond that the months
+/// start over.
+const MAX_MONTH_VALUES: usize = 16 << 20;
+
+/// Which changes a month's figures have seen: everything's epoch and the month's own count.
+pub type MonthGeneration = (u64, u64);
+
+#[derive(Default)]
+struct Months {
+    epoch: u64,
+    changes: HashMap<String, u64>,
+    kept: HashMap<String, (MonthGeneration, Instant, Arc<MonthFigures>)>,
+    values: usize,
+}
 
 /// The computation of one key in one generation.
 #[derive(Default)]
@@ -57,12 +81,64 @@ pub struct StatsCache {
     listening: AtomicBool,
     generation: AtomicU64,
     entries: Mutex<Entries>,
+    months: Mutex<Months>,
 }
 
 impl StatsCache {
-    /// An event changed: every kept result is stale.
+    /// Something changed that may touch any figure: everything kept is stale.
     pub fn changed(&self) {
+        self.changed_month(None);
+    }
+
+    /// An event reported in `month` (`YYYY-MM`, China time) changed in a way statistics
+    /// count: whole answers and that month's figures are stale. `None`: every month is.
+    pub fn changed_month(&self, month: Option<&str>) {
+        {
+            let mut months = self.lock_months();
+            match month {
+                Some(month) => *months.changes.entry(month.to_owned()).or_default() += 1,
+                None => months.epoch += 1,
+            }
+        }
         self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn lock_months(&self) -> std::sync::MutexGuard<'_, Months> {
+        self.months.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The generation of `month`'s figures now; `None` when caching is off. Taken before
+    /// computing them, so that figures made while a change came in are never kept as current.
+    pub fn month_generation(&self, month: &str) -> Option<MonthGeneration> {
+        if !self.listening.load(Ordering::SeqCst) {
+            return None;
+        }
+        let months = self.lock_months();
+        Some((months.epoch, months.changes.get(month).copied().unwrap_or(0)))
+    }
+
+    /// A month's figures kept under `key` if no change in `month` came since they were made.
+    pub fn month_figures(&self, key: &str, generation: MonthGeneration) -> Option<Arc<MonthFigures>> {
+        let months = self.lock_months();
+        months
+            .kept
+            .get(key)
+            .filter(|(made, at, _)| *made == generation && at.elapsed() <= MONTH_MAX_AGE)
+            .map(|(_, _, figures)| figures.clone())
+    }
+
+    /// Keeps a month's figures made at `generation`.
+    pub fn keep_month_figures(&self, key: &str, generation: MonthGeneration, figures: Arc<MonthFigures>) {
+        let size = figures.values();
+        let mut months = self.lock_months();
+        if months.values + size > MAX_MONTH_VALUES || months.kept.len() >= MAX_ENTRIES * 16 {
+            months.kept.clear();
+            months.values = 0;
+        }
+        months.values += size;
+        if let Some((_, _, old)) = months.kept.insert(key.to_owned(), (generation, Instant::now(), figures)) {
+            months.values -= old.values();
+        }
     }
 
     /// Whether a listener that calls [`StatsCache::changed`] is connected. Turning it off (or
@@ -70,6 +146,11 @@ impl StatsCache {
     pub fn set_listening(&self, listening: bool) {
         self.changed();
         self.lock().latest.clear();
+        {
+            let mut months = self.lock_months();
+            months.kept.clear();
+            months.values = 0;
+        }
         self.listening.store(listening, Ordering::SeqCst);
     }
 
