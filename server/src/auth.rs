@@ -17,8 +17,7 @@ pub async fn user(state: &AppState, headers: &HeaderMap) -> Result<SessionUser, 
         .find_map(|cookies| app::i18n::cookie_value(cookies, COOKIE_NAME))
         .filter(|t| !t.is_empty())
         .ok_or(AppError::Unauthorized)?;
-    let mut conn = state.pool.get().await?;
-    session::authenticate(&mut conn, &state.auth, &token).await
+    session::authenticate_kept(&state.pool, &state.auth, &state.sessions, &token).await
 }
 
 /// An error as the browser's code expects it: the status and the same JSON the server

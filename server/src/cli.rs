@@ -232,9 +232,10 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     let addr = leptos.site_addr;
     let photos = crate::events::photos::store_from_environment(&config.database.data_dir)?;
     let stats_cache = std::sync::Arc::new(shared::events::service::stats_cache::StatsCache::default());
-    let live = crate::events::live::Live::start(db.url.clone(), stats_cache.clone());
+    let sessions = std::sync::Arc::new(shared::accounts::service::session_cache::SessionCache::default());
+    let live = crate::events::live::Live::start(db.url.clone(), stats_cache.clone(), sessions.clone());
     crate::events::jobs::start(pool.clone());
-    let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache };
+    let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache, sessions };
     let state = ServerState { leptos, app, photos, live };
     let router = build(state);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;

@@ -11,4 +11,6 @@ pub struct AppState {
     pub demo: bool,
     /// Statistics kept until the next change (fed by the live-update listener).
     pub stats_cache: std::sync::Arc<crate::events::service::stats_cache::StatsCache>,
+    /// Live sessions kept until announced or due for a touch (fed by the same listener).
+    pub sessions: std::sync::Arc<crate::accounts::service::session_cache::SessionCache>,
 }

@@ -34,6 +34,8 @@ pub async fn logout() -> Result<(), AppError> {
     if let Some(token) = session::session_token() {
         let mut conn = session::conn().await?;
         sessions::revoke(&mut conn, &token).await?;
+        // Other processes hear of it from PostgreSQL; this one forgets it before answering.
+        session::state()?.sessions.forget(&sessions::token_hash(&token));
     }
     session::clear_session_cookie()?;
     leptos_axum::redirect("/login");

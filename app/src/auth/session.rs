@@ -43,8 +43,7 @@ pub fn request_user() -> Option<SessionUser> {
 pub async fn current_user() -> Result<SessionUser, AppError> {
     let token = session_token().ok_or(AppError::Unauthorized)?;
     let state = state()?;
-    let mut conn = state.pool.get().await?;
-    session::authenticate(&mut conn, &state.auth, &token).await
+    session::authenticate_kept(&state.pool, &state.auth, &state.sessions, &token).await
 }
 
 /// The calling user if they hold `permission`; the check every server function starts with.

@@ -2,6 +2,10 @@
 //! channel `events`; each server process listens on one connection and forwards the
 //! announcements of a viewer's township to their browser as server-sent events. So every
 //! viewer on every process sees a change within a second, with no polling.
+//!
+//! The same connection hears what makes the process's caches stale: `event_names` (a
+//! category or place renamed) for the statistics, `sessions` (a revoked session, or users and
+//! roles changed) for the kept sessions.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -16,6 +20,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use shared::AppError;
+use shared::accounts::service::session_cache::SessionCache;
 use shared::events::service::stats_cache::StatsCache;
 use shared::permissions::{DataScope, codes};
 use tokio::sync::broadcast;
@@ -52,14 +57,14 @@ pub struct Live {
 }
 
 impl Live {
-    /// Starts listening on `url` (reconnecting by itself) and returns the hub; `stats` is
-    /// told of every change, and is on only while the listener is connected.
-    pub fn start(url: String, stats: Arc<StatsCache>) -> Self {
+    /// Starts listening on `url` (reconnecting by itself) and returns the hub; `stats` and
+    /// `sessions` are told of every change, and are on only while the listener is connected.
+    pub fn start(url: String, stats: Arc<StatsCache>, sessions: Arc<SessionCache>) -> Self {
         let (sender, _) = broadcast::channel(4096);
         let hub = Self { sender: sender.clone() };
         tokio::spawn(async move {
             loop {
-                if let Err(error) = listen(&url, &sender, &stats).await {
+                if let Err(error) = listen(&url, &sender, &stats, &sessions).await {
                     tracing::warn!(%error, "live updates: listener lost, reconnecting");
                 }
                 tokio::time::sleep(Duration::from_secs(1)).await;
@@ -73,21 +78,37 @@ impl Live {
     }
 }
 
-async fn listen(url: &str, sender: &broadcast::Sender<Change>, stats: &StatsCache) -> anyhow::Result<()> {
+async fn listen(
+    url: &str,
+    sender: &broadcast::Sender<Change>,
+    stats: &StatsCache,
+    sessions: &SessionCache,
+) -> anyhow::Result<()> {
     let mut conn = AsyncPgConnection::establish(url).await?;
-    diesel::sql_query("LISTEN events").execute(&mut conn).await?;
-    diesel::sql_query("LISTEN event_names").execute(&mut conn).await?;
+    for channel in ["events", "event_names", "sessions"] {
+        diesel::sql_query(format!("LISTEN {channel}")).execute(&mut conn).await?;
+    }
     tracing::info!("live updates: listening");
-    // Kept statistics are good exactly as long as this connection hears every change.
+    // Kept statistics and sessions are good exactly as long as this connection hears every
+    // change.
     stats.set_listening(true);
-    let _stop = StopCaching(stats);
+    sessions.set_listening(true);
+    let _stop = StopCaching(stats, sessions);
     let mut notifications = std::pin::pin!(conn.notifications_stream());
     while let Some(notification) = notifications.next().await {
         let notification = notification?;
-        if notification.channel != "events" {
-            // A category, department, village or grid was renamed or moved.
-            stats.changed();
-            continue;
+        match notification.channel.as_str() {
+            "events" => {}
+            "sessions" => {
+                // A session revoked (its token hash), or users or roles changed (`*`).
+                sessions.forget(&notification.payload);
+                continue;
+            }
+            _ => {
+                // A category, department, village or grid was renamed or moved.
+                stats.changed();
+                continue;
+            }
         }
         let Ok(mut change) = serde_json::from_str::<Change>(&notification.payload) else {
             stats.changed();
@@ -103,12 +124,13 @@ async fn listen(url: &str, sender: &broadcast::Sender<Change>, stats: &StatsCach
     anyhow::bail!("notification stream ended")
 }
 
-/// Turns the statistics cache off when the listener goes away, however it ends.
-struct StopCaching<'a>(&'a StatsCache);
+/// Turns the statistics and session caches off when the listener goes away, however it ends.
+struct StopCaching<'a>(&'a StatsCache, &'a SessionCache);
 
 impl Drop for StopCaching<'_> {
     fn drop(&mut self) {
         self.0.set_listening(false);
+        self.1.set_listening(false);
     }
 }
 

@@ -774,7 +774,7 @@ async fn statistics_added_up_from_months_equal_one_aggregate_and_follow_changes_
 async fn every_change_is_announced_to_live_viewers() {
     let db = TestDb::new().await;
     let cache = std::sync::Arc::new(StatsCache::default());
-    let live = server::events::live::Live::start(db.url(), cache.clone());
+    let live = server::events::live::Live::start(db.url(), cache.clone(), Default::default());
     let mut changes = live.subscribe();
     let mut conn = db.conn().await;
     let citizen = db.user("13800000001").await;

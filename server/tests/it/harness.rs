@@ -138,7 +138,13 @@ impl TestDb {
     }
 
     pub fn state(&self, auth: AuthPolicy) -> AppState {
-        AppState { pool: self.pool.clone(), auth, demo: true, stats_cache: Default::default() }
+        AppState {
+            pool: self.pool.clone(),
+            auth,
+            demo: true,
+            stats_cache: Default::default(),
+            sessions: Default::default(),
+        }
     }
 
     /// A logged-in demo user (by user name), as the services see them.

@@ -16,7 +16,7 @@ const HOST: &str = "tongguan.test";
 fn router(db: &TestDb) -> Router {
     let leptos = LeptosOptions::builder().output_name("tongguan").site_root("target/site").build();
     let app = db.state(AuthPolicy::default());
-    let live = server::events::live::Live::start(db.url(), app.stats_cache.clone());
+    let live = server::events::live::Live::start(db.url(), app.stats_cache.clone(), app.sessions.clone());
     build(ServerState { leptos, app, photos: std::sync::Arc::new(object_store::memory::InMemory::new()), live })
 }
 
@@ -138,6 +138,51 @@ async fn login_without_javascript_then_dashboard_then_logout() {
     assert!(headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.contains("Max-Age=0")));
     let (status, _, _) = send(&router, get("/", Some(&cookie))).await;
     assert_eq!(status, StatusCode::FOUND, "the revoked session no longer works");
+    db.finish().await;
+}
+
+/// Runs `sql` on the test database.
+async fn execute(db: &TestDb, sql: &str) {
+    use diesel_async::RunQueryDsl;
+    diesel::sql_query(sql).execute(&mut *db.conn().await).await.expect(sql);
+}
+
+#[tokio::test]
+async fn kept_sessions_end_at_once_when_revoked_or_disabled_elsewhere() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let cookie = login(&router, "leader").await;
+    // The process keeps the session once its listener is connected: a change PostgreSQL does
+    // not announce (the expiry moved by hand) is not seen while it is kept.
+    let mut kept = false;
+    for _ in 0..50 {
+        assert_eq!(send(&router, get("/me", Some(&cookie))).await.0, StatusCode::OK);
+        execute(&db, "UPDATE sessions SET expires_at = now() - interval '1 second'").await;
+        let (status, _, _) = send(&router, get("/me", Some(&cookie))).await;
+        execute(&db, "UPDATE sessions SET expires_at = now() + interval '1 hour'").await;
+        if status == StatusCode::OK {
+            kept = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(kept, "the session is kept within 10 s");
+    // What another server process or an administrator does is announced and seen at once.
+    let refused_within_5s = async |router: &Router| {
+        for _ in 0..50 {
+            if send(router, get("/me", Some(&cookie))).await.0 == StatusCode::FOUND {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        false
+    };
+    execute(&db, "UPDATE sessions SET revoked_at = now()").await;
+    assert!(refused_within_5s(&router).await, "a session revoked elsewhere is refused");
+    execute(&db, "UPDATE sessions SET revoked_at = NULL").await;
+    assert_eq!(send(&router, get("/me", Some(&cookie))).await.0, StatusCode::OK);
+    execute(&db, "UPDATE users SET status = 'disabled' WHERE username = 'leader'").await;
+    assert!(refused_within_5s(&router).await, "a disabled account is refused");
     db.finish().await;
 }
 

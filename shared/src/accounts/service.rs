@@ -5,6 +5,7 @@ pub mod password_hash;
 pub mod register;
 pub mod roles;
 pub mod session;
+pub mod session_cache;
 pub mod users;
 
 use chrono::Duration;

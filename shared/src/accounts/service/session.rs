@@ -8,6 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 
 use super::AuthPolicy;
+use super::session_cache::{SessionCache, TOUCH_EVERY};
 use crate::accounts::{SessionUser, UserKind};
 use crate::error::AppError;
 use crate::permissions::DataScope;
@@ -51,19 +52,45 @@ pub async fn create(
     Ok(token)
 }
 
-/// The user behind a session token, if the session is alive; touches it. One query: every
-/// request behind the login runs this, and nothing is cached, so that a logout or a disabled
-/// account takes effect at once on every server process.
+/// The user behind a session token, if the session is alive: from `kept` when it holds the
+/// session and it needs no touch, else from PostgreSQL through a connection of `pool`.
+pub async fn authenticate_kept(
+    pool: &crate::db::DbPool,
+    policy: &AuthPolicy,
+    kept: &SessionCache,
+    token: &str,
+) -> Result<SessionUser, AppError> {
+    let hash = token_hash(token);
+    if let Some(user) = kept.user(&hash, policy, Utc::now()) {
+        return Ok(user);
+    }
+    let mut conn = pool.get().await?;
+    lookup(&mut conn, policy, token, &hash, Some(kept)).await
+}
+
+/// The user behind a session token, if the session is alive; touches it. One query: a
+/// logout or a disabled account takes effect at once (see `session_cache.rs` for how the
+/// server keeps sessions without losing that).
 pub async fn authenticate(
     conn: &mut AsyncPgConnection,
     policy: &AuthPolicy,
     token: &str,
 ) -> Result<SessionUser, AppError> {
-    let hash = token_hash(token);
+    lookup(conn, policy, token, &token_hash(token), None).await
+}
+
+async fn lookup(
+    conn: &mut AsyncPgConnection,
+    policy: &AuthPolicy,
+    token: &str,
+    hash: &str,
+    kept: Option<&SessionCache>,
+) -> Result<SessionUser, AppError> {
+    let generation = kept.map(SessionCache::generation);
     let now = Utc::now();
     // migrations/2026-11-24-000002_session_lookup: the same join as USER_SQL, plan cached.
     let row: Option<SessionRow> = diesel::sql_query("SELECT * FROM session_user_by_token($1)")
-        .bind::<Text, _>(&hash)
+        .bind::<Text, _>(hash)
         .get_result(conn)
         .await
         .optional()?;
@@ -79,13 +106,20 @@ pub async fn authenticate(
     }
     // Touch at most once a minute: an idle timeout needs no finer clock, and it saves a
     // write on every request.
-    if now - row.last_seen_at > chrono::Duration::seconds(60) {
-        diesel::update(sessions::table.filter(sessions::token_hash.eq(&hash)))
+    let mut last_seen_at = row.last_seen_at;
+    if now - row.last_seen_at > TOUCH_EVERY {
+        diesel::update(sessions::table.filter(sessions::token_hash.eq(hash)))
             .set(sessions::last_seen_at.eq(now))
             .execute(conn)
             .await?;
+        last_seen_at = now;
     }
-    row.user.into_session_user()
+    let expires_at = row.expires_at;
+    let user = row.user.into_session_user()?;
+    if let (Some(kept), Some(generation)) = (kept, generation) {
+        kept.keep(hash, generation, last_seen_at, expires_at, &user);
+    }
+    Ok(user)
 }
 
 pub async fn revoke(conn: &mut AsyncPgConnection, token: &str) -> Result<(), AppError> {
