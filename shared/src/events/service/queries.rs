@@ -235,9 +235,9 @@ pub async fn list(
     .bind::<Text, _>(&pattern)
     .load(conn)
     .await?;
-    let total: Count = diesel::sql_query(format!(
-        "SELECT count(*) AS n FROM events e JOIN event_categories c ON c.id = e.category_id WHERE {conditions}"
-    ))
+    // The conditions read only the event's own columns, and every event has a category: the
+    // count needs no join (less to plan and run on every page).
+    let total: Count = diesel::sql_query(format!("SELECT count(*) AS n FROM events e WHERE {conditions}"))
     .bind::<Text, _>(&pattern)
     .get_result(conn)
     .await?;
