@@ -130,6 +130,32 @@ test.describe('the loop', () => {
     await context.close();
   });
 
+  test('a photo taken offline waits on the device and goes with the report when the network returns', async ({ browser }, testInfo) => {
+    const title = `离线拍照 ${Date.now()}`;
+    const [context, page] = await session(browser, testInfo, '13800000001', PHONE);
+    await gotoReady(page, testInfo, '/events/report');
+    await fillReport(page, title);
+    await context.setOffline(true);
+    await page.getByLabel('现场照片').setInputFiles({ name: 'offline.png', mimeType: 'image/png', buffer: PNG });
+    await expect(page.getByTestId('photo-pending')).toHaveText('已存本机，联网后自动上传');
+    await expect(page.locator('.photo-strip img')).toHaveCount(1);
+    await page.getByRole('button', { name: '提交上报' }).click();
+    await expect(page.getByTestId('report-queued')).toBeVisible();
+    await context.setOffline(false);
+    await expect(page.getByTestId('report-done')).toBeVisible({ timeout: 15_000 });
+    const number = (await page.getByTestId('report-done').innerText()).match(/TG-\d{4}-\d{6}/)?.[0];
+    expect(number).toBeTruthy();
+    await context.close();
+    // The dispatcher sees the event once, with its photo.
+    const [staffContext, staff] = await session(browser, testInfo, 'staff');
+    await gotoReady(staff, testInfo, `/events?q=${encodeURIComponent(number!)}`);
+    await expect(staff.locator(`tr[data-event="${number}"]`)).toHaveCount(1);
+    await staff.getByRole('link', { name: number! }).click();
+    await ready(staff, testInfo);
+    await expect(staff.getByRole('img', { name: '事件照片' })).toHaveCount(1);
+    await staffContext.close();
+  });
+
   test('a report without its facts says what is missing and keeps what was typed', async ({ page }, testInfo) => {
     await login(page, testInfo, '13800000001');
     await gotoReady(page, testInfo, '/events/report');

@@ -272,7 +272,10 @@ fn StepForm(
                 <PhotoPicker photos label="event.step_photos" id=if action == Action::Handle { "handle-photos" } else { "verify-photos" } />
                 <input type="hidden" name="attachments" value=move || ids(&photos.get()) />
             })}
-            <button class=button_class type="submit">{button_label}</button>
+            // A step waits for its photos: those still on the device are not in `attachments` yet.
+            <button class=button_class type="submit" disabled=move || photos.with(|p| p.iter().any(|x| x.pending.is_some()))>
+                {button_label}
+            </button>
         </ActionForm>
     };
     if simple {

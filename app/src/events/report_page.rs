@@ -12,7 +12,7 @@ use shared::permissions::codes;
 
 use super::api::{event_options, report_event};
 use super::outbox::{self, DRAFT_KEY};
-use super::photo_picker::{PhotoPicker, UploadedPhoto};
+use super::photo_picker::{self, PhotoPicker, UploadedPhoto};
 use crate::components::options::{group, option};
 use crate::components::{ErrorBanner, PageHeader};
 use crate::i18n::use_locale;
@@ -75,6 +75,30 @@ pub fn ReportPage() -> impl IntoView {
         }
     });
     let photos = RwSignal::new(Vec::<UploadedPhoto>::new());
+    // The draft's photos are kept on the device too; those still waiting there are shown
+    // again from the device's copy (a local URL does not outlive the page).
+    Effect::new(move |first: Option<()>| {
+        if first.is_none() {
+            let kept: Vec<UploadedPhoto> = outbox::load(outbox::PHOTOS_KEY).unwrap_or_default();
+            #[cfg(feature = "hydrate")]
+            for photo in kept.iter().filter(|p| p.pending.is_some()) {
+                let key = photo.pending.clone().unwrap_or_default();
+                leptos::task::spawn_local(async move {
+                    match photo_picker::pending_object_url(&key).await {
+                        Some(url) => photos.update(|all| {
+                            if let Some(p) = all.iter_mut().find(|p| p.pending.as_deref() == Some(key.as_str())) {
+                                p.url = url;
+                            }
+                        }),
+                        None => photos.update(|all| all.retain(|p| p.pending.as_deref() != Some(key.as_str()))),
+                    }
+                });
+            }
+            photos.set(kept);
+            return;
+        }
+        outbox::save(outbox::PHOTOS_KEY, &photos.get());
+    });
     let error = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(None::<String>);
     let queued = RwSignal::new(false);
@@ -95,18 +119,19 @@ pub fn ReportPage() -> impl IntoView {
     });
     // Send what waited for the network, now and whenever it comes back.
     #[cfg(feature = "hydrate")]
-    {
-        let flush = move || {
-            leptos::task::spawn_local(async move {
-                if outbox::pending() > 0 && outbox::is_online() {
-                    let numbers = outbox::flush().await;
-                    if let Some(number) = numbers.last() {
-                        done.set(Some(number.clone()));
-                        queued.set(false);
-                    }
+    let flush = move || {
+        leptos::task::spawn_local(async move {
+            if outbox::pending() > 0 && outbox::is_online() {
+                let numbers = outbox::flush().await;
+                if let Some(number) = numbers.last() {
+                    done.set(Some(number.clone()));
+                    queued.set(false);
                 }
-            })
-        };
+            }
+        })
+    };
+    #[cfg(feature = "hydrate")]
+    {
         Effect::new(move |_| flush());
         let handle = window_event_listener(leptos::ev::online, move |_| flush());
         // Phones do not always say when the network is back (a captive portal, a weak cell):
@@ -141,16 +166,21 @@ pub fn ReportPage() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut report = form.get_untracked();
-        report.attachments = photos.get_untracked().iter().map(|p| p.id).collect();
+        report.attachments = photo_picker::uploaded_ids(&photos.get_untracked());
+        let pending = photo_picker::pending_keys(&photos.get_untracked());
         if let Err(e) = report.validate() {
             error.set(Some(e));
             return;
         }
         error.set(None);
-        if !outbox::is_online() {
-            outbox::enqueue(report);
+        // Without a network, or with photos still on the device: the outbox uploads the
+        // photos, then sends the report, as soon as it can.
+        if !outbox::is_online() || !pending.is_empty() {
+            outbox::enqueue(report, pending);
             queued.set(true);
             reset(form, photos);
+            #[cfg(feature = "hydrate")]
+            flush();
             return;
         }
         sending.set(true);
@@ -162,7 +192,7 @@ pub fn ReportPage() -> impl IntoView {
                 }
                 // The network went away on the way: keep it for later.
                 Err(AppError::Transport(_)) => {
-                    outbox::enqueue(report);
+                    outbox::enqueue(report, Vec::new());
                     queued.set(true);
                     reset(form, photos);
                 }
@@ -362,6 +392,7 @@ fn reset(form: RwSignal<NewEvent>, photos: RwSignal<Vec<UploadedPhoto>>) {
         }
     });
     photos.set(Vec::new());
+    outbox::remove(outbox::PHOTOS_KEY);
 }
 
 /// The device's position, through the browser's geolocation.

@@ -238,9 +238,9 @@ pub async fn list(
     // The conditions read only the event's own columns, and every event has a category: the
     // count needs no join (less to plan and run on every page).
     let total: Count = diesel::sql_query(format!("SELECT count(*) AS n FROM events e WHERE {conditions}"))
-    .bind::<Text, _>(&pattern)
-    .get_result(conn)
-    .await?;
+        .bind::<Text, _>(&pattern)
+        .get_result(conn)
+        .await?;
     Ok(Page { rows: rows.into_iter().map(RawRow::into_row).collect(), total: total.n, page, per_page })
 }
 
