@@ -5,7 +5,7 @@
  */
 "use strict";
 
-const VERSION = "v2";
+const VERSION = "v3";
 const PREFIX = "tongguan-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`; // precached app shell + static assets
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`; // last good copy of pages the user visited
@@ -40,10 +40,28 @@ self.addEventListener("install", (event) => {
       } catch {
         await Promise.allSettled(requests.map((req) => cache.add(req)));
       }
+      await precachePageChunks(cache);
       await self.skipWaiting();
     })(),
   );
 });
+
+/* Each page's code is a wasm chunk of its own, loaded when the page is first shown (the
+ * build's `--split`). An installed app must open any page offline, the report form above
+ * all, so every chunk the build's manifest names is cached with the shell. */
+async function precachePageChunks(cache) {
+  try {
+    const response = await fetch("/pkg/pages.json", { cache: "reload" });
+    if (!response.ok) return;
+    const manifest = await response.json();
+    const chunks = new Set(Object.values(manifest).flat());
+    const urls = [...chunks].map((name) => `/pkg/${name}.wasm`);
+    urls.push("/pkg/__wasm_split.______________________.js");
+    await Promise.allSettled(urls.map((url) => cache.add(new Request(url, { cache: "reload" }))));
+  } catch {
+    /* no split build (a development build): the one wasm above holds every page */
+  }
+}
 
 /* ---------- activate: drop old versions, take control ---------- */
 self.addEventListener("activate", (event) => {

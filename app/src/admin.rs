@@ -23,7 +23,7 @@ pub const MODULES: &[Module] = &[
         icon: "users",
         permission: codes::USERS_VIEW,
         tab: false,
-        view: || view! { <UsersPage /> }.into_any(),
+        page: crate::lazy_page!(users_page, __preload_users_page),
     },
     Module {
         path: "/admin/roles",
@@ -32,7 +32,7 @@ pub const MODULES: &[Module] = &[
         icon: "shield",
         permission: codes::ROLES_VIEW,
         tab: false,
-        view: || view! { <RolesPage /> }.into_any(),
+        page: crate::lazy_page!(roles_page, __preload_roles_page),
     },
     Module {
         path: "/admin/audit",
@@ -41,6 +41,24 @@ pub const MODULES: &[Module] = &[
         icon: "audit",
         permission: codes::AUDIT_VIEW,
         tab: true,
-        view: || view! { <AuditPage /> }.into_any(),
+        page: crate::lazy_page!(audit_page, __preload_audit_page),
     },
 ];
+
+/// The UsersPage page, in its own wasm chunk.
+#[lazy]
+pub fn users_page() -> AnyView {
+    view! { <UsersPage /> }.into_any()
+}
+
+/// The RolesPage page, in its own wasm chunk.
+#[lazy]
+pub fn roles_page() -> AnyView {
+    view! { <RolesPage /> }.into_any()
+}
+
+/// The AuditPage page, in its own wasm chunk.
+#[lazy]
+pub fn audit_page() -> AnyView {
+    view! { <AuditPage /> }.into_any()
+}

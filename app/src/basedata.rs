@@ -21,7 +21,7 @@ pub const MODULES: &[Module] = &[
         icon: "people",
         permission: codes::BASEDATA_VIEW,
         tab: false,
-        view: || view! { <ResidentsPage /> }.into_any(),
+        page: crate::lazy_page!(residents_page, __preload_residents_page),
     },
     Module {
         path: "/base/enterprises",
@@ -30,6 +30,18 @@ pub const MODULES: &[Module] = &[
         icon: "building",
         permission: codes::BASEDATA_VIEW,
         tab: false,
-        view: || view! { <EnterprisesPage /> }.into_any(),
+        page: crate::lazy_page!(enterprises_page, __preload_enterprises_page),
     },
 ];
+
+/// The ResidentsPage page, in its own wasm chunk.
+#[lazy]
+pub fn residents_page() -> AnyView {
+    view! { <ResidentsPage /> }.into_any()
+}
+
+/// The EnterprisesPage page, in its own wasm chunk.
+#[lazy]
+pub fn enterprises_page() -> AnyView {
+    view! { <EnterprisesPage /> }.into_any()
+}

@@ -16,5 +16,11 @@ pub const MODULES: &[Module] = &[Module {
     icon: "me",
     permission: codes::PROFILE_VIEW,
     tab: true,
-    view: || view! { <ProfilePage /> }.into_any(),
+    page: crate::lazy_page!(profile_page, __preload_profile_page),
 }];
+
+/// The ProfilePage page, in its own wasm chunk.
+#[lazy]
+pub fn profile_page() -> AnyView {
+    view! { <ProfilePage /> }.into_any()
+}

@@ -31,6 +31,22 @@ test('the service worker is registered and caches the app shell', async ({ page 
     return false;
   });
   expect(cached).toBeTruthy();
+  // Every page's wasm chunk (the build's --split) is cached with the shell, so that an
+  // installed app opens any page offline, the report form above all.
+  const [found, chunks] = await page.evaluate(async () => {
+    const manifest = await (await fetch('/pkg/pages.json')).json();
+    const names = [...new Set(Object.values(manifest).flat())] as string[];
+    let found = 0;
+    for (let i = 0; i < 50; i++) {
+      found = 0;
+      for (const name of names) if (await caches.match(`/pkg/${name}.wasm`)) found++;
+      if (found === names.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return [found, names.length];
+  });
+  expect(chunks).toBeGreaterThan(0);
+  expect(found).toBe(chunks);
   // Chromium's own verdict on installability (manifest, icons, service worker with fetch).
   const cdp = await page.context().newCDPSession(page);
   const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
