@@ -40,7 +40,6 @@ self.addEventListener("install", (event) => {
       } catch {
         await Promise.allSettled(requests.map((req) => cache.add(req)));
       }
-      await precachePageChunks(cache);
       await self.skipWaiting();
     })(),
   );
@@ -48,16 +47,24 @@ self.addEventListener("install", (event) => {
 
 /* Each page's code is a wasm chunk of its own, loaded when the page is first shown (the
  * build's `--split`). An installed app must open any page offline, the report form above
- * all, so every chunk the build's manifest names is cached with the shell. */
-async function precachePageChunks(cache) {
+ * all, so every chunk the build's manifest names is cached with the shell — once the page
+ * has been idle a while and asks for it (`PRECACHE_PAGES`, sent from app/src/lib.rs): done
+ * at install, hundreds of downloads competed with the first pages' own. */
+async function precachePageChunks() {
   try {
+    const cache = await caches.open(SHELL_CACHE);
     const response = await fetch("/pkg/pages.json", { cache: "reload" });
     if (!response.ok) return;
     const manifest = await response.json();
     const chunks = new Set(Object.values(manifest).flat());
     const urls = [...chunks].map((name) => `/pkg/${name}.wasm`);
     urls.push("/pkg/__wasm_split.______________________.js");
-    await Promise.allSettled(urls.map((url) => cache.add(new Request(url, { cache: "reload" }))));
+    for (const url of urls) {
+      // One at a time and only what is missing: a background task, not a second page load.
+      if (!(await cache.match(url))) {
+        await cache.add(new Request(url, { cache: "reload" })).catch(() => {});
+      }
+    }
   } catch {
     /* no split build (a development build): the one wasm above holds every page */
   }
@@ -86,6 +93,8 @@ self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "SKIP_WAITING") {
     self.skipWaiting();
+  } else if (type === "PRECACHE_PAGES") {
+    event.waitUntil(precachePageChunks());
   } else if (type === "CLEAR_PAGES") {
     // Sent on logout so a shared device keeps no copy of a previous user's pages.
     event.waitUntil(caches.delete(PAGE_CACHE));

@@ -16,6 +16,7 @@ test('the web manifest has the icons an installable app needs', async ({ request
 });
 
 test('the service worker is registered and caches the app shell', async ({ page }, testInfo) => {
+  test.setTimeout(60_000);
   await gotoReady(page, testInfo, '/login');
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
   expect(scope).toMatch(/\/$/);
@@ -31,13 +32,13 @@ test('the service worker is registered and caches the app shell', async ({ page 
     return false;
   });
   expect(cached).toBeTruthy();
-  // Every page's wasm chunk (the build's --split) is cached with the shell, so that an
-  // installed app opens any page offline, the report form above all.
+  // Every page's wasm chunk (the build's --split) is cached with the shell once the page has
+  // been idle a few seconds, so that an installed app opens any page offline.
   const [found, chunks] = await page.evaluate(async () => {
     const manifest = await (await fetch('/pkg/pages.json')).json();
     const names = [...new Set(Object.values(manifest).flat())] as string[];
     let found = 0;
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 150; i++) {
       found = 0;
       for (const name of names) if (await caches.match(`/pkg/${name}.wasm`)) found++;
       if (found === names.length) break;
