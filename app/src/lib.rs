@@ -43,7 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options />
                 <MetaTags />
                 <script>
-                    "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); navigator.serviceWorker.ready.then(function (r) { setTimeout(function () { (window.requestIdleCallback || setTimeout)(function () { if (r.active) r.active.postMessage({ type: 'PRECACHE_PAGES' }); }); }, 5000); }); }); }"
+                    "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); if (matchMedia('(display-mode: standalone)').matches) { navigator.serviceWorker.ready.then(function (r) { setTimeout(function () { (window.requestIdleCallback || setTimeout)(function () { if (r.active) r.active.postMessage({ type: 'PRECACHE_PAGES' }); }); }, 5000); }); } }); }"
                 </script>
             </head>
             <body>
