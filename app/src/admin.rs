@@ -23,7 +23,7 @@ pub const MODULES: &[Module] = &[
         icon: "users",
         permission: codes::USERS_VIEW,
         tab: false,
-        page: crate::lazy_page!(users_page, __preload_users_page),
+        view: || view! { <UsersPage /> }.into_any(),
     },
     Module {
         path: "/admin/roles",
@@ -32,7 +32,7 @@ pub const MODULES: &[Module] = &[
         icon: "shield",
         permission: codes::ROLES_VIEW,
         tab: false,
-        page: crate::lazy_page!(roles_page, __preload_roles_page),
+        view: || view! { <RolesPage /> }.into_any(),
     },
     Module {
         path: "/admin/audit",
@@ -41,24 +41,6 @@ pub const MODULES: &[Module] = &[
         icon: "audit",
         permission: codes::AUDIT_VIEW,
         tab: true,
-        page: crate::lazy_page!(audit_page, __preload_audit_page),
+        view: || view! { <AuditPage /> }.into_any(),
     },
 ];
-
-/// The UsersPage page, in its own wasm chunk.
-#[lazy]
-pub fn users_page() -> AnyView {
-    view! { <UsersPage /> }.into_any()
-}
-
-/// The RolesPage page, in its own wasm chunk.
-#[lazy]
-pub fn roles_page() -> AnyView {
-    view! { <RolesPage /> }.into_any()
-}
-
-/// The AuditPage page, in its own wasm chunk.
-#[lazy]
-pub fn audit_page() -> AnyView {
-    view! { <AuditPage /> }.into_any()
-}

@@ -21,7 +21,7 @@ pub const MODULES: &[Module] = &[
         icon: "people",
         permission: codes::BASEDATA_VIEW,
         tab: false,
-        page: crate::lazy_page!(residents_page, __preload_residents_page),
+        view: || view! { <ResidentsPage /> }.into_any(),
     },
     Module {
         path: "/base/enterprises",
@@ -30,18 +30,6 @@ pub const MODULES: &[Module] = &[
         icon: "building",
         permission: codes::BASEDATA_VIEW,
         tab: false,
-        page: crate::lazy_page!(enterprises_page, __preload_enterprises_page),
+        view: || view! { <EnterprisesPage /> }.into_any(),
     },
 ];
-
-/// The ResidentsPage page, in its own wasm chunk.
-#[lazy]
-pub fn residents_page() -> AnyView {
-    view! { <ResidentsPage /> }.into_any()
-}
-
-/// The EnterprisesPage page, in its own wasm chunk.
-#[lazy]
-pub fn enterprises_page() -> AnyView {
-    view! { <EnterprisesPage /> }.into_any()
-}

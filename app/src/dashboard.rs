@@ -23,7 +23,7 @@ pub const MODULES: &[Module] = &[
         icon: "dashboard",
         permission: codes::DASHBOARD_VIEW,
         tab: true,
-        page: crate::lazy_page!(dashboard_page, __preload_dashboard_page),
+        view: || view! { <DashboardPage /> }.into_any(),
     },
     Module {
         path: "/screen",
@@ -32,20 +32,6 @@ pub const MODULES: &[Module] = &[
         icon: "screen",
         permission: codes::SCREEN_VIEW,
         tab: false,
-        page: SCREEN_PAGE,
+        view: || view! { <crate::layout::ScreenPage /> }.into_any(),
     },
 ];
-
-/// The DashboardPage page, in its own wasm chunk.
-#[lazy]
-pub fn dashboard_page() -> AnyView {
-    view! { <DashboardPage /> }.into_any()
-}
-
-/// The big screen, in its own wasm chunk (also the route `/screen` outside the shell).
-pub const SCREEN_PAGE: crate::modules::Page = crate::lazy_page!(screen_page, __preload_screen_page);
-
-#[lazy]
-fn screen_page() -> AnyView {
-    view! { <crate::layout::ScreenPage /> }.into_any()
-}

@@ -43,7 +43,7 @@ pub const MODULES: &[Module] = &[
         icon: "report",
         permission: codes::EVENTS_REPORT,
         tab: true,
-        page: crate::lazy_page!(report_page, __preload_report_page),
+        view: || view! { <ReportPage /> }.into_any(),
     },
     Module {
         path: "/events/tasks",
@@ -52,7 +52,7 @@ pub const MODULES: &[Module] = &[
         icon: "tasks",
         permission: codes::EVENTS_VIEW,
         tab: true,
-        page: crate::lazy_page!(tasks_page, __preload_tasks_page),
+        view: || view! { <TasksPage /> }.into_any(),
     },
     Module {
         path: "/events",
@@ -61,7 +61,7 @@ pub const MODULES: &[Module] = &[
         icon: "inbox",
         permission: codes::EVENTS_VIEW,
         tab: false,
-        page: crate::lazy_page!(inbox_page, __preload_inbox_page),
+        view: || view! { <InboxPage /> }.into_any(),
     },
     Module {
         path: "/events/command",
@@ -70,15 +70,7 @@ pub const MODULES: &[Module] = &[
         icon: "map",
         permission: codes::EVENTS_DISPATCH,
         tab: false,
-        // The command view stays in the main wasm: its map must draw within a second of the
-        // click (R-3.2-command), and waiting for a hundred chunks before its data request
-        // took 1.2 s with 20,000 running events (docs/benchmarks.md).
-        page: crate::modules::Page {
-            name: "command_page",
-            view: || crate::modules::page_future(async { view! { <CommandPage /> }.into_any() }),
-            #[cfg(feature = "hydrate")]
-            preload: || Box::pin(async {}),
-        },
+        view: || view! { <CommandPage /> }.into_any(),
     },
     Module {
         path: "/events/stats",
@@ -87,7 +79,7 @@ pub const MODULES: &[Module] = &[
         icon: "chart",
         permission: codes::EVENTS_STATS,
         tab: false,
-        page: crate::lazy_page!(stats_page, __preload_stats_page),
+        view: || view! { <StatsPage /> }.into_any(),
     },
     Module {
         path: "/events/settings",
@@ -96,7 +88,7 @@ pub const MODULES: &[Module] = &[
         icon: "settings",
         permission: codes::EVENTS_CONFIGURE,
         tab: false,
-        page: crate::lazy_page!(settings_page, __preload_settings_page),
+        view: || view! { <SettingsPage /> }.into_any(),
     },
 ];
 
@@ -109,7 +101,7 @@ pub const PERSONAL_MODULES: &[Module] = &[
         icon: "list",
         permission: codes::EVENTS_REPORT,
         tab: true,
-        page: crate::lazy_page!(my_reports_page, __preload_my_reports_page),
+        view: || view! { <MyReportsPage /> }.into_any(),
     },
     Module {
         path: "/notifications",
@@ -118,56 +110,6 @@ pub const PERSONAL_MODULES: &[Module] = &[
         icon: "bell",
         permission: codes::PROFILE_VIEW,
         tab: false,
-        page: crate::lazy_page!(notifications_page, __preload_notifications_page),
+        view: || view! { <NotificationsPage /> }.into_any(),
     },
 ];
-
-/// The ReportPage page, in its own wasm chunk.
-#[lazy]
-pub fn report_page() -> AnyView {
-    view! { <ReportPage /> }.into_any()
-}
-
-/// The TasksPage page, in its own wasm chunk.
-#[lazy]
-pub fn tasks_page() -> AnyView {
-    view! { <TasksPage /> }.into_any()
-}
-
-/// The InboxPage page, in its own wasm chunk.
-#[lazy]
-pub fn inbox_page() -> AnyView {
-    view! { <InboxPage /> }.into_any()
-}
-
-/// The StatsPage page, in its own wasm chunk.
-#[lazy]
-pub fn stats_page() -> AnyView {
-    view! { <StatsPage /> }.into_any()
-}
-
-/// The SettingsPage page, in its own wasm chunk.
-#[lazy]
-pub fn settings_page() -> AnyView {
-    view! { <SettingsPage /> }.into_any()
-}
-
-/// The MyReportsPage page, in its own wasm chunk.
-#[lazy]
-pub fn my_reports_page() -> AnyView {
-    view! { <MyReportsPage /> }.into_any()
-}
-
-/// The NotificationsPage page, in its own wasm chunk.
-#[lazy]
-pub fn notifications_page() -> AnyView {
-    view! { <NotificationsPage /> }.into_any()
-}
-
-/// The public tracking page (outside the module registry), in its own wasm chunk.
-pub const TRACK_PAGE: crate::modules::Page = crate::lazy_page!(track_page, __preload_track_page);
-
-#[lazy]
-fn track_page() -> AnyView {
-    view! { <TrackPage /> }.into_any()
-}

@@ -16,11 +16,5 @@ pub const MODULES: &[Module] = &[Module {
     icon: "me",
     permission: codes::PROFILE_VIEW,
     tab: true,
-    page: crate::lazy_page!(profile_page, __preload_profile_page),
+    view: || view! { <ProfilePage /> }.into_any(),
 }];
-
-/// The ProfilePage page, in its own wasm chunk.
-#[lazy]
-pub fn profile_page() -> AnyView {
-    view! { <ProfilePage /> }.into_any()
-}
