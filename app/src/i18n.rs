@@ -39,7 +39,7 @@ impl Locale {
         }
     }
 
-    /// Translate a key (see `locales/*.yml`).
+    /// Translate a key (see `locales/*.yml`); a missing key shows as itself.
     pub fn t(self, key: &str) -> String {
         rust_i18n::t!(key, locale = self.code()).into_owned()
     }
@@ -92,6 +92,26 @@ pub fn cookie_value(header: &str, name: &str) -> Option<String> {
     })
 }
 
+/// The translations of `locales/*.yml`, compiled into sorted tables by `build.rs` and served
+/// to rust-i18n's `t!` through its `Backend` trait (see `lib.rs`).
+pub struct Tables;
+
+mod tables {
+    include!(concat!(env!("OUT_DIR"), "/translations.rs"));
+}
+
+impl rust_i18n::Backend for Tables {
+    fn available_locales(&self) -> Vec<&str> {
+        tables::TABLES.iter().map(|(locale, _)| *locale).collect()
+    }
+
+    fn translate(&self, locale: &str, key: &str) -> Option<&str> {
+        let (_, texts) = tables::TABLES.iter().find(|(code, _)| *code == locale)?;
+        let index = texts.binary_search_by(|(probe, _)| (*probe).cmp(key)).ok()?;
+        Some(texts[index].1)
+    }
+}
+
 pub fn provide_locale() {
     provide_context(Locale::from_request());
 }
@@ -113,4 +133,28 @@ pub fn switch_href(locale: Locale, current_path: &str) -> String {
         })
         .collect();
     format!("/lang/{}?next={}", locale.other().code(), next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_come_from_the_tables_in_each_language() {
+        assert_eq!(Locale::ZhCn.t("nav.logout"), "退出登录");
+        assert_eq!(Locale::En.t("nav.logout"), "Log out");
+        assert_eq!(Locale::En.t("no.such.key"), "no.such.key");
+    }
+
+    #[test]
+    fn both_languages_have_every_key_and_the_tables_are_sorted() {
+        let [(_, first), (_, second)] = tables::TABLES else {
+            panic!("two languages expected");
+        };
+        fn keys(texts: &[(&'static str, &'static str)]) -> Vec<&'static str> {
+            texts.iter().map(|(key, _)| *key).collect()
+        }
+        assert_eq!(keys(first), keys(second), "a key is missing in one language");
+        assert!(first.windows(2).all(|pair| pair[0].0 < pair[1].0));
+    }
 }
