@@ -21,6 +21,7 @@ pub mod layout;
 pub mod map;
 pub mod modules;
 pub mod profile;
+pub mod wire;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};

@@ -1,5 +1,6 @@
 //! Server functions of the administration module. Each checks its permission on the server.
 
+use crate::wire::Postcard;
 use leptos::prelude::*;
 use shared::accounts::{RoleRow, UserRow};
 use shared::audit::{AuditRow, ChainVerification};
@@ -11,7 +12,7 @@ use crate::auth::session;
 #[cfg(feature = "ssr")]
 use shared::permissions::codes;
 
-#[server(endpoint = "admin/users")]
+#[server(endpoint = "admin/users", output = Postcard)]
 pub async fn list_users(query: TableQuery) -> Result<Page<UserRow>, AppError> {
     let user = session::require(codes::USERS_VIEW).await?;
     let mut conn = session::conn().await?;
@@ -19,7 +20,7 @@ pub async fn list_users(query: TableQuery) -> Result<Page<UserRow>, AppError> {
 }
 
 /// Creates a staff account (system administrator).
-#[server(endpoint = "admin/create_staff")]
+#[server(endpoint = "admin/create_staff", output = Postcard)]
 pub async fn create_staff(
     username: String,
     display_name: String,
@@ -46,7 +47,7 @@ pub async fn create_staff(
 }
 
 /// Approve / reject an enterprise, or disable / enable an account.
-#[server(endpoint = "admin/set_status")]
+#[server(endpoint = "admin/set_status", output = Postcard)]
 pub async fn set_user_status(user_id: i64, status: String) -> Result<(), AppError> {
     use shared::accounts::UserStatus;
     let actor = session::current_user().await?;
@@ -55,7 +56,7 @@ pub async fn set_user_status(user_id: i64, status: String) -> Result<(), AppErro
     shared::accounts::service::users::set_status(&mut conn, &actor, user_id, status).await
 }
 
-#[server(endpoint = "admin/roles")]
+#[server(endpoint = "admin/roles", output = Postcard)]
 pub async fn list_roles() -> Result<Vec<RoleRow>, AppError> {
     // The role list is also what the system administrator picks from when creating staff.
     let user = session::current_user().await?;
@@ -67,7 +68,7 @@ pub async fn list_roles() -> Result<Vec<RoleRow>, AppError> {
 }
 
 /// Creates a custom role (security administrator).
-#[server(endpoint = "admin/create_role")]
+#[server(endpoint = "admin/create_role", output = Postcard)]
 pub async fn create_role(
     code: String,
     name: String,
@@ -90,14 +91,14 @@ pub async fn create_role(
     Ok(id)
 }
 
-#[server(endpoint = "admin/audit")]
+#[server(endpoint = "admin/audit", output = Postcard)]
 pub async fn list_audit(query: TableQuery) -> Result<Page<AuditRow>, AppError> {
     let user = session::require(codes::AUDIT_VIEW).await?;
     let mut conn = session::conn().await?;
     shared::audit::service::list(&mut conn, &user, &query).await
 }
 
-#[server(endpoint = "admin/audit_verify")]
+#[server(endpoint = "admin/audit_verify", output = Postcard)]
 pub async fn verify_audit() -> Result<ChainVerification, AppError> {
     let user = session::require(codes::AUDIT_VIEW).await?;
     let mut conn = session::conn().await?;

@@ -5,13 +5,14 @@ use leptos::prelude::*;
 use super::api::{list_audit, verify_audit};
 use crate::components::{ErrorAlert, PageHeader, Pagination, SearchForm, table_query};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let locale = use_locale();
     let query = table_query();
-    let page = Resource::new(move || query.get(), list_audit);
-    let verification = Resource::new(|| (), |_| verify_audit());
+    let page = resource(move || query.get(), list_audit);
+    let verification = resource(|| (), |_| verify_audit());
     let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     view! {
         <PageHeader title="nav.audit" section="nav.section.admin" description="audit.description" />

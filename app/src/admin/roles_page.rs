@@ -9,6 +9,7 @@ use super::api::{CreateRole, list_roles};
 use crate::components::options::option;
 use crate::components::{ErrorAlert, ErrorBanner, Field, PageHeader, field_errors, last_error};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn RolesPage() -> impl IntoView {
@@ -16,7 +17,7 @@ pub fn RolesPage() -> impl IntoView {
     let can_manage = use_context::<SessionUser>().is_some_and(|u| u.can(codes::ROLES_MANAGE));
     let create = ServerAction::<CreateRole>::new();
     let params = leptos_router::hooks::use_query_map();
-    let roles = Resource::new(move || create.version().get(), |_| list_roles());
+    let roles = resource(move || create.version().get(), |_| list_roles());
     view! {
         <PageHeader title="nav.roles" section="nav.section.admin" description="roles.description" />
         {move || params.read().get("created").is_some().then(|| view! { <div class="alert alert-success" role="status">{locale.t("roles.created")}</div> })}

@@ -12,6 +12,7 @@ use crate::components::{
     table_query,
 };
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 const FILTERS: &[&str] = &["staff", "enterprise", "public", "pending", "active", "disabled"];
 
@@ -26,10 +27,8 @@ pub fn UsersPage() -> impl IntoView {
     let created = move || params.read().get("created").is_some();
     let set_status = ServerAction::<SetUserStatus>::new();
     let create = ServerAction::<CreateStaff>::new();
-    let page = Resource::new(
-        move || (query.get(), set_status.version().get(), create.version().get()),
-        |(q, _, _)| list_users(q),
-    );
+    let page =
+        resource(move || (query.get(), set_status.version().get(), create.version().get()), |(q, _, _)| list_users(q));
     view! {
         <PageHeader title="nav.users" section="nav.section.admin" description="users.description" />
         {move || created().then(|| view! { <div class="alert alert-success" role="status">{locale.t("users.created")}</div> })}
@@ -155,7 +154,7 @@ fn UserRowView(
 #[component]
 fn CreateStaffCard(create: ServerAction<CreateStaff>) -> impl IntoView {
     let locale = use_locale();
-    let roles = Resource::new(|| (), |_| list_roles());
+    let roles = resource(|| (), |_| list_roles());
     let errors = move |field| field_errors(last_error(create.value()), field);
     view! {
         <details class="card" open=move || create.value().get().is_some_and(|r| r.is_err())>

@@ -1,5 +1,6 @@
 //! Server functions of the auth module.
 
+use crate::wire::Postcard;
 use leptos::prelude::*;
 use shared::accounts::{SessionUser, TownshipOption};
 use shared::error::AppError;
@@ -8,7 +9,7 @@ use shared::error::AppError;
 use super::session;
 
 /// The logged-in user, or `None`.
-#[server(endpoint = "auth/me")]
+#[server(endpoint = "auth/me", output = Postcard)]
 pub async fn get_me() -> Result<Option<SessionUser>, AppError> {
     match session::current_user().await {
         Ok(user) => Ok(Some(user)),
@@ -17,7 +18,7 @@ pub async fn get_me() -> Result<Option<SessionUser>, AppError> {
     }
 }
 
-#[server(endpoint = "auth/login")]
+#[server(endpoint = "auth/login", output = Postcard)]
 pub async fn login(username: String, password: String, next: String) -> Result<(), AppError> {
     use shared::accounts::service::login;
     let state = session::state()?;
@@ -28,7 +29,7 @@ pub async fn login(username: String, password: String, next: String) -> Result<(
     Ok(())
 }
 
-#[server(endpoint = "auth/logout")]
+#[server(endpoint = "auth/logout", output = Postcard)]
 pub async fn logout() -> Result<(), AppError> {
     use shared::accounts::service::session as sessions;
     if let Some(token) = session::session_token() {
@@ -43,7 +44,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// Townships one can register in (a county deployment hosts several).
-#[server(endpoint = "auth/townships")]
+#[server(endpoint = "auth/townships", output = Postcard)]
 pub async fn list_townships() -> Result<Vec<TownshipOption>, AppError> {
     use diesel::prelude::*;
     use diesel_async::RunQueryDsl;
@@ -55,7 +56,7 @@ pub async fn list_townships() -> Result<Vec<TownshipOption>, AppError> {
 }
 
 /// Registers a member of the public and logs them in.
-#[server(endpoint = "auth/register")]
+#[server(endpoint = "auth/register", output = Postcard)]
 pub async fn register_public(
     township_id: i32,
     phone: String,
@@ -76,7 +77,7 @@ pub async fn register_public(
 }
 
 /// Registers an enterprise user; it can log in once staff approve it.
-#[server(endpoint = "auth/register_enterprise")]
+#[server(endpoint = "auth/register_enterprise", output = Postcard)]
 #[allow(clippy::too_many_arguments)]
 pub async fn register_enterprise(
     township_id: i32,
@@ -105,7 +106,7 @@ pub async fn register_enterprise(
 }
 
 /// The demo accounts, shown on the login page only in demo mode.
-#[server(endpoint = "auth/demo_accounts")]
+#[server(endpoint = "auth/demo_accounts", output = Postcard)]
 pub async fn demo_accounts() -> Result<Vec<(String, String)>, AppError> {
     use shared::accounts::demo_accounts;
     if !session::state()?.demo {

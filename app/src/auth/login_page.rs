@@ -8,6 +8,7 @@ use super::api::{Login, demo_accounts};
 use super::frame::AuthFrame;
 use crate::components::{ErrorBanner, Field, field_errors, last_error};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -25,7 +26,7 @@ pub fn LoginPage() -> impl IntoView {
             None
         }
     };
-    let demo = Resource::new(|| (), |_| demo_accounts());
+    let demo = resource(|| (), |_| demo_accounts());
     let pending = login.pending();
     view! {
         <AuthFrame title="login.title">

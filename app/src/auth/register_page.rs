@@ -7,11 +7,12 @@ use super::frame::AuthFrame;
 use crate::components::options::option;
 use crate::components::{ErrorBanner, Field, field_errors, last_error};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn TownshipSelect() -> impl IntoView {
     let locale = use_locale();
-    let townships = Resource::new(|| (), |_| list_townships());
+    let townships = resource(|| (), |_| list_townships());
     view! {
         <div class="field">
             <label for="field-township_id">{locale.t("register.township")}</label>

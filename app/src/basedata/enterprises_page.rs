@@ -6,6 +6,7 @@ use super::api::list_enterprises;
 use crate::components::options::option;
 use crate::components::{ErrorAlert, PageHeader, Pagination, SearchForm, SortHeader, table_query};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 const INDUSTRIES: &[&str] =
     &["纺织服装", "机械制造", "电子信息", "商贸物流", "餐饮住宿", "现代农业", "建筑建材", "新材料"];
@@ -14,7 +15,7 @@ const INDUSTRIES: &[&str] =
 pub fn EnterprisesPage() -> impl IntoView {
     let locale = use_locale();
     let query = table_query();
-    let page = Resource::new(move || query.get(), list_enterprises);
+    let page = resource(move || query.get(), list_enterprises);
     view! {
         <PageHeader title="nav.enterprises" section="nav.section.base" description="enterprises.description" />
         <section class="card">

@@ -6,13 +6,14 @@ use super::api::{list_residents, list_villages};
 use crate::components::options::option;
 use crate::components::{ErrorAlert, PageHeader, Pagination, SearchForm, SortHeader, table_query};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn ResidentsPage() -> impl IntoView {
     let locale = use_locale();
     let query = table_query();
-    let page = Resource::new(move || query.get(), list_residents);
-    let villages = Resource::new(|| (), |_| list_villages());
+    let page = resource(move || query.get(), list_residents);
+    let villages = resource(|| (), |_| list_villages());
     view! {
         <PageHeader title="nav.residents" section="nav.section.base" description="residents.description" />
         <section class="card">

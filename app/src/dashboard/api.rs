@@ -1,5 +1,6 @@
 //! Server functions of the dashboard.
 
+use crate::wire::Postcard;
 use leptos::prelude::*;
 use shared::basedata::{MapLayers, Overview};
 use shared::error::AppError;
@@ -8,7 +9,7 @@ use shared::error::AppError;
 use crate::auth::session;
 
 /// Head counts within the caller's data scope.
-#[server(endpoint = "dashboard/overview")]
+#[server(endpoint = "dashboard/overview", output = Postcard)]
 pub async fn get_overview() -> Result<Overview, AppError> {
     let user = session::require(shared::permissions::codes::DASHBOARD_VIEW).await?;
     let mut conn = session::conn().await?;
@@ -16,7 +17,7 @@ pub async fn get_overview() -> Result<Overview, AppError> {
 }
 
 /// The caller's township as map layers.
-#[server(endpoint = "dashboard/map")]
+#[server(endpoint = "dashboard/map", output = Postcard)]
 pub async fn get_map() -> Result<MapLayers, AppError> {
     let user = session::require(shared::permissions::codes::DASHBOARD_VIEW).await?;
     let mut conn = session::conn().await?;

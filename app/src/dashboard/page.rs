@@ -7,12 +7,13 @@ use super::bar_chart::format_number;
 use super::{BarChart, TownMap};
 use crate::components::{ErrorAlert, PageHeader};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let locale = use_locale();
-    let overview = Resource::new(|| (), |_| get_overview());
-    let map = Resource::new(|| (), |_| get_map());
+    let overview = resource(|| (), |_| get_overview());
+    let map = resource(|| (), |_| get_map());
     view! {
         <PageHeader title="nav.dashboard" description="dashboard.description" />
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>

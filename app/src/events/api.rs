@@ -5,6 +5,7 @@
 // `take_step` cannot carry an attribute of its own.
 #![allow(clippy::too_many_arguments)]
 
+use crate::wire::Postcard;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::basedata::VillageOption;
@@ -30,7 +31,7 @@ pub struct EventChoices {
     pub assignees: Vec<Assignee>,
 }
 
-#[server(endpoint = "events/options")]
+#[server(endpoint = "events/options", output = Postcard)]
 pub async fn event_options() -> Result<EventChoices, AppError> {
     use shared::events::service::catalog;
     use shared::permissions::codes;
@@ -49,28 +50,28 @@ pub async fn event_options() -> Result<EventChoices, AppError> {
     })
 }
 
-#[server(endpoint = "events/report")]
+#[server(endpoint = "events/report", output = Postcard)]
 pub async fn report_event(form: shared::events::NewEvent) -> Result<shared::events::Reported, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::intake::report(&mut conn, &user, &form).await
 }
 
-#[server(endpoint = "events/list")]
+#[server(endpoint = "events/list", output = Postcard)]
 pub async fn list_events(filter: EventFilter, by_deadline: bool) -> Result<Page<EventRow>, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::queries::list(&mut conn, &user, &filter, by_deadline).await
 }
 
-#[server(endpoint = "events/counts")]
+#[server(endpoint = "events/counts", output = Postcard)]
 pub async fn event_counts() -> Result<StateCounts, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::queries::counts(&mut conn, &user).await
 }
 
-#[server(endpoint = "events/get")]
+#[server(endpoint = "events/get", output = Postcard)]
 pub async fn get_event(id: i64) -> Result<EventDetail, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
@@ -88,7 +89,7 @@ fn parse_optional<T: std::str::FromStr>(value: &str, field: &str, code: &str) ->
 
 /// One step of the loop, from a plain form (works without JavaScript). `attachments` is a
 /// comma-separated list of uploaded photo ids.
-#[server(endpoint = "events/step")]
+#[server(endpoint = "events/step", output = Postcard)]
 pub async fn take_step(
     event_id: i64,
     version: i32,
@@ -127,7 +128,7 @@ pub async fn take_step(
     Ok(version)
 }
 
-#[server(endpoint = "events/dispatch_many")]
+#[server(endpoint = "events/dispatch_many", output = Postcard)]
 pub async fn dispatch_many(
     #[server(default)] events: Vec<(i64, i32)>,
     department_id: i32,
@@ -139,41 +140,41 @@ pub async fn dispatch_many(
 }
 
 /// The public tracking page: no login.
-#[server(endpoint = "events/track")]
+#[server(endpoint = "events/track", output = Postcard)]
 pub async fn track_event(number: String) -> Result<PublicEvent, AppError> {
     let mut conn = session::conn().await?;
     shared::events::service::queries::track(&mut conn, &number).await
 }
 
-#[server(endpoint = "events/mine")]
+#[server(endpoint = "events/mine", output = Postcard)]
 pub async fn my_reports(page: i64) -> Result<Page<EventRow>, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::queries::my_reports(&mut conn, &user, page).await
 }
 
-#[server(endpoint = "events/map")]
+#[server(endpoint = "events/map", output = Postcard)]
 pub async fn map_events(filter: EventFilter) -> Result<Vec<EventRow>, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::queries::map_events(&mut conn, &user, &filter, 20_000).await
 }
 
-#[server(endpoint = "events/workers")]
+#[server(endpoint = "events/workers", output = Postcard)]
 pub async fn worker_positions() -> Result<Vec<WorkerPosition>, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::queries::workers(&mut conn, &user).await
 }
 
-#[server(endpoint = "events/position")]
+#[server(endpoint = "events/position", output = Postcard)]
 pub async fn report_position(lat: f64, lng: f64) -> Result<(), AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::queries::set_position(&mut conn, &user, lat, lng).await
 }
 
-#[server(endpoint = "events/stats")]
+#[server(endpoint = "events/stats", output = Postcard)]
 pub async fn get_stats(filter: EventFilter, by: StatsDimension) -> Result<Stats, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
@@ -181,35 +182,35 @@ pub async fn get_stats(filter: EventFilter, by: StatsDimension) -> Result<Stats,
     shared::events::service::stats::stats_cached(&mut conn, &user, &filter, by, &cache).await
 }
 
-#[server(endpoint = "events/notifications")]
+#[server(endpoint = "events/notifications", output = Postcard)]
 pub async fn notifications() -> Result<Vec<Notification>, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::queries::notifications(&mut conn, &user).await
 }
 
-#[server(endpoint = "events/unread")]
+#[server(endpoint = "events/unread", output = Postcard)]
 pub async fn unread_notifications() -> Result<i64, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::queries::unread_count(&mut conn, &user).await
 }
 
-#[server(endpoint = "events/mark_read")]
+#[server(endpoint = "events/mark_read", output = Postcard)]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::queries::mark_read(&mut conn, &user).await
 }
 
-#[server(endpoint = "events/routing")]
+#[server(endpoint = "events/routing", output = Postcard)]
 pub async fn routing_rules() -> Result<Vec<RoutingRule>, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::routing::rules(&mut conn, &user).await
 }
 
-#[server(endpoint = "events/routing_save")]
+#[server(endpoint = "events/routing_save", output = Postcard)]
 pub async fn save_routing_rule(
     #[server(default)] category_id: String,
     #[server(default)] village_id: String,
@@ -228,21 +229,21 @@ pub async fn save_routing_rule(
     save_rule(&mut conn, &user, &form).await
 }
 
-#[server(endpoint = "events/routing_delete")]
+#[server(endpoint = "events/routing_delete", output = Postcard)]
 pub async fn delete_routing_rule(id: i32) -> Result<(), AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::routing::delete_rule(&mut conn, &user, id).await
 }
 
-#[server(endpoint = "events/categories")]
+#[server(endpoint = "events/categories", output = Postcard)]
 pub async fn all_categories() -> Result<Vec<Category>, AppError> {
     session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::catalog::categories(&mut conn).await
 }
 
-#[server(endpoint = "events/category_save")]
+#[server(endpoint = "events/category_save", output = Postcard)]
 pub async fn save_category(
     id: i32,
     name: String,
@@ -268,14 +269,14 @@ pub async fn save_category(
     save_category(&mut conn, &user, &form).await.map(|_| ())
 }
 
-#[server(endpoint = "events/calendar")]
+#[server(endpoint = "events/calendar", output = Postcard)]
 pub async fn calendar_days(year: i32) -> Result<Vec<CalendarDay>, AppError> {
     session::current_user().await?;
     let mut conn = session::conn().await?;
     shared::events::service::work_calendar::list(&mut conn, year).await
 }
 
-#[server(endpoint = "events/calendar_set")]
+#[server(endpoint = "events/calendar_set", output = Postcard)]
 pub async fn set_calendar_day(day: String, kind: String, #[server(default)] name: String) -> Result<(), AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;

@@ -15,6 +15,7 @@ use crate::components::options::option;
 use crate::components::{ErrorAlert, ErrorBanner, PageHeader, last_error};
 use crate::i18n::use_locale;
 use crate::map::{LeafletMap, MapPin, WorkerPin};
+use crate::wire::resource;
 
 fn pin(row: &EventRow) -> MapPin {
     MapPin {
@@ -37,10 +38,10 @@ pub fn CommandPage() -> impl IntoView {
     let live = use_live();
     let filter = use_filter();
     let dispatch = ServerAction::<DispatchMany>::new();
-    let events = Resource::new(move || (filter.get(), live.get(), dispatch.version().get()), |(f, _, _)| map_events(f));
-    let workers = Resource::new(move || live.get(), |_| worker_positions());
-    let geo = Resource::new(|| (), |_| crate::basedata::api::get_map_geo());
-    let options = Resource::new(|| (), |_| event_options());
+    let events = resource(move || (filter.get(), live.get(), dispatch.version().get()), |(f, _, _)| map_events(f));
+    let workers = resource(move || live.get(), |_| worker_positions());
+    let geo = resource(|| (), |_| crate::basedata::api::get_map_geo());
+    let options = resource(|| (), |_| event_options());
     let selected = RwSignal::new(Vec::<(i64, i32)>::new());
     let rows = RwSignal::new(Vec::<EventRow>::new());
     let worker_pins = RwSignal::new(Vec::<WorkerPin>::new());

@@ -13,6 +13,7 @@ use super::photo_picker::{PhotoPicker, UploadedPhoto, ids};
 use crate::components::options::option;
 use crate::components::{ErrorAlert, ErrorBanner, field_errors, last_error};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn EventDetailView(
@@ -23,10 +24,10 @@ pub fn EventDetailView(
     let locale = use_locale();
     let live = use_live();
     let step = ServerAction::<TakeStep>::new();
-    let detail = Resource::new(move || (id, live.get(), step.version().get()), |(id, _, _)| get_event(id));
+    let detail = resource(move || (id, live.get(), step.version().get()), |(id, _, _)| get_event(id));
     // Created here, not inside the reactive view below: resources made while a Suspend
     // re-runs would get other ids on the server than in the browser.
-    let options = Resource::new(|| (), |_| event_options());
+    let options = resource(|| (), |_| event_options());
     provide_context(options);
     view! {
         <nav class="breadcrumbs" aria-label=locale.t("nav.breadcrumbs")>
@@ -294,7 +295,7 @@ fn StepForm(
 #[component]
 fn DispatchFields(department_id: Option<i32>, errors: Signal<Vec<String>>) -> impl IntoView {
     let locale = use_locale();
-    let options = expect_context::<Resource<Result<super::api::EventChoices, shared::AppError>>>();
+    let options = expect_context::<Resource<Result<super::api::EventChoices, shared::AppError>, crate::wire::Data>>();
     view! {
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
             {move || Suspend::new(async move {

@@ -12,6 +12,7 @@ use super::live::use_live;
 use crate::components::options::option;
 use crate::components::{ErrorAlert, PageHeader};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 /// The event id in `/{base}/{id}`, if the path is one event.
 pub fn event_id_in_path(path: &str, base: &str) -> Option<i64> {
@@ -42,9 +43,9 @@ fn Inbox() -> impl IntoView {
     let locale = use_locale();
     let live = use_live();
     let filter = use_filter();
-    let page = Resource::new(move || (filter.get(), live.get()), |(f, _)| list_events(f, false));
-    let counts = Resource::new(move || live.get(), |_| event_counts());
-    let options = Resource::new(|| (), |_| event_options());
+    let page = resource(move || (filter.get(), live.get()), |(f, _)| list_events(f, false));
+    let counts = resource(move || live.get(), |_| event_counts());
+    let options = resource(|| (), |_| event_options());
     view! {
         <PageHeader title="nav.inbox" section="nav.section.events" description="inbox.description">
             {move || {

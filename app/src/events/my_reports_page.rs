@@ -10,6 +10,7 @@ use super::event_table::{EventPager, EventTable};
 use super::inbox_page::event_id_in_path;
 use crate::components::{ErrorAlert, PageHeader};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn MyReportsPage() -> impl IntoView {
@@ -26,7 +27,7 @@ fn MyReports() -> impl IntoView {
     let params = use_query_map();
     let page_number = move || params.read().get("page").and_then(|p| p.parse().ok()).unwrap_or(1i64);
     let reported = move || params.read().get("reported");
-    let page = Resource::new(page_number, my_reports);
+    let page = resource(page_number, my_reports);
     view! {
         <PageHeader title="nav.my_reports" section="nav.section.me" description="my_reports.description">
             <a class="btn btn-primary" href="/events/report">{locale.t("nav.report")}</a>

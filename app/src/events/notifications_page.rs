@@ -8,13 +8,14 @@ use super::labels;
 use super::live::use_live;
 use crate::components::{ErrorAlert, PageHeader};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let locale = use_locale();
     let live = use_live();
     let mark = ServerAction::<MarkNotificationsRead>::new();
-    let list = Resource::new(move || (live.get(), mark.version().get()), |_| notifications());
+    let list = resource(move || (live.get(), mark.version().get()), |_| notifications());
     let staff =
         use_context::<shared::accounts::SessionUser>().is_some_and(|u| u.can(shared::permissions::codes::EVENTS_VIEW));
     view! {

@@ -17,6 +17,7 @@ use crate::components::options::{group, option};
 use crate::components::{ErrorBanner, PageHeader};
 use crate::i18n::use_locale;
 use crate::map::{LeafletMap, MapPin};
+use crate::wire::resource;
 
 /// The channels this user may report through, the default first.
 pub fn channels_for(user: &SessionUser) -> Vec<Channel> {
@@ -48,8 +49,8 @@ pub fn ReportPage() -> impl IntoView {
     let is_staff = user.kind == UserKind::Staff;
     let grid_id = user.grid_id;
     let shares_position = user.can(codes::EVENTS_HANDLE);
-    let options = Resource::new(|| (), |_| event_options());
-    let geo = Resource::new(|| (), |_| crate::basedata::api::get_map_geo());
+    let options = resource(|| (), |_| event_options());
+    let geo = resource(|| (), |_| crate::basedata::api::get_map_geo());
 
     // The form's state. The device's draft is restored once the page is live (the server
     // cannot know it, and the first render must match the server's).

@@ -17,6 +17,7 @@ use super::api::{
 use crate::components::options::{group, option};
 use crate::components::{ErrorAlert, ErrorBanner, Field, PageHeader, error_message, field_errors, last_error};
 use crate::i18n::{Locale, use_locale};
+use crate::wire::resource;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -47,8 +48,8 @@ fn RoutingCard() -> impl IntoView {
     let locale = use_locale();
     let save = ServerAction::<SaveRoutingRule>::new();
     let delete = ServerAction::<DeleteRoutingRule>::new();
-    let rules = Resource::new(move || (save.version().get(), delete.version().get()), |_| routing_rules());
-    let options = Resource::new(|| (), |_| event_options());
+    let rules = resource(move || (save.version().get(), delete.version().get()), |_| routing_rules());
+    let options = resource(|| (), |_| event_options());
     let save_error = last_error(save.value());
     let errors = move |field| field_errors(save_error, field);
     let saved = move || save.value().get().is_some_and(|r| r.is_ok());
@@ -233,7 +234,7 @@ fn category_tree(categories: Vec<Category>) -> Vec<(Category, bool)> {
 #[component]
 fn CategoriesCard() -> impl IntoView {
     let locale = use_locale();
-    let categories = Resource::new(|| (), |_| all_categories());
+    let categories = resource(|| (), |_| all_categories());
     view! {
         <section class="card" aria-labelledby="categories-title">
             <h2 class="card-title" id="categories-title">{locale.t("settings.categories.title")}</h2>
@@ -404,7 +405,7 @@ fn CalendarCard() -> impl IntoView {
             .unwrap_or(current)
     });
     let set_day = ServerAction::<SetCalendarDay>::new();
-    let days = Resource::new(move || (year.get(), set_day.version().get()), |(year, _)| calendar_days(year));
+    let days = resource(move || (year.get(), set_day.version().get()), |(year, _)| calendar_days(year));
     let error = last_error(set_day.value());
     let errors = move |field| field_errors(error, field);
     let saved = move || set_day.value().get().is_some_and(|r| r.is_ok());

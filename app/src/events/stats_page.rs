@@ -14,6 +14,7 @@ use crate::components::options::option;
 use crate::components::{ErrorAlert, PageHeader};
 use crate::dashboard::{BarChart, format_number};
 use crate::i18n::{Locale, use_locale};
+use crate::wire::resource;
 
 #[component]
 pub fn StatsPage() -> impl IntoView {
@@ -24,8 +25,8 @@ pub fn StatsPage() -> impl IntoView {
         EventFilter::from_query(|key| params.get(key))
     });
     let by = Memo::new(move |_| StatsDimension::parse(&params.read().get("by").unwrap_or_default()));
-    let stats = Resource::new(move || (filter.get(), by.get()), |(filter, by)| get_stats(filter, by));
-    let options = Resource::new(|| (), |_| event_options());
+    let stats = resource(move || (filter.get(), by.get()), |(filter, by)| get_stats(filter, by));
+    let options = resource(|| (), |_| event_options());
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     view! {
         <PageHeader title="nav.event_stats" section="nav.section.events" description="stats.description">

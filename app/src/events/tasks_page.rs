@@ -10,6 +10,7 @@ use super::inbox_page::use_filter;
 use super::live::use_live;
 use crate::components::{ErrorAlert, PageHeader};
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn TasksPage() -> impl IntoView {
@@ -17,7 +18,7 @@ pub fn TasksPage() -> impl IntoView {
     let live = use_live();
     let filter = use_filter();
     let page =
-        Resource::new(move || (filter.get(), live.get()), |(f, _)| list_events(EventFilter { mine: true, ..f }, true));
+        resource(move || (filter.get(), live.get()), |(f, _)| list_events(EventFilter { mine: true, ..f }, true));
     view! {
         <PageHeader title="nav.tasks" section="nav.section.events" description="tasks.description" />
         <section class="card">

@@ -9,6 +9,7 @@ use super::api::track_event;
 use super::labels;
 use crate::components::ErrorAlert;
 use crate::i18n::use_locale;
+use crate::wire::resource;
 
 #[component]
 pub fn TrackPage() -> impl IntoView {
@@ -16,7 +17,7 @@ pub fn TrackPage() -> impl IntoView {
     let params = use_query_map();
     let number = move || params.read().get("no").unwrap_or_default();
     let event =
-        Resource::new(number, |n| async move { if n.trim().is_empty() { None } else { Some(track_event(n).await) } });
+        resource(number, |n| async move { if n.trim().is_empty() { None } else { Some(track_event(n).await) } });
     view! {
         <Title text=locale.t("track.title") />
         <main class="auth-page" id="main">

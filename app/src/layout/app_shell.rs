@@ -11,6 +11,7 @@ use crate::auth::api::{Logout, get_me};
 use crate::components::{ErrorAlert, Icon};
 use crate::i18n::{switch_href, use_locale};
 use crate::modules;
+use crate::wire::blocking_resource;
 
 /// The user as the server knew them when it rendered the page, shared with the browser for
 /// hydration: the shell and the page are then built exactly once, outside any Suspense
@@ -18,7 +19,7 @@ use crate::modules;
 /// ids than in the browser, and fail to hydrate). `None` when the shell is first built in
 /// the browser (after a client-side login) or nobody is logged in: then it asks the server.
 pub(crate) fn rendered_user() -> Option<SessionUser> {
-    SharedValue::new(|| {
+    SharedValue::<_, crate::wire::Data>::new_with_encoding(|| {
         #[cfg(feature = "ssr")]
         {
             crate::auth::session::request_user()
@@ -39,7 +40,7 @@ pub fn AppShell() -> impl IntoView {
     }
     let locale = use_locale();
     let location = use_location();
-    let me = Resource::new_blocking(|| (), |_| get_me());
+    let me = blocking_resource(|| (), |_| get_me());
     view! {
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
             {Suspend::new(async move {

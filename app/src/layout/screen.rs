@@ -14,6 +14,7 @@ use crate::components::Forbidden;
 use crate::dashboard::api::{get_map, get_overview};
 use crate::dashboard::{BarChart, TownMap};
 use crate::i18n::use_locale;
+use crate::wire::{blocking_resource, resource};
 
 /// How often the board reloads its figures.
 const REFRESH_SECONDS: u64 = 30;
@@ -23,7 +24,7 @@ pub fn ScreenPage() -> impl IntoView {
     let locale = use_locale();
     // Known before rendering when the server rendered the page (see `AppShell`).
     let known = super::app_shell::rendered_user();
-    let me = Resource::new_blocking(
+    let me = blocking_resource(
         move || known.clone(),
         |known| async move {
             match known {
@@ -60,8 +61,8 @@ fn now_text() -> String {
 #[component]
 fn Board(user: SessionUser) -> impl IntoView {
     let locale = use_locale();
-    let overview = Resource::new(|| (), |_| get_overview());
-    let map = Resource::new(|| (), |_| get_map());
+    let overview = resource(|| (), |_| get_overview());
+    let map = resource(|| (), |_| get_map());
     let clock = RwSignal::new(now_text());
     let online = RwSignal::new(true);
 
