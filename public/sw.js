@@ -5,7 +5,7 @@
  */
 "use strict";
 
-const VERSION = "v2";
+const VERSION = "v3";
 const PREFIX = "tongguan-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`; // precached app shell + static assets
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`; // last good copy of pages the user visited
