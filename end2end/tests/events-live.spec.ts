@@ -180,6 +180,8 @@ test.describe('the loop', () => {
     await page.getByRole('navigation').getByRole('link', { name: '调度指挥' }).click();
     await expect(page).toHaveURL(/\/events\/command/);
     await expect(page.locator('.command-leaflet')).toHaveAttribute('data-state', 'ready', { timeout: 15_000 });
+    // One menu entry is current: the command view's, not the inbox's at /events too.
+    await expect(page.locator('.sidebar [aria-current="page"]')).toHaveText(['调度指挥']);
   });
 
   test('the command view maps the running events and dispatches in bulk', async ({ page }, testInfo) => {

@@ -62,8 +62,11 @@ pub fn AppShell() -> impl IntoView {
     .into_any()
 }
 
+/// A menu entry is current when its module owns the path, the longest registered prefix
+/// (`modules::find`): `/events/command` is the command view's, not the inbox's at `/events`,
+/// while an event's page `/events/12` is the inbox's.
 fn is_current(module_path: &str, path: &str) -> bool {
-    if module_path == "/" { path == "/" } else { path == module_path || path.starts_with(&format!("{module_path}/")) }
+    if module_path == "/" { path == "/" } else { modules::find(path).is_some_and(|module| module.path == module_path) }
 }
 
 #[component]
@@ -148,5 +151,18 @@ fn Shell(user: SessionUser) -> impl IntoView {
                     .collect_view()}
             </nav>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_current;
+
+    #[test]
+    fn one_menu_entry_is_current_for_a_path() {
+        assert!(is_current("/events/command", "/events/command"));
+        assert!(!is_current("/events", "/events/command"), "the inbox is not the command view");
+        assert!(is_current("/events", "/events/12"), "an event's page belongs to the inbox");
+        assert!(is_current("/", "/") && !is_current("/", "/me"));
     }
 }
