@@ -123,24 +123,28 @@ fn Board(user: SessionUser) -> impl IntoView {
                     ];
                     view! {
                         <div class="screen-grid">
-                            <section class="screen-panel" aria-labelledby="kpi-title">
-                                <h2 class="screen-panel-title" id="kpi-title">{locale.t("screen.kpis")}</h2>
-                                <div class="screen-kpis">
-                                    {kpis
-                                        .into_iter()
-                                        .map(|(key, value)| {
-                                            view! {
-                                                <div class="screen-kpi">
-                                                    <p class="screen-kpi-value">{crate::dashboard::format_number(value)}</p>
-                                                    <p class="screen-kpi-label">{locale.t(key)}</p>
-                                                </div>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </div>
-                                <h2 class="screen-panel-title">{locale.t("dashboard.age_bands")}</h2>
-                                <BarChart label=locale.t("dashboard.age_bands") rows=o.age_bands.clone() />
-                            </section>
+                            <div class="screen-column">
+                                <section class="screen-panel screen-panel-fit" aria-labelledby="kpi-title">
+                                    <h2 class="screen-panel-title" id="kpi-title">{locale.t("screen.kpis")}</h2>
+                                    <div class="screen-kpis">
+                                        {kpis
+                                            .into_iter()
+                                            .map(|(key, value)| {
+                                                view! {
+                                                    <div class="screen-kpi">
+                                                        <p class="screen-kpi-value">{crate::dashboard::format_number(value)}</p>
+                                                        <p class="screen-kpi-label">{locale.t(key)}</p>
+                                                    </div>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </div>
+                                </section>
+                                <section class="screen-panel" aria-labelledby="screen-age-title">
+                                    <h2 class="screen-panel-title" id="screen-age-title">{locale.t("dashboard.age_bands")}</h2>
+                                    <BarChart label=locale.t("dashboard.age_bands") rows=o.age_bands.clone() />
+                                </section>
+                            </div>
                             <section class="screen-panel screen-panel-map" aria-labelledby="screen-map-title">
                                 <h2 class="screen-panel-title" id="screen-map-title">{locale.t("dashboard.map")}</h2>
                                 <Transition>
@@ -149,12 +153,16 @@ fn Board(user: SessionUser) -> impl IntoView {
                                     })}
                                 </Transition>
                             </section>
-                            <section class="screen-panel" aria-labelledby="screen-industry-title">
-                                <h2 class="screen-panel-title" id="screen-industry-title">{locale.t("dashboard.enterprises_by_industry")}</h2>
-                                <BarChart label=locale.t("dashboard.enterprises_by_industry") rows=o.enterprises_by_industry.clone() />
-                                <h2 class="screen-panel-title">{locale.t("dashboard.population_by_village")}</h2>
-                                <BarChart label=locale.t("dashboard.population_by_village") rows=o.population_by_village.clone() />
-                            </section>
+                            <div class="screen-column">
+                                <section class="screen-panel" aria-labelledby="screen-industry-title">
+                                    <h2 class="screen-panel-title" id="screen-industry-title">{locale.t("dashboard.enterprises_by_industry")}</h2>
+                                    <BarChart label=locale.t("dashboard.enterprises_by_industry") rows=o.enterprises_by_industry.clone() />
+                                </section>
+                                <section class="screen-panel" aria-labelledby="screen-village-title">
+                                    <h2 class="screen-panel-title" id="screen-village-title">{locale.t("dashboard.population_by_village")}</h2>
+                                    <BarChart label=locale.t("dashboard.population_by_village") rows=o.population_by_village.clone() />
+                                </section>
+                            </div>
                         </div>
                     }
                 })}
