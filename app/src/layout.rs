@@ -3,6 +3,7 @@
 
 mod app_shell;
 mod screen;
+mod screen_events;
 
 pub use app_shell::AppShell;
 pub use screen::ScreenPage;

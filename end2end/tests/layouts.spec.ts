@@ -36,7 +36,14 @@ test('the big screen is a dark kiosk without navigation', async ({ page }, testI
   await expect(page.locator('.screen-shell')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('一网统管指挥中心');
   await expect(page.getByRole('navigation')).toHaveCount(0);
-  await expect(page.locator('.screen-kpi')).toHaveCount(6);
+  await expect(page.getByRole('region', { name: '核心指标' }).locator('.screen-kpi')).toHaveCount(6);
+  // The leader may see events: the wall shows their situation, live.
+  const events = page.getByRole('region', { name: '事件态势' });
+  await expect(events.locator('.screen-kpi')).toHaveCount(6);
+  for (const label of ['在办事件', '待受理', '已超期', '即将超期', '今日办结', '按时办结率（近30天）']) {
+    await expect(events.getByText(label)).toBeVisible();
+  }
+  await expect(page.getByRole('list', { name: '近30天事件类别' }).getByRole('listitem').first()).toBeVisible();
   await expect(page.getByRole('status')).toContainText('实时连接');
   await page.screenshot({ path: artifact('screen-1080p', testInfo.project.name) });
 });

@@ -16,6 +16,8 @@ use crate::dashboard::{BarChart, TownMap};
 use crate::i18n::use_locale;
 use crate::wire::{blocking_resource, resource};
 
+use super::screen_events::ScreenEvents;
+
 /// How often the board reloads its figures.
 const REFRESH_SECONDS: u64 = 30;
 
@@ -65,6 +67,11 @@ fn Board(user: SessionUser) -> impl IntoView {
     let map = resource(|| (), |_| get_map());
     let clock = RwSignal::new(now_text());
     let online = RwSignal::new(true);
+    // Bumped on every reload: the event panels reload with the board.
+    let reload = RwSignal::new(0u64);
+    // The event situation for those who may see events; the base data's charts otherwise.
+    let events = user.can(codes::EVENTS_VIEW);
+    let with_stats = user.can(codes::EVENTS_STATS);
 
     // In the browser: tick the clock, refetch on a timer, and watch the connection. A failed
     // fetch marks the board offline; the next successful one brings it back.
@@ -73,6 +80,7 @@ fn Board(user: SessionUser) -> impl IntoView {
         let _ = set_interval_with_handle(
             move || {
                 overview.refetch();
+                reload.update(|n| *n += 1);
             },
             std::time::Duration::from_secs(REFRESH_SECONDS),
         );
@@ -81,6 +89,7 @@ fn Board(user: SessionUser) -> impl IntoView {
             online.set(true);
             overview.refetch();
             map.refetch();
+            reload.update(|n| *n += 1);
         });
     });
 
@@ -124,6 +133,31 @@ fn Board(user: SessionUser) -> impl IntoView {
                     view! {
                         <div class="screen-grid">
                             <div class="screen-column">
+                                {if events {
+                                    view! { <ScreenEvents reload with_stats /> }.into_any()
+                                } else {
+                                    view! {
+                                        <section class="screen-panel" aria-labelledby="screen-age-title">
+                                            <h2 class="screen-panel-title" id="screen-age-title">{locale.t("dashboard.age_bands")}</h2>
+                                            <BarChart label=locale.t("dashboard.age_bands") rows=o.age_bands.clone() />
+                                        </section>
+                                        <section class="screen-panel" aria-labelledby="screen-industry-title">
+                                            <h2 class="screen-panel-title" id="screen-industry-title">{locale.t("dashboard.enterprises_by_industry")}</h2>
+                                            <BarChart label=locale.t("dashboard.enterprises_by_industry") rows=o.enterprises_by_industry.clone() />
+                                        </section>
+                                    }
+                                    .into_any()
+                                }}
+                            </div>
+                            <section class="screen-panel screen-panel-map" aria-labelledby="screen-map-title">
+                                <h2 class="screen-panel-title" id="screen-map-title">{locale.t("dashboard.map")}</h2>
+                                <Transition>
+                                    {move || Suspend::new(async move {
+                                        map.await.ok().map(|layers| view! { <TownMap layers label=locale.t("dashboard.map") dark=true /> })
+                                    })}
+                                </Transition>
+                            </section>
+                            <div class="screen-column">
                                 <section class="screen-panel screen-panel-fit" aria-labelledby="kpi-title">
                                     <h2 class="screen-panel-title" id="kpi-title">{locale.t("screen.kpis")}</h2>
                                     <div class="screen-kpis">
@@ -139,24 +173,6 @@ fn Board(user: SessionUser) -> impl IntoView {
                                             })
                                             .collect_view()}
                                     </div>
-                                </section>
-                                <section class="screen-panel" aria-labelledby="screen-age-title">
-                                    <h2 class="screen-panel-title" id="screen-age-title">{locale.t("dashboard.age_bands")}</h2>
-                                    <BarChart label=locale.t("dashboard.age_bands") rows=o.age_bands.clone() />
-                                </section>
-                            </div>
-                            <section class="screen-panel screen-panel-map" aria-labelledby="screen-map-title">
-                                <h2 class="screen-panel-title" id="screen-map-title">{locale.t("dashboard.map")}</h2>
-                                <Transition>
-                                    {move || Suspend::new(async move {
-                                        map.await.ok().map(|layers| view! { <TownMap layers label=locale.t("dashboard.map") dark=true /> })
-                                    })}
-                                </Transition>
-                            </section>
-                            <div class="screen-column">
-                                <section class="screen-panel" aria-labelledby="screen-industry-title">
-                                    <h2 class="screen-panel-title" id="screen-industry-title">{locale.t("dashboard.enterprises_by_industry")}</h2>
-                                    <BarChart label=locale.t("dashboard.enterprises_by_industry") rows=o.enterprises_by_industry.clone() />
                                 </section>
                                 <section class="screen-panel" aria-labelledby="screen-village-title">
                                     <h2 class="screen-panel-title" id="screen-village-title">{locale.t("dashboard.population_by_village")}</h2>
