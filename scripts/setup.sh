@@ -16,7 +16,9 @@ command -v curl >/dev/null || missing+=(curl)
 command -v node >/dev/null || missing+=(nodejs npm)
 command -v brotli >/dev/null || missing+=(brotli)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+# grep without -q reads all of fc-list: with -q it stops early and, under pipefail, the
+# SIGPIPE of fc-list made the fonts look missing on every run.
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
   missing+=(postgresql)
@@ -35,7 +37,7 @@ fi
 
 # --- Rust toolchain pieces ---------------------------------------------------------------
 export PATH="$HOME/.cargo/bin:$PATH"
-if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+if ! rustup target list --installed | grep wasm32-unknown-unknown >/dev/null; then
   say "adding the wasm32 target"
   rustup target add wasm32-unknown-unknown
 fi
@@ -48,7 +50,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_versio
   say "installing wasm-bindgen-cli $wb_version (matches Cargo.lock)"
   cargo install wasm-bindgen-cli --version "=$wb_version" --force
 fi
-if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep -q "version 116"; then
+if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep "version 116" >/dev/null; then
   say "installing wasm-opt (binaryen 116, about 7 minutes, once)"
   cargo install wasm-opt --locked
 fi
