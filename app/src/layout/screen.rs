@@ -63,12 +63,12 @@ fn now_text() -> String {
 #[component]
 fn Board(user: SessionUser) -> impl IntoView {
     let locale = use_locale();
-    let overview = resource(|| (), |_| get_overview());
+    // Bumped on every reload (the timer, the network back): the figures follow it.
+    let reload = RwSignal::new(0u64);
+    let overview = resource(move || reload.get(), |_| get_overview());
     let map = resource(|| (), |_| get_map());
     let clock = RwSignal::new(now_text());
     let online = RwSignal::new(true);
-    // Bumped on every reload: the event panels reload with the board.
-    let reload = RwSignal::new(0u64);
     // The event situation for those who may see events; the base data's charts otherwise.
     let events = user.can(codes::EVENTS_VIEW);
     let with_stats = user.can(codes::EVENTS_STATS);
@@ -78,16 +78,12 @@ fn Board(user: SessionUser) -> impl IntoView {
     Effect::new(move |_| {
         let _ = set_interval_with_handle(move || clock.set(now_text()), std::time::Duration::from_secs(1));
         let _ = set_interval_with_handle(
-            move || {
-                overview.refetch();
-                reload.update(|n| *n += 1);
-            },
+            move || reload.update(|n| *n += 1),
             std::time::Duration::from_secs(REFRESH_SECONDS),
         );
         let _ = window_event_listener(leptos::ev::offline, move |_| online.set(false));
         let _ = window_event_listener(leptos::ev::online, move |_| {
             online.set(true);
-            overview.refetch();
             map.refetch();
             reload.update(|n| *n += 1);
         });
@@ -137,14 +133,8 @@ fn Board(user: SessionUser) -> impl IntoView {
                                     view! { <ScreenEvents reload with_stats /> }.into_any()
                                 } else {
                                     view! {
-                                        <section class="screen-panel" aria-labelledby="screen-age-title">
-                                            <h2 class="screen-panel-title" id="screen-age-title">{locale.t("dashboard.age_bands")}</h2>
-                                            <BarChart label=locale.t("dashboard.age_bands") rows=o.age_bands.clone() />
-                                        </section>
-                                        <section class="screen-panel" aria-labelledby="screen-industry-title">
-                                            <h2 class="screen-panel-title" id="screen-industry-title">{locale.t("dashboard.enterprises_by_industry")}</h2>
-                                            <BarChart label=locale.t("dashboard.enterprises_by_industry") rows=o.enterprises_by_industry.clone() />
-                                        </section>
+                                        <ChartPanel id="screen-age-title" title="dashboard.age_bands" rows=o.age_bands.clone() />
+                                        <ChartPanel id="screen-industry-title" title="dashboard.enterprises_by_industry" rows=o.enterprises_by_industry.clone() />
                                     }
                                     .into_any()
                                 }}
@@ -174,15 +164,24 @@ fn Board(user: SessionUser) -> impl IntoView {
                                             .collect_view()}
                                     </div>
                                 </section>
-                                <section class="screen-panel" aria-labelledby="screen-village-title">
-                                    <h2 class="screen-panel-title" id="screen-village-title">{locale.t("dashboard.population_by_village")}</h2>
-                                    <BarChart label=locale.t("dashboard.population_by_village") rows=o.population_by_village.clone() />
-                                </section>
+                                <ChartPanel id="screen-village-title" title="dashboard.population_by_village" rows=o.population_by_village.clone() />
                             </div>
                         </div>
                     }
                 })}
             </Transition>
         </main>
+    }
+}
+
+/// A titled bar chart that fills its panel on the wall.
+#[component]
+pub(super) fn ChartPanel(id: &'static str, title: &'static str, rows: Vec<(String, i64)>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="screen-panel" aria-labelledby=id>
+            <h2 class="screen-panel-title" id=id>{locale.t(title)}</h2>
+            <BarChart label=locale.t(title) rows />
+        </section>
     }
 }

@@ -6,11 +6,13 @@
 use leptos::prelude::*;
 use shared::events::{EventFilter, StatsDimension};
 
-use crate::dashboard::{BarChart, format_number};
+use crate::dashboard::format_number;
 use crate::events::api::{event_counts, get_stats};
 use crate::events::live::use_live;
 use crate::i18n::use_locale;
 use crate::wire::resource;
+
+use super::screen::ChartPanel;
 
 /// The span of the rate and the chart, in days up to today (China Standard Time).
 const DAYS: u64 = 30;
@@ -71,17 +73,14 @@ pub fn ScreenEvents(reload: RwSignal<u64>, with_stats: bool) -> impl IntoView {
                 })}
             </Transition>
         </section>
-        <section class="screen-panel" aria-labelledby="screen-categories-title">
-            <h2 class="screen-panel-title" id="screen-categories-title">{locale.t("screen.categories")}</h2>
-            <Transition>
-                {move || Suspend::new(async move {
-                    let mut rows: Vec<(String, i64)> =
-                        stats.await.map(|s| s.rows.into_iter().map(|r| (r.key, r.reported)).collect()).unwrap_or_default();
-                    rows.sort_by_key(|(_, reported)| std::cmp::Reverse(*reported));
-                    rows.truncate(TOP_CATEGORIES);
-                    view! { <BarChart label=locale.t("screen.categories") rows /> }
-                })}
-            </Transition>
-        </section>
+        <Transition>
+            {move || Suspend::new(async move {
+                let mut rows: Vec<(String, i64)> =
+                    stats.await.map(|s| s.rows.into_iter().map(|r| (r.key, r.reported)).collect()).unwrap_or_default();
+                rows.sort_by_key(|(_, reported)| std::cmp::Reverse(*reported));
+                rows.truncate(TOP_CATEGORIES);
+                view! { <ChartPanel id="screen-categories-title" title="screen.categories" rows /> }
+            })}
+        </Transition>
     }
 }
