@@ -1,44 +1,107 @@
-//! Live updates in the browser: one `EventSource` on `/api/live` per page, turned into a
-//! counter that pages add to their resources' keys, so a change anywhere refetches what is
-//! on screen within a second. On the server (and without JavaScript) the counter never moves.
+//! Live updates in the browser: one `EventSource` on `/api/live` for all the pages of a
+//! shell (the console's, or the big screen), turned into a counter that pages add to their
+//! resources' keys, so a change anywhere refetches what is on screen within a second. On the
+//! server (and without JavaScript) the counter never moves.
+//!
+//! A page reached in the browser fetches its data while the connection is already open, so
+//! it misses nothing. The page the server rendered was read before the connection opened:
+//! the connection says when (`?since=`, [`rendered_at`]) and the server sends a refetch at
+//! once only if something changed in between. So no page fetches its data twice for nothing.
 
 use leptos::prelude::*;
 
-/// A counter bumped on every change announced for the viewer's township.
-#[derive(Clone, Copy)]
-pub struct LiveVersion(pub RwSignal<u64>);
+/// The live counter of a shell, connected on first use.
+#[derive(Clone)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code, reason = "the connection is made in the browser only"))]
+struct LiveHub {
+    version: RwSignal<u64>,
+    /// The shell's owner: the connection lives and ends with the shell, not with the page
+    /// that first asked for it.
+    owner: WeakOwner,
+    /// The server's clock when it rendered the page (none for a shell built in the browser).
+    since: Option<u64>,
+    connected: StoredValue<bool>,
+}
 
-/// The page's live counter; the first call opens the connection.
+/// The server's clock (milliseconds since 1970) when it rendered this page, carried to the
+/// browser; `None` when the page is first built in the browser.
+pub(crate) fn rendered_at() -> Option<u64> {
+    SharedValue::<_, crate::wire::Data>::new_with_encoding(|| {
+        #[cfg(feature = "ssr")]
+        {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|elapsed| elapsed.as_millis() as u64)
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None
+        }
+    })
+    .into_inner()
+}
+
+/// Gives the shell being built its live counter (not connected until a page uses it).
+pub fn provide_live(since: Option<u64>) {
+    let Some(owner) = Owner::current() else {
+        return;
+    };
+    provide_context(LiveHub {
+        version: RwSignal::new(0),
+        owner: owner.downgrade(),
+        since,
+        connected: StoredValue::new(false),
+    });
+}
+
+/// The page's live counter; the first use in a shell opens its connection.
 pub fn use_live() -> RwSignal<u64> {
-    // A context outlives the page that provided it when both pages render under the same
-    // owner (the module router swaps pages in place): the old page's counter is disposed
-    // with it, and must not be picked up by the next page.
-    if let Some(live) = use_context::<LiveVersion>()
-        && !live.0.is_disposed()
-    {
-        return live.0;
-    }
-    let version = RwSignal::new(0u64);
-    provide_context(LiveVersion(version));
+    let hub = match use_context::<LiveHub>().filter(|hub| !hub.version.is_disposed()) {
+        Some(hub) => hub,
+        None => {
+            // A page outside any shell: its own counter, behind from the start.
+            provide_live(None);
+            match use_context::<LiveHub>() {
+                Some(hub) => hub,
+                None => return RwSignal::new(0),
+            }
+        }
+    };
     #[cfg(feature = "hydrate")]
-    connect(version);
-    version
+    connect(&hub);
+    hub.version
 }
 
 #[cfg(feature = "hydrate")]
-fn connect(version: RwSignal<u64>) {
+fn connect(hub: &LiveHub) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
-    Effect::new(move |_| {
-        let Ok(source) = web_sys::EventSource::new("/api/live") else {
+    if hub.connected.get_value() {
+        return;
+    }
+    let Some(owner) = hub.owner.upgrade() else {
+        return;
+    };
+    hub.connected.set_value(true);
+    let url = match hub.since {
+        Some(since) => format!("/api/live?since={since}"),
+        None => "/api/live".to_owned(),
+    };
+    let version = hub.version;
+    owner.with(|| {
+        let Ok(source) = web_sys::EventSource::new(&url) else {
             return;
         };
+        // A change, or "you may be behind" (`lagged`: at the start when something changed
+        // since `since`, after a reconnection, or when the server dropped announcements).
         let bump = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| version.update(|v| *v += 1));
-        for kind in ["event", "lagged", "open"] {
+        for kind in ["event", "lagged"] {
             let _ = source.add_event_listener_with_callback(kind, bump.as_ref().unchecked_ref());
         }
         bump.forget();
-        // The browser reconnects an EventSource by itself; close it when the page goes.
+        // The browser reconnects an EventSource by itself (with the same `since`, so a
+        // reconnection after a change refetches); close it when the shell goes.
         let source = send_wrapper::SendWrapper::new(source);
         on_cleanup(move || source.close());
     });

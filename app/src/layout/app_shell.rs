@@ -9,6 +9,7 @@ use shared::error::AppError;
 
 use crate::auth::api::{Logout, get_me};
 use crate::components::{ErrorAlert, Icon};
+use crate::events::live::{provide_live, rendered_at};
 use crate::i18n::{switch_href, use_locale};
 use crate::modules;
 use crate::wire::blocking_resource;
@@ -34,7 +35,10 @@ pub(crate) fn rendered_user() -> Option<SessionUser> {
 
 #[component]
 pub fn AppShell() -> impl IntoView {
-    if let Some(user) = rendered_user() {
+    let user = rendered_user();
+    // One live connection for all the console's pages, told how old the rendered page is.
+    provide_live(rendered_at());
+    if let Some(user) = user {
         provide_context(user.clone());
         return view! { <Shell user /> }.into_any();
     }

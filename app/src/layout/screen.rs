@@ -13,6 +13,7 @@ use crate::auth::api::get_me;
 use crate::components::Forbidden;
 use crate::dashboard::api::{get_map, get_overview};
 use crate::dashboard::{BarChart, TownMap};
+use crate::events::live::{provide_live, rendered_at};
 use crate::i18n::use_locale;
 use crate::wire::{blocking_resource, resource};
 
@@ -26,6 +27,8 @@ pub fn ScreenPage() -> impl IntoView {
     let locale = use_locale();
     // Known before rendering when the server rendered the page (see `AppShell`).
     let known = super::app_shell::rendered_user();
+    // One live connection for the board's panels, told how old the rendered page is.
+    provide_live(rendered_at());
     let me = blocking_resource(
         move || known.clone(),
         |known| async move {

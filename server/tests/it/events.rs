@@ -814,6 +814,27 @@ async fn every_change_is_announced_to_live_viewers() {
     .expect("the mark is announced");
     assert!(!marked.counted);
 
+    // A page read after the last change is not behind; one read before the next change is.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let read_at = std::time::SystemTime::now();
+    let township = change.township_id;
+    assert!(!live.changed_since(read_at, Some(township)) && !live.changed_since(read_at, None));
+    while changes.try_recv().is_ok() {}
+    let later = intake::report(&mut conn, &citizen, &report(stalls, &point)).await.expect("reported");
+    let heard_later = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            if let Ok(change) = changes.recv().await
+                && change.id == later.id
+            {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(heard_later.is_ok(), "the later report is announced");
+    assert!(live.changed_since(read_at, Some(township)) && live.changed_since(read_at, None));
+    assert!(!live.changed_since(read_at, Some(township + 10_000)), "another township's page is not behind");
+
     // Statistics are kept while the listener hears every change, and a change makes them stale.
     let leader = db.user("leader").await;
     let filter = EventFilter::default();
