@@ -5,8 +5,8 @@
 //! instantiated for every answer type: about 300 KB of the wasm before optimisation), and
 //! the answers are smaller and faster to read (the command map's 20,000 events).
 //!
-//! Arguments still go as URL-encoded forms (so every form works without JavaScript), and
-//! errors as JSON (`AppError`'s encoding in `shared::error`).
+//! Arguments still go as URL-encoded forms (so every form works without JavaScript); errors
+//! travel in postcard too (`AppError`'s encoding in `shared::error`).
 
 use std::future::Future;
 

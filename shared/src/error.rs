@@ -2,7 +2,7 @@
 //! JSON so the browser can show a precise, translated message next to the right field.
 
 use serde::{Deserialize, Serialize};
-use server_fn::codec::JsonEncoding;
+use server_fn::codec::PostcardEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 /// One problem with one input field. `code` is a translation key under `errors.` in the
@@ -37,7 +37,11 @@ pub enum AppError {
     Conflict(String),
     /// Too many failed logins: the account is locked until the given time.
     #[error("account locked")]
-    Locked { until: chrono::DateTime<chrono::Utc> },
+    /// (Sent as seconds since 1970: the browser then needs none of chrono's date parsers.)
+    Locked {
+        #[serde(with = "chrono::serde::ts_seconds")]
+        until: chrono::DateTime<chrono::Utc>,
+    },
     /// Wrong user name or password (deliberately not saying which).
     #[error("bad credentials")]
     BadCredentials { attempts_left: i32 },
@@ -81,8 +85,10 @@ impl AppError {
     }
 }
 
+/// Server functions send their errors in postcard, as their answers (app/src/wire.rs): the
+/// browser then needs no JSON parser for them. Plain HTTP endpoints answer errors in JSON.
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = PostcardEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::Transport(value.to_string())

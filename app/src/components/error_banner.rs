@@ -1,6 +1,5 @@
 //! The message for errors that belong to no single field, in the user's language.
 
-use chrono::FixedOffset;
 use leptos::prelude::*;
 use shared::error::AppError;
 
@@ -12,11 +11,7 @@ pub fn error_message(locale: Locale, error: &AppError) -> String {
             locale.tf("errors.bad_credentials_left", &[("n", attempts_left.to_string())])
         }
         AppError::BadCredentials { .. } => locale.t("errors.bad_credentials"),
-        AppError::Locked { until } => {
-            // Times are shown in China Standard Time, whatever the server's zone.
-            let china = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-            locale.tf("errors.locked", &[("time", until.with_timezone(&china).format("%H:%M").to_string())])
-        }
+        AppError::Locked { until } => locale.tf("errors.locked", &[("time", china_clock(until.timestamp()))]),
         AppError::Inactive(status) => locale.t(&format!("errors.inactive.{status}")),
         AppError::Validation(errors) => locale.tf("errors.validation", &[("n", errors.len().to_string())]),
         AppError::Unauthorized => locale.t("errors.unauthorized"),
@@ -30,6 +25,13 @@ pub fn error_message(locale: Locale, error: &AppError) -> String {
         AppError::Internal => locale.t("errors.internal"),
         AppError::Transport(_) => locale.t("errors.transport"),
     }
+}
+
+/// `HH:MM` in China Standard Time (UTC+8, no daylight saving), whatever the server's zone.
+/// By hand rather than with chrono's `format`: this message is part of every page's code.
+fn china_clock(unix_seconds: i64) -> String {
+    let minutes = (unix_seconds + 8 * 3600).div_euclid(60).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// Shows the last error of an action (or nothing).
@@ -48,4 +50,17 @@ pub fn ErrorBanner(error: Signal<Option<AppError>>) -> impl IntoView {
 pub fn ErrorAlert(error: AppError) -> impl IntoView {
     let locale = use_locale();
     view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::china_clock;
+
+    #[test]
+    fn lockout_times_are_said_in_china_time() {
+        let at = |text: &str| chrono::DateTime::parse_from_rfc3339(text).expect("a time").timestamp();
+        assert_eq!(china_clock(at("2026-11-24T23:05:00Z")), "07:05");
+        assert_eq!(china_clock(at("2026-11-24T15:59:00Z")), "23:59");
+        assert_eq!(china_clock(at("1969-12-31T16:00:00Z")), "00:00");
+    }
 }

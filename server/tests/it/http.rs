@@ -205,8 +205,10 @@ async fn server_functions_check_permissions_on_the_server() {
             .expect("request")
     };
     let sysadmin = login(&router, "sysadmin").await;
-    let (status, _, body) = send(&router, call(sysadmin.clone())).await;
-    assert!(!status.is_success() && body.contains("Forbidden"), "{status} {body}");
+    // Errors travel in postcard too (shared::error).
+    let (status, _, body) = send_for_bytes(&router, call(sysadmin.clone())).await;
+    let error: Result<shared::AppError, _> = postcard::from_bytes(&body);
+    assert!(!status.is_success() && matches!(error, Ok(shared::AppError::Forbidden)), "{status} {error:?}");
     let auditor = login(&router, "auditor").await;
     // Server functions answer in postcard (app/src/wire.rs).
     let (status, _, body) = send_for_bytes(&router, call(auditor)).await;
@@ -235,5 +237,47 @@ async fn language_is_switched_by_a_cookie_and_persists() {
     // Never an open redirect.
     let (_, headers, _) = send(&router, get("/lang/en?next=//evil.example", None)).await;
     assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"));
+    db.finish().await;
+}
+
+/// The first frame of `/api/live` within `wait`: `None` when the stream says nothing.
+async fn first_live_frame(router: &Router, path: &str, cookie: &str, wait: std::time::Duration) -> Option<String> {
+    use futures_util::StreamExt;
+    let response = router.clone().oneshot(get(path, Some(cookie))).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let mut body = response.into_body().into_data_stream();
+    match tokio::time::timeout(wait, body.next()).await {
+        Ok(Some(Ok(bytes))) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn live_stream_asks_for_a_refetch_only_when_the_page_may_be_behind() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let staff = login(&router, "staff").await;
+    let now_ms = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_millis();
+    let wait = std::time::Duration::from_millis(400);
+    // A page rendered long ago (before this process listened): refetch at once.
+    let old = first_live_frame(&router, "/api/live?since=1000", &staff, wait).await;
+    assert!(old.as_deref().is_some_and(|frame| frame.contains("event: lagged")), "{old:?}");
+    // Without `since` (a shell built in the browser): refetch at once too.
+    let unknown = first_live_frame(&router, "/api/live", &staff, wait).await;
+    assert!(unknown.as_deref().is_some_and(|frame| frame.contains("event: lagged")), "{unknown:?}");
+    // A page newer than every change, once the listener is connected (it starts in the
+    // background): nothing to refetch, the stream stays quiet.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let path = format!("/api/live?since={}", now_ms() + 60_000);
+        match first_live_frame(&router, &path, &staff, wait).await {
+            None => break,
+            Some(frame) if std::time::Instant::now() < deadline => assert!(frame.contains("lagged"), "{frame}"),
+            Some(frame) => panic!("still told to refetch after 10 s: {frame}"),
+        }
+    }
+    // Nobody but a logged-in user with events listens.
+    let response = router.clone().oneshot(get("/api/live", None)).await.expect("response");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     db.finish().await;
 }
