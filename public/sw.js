@@ -5,7 +5,7 @@
  */
 "use strict";
 
-const VERSION = "v3";
+const VERSION = "v4";
 const PREFIX = "tongguan-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`; // precached app shell + static assets
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`; // last good copy of pages the user visited
@@ -45,6 +45,33 @@ self.addEventListener("install", (event) => {
   );
 });
 
+/* Each page's code is a wasm chunk of its own, loaded when the page is first shown (the
+ * build's `--split`). An installed app must open any page offline, the report form above
+ * all, so every chunk the build's manifest names is cached with the shell — when the
+ * installed app has been idle a while and asks for it (`PRECACHE_PAGES`, sent from
+ * app/src/lib.rs). Not at install, nor in a browser tab: hundreds of downloads competed with
+ * the pages' own (the command map took 1.2 s instead of 0.7); a tab keeps the chunks of the
+ * pages it opened (stale-while-revalidate below). */
+async function precachePageChunks() {
+  try {
+    const cache = await caches.open(SHELL_CACHE);
+    const response = await fetch("/pkg/pages.json", { cache: "reload" });
+    if (!response.ok) return;
+    const manifest = await response.json();
+    const chunks = new Set(Object.values(manifest).flat());
+    const urls = [...chunks].map((name) => `/pkg/${name}.wasm`);
+    urls.push("/pkg/__wasm_split.______________________.js");
+    for (const url of urls) {
+      // One at a time and only what is missing: a background task, not a second page load.
+      if (!(await cache.match(url))) {
+        await cache.add(new Request(url, { cache: "reload" })).catch(() => {});
+      }
+    }
+  } catch {
+    /* no split build (a development build): the one wasm above holds every page */
+  }
+}
+
 /* ---------- activate: drop old versions, take control ---------- */
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -68,6 +95,8 @@ self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "SKIP_WAITING") {
     self.skipWaiting();
+  } else if (type === "PRECACHE_PAGES") {
+    event.waitUntil(precachePageChunks());
   } else if (type === "CLEAR_PAGES") {
     // Sent on logout so a shared device keeps no copy of a previous user's pages.
     event.waitUntil(caches.delete(PAGE_CACHE));

@@ -16,6 +16,26 @@ echo "== bundle (brotli, as served)"
 for f in target/site/pkg/tongguan.wasm target/site/pkg/tongguan.js target/site/pkg/tongguan.css; do
   printf '%-40s %8d bytes raw %8d bytes brotli\n' "$f" "$(stat -c %s "$f")" "$(stat -c %s "$f.br")"
 done
+chunks=$(ls target/site/pkg/*.wasm | grep -v '/tongguan.wasm$' || true)
+echo "page chunks (--split): $(echo "$chunks" | grep -c . || true) files, $(cat $(echo "$chunks" | sed 's/$/.br/') 2>/dev/null | wc -c) bytes brotli in all, the largest:"
+for f in $chunks; do printf '%8d %s\n' "$(stat -c %s "$f.br")" "$(basename "$f")"; done | sort -rn | head -n 5
+# What a page loads: the main wasm, and the chunks of the pages it names (`data-chunk`, see
+# app/src/modules.rs), as the build's manifest lists them for each chunk function.
+first_page() {  # path [cookie] -> brotli bytes of the wasm the page loads
+  local html
+  html=$(curl -sS ${2:+-H "Cookie: $2"} "http://127.0.0.1:$port$1")
+  echo "$html" | grep -o 'data-chunk="[^"]*"' | sed 's/^data-chunk="//; s/"$//' | python3 -c '
+import json, os, sys
+pkg = "target/site/pkg"
+manifest = json.load(open(f"{pkg}/pages.json"))
+total = os.path.getsize(f"{pkg}/tongguan.wasm.br")
+chunks = set()
+for page in sys.stdin.read().split():
+    for key, files in manifest.items():
+        if key.rsplit("_", 1)[0] == page:
+            chunks.update(files)
+print(total + sum(os.path.getsize(f"{pkg}/{c}.wasm.br") for c in chunks))'
+}
 
 start_server() {
   target/release/tongguan serve > target/bench-server.log 2>&1 &
@@ -40,6 +60,7 @@ echo "== server-rendered pages, 32 concurrent clients, 2 threads, 15 s"
 cookie=$(curl -s -o /dev/null -D - -X POST -H "Origin: http://127.0.0.1:$port" -H "Accept: text/html" \
   --data "username=leader&password=Tongguan%402026&next=%2F" "http://127.0.0.1:$port/api/auth/login" \
   | sed -n 's/^set-cookie: \(tg_session=[^;]*\).*/\1/Ip')
+echo "wasm loaded by the first page, brotli: /login $(first_page /login) bytes; / after login (the dashboard) $(first_page / "$cookie") bytes; /me $(first_page /me "$cookie") bytes; /events/stats $(first_page /events/stats "$cookie") bytes"
 wrk -t2 -c32 -d15s --latency "http://127.0.0.1:$port/login" | sed -n '/Latency Distribution/,/Requests\/sec/p'
 echo "-- /me (dashboard shell with session lookup)"
 wrk -t2 -c32 -d15s --latency -H "Cookie: $cookie" "http://127.0.0.1:$port/me" | sed -n '/Latency Distribution/,/Requests\/sec/p'

@@ -23,7 +23,7 @@ pub const MODULES: &[Module] = &[
         icon: "users",
         permission: codes::USERS_VIEW,
         tab: false,
-        view: || view! { <UsersPage /> }.into_any(),
+        page: crate::lazy_page!("users", admin_pages, __preload_admin_pages),
     },
     Module {
         path: "/admin/roles",
@@ -32,7 +32,7 @@ pub const MODULES: &[Module] = &[
         icon: "shield",
         permission: codes::ROLES_VIEW,
         tab: false,
-        view: || view! { <RolesPage /> }.into_any(),
+        page: crate::lazy_page!("roles", admin_pages, __preload_admin_pages),
     },
     Module {
         path: "/admin/audit",
@@ -41,6 +41,16 @@ pub const MODULES: &[Module] = &[
         icon: "audit",
         permission: codes::AUDIT_VIEW,
         tab: true,
-        view: || view! { <AuditPage /> }.into_any(),
+        page: crate::lazy_page!("audit", admin_pages, __preload_admin_pages),
     },
 ];
+
+/// The administration pages, one wasm chunk of their own ([`crate::modules::Page`]).
+#[lazy]
+fn admin_pages(page: &'static str) -> AnyView {
+    match page {
+        "users" => view! { <UsersPage /> }.into_any(),
+        "roles" => view! { <RolesPage /> }.into_any(),
+        _ => view! { <AuditPage /> }.into_any(),
+    }
+}

@@ -11,3 +11,20 @@ pub mod session;
 pub use login_page::LoginPage;
 pub use register_enterprise_page::RegisterEnterprisePage;
 pub use register_page::RegisterPage;
+
+use leptos::prelude::*;
+
+/// Registration of the public (its code in the registration chunk).
+pub const REGISTER_PAGE: crate::modules::Page = crate::lazy_page!("register", register_pages, __preload_register_pages);
+/// Registration of an enterprise (its code in the registration chunk).
+pub const REGISTER_ENTERPRISE_PAGE: crate::modules::Page =
+    crate::lazy_page!("register_enterprise", register_pages, __preload_register_pages);
+
+/// The registration pages, one wasm chunk of their own ([`crate::modules::Page`]).
+#[lazy]
+fn register_pages(page: &'static str) -> AnyView {
+    match page {
+        "register" => view! { <RegisterPage /> }.into_any(),
+        _ => view! { <RegisterEnterprisePage /> }.into_any(),
+    }
+}

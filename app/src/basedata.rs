@@ -21,7 +21,7 @@ pub const MODULES: &[Module] = &[
         icon: "people",
         permission: codes::BASEDATA_VIEW,
         tab: false,
-        view: || view! { <ResidentsPage /> }.into_any(),
+        page: crate::lazy_page!("residents", basedata_pages, __preload_basedata_pages),
     },
     Module {
         path: "/base/enterprises",
@@ -30,6 +30,15 @@ pub const MODULES: &[Module] = &[
         icon: "building",
         permission: codes::BASEDATA_VIEW,
         tab: false,
-        view: || view! { <EnterprisesPage /> }.into_any(),
+        page: crate::lazy_page!("enterprises", basedata_pages, __preload_basedata_pages),
     },
 ];
+
+/// The base-data pages, one wasm chunk of their own ([`crate::modules::Page`]).
+#[lazy]
+fn basedata_pages(page: &'static str) -> AnyView {
+    match page {
+        "residents" => view! { <ResidentsPage /> }.into_any(),
+        _ => view! { <EnterprisesPage /> }.into_any(),
+    }
+}

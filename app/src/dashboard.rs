@@ -23,7 +23,7 @@ pub const MODULES: &[Module] = &[
         icon: "dashboard",
         permission: codes::DASHBOARD_VIEW,
         tab: true,
-        view: || view! { <DashboardPage /> }.into_any(),
+        page: crate::lazy_page!("dashboard", dashboard_pages, __preload_dashboard_pages),
     },
     Module {
         path: "/screen",
@@ -32,6 +32,18 @@ pub const MODULES: &[Module] = &[
         icon: "screen",
         permission: codes::SCREEN_VIEW,
         tab: false,
-        view: || view! { <crate::layout::ScreenPage /> }.into_any(),
+        page: SCREEN_PAGE,
     },
 ];
+
+/// The big screen (also the route `/screen` outside the shell), in the dashboard's chunk.
+pub const SCREEN_PAGE: crate::modules::Page = crate::lazy_page!("screen", dashboard_pages, __preload_dashboard_pages);
+
+/// The dashboard and the big screen, one wasm chunk of their own ([`crate::modules::Page`]).
+#[lazy]
+fn dashboard_pages(page: &'static str) -> AnyView {
+    match page {
+        "dashboard" => view! { <DashboardPage /> }.into_any(),
+        _ => view! { <crate::layout::ScreenPage /> }.into_any(),
+    }
+}

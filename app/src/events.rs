@@ -43,7 +43,7 @@ pub const MODULES: &[Module] = &[
         icon: "report",
         permission: codes::EVENTS_REPORT,
         tab: true,
-        view: || view! { <ReportPage /> }.into_any(),
+        page: crate::lazy_page!("report", field_pages, __preload_field_pages),
     },
     Module {
         path: "/events/tasks",
@@ -52,7 +52,7 @@ pub const MODULES: &[Module] = &[
         icon: "tasks",
         permission: codes::EVENTS_VIEW,
         tab: true,
-        view: || view! { <TasksPage /> }.into_any(),
+        page: crate::lazy_page!("tasks", field_pages, __preload_field_pages),
     },
     Module {
         path: "/events",
@@ -61,7 +61,7 @@ pub const MODULES: &[Module] = &[
         icon: "inbox",
         permission: codes::EVENTS_VIEW,
         tab: false,
-        view: || view! { <InboxPage /> }.into_any(),
+        page: crate::lazy_page!("inbox", desk_pages, __preload_desk_pages),
     },
     Module {
         path: "/events/command",
@@ -70,7 +70,7 @@ pub const MODULES: &[Module] = &[
         icon: "map",
         permission: codes::EVENTS_DISPATCH,
         tab: false,
-        view: || view! { <CommandPage /> }.into_any(),
+        page: crate::lazy_page!("command", desk_pages, __preload_desk_pages),
     },
     Module {
         path: "/events/stats",
@@ -79,7 +79,7 @@ pub const MODULES: &[Module] = &[
         icon: "chart",
         permission: codes::EVENTS_STATS,
         tab: false,
-        view: || view! { <StatsPage /> }.into_any(),
+        page: crate::lazy_page!("stats", desk_pages, __preload_desk_pages),
     },
     Module {
         path: "/events/settings",
@@ -88,7 +88,7 @@ pub const MODULES: &[Module] = &[
         icon: "settings",
         permission: codes::EVENTS_CONFIGURE,
         tab: false,
-        view: || view! { <SettingsPage /> }.into_any(),
+        page: crate::lazy_page!("settings", desk_pages, __preload_desk_pages),
     },
 ];
 
@@ -101,7 +101,7 @@ pub const PERSONAL_MODULES: &[Module] = &[
         icon: "list",
         permission: codes::EVENTS_REPORT,
         tab: true,
-        view: || view! { <MyReportsPage /> }.into_any(),
+        page: crate::lazy_page!("my_reports", field_pages, __preload_field_pages),
     },
     Module {
         path: "/notifications",
@@ -110,6 +110,34 @@ pub const PERSONAL_MODULES: &[Module] = &[
         icon: "bell",
         permission: codes::PROFILE_VIEW,
         tab: false,
-        view: || view! { <NotificationsPage /> }.into_any(),
+        page: crate::lazy_page!("notifications", field_pages, __preload_field_pages),
     },
 ];
+
+/// The public tracking page (outside the module registry), in the field pages' chunk.
+pub const TRACK_PAGE: crate::modules::Page = crate::lazy_page!("track", field_pages, __preload_field_pages);
+
+/// The pages of the phone in the field and of the public (report, my reports, my tasks,
+/// notifications, tracking by number), one wasm chunk ([`crate::modules::Page`]).
+#[lazy]
+fn field_pages(page: &'static str) -> AnyView {
+    match page {
+        "report" => view! { <ReportPage /> }.into_any(),
+        "tasks" => view! { <TasksPage /> }.into_any(),
+        "my_reports" => view! { <MyReportsPage /> }.into_any(),
+        "notifications" => view! { <NotificationsPage /> }.into_any(),
+        _ => view! { <TrackPage /> }.into_any(),
+    }
+}
+
+/// The dispatcher's desk (inbox and event pages, command map, statistics, settings), one
+/// wasm chunk ([`crate::modules::Page`]).
+#[lazy]
+fn desk_pages(page: &'static str) -> AnyView {
+    match page {
+        "inbox" => view! { <InboxPage /> }.into_any(),
+        "command" => view! { <CommandPage /> }.into_any(),
+        "stats" => view! { <StatsPage /> }.into_any(),
+        _ => view! { <SettingsPage /> }.into_any(),
+    }
+}

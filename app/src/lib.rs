@@ -46,7 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options />
                 <MetaTags />
                 <script>
-                    "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); }); }"
+                    "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); if (matchMedia('(display-mode: standalone)').matches) { navigator.serviceWorker.ready.then(function (r) { setTimeout(function () { (window.requestIdleCallback || setTimeout)(function () { if (r.active) r.active.postMessage({ type: 'PRECACHE_PAGES' }); }); }, 5000); }); } }); }"
                 </script>
             </head>
             <body>
@@ -78,11 +78,13 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <components::NotFound /> }>
                 // Async: the whole page is rendered before it is sent, so that forms and their
                 // options are complete without JavaScript too.
+                // The login is the first page most visits see: its code is in the main wasm,
+                // so that it loads one file (every other page's code is a chunk of its own).
                 <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async />
-                <Route path=path!("/register") view=auth::RegisterPage ssr=SsrMode::Async />
-                <Route path=path!("/register/enterprise") view=auth::RegisterEnterprisePage ssr=SsrMode::Async />
-                <Route path=path!("/screen") view=layout::ScreenPage ssr=SsrMode::Async />
-                <Route path=path!("/track") view=events::TrackPage ssr=SsrMode::Async />
+                <Route path=path!("/register") view=|| modules::lazy_page(&auth::REGISTER_PAGE) ssr=SsrMode::Async />
+                <Route path=path!("/register/enterprise") view=|| modules::lazy_page(&auth::REGISTER_ENTERPRISE_PAGE) ssr=SsrMode::Async />
+                <Route path=path!("/screen") view=|| modules::lazy_page(&dashboard::SCREEN_PAGE) ssr=SsrMode::Async />
+                <Route path=path!("/track") view=|| modules::lazy_page(&events::TRACK_PAGE) ssr=SsrMode::Async />
                 <ParentRoute path=StaticSegment("") view=layout::AppShell ssr=SsrMode::Async>
                     <Route path=StaticSegment("") view=HomePage />
                     <Route path=WildcardSegment("any") view=modules::ModulePage />
@@ -98,9 +100,9 @@ pub fn App() -> impl IntoView {
 fn HomePage() -> impl IntoView {
     let can_see_dashboard = use_context::<shared::accounts::SessionUser>()
         .is_some_and(|u| u.can(shared::permissions::codes::DASHBOARD_VIEW));
-    if can_see_dashboard {
-        view! { <dashboard::DashboardPage /> }.into_any()
-    } else {
-        view! { <profile::ProfilePage /> }.into_any()
+    let path = if can_see_dashboard { "/" } else { "/me" };
+    match modules::all().find(|m| m.path == path) {
+        Some(module) => modules::lazy_page(&module.page),
+        None => view! { <components::NotFound /> }.into_any(),
     }
 }

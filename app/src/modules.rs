@@ -3,6 +3,9 @@
 //! the permission check all read this list, so a new module is one new folder plus one
 //! line in `REGISTRY` (R-8.7.3).
 
+use std::future::Future;
+use std::pin::Pin;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use shared::accounts::SessionUser;
@@ -21,7 +24,104 @@ pub struct Module {
     pub permission: &'static str,
     /// Whether the page has a place in the phone's bottom tab bar.
     pub tab: bool,
-    pub view: fn() -> AnyView,
+    /// The page, whose code is in its module's wasm chunk (see [`Page`]).
+    pub page: Page,
+}
+
+/// A page whose code is loaded on first use. Every module page is one: the main wasm
+/// carries the shell and the login, and each module's pages (their views, charts, map) come
+/// in a chunk of their own (`cargo leptos build --split`; figures in docs/benchmarks.md). The server renders the page in full and names the chunks it used;
+/// the browser fetches the chunks of the pages in the document before it hydrates
+/// ([`preload_rendered_pages`]), so hydration finds every page's code at hand, and later
+/// pages load theirs on the way. Made with [`lazy_page!`](crate::lazy_page).
+pub struct Page {
+    /// The page's name, written into the document for the browser.
+    pub name: &'static str,
+    /// The `#[lazy]` function of its module's chunk (the build's manifest names the chunk's
+    /// files after it), written into the document too, for the benchmark's count.
+    pub chunk: &'static str,
+    /// Loads the chunk (in the browser) and builds the view.
+    pub view: fn() -> PageFuture,
+    /// Loads the chunk without building anything.
+    #[cfg(feature = "hydrate")]
+    pub preload: fn() -> Pin<Box<dyn Future<Output = ()>>>,
+}
+
+/// A page being loaded: its wasm chunk fetched (in the browser), then the view built.
+pub type PageFuture = Pin<Box<dyn Future<Output = AnyView> + Send>>;
+
+/// The [`Page`] named `$name`, built by the `#[lazy]` function `$bundle(name)` of its
+/// module's chunk, with the preload function `#[lazy]` makes for it in the browser
+/// (`__preload_<bundle>`), in the module where both are written. A module's pages share one
+/// chunk: a page per chunk made a hundred files to fetch for one page (docs/benchmarks.md).
+#[macro_export]
+macro_rules! lazy_page {
+    ($name:literal, $bundle:ident, $preload:ident) => {
+        $crate::modules::Page {
+            name: $name,
+            chunk: stringify!($bundle),
+            view: || $crate::modules::page_future($bundle($name)),
+            #[cfg(feature = "hydrate")]
+            preload: || ::std::boxed::Box::pin($preload()),
+        }
+    };
+}
+
+/// Wraps a `#[lazy]` page function's future. In the browser it holds a JavaScript promise,
+/// which never leaves the one thread there is.
+#[cfg(feature = "hydrate")]
+pub fn page_future(load: impl Future<Output = AnyView> + 'static) -> PageFuture {
+    Box::pin(send_wrapper::SendWrapper::new(load))
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn page_future(load: impl Future<Output = AnyView> + Send + 'static) -> PageFuture {
+    Box::pin(load)
+}
+
+/// Renders a [`Page`]: its name for the browser's preload, then the page once its code is
+/// there (at once on the server; in the browser after the chunk arrives).
+pub fn lazy_page(page: &Page) -> AnyView {
+    let load = (page.view)();
+    view! {
+        <div class="page-chunk" data-page=page.name data-chunk=page.chunk>
+            <Suspense fallback=|| view! { <div class="page-loading" role="status" aria-live="polite"></div> }>
+                {Suspend::new(load)}
+            </Suspense>
+        </div>
+    }
+    .into_any()
+}
+
+/// Pages outside the module registry.
+pub const OTHER_PAGES: &[&Page] =
+    &[&crate::auth::REGISTER_PAGE, &crate::auth::REGISTER_ENTERPRISE_PAGE, &crate::events::TRACK_PAGE];
+
+/// Fetches the code of every page the server rendered into this document, so that it can be
+/// hydrated (a page whose code is missing cannot be: the markup would not match).
+#[cfg(feature = "hydrate")]
+pub async fn preload_rendered_pages() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(nodes) = document.query_selector_all(".page-chunk[data-page]") else {
+        return;
+    };
+    for index in 0..nodes.length() {
+        use wasm_bindgen::JsCast;
+        let Some(name) = nodes
+            .item(index)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.get_attribute("data-page"))
+        else {
+            continue;
+        };
+        // One page in a document, as a rule; its chunks were fetched already (the server
+        // preloads them), so this is their instantiation.
+        if let Some(page) = all().map(|m| &m.page).chain(OTHER_PAGES.iter().copied()).find(|p| p.name == name) {
+            (page.preload)().await;
+        }
+    }
 }
 
 /// Every module, in menu order.
@@ -60,7 +160,7 @@ pub fn ModulePage() -> impl IntoView {
         let path = location.pathname.get();
         match (find(&path), &user) {
             (None, _) => view! { <NotFound /> }.into_any(),
-            (Some(module), Some(user)) if user.can(module.permission) => (module.view)(),
+            (Some(module), Some(user)) if user.can(module.permission) => lazy_page(&module.page),
             (Some(_), _) => view! { <Forbidden /> }.into_any(),
         }
     }

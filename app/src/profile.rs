@@ -16,5 +16,11 @@ pub const MODULES: &[Module] = &[Module {
     icon: "me",
     permission: codes::PROFILE_VIEW,
     tab: true,
-    view: || view! { <ProfilePage /> }.into_any(),
+    page: crate::lazy_page!("profile", profile_pages, __preload_profile_pages),
 }];
+
+/// The personal page, a wasm chunk of its own ([`crate::modules::Page`]).
+#[lazy]
+fn profile_pages(_page: &'static str) -> AnyView {
+    view! { <ProfilePage /> }.into_any()
+}

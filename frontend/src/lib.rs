@@ -3,5 +3,10 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Each page's code is a chunk of its own: fetch those of the pages the server rendered
+    // before hydrating them (`app::modules::Page`).
+    wasm_bindgen_futures::spawn_local(async {
+        app::modules::preload_rendered_pages().await;
+        leptos::mount::hydrate_body(app::App);
+    });
 }
