@@ -45,13 +45,12 @@ self.addEventListener("install", (event) => {
   );
 });
 
-/* Each page's code is a wasm chunk of its own, loaded when the page is first shown (the
- * build's `--split`). An installed app must open any page offline, the report form above
- * all, so every chunk the build's manifest names is cached with the shell — when the
- * installed app has been idle a while and asks for it (`PRECACHE_PAGES`, sent from
- * app/src/lib.rs). Not at install, nor in a browser tab: hundreds of downloads competed with
- * the pages' own (the command map took 1.2 s instead of 0.7); a tab keeps the chunks of the
- * pages it opened (stale-while-revalidate below). */
+/* Each module's pages are a wasm chunk of their own, loaded when one of them is first shown
+ * (the build's `--split`). The console must open any page offline, the report form above
+ * all, so every chunk the build's manifest names is cached with the shell — once the page
+ * has been idle a while, in an installed app or behind the login (`PRECACHE_PAGES`, sent
+ * from app/src/lib.rs), one file at a time. Not at install: the downloads competed with the
+ * first page's own (the command map took 1.2 s instead of 0.7 with a chunk per page). */
 async function precachePageChunks() {
   try {
     const cache = await caches.open(SHELL_CACHE);

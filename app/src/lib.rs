@@ -45,8 +45,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
                 <HydrationScripts options />
                 <MetaTags />
+                // The service worker; an installed app, or the console behind the login, asks it
+                // after five idle seconds to keep every module's wasm chunk (public/sw.js).
                 <script>
-                    "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); if (matchMedia('(display-mode: standalone)').matches) { navigator.serviceWorker.ready.then(function (r) { setTimeout(function () { (window.requestIdleCallback || setTimeout)(function () { if (r.active) r.active.postMessage({ type: 'PRECACHE_PAGES' }); }); }, 5000); }); } }); }"
+                    "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); if (matchMedia('(display-mode: standalone)').matches || document.querySelector('.app-shell')) { navigator.serviceWorker.ready.then(function (r) { setTimeout(function () { (window.requestIdleCallback || setTimeout)(function () { if (r.active) r.active.postMessage({ type: 'PRECACHE_PAGES' }); }); }, 5000); }); } }); }"
                 </script>
             </head>
             <body>

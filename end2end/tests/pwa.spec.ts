@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { gotoReady } from './helpers';
+import { gotoReady, login } from './helpers';
 
 test('the web manifest has the icons an installable app needs', async ({ request }) => {
   const response = await request.get('/manifest.webmanifest');
@@ -65,5 +65,32 @@ test('offline, a page falls back to the offline page', async ({ page, context },
   await context.setOffline(true);
   await page.goto('/register/enterprise').catch(() => undefined);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await context.setOffline(false);
+});
+
+test('behind the login, a browser tab keeps the code of every module and opens a page it never visited offline', async ({ page, context }, testInfo) => {
+  test.setTimeout(60_000);
+  await login(page, testInfo, 'staff');
+  // A full load of a console page: after five idle seconds it asks the service worker to keep
+  // every module's chunk, unasked by the test.
+  await gotoReady(page, testInfo, '/me');
+  const [found, chunks] = await page.evaluate(async () => {
+    const manifest = await (await fetch('/pkg/pages.json')).json();
+    const names = [...new Set(Object.values(manifest).flat())] as string[];
+    let found = 0;
+    for (let i = 0; i < 150; i++) {
+      found = 0;
+      for (const name of names) if (await caches.match(`/pkg/${name}.wasm`)) found++;
+      if (found === names.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return [found, names.length];
+  });
+  expect(chunks).toBeGreaterThan(0);
+  expect(found).toBe(chunks);
+  // Offline, a module never opened in this tab (base data) still comes up from the menu.
+  await context.setOffline(true);
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '法人单位' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '法人单位' })).toBeVisible();
   await context.setOffline(false);
 });
