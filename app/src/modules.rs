@@ -30,10 +30,11 @@ pub struct Module {
 
 /// A page whose code is loaded on first use. Every module page is one: the main wasm
 /// carries the shell and the login, and each module's pages (their views, charts, map) come
-/// in a chunk of their own (`cargo leptos build --split`; figures in docs/benchmarks.md). The server renders the page in full and names the chunks it used;
-/// the browser fetches the chunks of the pages in the document before it hydrates
-/// ([`preload_rendered_pages`]), so hydration finds every page's code at hand, and later
-/// pages load theirs on the way. Made with [`lazy_page!`](crate::lazy_page).
+/// in a chunk of their own (`cargo leptos build --split`; figures in docs/benchmarks.md).
+/// The server renders the page in full and names it in the document; the browser fetches
+/// that page's chunk before it hydrates ([`preload_rendered_pages`]), so hydration finds the
+/// page's code at hand, and later pages load theirs on the way. Made with
+/// [`lazy_page!`](crate::lazy_page).
 pub struct Page {
     /// The page's name, written into the document for the browser.
     pub name: &'static str,
@@ -116,8 +117,8 @@ pub async fn preload_rendered_pages() {
         else {
             continue;
         };
-        // One page in a document, as a rule; its chunks were fetched already (the server
-        // preloads them), so this is their instantiation.
+        // One page in a document, as a rule. Its chunk's files are fetched here: the server
+        // adds no preload links for them (scripts/build.sh renames the split's manifest).
         if let Some(page) = all().map(|m| &m.page).chain(OTHER_PAGES.iter().copied()).find(|p| p.name == name) {
             (page.preload)().await;
         }
