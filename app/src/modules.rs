@@ -31,15 +31,14 @@ pub struct Module {
 /// A page whose code is loaded on first use. Every module page is one: the main wasm
 /// carries the shell and the login, and each module's pages (their views, charts, map) come
 /// in a chunk of their own (`cargo leptos build --split`; figures in docs/benchmarks.md).
-/// The server renders the page in full and names it in the document; the browser fetches
-/// that page's chunk before it hydrates ([`preload_rendered_pages`]), so hydration finds the
+/// The server renders the page in full and names its chunk in the document; the browser
+/// fetches that chunk before it hydrates ([`preload_rendered_pages`]), so hydration finds the
 /// page's code at hand, and later pages load theirs on the way. Made with
 /// [`lazy_page!`](crate::lazy_page).
 pub struct Page {
-    /// The page's name, written into the document for the browser.
-    pub name: &'static str,
-    /// The `#[lazy]` function of its module's chunk (the build's manifest names the chunk's
-    /// files after it), written into the document too, for the benchmark's count.
+    /// The `#[lazy]` function of its module's chunk, written into the document (`data-chunk`)
+    /// for the browser's preload and the benchmark's count (the build's manifest names the
+    /// chunk's files after it).
     pub chunk: &'static str,
     /// Loads the chunk (in the browser) and builds the view.
     pub view: fn() -> PageFuture,
@@ -59,7 +58,6 @@ pub type PageFuture = Pin<Box<dyn Future<Output = AnyView> + Send>>;
 macro_rules! lazy_page {
     ($name:literal, $bundle:ident, $preload:ident) => {
         $crate::modules::Page {
-            name: $name,
             chunk: stringify!($bundle),
             view: || $crate::modules::page_future($bundle($name)),
             #[cfg(feature = "hydrate")]
@@ -80,12 +78,12 @@ pub fn page_future(load: impl Future<Output = AnyView> + Send + 'static) -> Page
     Box::pin(load)
 }
 
-/// Renders a [`Page`]: its name for the browser's preload, then the page once its code is
+/// Renders a [`Page`]: its chunk's name for the browser's preload, then the page once its code is
 /// there (at once on the server; in the browser after the chunk arrives).
 pub fn lazy_page(page: &Page) -> AnyView {
     let load = (page.view)();
     view! {
-        <div class="page-chunk" data-page=page.name data-chunk=page.chunk>
+        <div class="page-chunk" data-chunk=page.chunk>
             <Suspense fallback=|| view! { <div class="page-loading" role="status" aria-live="polite"></div> }>
                 {Suspend::new(load)}
             </Suspense>
@@ -105,21 +103,21 @@ pub async fn preload_rendered_pages() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Ok(nodes) = document.query_selector_all(".page-chunk[data-page]") else {
+    let Ok(nodes) = document.query_selector_all(".page-chunk[data-chunk]") else {
         return;
     };
     for index in 0..nodes.length() {
         use wasm_bindgen::JsCast;
-        let Some(name) = nodes
+        let Some(chunk) = nodes
             .item(index)
             .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-            .and_then(|e| e.get_attribute("data-page"))
+            .and_then(|e| e.get_attribute("data-chunk"))
         else {
             continue;
         };
         // One page in a document, as a rule. Its chunk's files are fetched here: the server
         // adds no preload links for them (scripts/build.sh renames the split's manifest).
-        if let Some(page) = all().map(|m| &m.page).chain(OTHER_PAGES.iter().copied()).find(|p| p.name == name) {
+        if let Some(page) = all().map(|m| &m.page).chain(OTHER_PAGES.iter().copied()).find(|p| p.chunk == chunk) {
             (page.preload)().await;
         }
     }

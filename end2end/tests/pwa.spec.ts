@@ -1,5 +1,22 @@
-import { expect, test } from '@playwright/test';
+import { type Page, expect, test } from '@playwright/test';
 import { gotoReady, login } from './helpers';
+
+/** How many of the build's wasm chunks (pkg/pages.json) the service worker holds, waiting
+ * up to 30 s for all of them; and how many there are. */
+async function cachedChunks(page: Page): Promise<[number, number]> {
+  return page.evaluate(async () => {
+    const manifest = await (await fetch('/pkg/pages.json')).json();
+    const names = [...new Set(Object.values(manifest).flat())] as string[];
+    let found = 0;
+    for (let i = 0; i < 150; i++) {
+      found = 0;
+      for (const name of names) if (await caches.match(`/pkg/${name}.wasm`)) found++;
+      if (found === names.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return [found, names.length];
+  });
+}
 
 test('the web manifest has the icons an installable app needs', async ({ request }) => {
   const response = await request.get('/manifest.webmanifest');
@@ -35,19 +52,8 @@ test('the service worker is registered and caches the app shell', async ({ page 
   // Every page's wasm chunk (the build's --split) is cached with the shell when the installed
   // app asks (it does after a few idle seconds; a test browser is never "installed", so the
   // test asks the same way), so that an installed app opens any page offline.
-  const [found, chunks] = await page.evaluate(async () => {
-    (await navigator.serviceWorker.ready).active?.postMessage({ type: 'PRECACHE_PAGES' });
-    const manifest = await (await fetch('/pkg/pages.json')).json();
-    const names = [...new Set(Object.values(manifest).flat())] as string[];
-    let found = 0;
-    for (let i = 0; i < 150; i++) {
-      found = 0;
-      for (const name of names) if (await caches.match(`/pkg/${name}.wasm`)) found++;
-      if (found === names.length) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return [found, names.length];
-  });
+  await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.postMessage({ type: 'PRECACHE_PAGES' }));
+  const [found, chunks] = await cachedChunks(page);
   expect(chunks).toBeGreaterThan(0);
   expect(found).toBe(chunks);
   // Chromium's own verdict on installability (manifest, icons, service worker with fetch).
@@ -74,18 +80,7 @@ test('behind the login, a browser tab keeps the code of every module and opens a
   // A full load of a console page: after five idle seconds it asks the service worker to keep
   // every module's chunk, unasked by the test.
   await gotoReady(page, testInfo, '/me');
-  const [found, chunks] = await page.evaluate(async () => {
-    const manifest = await (await fetch('/pkg/pages.json')).json();
-    const names = [...new Set(Object.values(manifest).flat())] as string[];
-    let found = 0;
-    for (let i = 0; i < 150; i++) {
-      found = 0;
-      for (const name of names) if (await caches.match(`/pkg/${name}.wasm`)) found++;
-      if (found === names.length) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return [found, names.length];
-  });
+  const [found, chunks] = await cachedChunks(page);
   expect(chunks).toBeGreaterThan(0);
   expect(found).toBe(chunks);
   // Offline, a module never opened in this tab (base data) still comes up from the menu.

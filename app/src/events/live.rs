@@ -44,29 +44,26 @@ pub(crate) fn rendered_at() -> Option<u64> {
 
 /// Gives the shell being built its live counter (not connected until a page uses it).
 pub fn provide_live(since: Option<u64>) {
-    let Some(owner) = Owner::current() else {
-        return;
-    };
-    provide_context(LiveHub {
+    new_hub(since);
+}
+
+/// A new counter, provided to what the current owner builds.
+fn new_hub(since: Option<u64>) -> Option<LiveHub> {
+    let hub = LiveHub {
         version: RwSignal::new(0),
-        owner: owner.downgrade(),
+        owner: Owner::current()?.downgrade(),
         since,
         connected: StoredValue::new(false),
-    });
+    };
+    provide_context(hub.clone());
+    Some(hub)
 }
 
 /// The page's live counter; the first use in a shell opens its connection.
 pub fn use_live() -> RwSignal<u64> {
-    let hub = match use_context::<LiveHub>().filter(|hub| !hub.version.is_disposed()) {
-        Some(hub) => hub,
-        None => {
-            // A page outside any shell: its own counter, behind from the start.
-            provide_live(None);
-            match use_context::<LiveHub>() {
-                Some(hub) => hub,
-                None => return RwSignal::new(0),
-            }
-        }
+    // A page outside any shell gets a counter of its own, behind from the start.
+    let Some(hub) = use_context::<LiveHub>().filter(|hub| !hub.version.is_disposed()).or_else(|| new_hub(None)) else {
+        return RwSignal::new(0);
     };
     #[cfg(feature = "hydrate")]
     connect(&hub);
