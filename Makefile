@@ -6,16 +6,18 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build lint unit e2e bench bench-events clean-data
+.PHONY: run test setup build lint unit fuzz e2e bench bench-events clean-data
 
 run: setup build
 	scripts/run.sh
 
-test: setup lint unit build e2e
+test: setup lint unit fuzz build e2e
 	@echo "make test: all green"
 
 # One full run needs no incremental cache (it alone was 25 GB of the debug target).
 test: export CARGO_INCREMENTAL = 0
+# A short run of each fuzz target in the suite (3 × 15 s after the build).
+test: export FUZZ_SECONDS ?= 15
 
 setup:
 	scripts/setup.sh
@@ -32,6 +34,11 @@ lint:
 # PostGIS (a throwaway cluster under /tmp unless TEST_DATABASE_URL is set).
 unit:
 	cargo test -p shared -p app -p server
+
+# libFuzzer on the filter, form and code parsers, FUZZ_SECONDS (default 20) per target;
+# longer runs: docs/security.md, "Fuzzing".
+fuzz:
+	scripts/fuzz.sh
 
 e2e:
 	scripts/e2e.sh

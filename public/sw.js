@@ -5,7 +5,7 @@
  */
 "use strict";
 
-const VERSION = "v4";
+const VERSION = "v5";
 const PREFIX = "tongguan-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`; // precached app shell + static assets
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`; // last good copy of pages the user visited
@@ -14,6 +14,7 @@ const KEEP = [SHELL_CACHE, PAGE_CACHE];
 const OFFLINE_URL = "/offline.html";
 const APP_SHELL = [
   OFFLINE_URL,
+  "/offline.js",
   "/pkg/tongguan.js",
   "/pkg/tongguan.wasm",
   "/pkg/tongguan.css",

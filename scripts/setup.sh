@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Tongguan needs to build, run and test, and skips what is already there:
-# system packages (PostgreSQL + PostGIS, Chromium, CJK fonts, brotli), the wasm target,
-# cargo-leptos, wasm-bindgen-cli matching Cargo.lock, wasm-opt (binaryen 116 — never
-# Debian's older binaryen, whose output fails in the browser), and the end-to-end npm packages.
+# system packages (PostgreSQL + PostGIS, Chromium, CJK fonts, brotli, a C++ compiler for
+# libFuzzer), the wasm target, cargo-leptos, wasm-bindgen-cli matching Cargo.lock, wasm-opt
+# (binaryen 116 — never Debian's older binaryen, whose output fails in the browser),
+# cargo-fuzz, and the end-to-end npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ missing=()
 command -v curl >/dev/null || missing+=(curl)
 command -v node >/dev/null || missing+=(nodejs npm)
 command -v brotli >/dev/null || missing+=(brotli)
+command -v c++ >/dev/null || missing+=(g++)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # grep without -q reads all of fc-list: with -q it stops early and, under pipefail, the
 # SIGPIPE of fc-list made the fonts look missing on every run.
@@ -53,6 +55,11 @@ fi
 if ! "$HOME/.cargo/bin/wasm-opt" --version 2>/dev/null | grep "version 116" >/dev/null; then
   say "installing wasm-opt (binaryen 116, about 7 minutes, once)"
   cargo install wasm-opt --locked
+fi
+
+if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz 0.13.2" ]; then
+  say "installing cargo-fuzz 0.13.2 (about 2 minutes, once)"
+  cargo install --locked cargo-fuzz@0.13.2
 fi
 
 # --- end-to-end test packages ------------------------------------------------------------

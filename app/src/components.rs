@@ -6,9 +6,11 @@ mod icon;
 pub mod options;
 mod pages;
 mod table;
+mod title;
 
 pub use error_banner::{ErrorAlert, ErrorBanner, error_message};
 pub use field::{Field, field_errors, last_error};
 pub use icon::Icon;
 pub use pages::{Forbidden, NotFound, PageHeader};
 pub use table::{Pagination, SearchForm, SortHeader, TableQueryExt, table_query};
+pub use title::DocumentTitle;

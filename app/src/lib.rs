@@ -47,7 +47,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags />
                 // The service worker; an installed app, or the console behind the login, asks it
                 // after five idle seconds to keep every module's wasm chunk (public/sw.js).
-                <script>
+                // It carries the page's nonce: the Content-Security-Policy runs no other inline script.
+                <script nonce=leptos::nonce::use_nonce()>
                     "if ('serviceWorker' in navigator) { window.addEventListener('load', function () { navigator.serviceWorker.register('/sw.js'); if (matchMedia('(display-mode: standalone)').matches || document.querySelector('.app-shell')) { navigator.serviceWorker.ready.then(function (r) { setTimeout(function () { (window.requestIdleCallback || setTimeout)(function () { if (r.active) r.active.postMessage({ type: 'PRECACHE_PAGES' }); }); }, 5000); }); } }); }"
                 </script>
             </head>

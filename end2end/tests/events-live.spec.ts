@@ -54,8 +54,10 @@ test.describe('the loop', () => {
     await citizen.getByRole('button', { name: '提交上报' }).click();
     const done = citizen.getByTestId('report-done');
     await expect(done).toBeVisible();
-    const number = (await done.innerText()).match(/TG-\d{4}-\d{6}/)?.[0];
-    expect(number).toBeTruthy();
+    // The receipt gives the tracking code (number + random key); staff know the number.
+    const code = (await citizen.getByTestId('tracking-code').innerText()).trim();
+    expect(code).toMatch(/^TG-\d{4}-\d{6}-[2-9A-HJ-NP-Z]{8}$/);
+    const number = code.slice(0, code.lastIndexOf('-'));
     await citizen.screenshot({ path: 'artifacts/event-report-phone.png', fullPage: true });
 
     // The dispatcher's inbox shows it without a reload (server-sent events).
@@ -95,8 +97,10 @@ test.describe('the loop', () => {
 
     // The citizen sees the result and confirms it.
     await gotoReady(citizen, testInfo, '/my/reports');
-    await citizen.getByRole('link', { name: number! }).click();
+    // Their list shows the whole tracking code, to copy; so does the detail.
+    await citizen.getByRole('link', { name: code, exact: true }).click();
     await ready(citizen, testInfo);
+    await expect(citizen.getByTestId('tracking-code')).toHaveText(code);
     await expect(citizen.getByTestId('event-state')).toHaveText('已结案');
     await expect(citizen.getByText('已劝离摊贩，清扫路面，恢复通行。')).toBeVisible();
     await citizen.getByLabel('非常满意').check();
@@ -104,10 +108,13 @@ test.describe('the loop', () => {
     await expect(citizen.getByText('5/5')).toBeVisible();
     await expect(citizen.getByRole('button', { name: '确认并评价' })).toHaveCount(0);
 
-    // Anyone with the number follows it, without names.
-    await gotoReady(citizen, testInfo, `/track?no=${number}`);
+    // Anyone with the tracking code follows it, without names; the number alone finds nothing.
+    await gotoReady(citizen, testInfo, `/track?no=${code}`);
     await expect(citizen.getByTestId('track-state')).toHaveText('已结案');
     await expect(citizen.getByText('王振东')).toHaveCount(0);
+    await gotoReady(citizen, testInfo, `/track?no=${number}`);
+    await expect(citizen.getByRole('alert')).toContainText('记录不存在');
+    await expect(citizen.getByTestId('track-state')).toHaveCount(0);
     await Promise.all([dispatcherContext.close(), citizenContext.close(), handlerContext.close()]);
   });
 
@@ -122,6 +129,7 @@ test.describe('the loop', () => {
     // Nothing is lost: the queued report survives a reload of the page... once online again.
     await context.setOffline(false);
     await expect(page.getByTestId('report-done')).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByTestId('tracking-code')).toHaveText(/^TG-\d{4}-\d{6}-[2-9A-HJ-NP-Z]{8}$/);
     // Reload: the outbox is empty, nothing is sent twice.
     await gotoReady(page, testInfo, '/events/report');
     await gotoReady(page, testInfo, '/my/reports');

@@ -12,12 +12,17 @@ test('the inbox filters by state from the URL', async ({ page }, testInfo) => {
   await expect(page.getByRole('link', { name: /已结案/ })).toHaveAttribute('aria-current', 'page');
 });
 
-test('anyone can follow an event by its number', async ({ page }, testInfo) => {
+// Numbers count up: the public page answers only to the whole tracking code (number + random
+// key, given to the reporter), never to a number alone. Following an event by its code, with
+// JavaScript: events-live.spec.ts; without: server/tests/it/events.rs.
+test('the public tracking page does not answer to a bare event number', async ({ page }, testInfo) => {
   const year = new Date().getFullYear();
-  await gotoReady(page, testInfo, `/track?no=TG-${year}-000001`);
-  await expect(page.getByTestId('track-state')).toBeVisible();
-  await gotoReady(page, testInfo, '/track?no=TG-1999-000001');
-  await expect(page.getByRole('alert')).toContainText('记录不存在');
+  for (const code of [`TG-${year}-000001`, `TG-${year}-000001-22222222`, 'TG-1999-000001-K7P2QX9A']) {
+    await gotoReady(page, testInfo, `/track?no=${code}`);
+    await expect(page.getByRole('alert')).toContainText('记录不存在');
+    await expect(page.getByTestId('track-state')).toHaveCount(0);
+  }
+  await expect(page.getByLabel('查询码')).toHaveAttribute('placeholder', /^TG-\d{4}-\d{6}-[2-9A-HJ-NP-Z]{8}$/);
 });
 
 test('a dispatcher accepts an event without JavaScript', async ({ page }, testInfo) => {

@@ -236,7 +236,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     let live = crate::events::live::Live::start(db.url.clone(), stats_cache.clone(), sessions.clone());
     crate::events::jobs::start(pool.clone());
     let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache, sessions };
-    let state = ServerState { leptos, app, photos, live };
+    let state = ServerState { leptos, app, photos, live, rate_limits: config.rate_limits };
     let router = build(state);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "ready");
@@ -244,7 +244,9 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     if demo_mode {
         demo::accounts::print_table();
     }
-    let result = axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await;
+    // The peer address reaches the handlers (the rate limits count per address).
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await;
     stop(db);
     result.map_err(Into::into)
 }

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use chrono::Duration;
 use shared::accounts::service::AuthPolicy;
 
+use crate::rate_limit::{MAX_PER_MINUTE, RateLimits};
+
 /// A value that must never be printed (a database URL may carry a password).
 #[derive(Clone)]
 pub struct Secret(String);
@@ -47,6 +49,8 @@ pub struct Config {
     /// `TONGGUAN_DEMO` (1/true): seed the demo township on an empty database and show
     /// the demo accounts on the login page.
     pub demo: bool,
+    /// Per-address rate limits (`TONGGUAN_*RATE_LIMIT_PER_MINUTE`, `TONGGUAN_TRUST_PROXY`).
+    pub rate_limits: RateLimits,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -86,12 +90,55 @@ pub fn auth_from_environment() -> anyhow::Result<AuthPolicy> {
     })
 }
 
+/// A requests-per-minute quota: a whole number from 1 to `MAX_PER_MINUTE`, else start-up
+/// stops with a message naming the variable.
+fn per_minute(name: &str, default: u32) -> anyhow::Result<u32> {
+    parse_per_minute(name, var(name), default)
+}
+
+fn parse_per_minute(name: &str, value: Option<String>, default: u32) -> anyhow::Result<u32> {
+    let Some(value) = value else { return Ok(default) };
+    match value.trim().parse::<u32>() {
+        Ok(n) if (1..=MAX_PER_MINUTE).contains(&n) => Ok(n),
+        _ => anyhow::bail!(
+            "{name} must be a whole number of requests per minute from 1 to {MAX_PER_MINUTE}, got {value:?}"
+        ),
+    }
+}
+
+pub fn rate_limits_from_environment() -> anyhow::Result<RateLimits> {
+    let defaults = RateLimits::default();
+    Ok(RateLimits {
+        auth_per_minute: per_minute("TONGGUAN_RATE_LIMIT_PER_MINUTE", defaults.auth_per_minute)?,
+        report_per_minute: per_minute("TONGGUAN_REPORT_RATE_LIMIT_PER_MINUTE", defaults.report_per_minute)?,
+        track_per_minute: per_minute("TONGGUAN_TRACK_RATE_LIMIT_PER_MINUTE", defaults.track_per_minute)?,
+        trust_proxy: flag("TONGGUAN_TRUST_PROXY"),
+    })
+}
+
 impl Config {
     pub fn from_environment() -> anyhow::Result<Self> {
         Ok(Self {
             database: DatabaseConfig::from_environment()?,
             auth: auth_from_environment()?,
             demo: flag("TONGGUAN_DEMO"),
+            rate_limits: rate_limits_from_environment()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rate_limit_must_be_a_positive_number_and_the_message_names_the_variable() {
+        let name = "TONGGUAN_RATE_LIMIT_PER_MINUTE";
+        assert_eq!(parse_per_minute(name, None, 10).expect("default"), 10);
+        assert_eq!(parse_per_minute(name, Some(" 600 ".into()), 10).expect("set"), 600);
+        for bad in ["0", "-1", "ten", "1.5", "4294967296", "1000001"] {
+            let message = parse_per_minute(name, Some(bad.into()), 10).expect_err(bad).to_string();
+            assert!(message.contains(name) && message.contains(bad), "{message}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The Tongguan server: configuration, the embedded PostgreSQL cluster, migrations, the
 //! HTTP router and administration commands. `main.rs` only parses the command line.
 
+pub mod api_errors;
 pub mod auth;
 pub mod bench;
 pub mod cli;
@@ -11,5 +12,8 @@ pub mod demo;
 pub mod embedded_pg;
 pub mod events;
 pub mod health;
+pub mod input_guard;
+pub mod rate_limit;
 pub mod router;
+pub mod security_headers;
 pub mod telemetry;

@@ -16,7 +16,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{csrf, events, health};
+use crate::security_headers::{self, SecurityHeaders};
+use crate::{api_errors, csrf, events, health, input_guard, rate_limit};
 
 #[derive(Clone)]
 pub struct ServerState {
@@ -26,6 +27,8 @@ pub struct ServerState {
     pub photos: std::sync::Arc<dyn object_store::ObjectStore>,
     /// Live event changes from PostgreSQL notifications.
     pub live: crate::events::live::Live,
+    /// Per-address quotas of login, registration, reports and tracking (`rate_limit.rs`).
+    pub rate_limits: crate::rate_limit::RateLimits,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -45,7 +48,7 @@ async fn switch_language(Path(code): Path<String>, Query(query): Query<LangQuery
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     };
     // Only local paths: never an open redirect.
-    let next = query.next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/".into());
+    let next = shared::redirect::local_target(query.next.as_deref().unwrap_or("/"));
     let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", app::i18n::COOKIE_NAME, locale.code());
     (StatusCode::SEE_OTHER, [(header::LOCATION, next), (header::SET_COOKIE, cookie)]).into_response()
 }
@@ -69,9 +72,17 @@ async fn attach_user(
 
 pub fn build(state: ServerState) -> Router {
     let routes = generate_route_list(app::App);
+    let security = std::sync::Arc::new(SecurityHeaders::new(
+        std::env::var(shared::basedata::geojson::TILE_URL_VAR).ok().as_deref(),
+        state.app.auth.secure_cookies,
+    ));
     let context = {
         let app_state = state.app.clone();
-        move || provide_context(app_state.clone())
+        let security = security.clone();
+        move || {
+            provide_context(app_state.clone());
+            security_headers::page_policy(&security);
+        }
     };
     let shell = {
         let options = state.leptos.clone();
@@ -88,6 +99,7 @@ pub fn build(state: ServerState) -> Router {
         .route_service("/sw.js", file("sw.js"))
         .route_service("/manifest.webmanifest", file("manifest.webmanifest"))
         .route_service("/offline.html", file("offline.html"))
+        .route_service("/offline.js", file("offline.js"))
         .nest_service("/icons", ServeDir::new(format!("{site_root}/icons")))
         .nest_service("/vendor", ServeDir::new(format!("{site_root}/vendor")))
         .route("/healthz", get(health::healthz))
@@ -105,8 +117,12 @@ pub fn build(state: ServerState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .layer(middleware::from_fn_with_state(state.app.clone(), attach_user))
+        .layer(middleware::from_fn(api_errors::status_from_error))
+        .layer(middleware::from_fn(input_guard::check))
+        .layer(middleware::from_fn_with_state(rate_limit::Limiters::new(&state.rate_limits), rate_limit::limit))
         .layer(middleware::from_fn(csrf::verify_origin))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(security, security_headers::add))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -44,7 +44,9 @@ pub enum AppError {
     },
     /// Wrong user name or password (deliberately not saying which).
     #[error("bad credentials")]
-    BadCredentials { attempts_left: i32 },
+    /// The same answer for an unknown account and a wrong password, so an answer never tells
+    /// whether an account exists (how many tries are left would).
+    BadCredentials,
     /// The account exists but is waiting for approval, was rejected or is disabled.
     #[error("account not active: {0}")]
     Inactive(String),
@@ -54,6 +56,14 @@ pub enum AppError {
     /// The request never reached the function (network, decoding).
     #[error("transport: {0}")]
     Transport(String),
+    /// The request itself is malformed (a form that does not decode into the function's
+    /// arguments, a broken multipart body): the client's mistake, said as a 400.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Too many requests from this address (or a busy export): try again after the given
+    /// number of seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u32 },
 }
 
 impl AppError {
@@ -74,12 +84,18 @@ impl AppError {
     /// The HTTP status this error maps to at REST endpoints.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Unauthorized | AppError::BadCredentials { .. } => 401,
+            AppError::Unauthorized | AppError::BadCredentials => 401,
             AppError::Forbidden | AppError::Inactive(_) => 403,
             AppError::NotFound => 404,
+            // A request or file over its size limit: 413, whichever field it came in.
+            AppError::Validation(errors) if errors.iter().any(|e| e.code.ends_with("too_large")) => 413,
+            // A body that does not parse (a broken multipart upload): a bad request, said per field.
+            AppError::Validation(errors) if errors.iter().any(|e| e.code.ends_with(".malformed")) => 400,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Locked { .. } => 423,
+            AppError::BadRequest(_) => 400,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -91,7 +107,13 @@ impl FromServerFnError for AppError {
     type Encoder = PostcardEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // Arguments that do not decode: the request is wrong, not the network or server.
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message) => AppError::BadRequest(message.chars().take(200).collect()),
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod state;
+pub mod tracking;
 pub mod types;
 
 #[cfg(feature = "ssr")]

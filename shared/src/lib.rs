@@ -18,6 +18,8 @@ pub mod permissions;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod redirect;
+#[cfg(feature = "ssr")]
 pub mod schema;
 #[cfg(feature = "ssr")]
 pub mod state;

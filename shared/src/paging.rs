@@ -2,8 +2,27 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{AppError, Validator};
+
 pub const DEFAULT_PER_PAGE: i64 = 20;
 pub const MAX_PER_PAGE: i64 = 100;
+/// The furthest page anyone may ask for: ten thousand pages of a hundred rows. Past it a
+/// page number is an error, not an offset (a huge one once overflowed into a negative OFFSET).
+pub const MAX_PAGE: i64 = 10_000;
+/// The longest free-text search, in characters.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
+/// The page number, page size and search text of any list, checked in one place.
+pub fn check_page(page: i64, per_page: i64, q: &str) -> Result<(), AppError> {
+    let mut v = Validator::new();
+    v.check("page", if (0..=MAX_PAGE).contains(&page) { Ok(()) } else { Err("paging.page_out_of_range") });
+    v.check(
+        "per_page",
+        if (0..=MAX_PER_PAGE).contains(&per_page) { Ok(()) } else { Err("paging.per_page_out_of_range") },
+    );
+    v.check("q", if q.chars().count() <= MAX_SEARCH_CHARS { Ok(()) } else { Err("paging.search_too_long") });
+    v.finish()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum SortDir {
@@ -42,9 +61,19 @@ pub struct TableQuery {
 }
 
 impl TableQuery {
-    /// Page numbers start at 1; out-of-range values are clamped, never an error.
+    /// Page numbers past [`MAX_PAGE`], sizes past [`MAX_PER_PAGE`] and searches past
+    /// [`MAX_SEARCH_CHARS`] are errors; every list service checks this before its query.
+    pub fn validate(&self) -> Result<(), AppError> {
+        check_page(self.page, self.per_page, &self.q)?;
+        let mut v = Validator::new();
+        v.check("filter", if self.filter.chars().count() <= MAX_SEARCH_CHARS { Ok(()) } else { Err("too_long") });
+        v.check("sort", if self.sort.len() <= 32 { Ok(()) } else { Err("too_long") });
+        v.finish()
+    }
+
+    /// Page numbers start at 1 (0 and below mean the first) and end at [`MAX_PAGE`].
     pub fn page(&self) -> i64 {
-        self.page.max(1)
+        self.page.clamp(1, MAX_PAGE)
     }
     pub fn per_page(&self) -> i64 {
         if self.per_page <= 0 { DEFAULT_PER_PAGE } else { self.per_page.min(MAX_PER_PAGE) }
@@ -80,6 +109,18 @@ mod tests {
         assert_eq!(query.offset(), 0);
         let query = TableQuery { page: 3, per_page: 0, ..Default::default() };
         assert_eq!(query.offset(), 2 * DEFAULT_PER_PAGE);
+        // The page that once overflowed into a negative OFFSET.
+        let query = TableQuery { page: i64::MAX, per_page: MAX_PER_PAGE, ..Default::default() };
+        assert!(query.offset() > 0);
+        assert_eq!(query.validate(), Err(AppError::field("page", "paging.page_out_of_range")));
+    }
+
+    #[test]
+    fn refuses_what_no_list_needs() {
+        assert!(check_page(1, 20, "路灯").is_ok());
+        assert!(check_page(MAX_PAGE + 1, 20, "").is_err());
+        assert!(check_page(1, -1, "").is_err());
+        assert!(check_page(1, 20, &"长".repeat(MAX_SEARCH_CHARS + 1)).is_err());
     }
 
     #[test]

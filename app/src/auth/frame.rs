@@ -1,9 +1,9 @@
 //! The frame of the login and registration pages: brand, card, language switch.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
+use crate::components::DocumentTitle;
 use crate::i18n::{switch_href, use_locale};
 
 #[component]
@@ -15,7 +15,7 @@ pub fn AuthFrame(title: &'static str, children: Children) -> impl IntoView {
         if search.is_empty() { location.pathname.get() } else { format!("{}?{search}", location.pathname.get()) }
     };
     view! {
-        <Title text=locale.t(title) />
+        <DocumentTitle text=locale.t(title) />
         <main class="auth-page" id="main">
             <a class="brand" href="/">
                 <img class="brand-logo" src="/icons/logo.svg" alt="" width="40" height="40" />

@@ -70,11 +70,7 @@ fn append_cookie(cookie: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Only local paths are followed after login: never an open redirect.
+/// Only our own pages are followed after login: never an open redirect.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next.to_owned()
-    } else {
-        "/".to_owned()
-    }
+    shared::redirect::local_target(next)
 }

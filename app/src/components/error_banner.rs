@@ -7,10 +7,7 @@ use crate::i18n::{Locale, use_locale};
 
 pub fn error_message(locale: Locale, error: &AppError) -> String {
     match error {
-        AppError::BadCredentials { attempts_left } if *attempts_left < 5 => {
-            locale.tf("errors.bad_credentials_left", &[("n", attempts_left.to_string())])
-        }
-        AppError::BadCredentials { .. } => locale.t("errors.bad_credentials"),
+        AppError::BadCredentials => locale.t("errors.bad_credentials"),
         AppError::Locked { until } => locale.tf("errors.locked", &[("time", china_clock(until.timestamp()))]),
         AppError::Inactive(status) => locale.t(&format!("errors.inactive.{status}")),
         AppError::Validation(errors) => locale.tf("errors.validation", &[("n", errors.len().to_string())]),
@@ -24,6 +21,10 @@ pub fn error_message(locale: Locale, error: &AppError) -> String {
         AppError::Conflict(_) => locale.t("errors.conflict"),
         AppError::Internal => locale.t("errors.internal"),
         AppError::Transport(_) => locale.t("errors.transport"),
+        AppError::BadRequest(_) => locale.t("errors.bad_request"),
+        AppError::TooManyRequests { retry_after_secs } => {
+            locale.tf("errors.too_many_requests", &[("n", retry_after_secs.to_string())])
+        }
     }
 }
 
@@ -45,10 +46,18 @@ pub fn ErrorBanner(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
-/// One error, said in the user's language.
+/// One error, said in the user's language. A page rendered on the server with an error in
+/// place of its record answers with the error's status (a missing event is a 404, a record
+/// outside the data scope a 403), not 200.
 #[component]
 pub fn ErrorAlert(error: AppError) -> impl IntoView {
     let locale = use_locale();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status())
+    {
+        response.set_status(status);
+    }
     view! { <div class="alert alert-error" role="alert">{error_message(locale, &error)}</div> }
 }
 

@@ -1,8 +1,8 @@
 //! Page furniture: the title block and the error pages.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
+use super::DocumentTitle;
 use crate::i18n::use_locale;
 
 /// The page title (h1 and document title), breadcrumbs and an optional description.
@@ -18,7 +18,7 @@ pub fn PageHeader(
 ) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <Title text=locale.t(title) />
+        <DocumentTitle text=locale.t(title) />
         <nav class="breadcrumbs" aria-label=locale.t("nav.breadcrumbs")>
             <ol>
                 <li>
@@ -47,7 +47,7 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <main class="auth-page" id="main">
-            <Title text=locale.t("errors.page_not_found") />
+            <DocumentTitle text=locale.t("errors.page_not_found") />
             <div class="auth-card card">
                 <h1 class="page-title">{locale.t("errors.page_not_found")}</h1>
                 <p class="page-desc">{locale.t("errors.page_not_found_desc")}</p>
@@ -65,7 +65,7 @@ pub fn Forbidden() -> impl IntoView {
         response.set_status(http::StatusCode::FORBIDDEN);
     }
     view! {
-        <Title text=locale.t("errors.forbidden_title") />
+        <DocumentTitle text=locale.t("errors.forbidden_title") />
         <section class="card" aria-labelledby="forbidden-title">
             <h1 class="page-title" id="forbidden-title">{locale.t("errors.forbidden_title")}</h1>
             <p class="page-desc">{locale.t("errors.forbidden")}</p>

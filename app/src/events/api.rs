@@ -12,8 +12,8 @@ use shared::basedata::VillageOption;
 use shared::error::AppError;
 use shared::events::calendar::CalendarDay;
 use shared::events::{
-    Assignee, Category, Department, EventDetail, EventFilter, EventRow, Notification, PublicEvent, RoutingRule,
-    StateCounts, Stats, StatsDimension, WorkerPosition,
+    Assignee, Category, Department, EventDetail, EventFilter, EventMap, EventRow, Notification, PublicEvent,
+    RoutingRule, StateCounts, Stats, StatsDimension, WorkerPosition,
 };
 use shared::paging::Page;
 
@@ -139,11 +139,12 @@ pub async fn dispatch_many(
     shared::events::service::steps::dispatch_many(&mut conn, &user, &events, department_id, assignee_id).await
 }
 
-/// The public tracking page: no login.
+/// The public tracking page: no login, the whole tracking code (number and key) or "not
+/// found".
 #[server(endpoint = "events/track", output = Postcard)]
-pub async fn track_event(number: String) -> Result<PublicEvent, AppError> {
+pub async fn track_event(code: String) -> Result<PublicEvent, AppError> {
     let mut conn = session::conn().await?;
-    shared::events::service::queries::track(&mut conn, &number).await
+    shared::events::service::queries::track(&mut conn, &code).await
 }
 
 #[server(endpoint = "events/mine", output = Postcard)]
@@ -154,10 +155,11 @@ pub async fn my_reports(page: i64) -> Result<Page<EventRow>, AppError> {
 }
 
 #[server(endpoint = "events/map", output = Postcard)]
-pub async fn map_events(filter: EventFilter) -> Result<Vec<EventRow>, AppError> {
+pub async fn map_events(filter: EventFilter) -> Result<EventMap, AppError> {
     let user = session::current_user().await?;
     let mut conn = session::conn().await?;
-    shared::events::service::queries::map_events(&mut conn, &user, &filter, 20_000).await
+    let limit = shared::events::service::queries::MAP_LIMIT;
+    shared::events::service::queries::map_events(&mut conn, &user, &filter, limit).await
 }
 
 #[server(endpoint = "events/workers", output = Postcard)]

@@ -13,6 +13,7 @@ use super::labels;
 use super::live::use_live;
 use crate::components::options::option;
 use crate::components::{ErrorAlert, ErrorBanner, PageHeader, last_error};
+use crate::dashboard::format_number;
 use crate::i18n::use_locale;
 use crate::map::{LeafletMap, MapPin, WorkerPin};
 use crate::wire::resource;
@@ -44,11 +45,16 @@ pub fn CommandPage() -> impl IntoView {
     let options = resource(|| (), |_| event_options());
     let selected = RwSignal::new(Vec::<(i64, i32)>::new());
     let rows = RwSignal::new(Vec::<EventRow>::new());
+    // How many running events the filter matches in all: more than `rows` when the map's
+    // limit left some out, which the page then says (with a link to the list of them all).
+    let total = RwSignal::new(0_i64);
     let worker_pins = RwSignal::new(Vec::<WorkerPin>::new());
     // Keep the last good data on screen while a refetch runs.
     Effect::new(move |_| {
-        if let Some(Ok(list)) = events.get() {
+        if let Some(Ok(answer)) = events.get() {
+            let list = answer.events;
             selected.update(|s| s.retain(|(id, _)| list.iter().any(|r| r.id == *id)));
+            total.set(answer.total);
             rows.set(list);
         }
     });
@@ -110,6 +116,23 @@ pub fn CommandPage() -> impl IntoView {
                     {locale.t("command.map")}
                     <span class="muted" data-testid="command-count">{move || locale.tf("command.count", &[("n", rows.with(Vec::len).to_string())])}</span>
                 </h2>
+                {move || {
+                    let shown = rows.with(Vec::len) as i64;
+                    let more = total.get() - shown;
+                    (more > 0).then(|| {
+                        // The inbox with the same filter (its default tab is the running events too).
+                        let mut all = filter.get();
+                        if all.state.is_empty() {
+                            all.state = "open".into();
+                        }
+                        view! {
+                            <p class="alert alert-warn" role="status" data-testid="command-left-out">
+                                {locale.tf("command.left_out", &[("shown", format_number(shown)), ("n", format_number(more))])}
+                                <a href=format!("/events?{}", all.to_query())>{locale.t("command.see_all")}</a>
+                            </p>
+                        }
+                    })
+                }}
                 <Suspense fallback=move || view! { <div class="leaflet-host"></div> }>
                     {move || Suspend::new(async move {
                         match geo.await {

@@ -57,10 +57,16 @@ fn DetailBody(event: EventDetail, step: ServerAction<TakeStep>, back: &'static s
     let title = format!("{} {}", row.number, row.title);
     let succeeded = move || step.value().get().is_some_and(|r| r.is_ok());
     view! {
-        <leptos_meta::Title text=title.clone() />
+        <crate::components::DocumentTitle text=title.clone() />
         <div class="page-header">
             <div>
                 <p class="mono muted event-number">{row.number.clone()}</p>
+                {event.tracking_code.clone().map(|code| view! {
+                    <p class="muted">
+                        {locale.t("event.tracking_code")}" "
+                        <a class="mono" href=format!("/track?no={code}") data-testid="tracking-code">{code.clone()}</a>
+                    </p>
+                })}
                 <h1 class="page-title">{row.title.clone()}</h1>
                 <div class="cluster">
                     <span class=labels::state_badge(row.state) data-testid="event-state">{labels::state(locale, row.state)}</span>
@@ -93,9 +99,17 @@ fn DetailBody(event: EventDetail, step: ServerAction<TakeStep>, back: &'static s
                         <dt>{locale.t("event.contact")}</dt>
                         <dd>{format!("{} {}", event.contact_name, event.contact_phone)}</dd>
                     })}
-                    {event.merged_into.clone().map(|number| view! {
-                        <dt>{locale.t("event.merged_into")}</dt>
-                        <dd><a href=format!("/track?no={number}")>{number.clone()}</a></dd>
+                    // The reporter gets the surviving event's tracking code; staff its number.
+                    {event.merged_into.clone().map(|number| {
+                        let href = if event.is_reporter {
+                            format!("/track?no={number}")
+                        } else {
+                            format!("/events?q={number}")
+                        };
+                        view! {
+                            <dt>{locale.t("event.merged_into")}</dt>
+                            <dd><a href=href>{number.clone()}</a></dd>
+                        }
                     })}
                     {event.satisfaction.map(|s| view! {
                         <dt>{locale.t("event.satisfaction")}</dt>

@@ -56,7 +56,8 @@ pub fn EventTable(
                                         </td>
                                     })}
                                     <td class="mono" data-label=locale.t("event.number")>
-                                        <a href=format!("{base}/{}", row.id)>{row.number.clone()}</a>
+                                        // The reporter's own list shows the whole tracking code, to copy.
+                                        <a href=format!("{base}/{}", row.id)>{row.tracking_code.clone().unwrap_or_else(|| row.number.clone())}</a>
                                     </td>
                                     <td data-label=locale.t("event.title")>
                                         {row.title.clone()}

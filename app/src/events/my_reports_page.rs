@@ -32,8 +32,10 @@ fn MyReports() -> impl IntoView {
         <PageHeader title="nav.my_reports" section="nav.section.me" description="my_reports.description">
             <a class="btn btn-primary" href="/events/report">{locale.t("nav.report")}</a>
         </PageHeader>
-        {move || reported().map(|number| view! {
-            <div class="alert alert-success" role="status">{locale.tf("report.done", &[("number", number)])}</div>
+        {move || reported().map(|code| view! {
+            <div class="alert alert-success" role="status">
+                {locale.t("report.done")}" "<code class="mono">{code}</code>
+            </div>
         })}
         <section class="card">
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>

@@ -143,7 +143,7 @@ pub fn pending() -> usize {
     load::<Outbox>(OUTBOX_KEY).map(|o| o.reports.len()).unwrap_or(0)
 }
 
-/// Sends what waits in the outbox; returns the numbers of the events made. Reports the
+/// Sends what waits in the outbox; returns the tracking codes of the events made. Reports the
 /// server refuses for their content stay out of the outbox and back in the draft, so the
 /// user can correct them; reports that fail for the network stay queued.
 pub async fn flush() -> Vec<String> {
@@ -167,7 +167,7 @@ async fn send_outbox() -> Vec<String> {
             continue 'reports;
         };
         match super::api::report_event(report.clone()).await {
-            Ok(done) => numbers.push(done.number),
+            Ok(done) => numbers.push(done.tracking_code),
             // Still no network (or the server is down): it stays queued for the next try.
             Err(shared::AppError::Transport(_)) | Err(shared::AppError::Internal) => continue 'reports,
             Err(_) => save(DRAFT_KEY, &report),

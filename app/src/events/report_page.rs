@@ -188,7 +188,7 @@ pub fn ReportPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match report_event(report.clone()).await {
                 Ok(reported) => {
-                    done.set(Some(reported.number));
+                    done.set(Some(reported.tracking_code));
                     reset(form, photos);
                 }
                 // The network went away on the way: keep it for later.
@@ -219,11 +219,15 @@ pub fn ReportPage() -> impl IntoView {
     view! {
         <PageHeader title="nav.report" section="nav.section.events" description="report.description" />
         <noscript><div class="alert alert-error">{locale.t("report.needs_js")}</div></noscript>
-        {move || done.get().map(|number| view! {
+        {move || done.get().map(|code| view! {
             <div class="alert alert-success" role="status" data-testid="report-done">
-                {locale.tf("report.done", &[("number", number.clone())])}
+                {locale.t("report.done")}
                 " "
-                <a href=format!("/track?no={number}")>{locale.t("report.track")}</a>
+                <code class="mono" data-testid="tracking-code">{code.clone()}</code>
+                " "
+                <a href=format!("/track?no={code}")>{locale.t("report.track")}</a>
+                <br />
+                <span class="muted">{locale.t("report.keep_code")}</span>
             </div>
         })}
         {move || queued.get().then(|| view! {

@@ -1,13 +1,13 @@
-//! `/track`: anyone with an event's number follows its progress — no login, and no name,
-//! phone number, note or photo is shown.
+//! `/track`: anyone with an event's tracking code (its number and random key, given to the
+//! reporter) follows its progress — no login, and no name, phone number, note or photo is
+//! shown. The number alone finds nothing: numbers count up and could be walked through.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::track_event;
 use super::labels;
-use crate::components::ErrorAlert;
+use crate::components::{DocumentTitle, ErrorAlert};
 use crate::i18n::use_locale;
 use crate::wire::resource;
 
@@ -15,11 +15,10 @@ use crate::wire::resource;
 pub fn TrackPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_query_map();
-    let number = move || params.read().get("no").unwrap_or_default();
-    let event =
-        resource(number, |n| async move { if n.trim().is_empty() { None } else { Some(track_event(n).await) } });
+    let code = move || params.read().get("no").unwrap_or_default();
+    let event = resource(code, |c| async move { if c.trim().is_empty() { None } else { Some(track_event(c).await) } });
     view! {
-        <Title text=locale.t("track.title") />
+        <DocumentTitle text=locale.t("track.title") />
         <main class="auth-page" id="main">
             <div class="auth-card card track-card">
                 <a class="brand" href="/">{locale.t("app.short_name")}</a>
@@ -27,7 +26,19 @@ pub fn TrackPage() -> impl IntoView {
                 <form method="get" action="/track" class="form" role="search">
                     <div class="field">
                         <label for="track-no">{locale.t("track.number")}</label>
-                        <input id="track-no" name="no" class="mono" value=number placeholder="TG-2026-000001" required=true />
+                        <input
+                            id="track-no"
+                            name="no"
+                            class="mono"
+                            value=code
+                            placeholder="TG-2026-000123-K7P2QX9A"
+                            aria-describedby="track-no-hint"
+                            autocomplete="off"
+                            autocapitalize="characters"
+                            spellcheck="false"
+                            required=true
+                        />
+                        <p class="field-hint" id="track-no-hint">{locale.t("track.hint")}</p>
                     </div>
                     <button class="btn btn-primary" type="submit">{locale.t("track.submit")}</button>
                 </form>

@@ -55,6 +55,11 @@ pub fn AppShell() -> impl IntoView {
                     }
                     Ok(None) | Err(AppError::Unauthorized) => {
                         let here = location.pathname.get_untracked();
+                        // A path no module owns is a 404 for everyone: the login would only
+                        // lead to the same missing page.
+                        if here != "/" && crate::modules::find(&here).is_none() {
+                            return view! { <crate::components::NotFound /> }.into_any();
+                        }
                         let target = if here == "/" { "/login".to_owned() } else { format!("/login?next={here}") };
                         view! { <Redirect path=target /> }.into_any()
                     }

@@ -3,7 +3,7 @@
 //! says so and reconnects on its own.
 
 use leptos::prelude::*;
-use leptos_meta::{Body, Meta, Title};
+use leptos_meta::{Body, Meta};
 use leptos_router::components::Redirect;
 use shared::accounts::SessionUser;
 use shared::error::AppError;
@@ -39,7 +39,7 @@ pub fn ScreenPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=locale.t("screen.title") />
+        <crate::components::DocumentTitle text=locale.t("screen.title") />
         <Body {..} class="screen-body" />
         <noscript>
             <Meta http_equiv="refresh" content="60" />

@@ -23,8 +23,23 @@ pub fn routes() -> Router<ServerState> {
         .route("/api/events/stats.xlsx", get(stats_xlsx))
 }
 
-fn filter(query: &HashMap<String, String>) -> EventFilter {
-    EventFilter::from_query(|key| query.get(key).cloned())
+/// The filter of the page the export comes from; a value that does not parse or lies out of
+/// bounds is a 422 naming the field, never a file holding something else than was asked.
+fn filter(query: &HashMap<String, String>) -> Result<EventFilter, AppError> {
+    EventFilter::try_from_query(|key| query.get(key).cloned())
+}
+
+/// Exports build whole files in memory (up to `stats::EXPORT_LIMIT` rows): at most two at a
+/// time, and a request that cannot start within half a minute is told to come back.
+static EXPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+const EXPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn export_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    match tokio::time::timeout(EXPORT_WAIT, EXPORTS.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(_)) => Err(AppError::Internal),
+        Err(_) => Err(AppError::TooManyRequests { retry_after_secs: EXPORT_WAIT.as_secs() as u32 }),
+    }
 }
 
 fn attachment(name: &str, content_type: &'static str, body: Vec<u8>) -> Response {
@@ -51,8 +66,10 @@ async fn events_csv(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let user = auth::user(&state.app, &headers).await?;
+    let filter = filter(&query)?;
+    let _turn = export_turn().await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    let csv = stats::export_csv(&mut conn, &user, &filter(&query)).await?;
+    let csv = stats::export_csv(&mut conn, &user, &filter).await?;
     Ok(attachment("事件清单.csv", "text/csv; charset=utf-8", csv.into_bytes()))
 }
 
@@ -70,8 +87,10 @@ async fn events_xlsx(
     if !user.can(codes::EVENTS_STATS) {
         return Err(AppError::Forbidden.into());
     }
+    let filter = filter(&query)?;
+    let _turn = export_turn().await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    let rows = queries::export_rows(&mut conn, &user, &filter(&query), stats::EXPORT_LIMIT).await?;
+    let rows = queries::export_rows(&mut conn, &user, &filter, stats::EXPORT_LIMIT).await?;
     drop(conn);
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let mut book = Workbook::new();
@@ -102,8 +121,10 @@ async fn stats_xlsx(
 ) -> Result<Response, ApiError> {
     let user = auth::user(&state.app, &headers).await?;
     let dimension = StatsDimension::parse(query.get("by").map(String::as_str).unwrap_or_default());
+    let filter = filter(&query)?;
+    let _turn = export_turn().await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    let stats = stats::stats_cached(&mut conn, &user, &filter(&query), dimension, &state.app.stats_cache).await?;
+    let stats = stats::stats_cached(&mut conn, &user, &filter, dimension, &state.app.stats_cache).await?;
     drop(conn);
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let mut book = Workbook::new();

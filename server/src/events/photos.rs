@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
@@ -59,6 +60,62 @@ pub struct Uploaded {
     pub height: u32,
 }
 
+/// The largest picture decoded: 40 megapixels (a phone's best camera is 50 MP in its
+/// highest mode, 12 MP by default), at most 8,192 px a side, 256 MiB of decoding buffers.
+pub const MAX_PIXELS: u64 = 40_000_000;
+const MAX_DECODED_SIDE: u32 = 8_192;
+const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Decoding is the costly part of an upload that anyone who may report can start: two at
+/// a time (the machine's cores), so parallel uploads can never add up to more than two
+/// decodes' memory (2 × `MAX_DECODE_BYTES`). Up to `MAX_WAITING` more wait their turn, each
+/// for at most `DECODE_WAIT`; beyond that an upload is told at once to try again later (429
+/// with `Retry-After`) instead of holding its body in memory in an ever longer queue.
+static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(DECODING);
+const DECODING: usize = 2;
+pub const MAX_WAITING: usize = 16;
+static WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+const DECODE_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+/// What a refused upload is told to wait: a decode takes a second or two.
+const BUSY_RETRY_SECS: u32 = 5;
+
+/// A place in the queue of uploads waiting to decode, given back when dropped (also when the
+/// client goes away while waiting).
+struct InQueue;
+
+impl InQueue {
+    fn join() -> Option<Self> {
+        use std::sync::atomic::Ordering;
+        WAITING
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_WAITING).then_some(n + 1))
+            .ok()
+            .map(|_| InQueue)
+    }
+}
+
+impl Drop for InQueue {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+/// A turn to decode: at once if one of the `DECODING` slots is free, else after waiting in
+/// the bounded queue.
+async fn decode_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    let busy = AppError::TooManyRequests { retry_after_secs: BUSY_RETRY_SECS };
+    if let Ok(permit) = DECODES.try_acquire() {
+        return Ok(permit);
+    }
+    let place = InQueue::join().ok_or_else(|| busy.clone())?;
+    let turn = tokio::time::timeout(DECODE_WAIT, DECODES.acquire()).await;
+    drop(place);
+    match turn {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(_)) => Err(AppError::Internal),
+        Err(_) => Err(busy),
+    }
+}
+
 /// A processed photo, ready to store.
 #[derive(Debug)]
 pub struct Processed {
@@ -77,14 +134,19 @@ pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
     }
     let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_image_width = Some(MAX_DECODED_SIDE);
+    limits.max_image_height = Some(MAX_DECODED_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| AppError::field("photo", "photo.unreadable"))?;
+    let mut decoder = reader.into_decoder().map_err(decode_error)?;
+    // The header says how large the picture is: refuse before decoding a pixel. A 420 KB PNG
+    // declaring 12000×12000 once cost 821 MB to decode.
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(AppError::field("photo", "photo.too_many_pixels"));
+    }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut picture =
-        image::DynamicImage::from_decoder(decoder).map_err(|_| AppError::field("photo", "photo.unreadable"))?;
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(decode_error)?;
     picture.apply_orientation(orientation);
     if picture.width() > MAX_SIDE || picture.height() > MAX_SIDE {
         picture = picture.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle);
@@ -97,6 +159,26 @@ pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
     Ok(Processed { jpeg, width: rgb.width(), height: rgb.height() })
 }
 
+/// A picture over the limits (a side over `MAX_DECODED_SIDE`, buffers over `MAX_DECODE_BYTES`)
+/// is too large in pixels; anything else that does not decode is unreadable.
+fn decode_error(error: image::ImageError) -> AppError {
+    match error {
+        image::ImageError::Limits(_) => AppError::field("photo", "photo.too_many_pixels"),
+        _ => AppError::field("photo", "photo.unreadable"),
+    }
+}
+
+/// A body over the size limit is "too large" (413); any other broken multipart is malformed
+/// (400), both as the photo's field error.
+fn multipart_error(error: axum::extract::multipart::MultipartError) -> AppError {
+    if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::field("photo", "photo.too_large")
+    } else {
+        tracing::info!(error = %error.body_text(), "a malformed photo upload");
+        AppError::field("photo", "photo.malformed")
+    }
+}
+
 fn random_hex() -> String {
     let mut bytes = [0u8; 16];
     rand::fill(&mut bytes);
@@ -106,16 +188,18 @@ fn random_hex() -> String {
 async fn upload(
     State(state): State<ServerState>,
     headers: HeaderMap,
-    mut multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<Uploaded>, ApiError> {
     let user = auth::user(&state.app, &headers).await?;
     if !user.can(codes::EVENTS_REPORT) && !user.can(codes::EVENTS_HANDLE) {
         return Err(AppError::Forbidden.into());
     }
+    // Not multipart at all (no boundary, another content type): malformed, said as JSON.
+    let mut multipart = multipart.map_err(|_| AppError::field("photo", "photo.malformed"))?;
     let mut bytes = None;
-    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::field("photo", "photo.too_large"))? {
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() == Some("photo") {
-            let data = field.bytes().await.map_err(|_| AppError::field("photo", "photo.too_large"))?;
+            let data = field.bytes().await.map_err(multipart_error)?;
             bytes = Some(data);
             break;
         }
@@ -124,7 +208,15 @@ async fn upload(
     if bytes.len() > MAX_UPLOAD_BYTES {
         return Err(AppError::field("photo", "photo.too_large").into());
     }
-    let processed = tokio::task::spawn_blocking(move || process(&bytes)).await.map_err(|_| AppError::Internal)??;
+    let turn = decode_turn().await?;
+    // The turn goes with the decoding thread: it is given back when the decode ends, even if
+    // the client has gone away meanwhile (dropping this future does not stop the thread).
+    let processed = tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        process(&bytes)
+    })
+    .await
+    .map_err(|_| AppError::Internal)??;
     let now = chrono::Utc::now();
     let key = format!("photos/{}/{}.jpg", now.format("%Y/%m"), random_hex());
     let size = processed.jpeg.len();
@@ -217,6 +309,75 @@ mod tests {
     fn small_photos_keep_their_size() {
         let processed = process(&png(640, 480)).unwrap();
         assert_eq!((processed.width, processed.height), (640, 480));
+    }
+
+    /// A PNG that declares `width`×`height` grey pixels and holds almost no data.
+    fn declared_png(width: u32, height: u32) -> Vec<u8> {
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = !0u32;
+            for byte in bytes {
+                crc ^= u32::from(*byte);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+                }
+            }
+            !crc
+        }
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut out = (data.len() as u32).to_be_bytes().to_vec();
+            let mut body = kind.to_vec();
+            body.extend_from_slice(data);
+            out.extend_from_slice(&body);
+            out.extend_from_slice(&crc32(&body).to_be_bytes());
+            out
+        };
+        let mut ihdr = width.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(chunk(b"IHDR", &ihdr));
+        png.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
+        png.extend(chunk(b"IEND", &[]));
+        png
+    }
+
+    #[test]
+    fn a_picture_declaring_too_many_pixels_is_refused_before_decoding() {
+        // The upload that once cost 821 MB: 12000×12000 declared in a few dozen bytes.
+        let error = process(&declared_png(12_000, 12_000)).expect_err("refused");
+        assert_eq!(error, AppError::field("photo", "photo.too_many_pixels"));
+        // Within the side limit but over the pixel count.
+        let error = process(&declared_png(8_000, 6_000)).expect_err("refused");
+        assert_eq!(error, AppError::field("photo", "photo.too_many_pixels"));
+        assert_eq!(error.status(), 422);
+    }
+
+    /// The only test that takes turns (the semaphore is the process's).
+    #[tokio::test]
+    async fn uploads_wait_in_a_bounded_queue_and_the_rest_are_told_to_come_back() {
+        use std::sync::atomic::Ordering;
+        let held: Vec<_> = (0..DECODING).map(|_| DECODES.try_acquire().expect("a free turn")).collect();
+        let waiting: Vec<_> = (0..MAX_WAITING).map(|_| tokio::spawn(decode_turn())).collect();
+        for _ in 0..500 {
+            if std::sync::atomic::AtomicUsize::load(&WAITING, Ordering::Acquire) == MAX_WAITING {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert_eq!(std::sync::atomic::AtomicUsize::load(&WAITING, Ordering::Acquire), MAX_WAITING);
+        // The queue is full: told at once to try again, with when.
+        let refused = tokio::time::timeout(std::time::Duration::from_secs(1), decode_turn()).await;
+        let refused = refused.expect("answered at once").expect_err("refused");
+        assert_eq!(refused, AppError::TooManyRequests { retry_after_secs: BUSY_RETRY_SECS });
+        assert_eq!(refused.status(), 429);
+        // The running decodes end: every waiting upload gets its turn.
+        drop(held);
+        for waiter in waiting {
+            let turn = waiter.await.expect("joined").expect("a turn");
+            drop(turn);
+        }
+        assert_eq!(std::sync::atomic::AtomicUsize::load(&WAITING, Ordering::Acquire), 0);
+        assert_eq!(DECODES.available_permits(), DECODING);
     }
 
     #[test]

@@ -136,9 +136,9 @@ async fn enterprise_registration_checks_the_credit_code_and_waits_for_approval()
 async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
     let db = TestDb::new().await;
     let policy = AuthPolicy::default();
-    for left in (1..=4).rev() {
+    for _ in 1..=4 {
         let result = login::login(&mut *db.conn().await, &policy, "leader", "Wrong#password1", "").await;
-        assert_eq!(result.err(), Some(AppError::BadCredentials { attempts_left: left }));
+        assert_eq!(result.err(), Some(AppError::BadCredentials));
     }
     let locked = login::login(&mut *db.conn().await, &policy, "leader", "Wrong#password1", "").await;
     let Err(AppError::Locked { until }) = locked else { panic!("expected a lockout, got {:?}", locked.err()) };
@@ -156,7 +156,7 @@ async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
     login::login(&mut *db.conn().await, &policy, "leader", PASSWORD, "").await.expect("unlocked");
     // An unknown user gets the same answer as a wrong password.
     let unknown = login::login(&mut *db.conn().await, &policy, "nobody", PASSWORD, "").await;
-    assert!(matches!(unknown, Err(AppError::BadCredentials { .. })));
+    assert_eq!(unknown.err(), Some(AppError::BadCredentials), "byte for byte the same answer");
     db.finish().await;
 }
 

@@ -301,7 +301,7 @@ async fn a_citizen_and_three_staff_carry_an_event_from_report_to_confirmation() 
     // Nobody confirms twice; the public tracking page shows no personal data.
     let again = StepInput { satisfaction: Some(1), ..step(id, detail.row.version, Action::Confirm) };
     assert_eq!(steps::act(&mut conn, &citizen, &again).await, Err(AppError::Forbidden));
-    let public = queries::track(&mut conn, &done.number.to_lowercase()).await.expect("tracked");
+    let public = queries::track(&mut conn, &done.tracking_code.to_lowercase()).await.expect("tracked");
     assert_eq!(public.state, EventState::Closed);
     let json = serde_json::to_string(&public).expect("json");
     assert!(!json.contains("林小雨") && !json.contains("王振东") && !json.contains("已劝离"), "{json}");
@@ -482,12 +482,22 @@ async fn near_and_recent_reports_of_the_same_kind_are_suggested_as_duplicates() 
             .iter()
             .all(|r| r.id != first.id)
     );
-    // Merging: the duplicate follows the survivor; its reporter sees the survivor's number.
+    // Merging: the duplicate follows the survivor; its reporter gets the survivor's tracking
+    // code (staff its number).
     steps::act(&mut conn, &staff, &StepInput { merge_into: first.number.clone(), ..step(second.id, 1, Action::Merge) })
         .await
         .expect("merged");
-    let tracked = queries::track(&mut conn, &second.number).await.expect("tracked");
-    assert_eq!((tracked.state, tracked.merged_into.as_deref()), (EventState::Merged, Some(first.number.as_str())));
+    let tracked = queries::track(&mut conn, &second.tracking_code).await.expect("tracked");
+    assert_eq!(
+        (tracked.state, tracked.merged_into.as_deref()),
+        (EventState::Merged, Some(first.tracking_code.as_str()))
+    );
+    let survivor = queries::track(&mut conn, &first.tracking_code).await.expect("the survivor is tracked");
+    assert_eq!(survivor.number, first.number);
+    let seen_by_reporter = queries::detail(&mut conn, &citizen, second.id).await.expect("reporter");
+    assert_eq!(seen_by_reporter.merged_into.as_deref(), Some(first.tracking_code.as_str()));
+    let seen_by_staff = queries::detail(&mut conn, &staff, second.id).await.expect("staff");
+    assert_eq!(seen_by_staff.merged_into.as_deref(), Some(first.number.as_str()));
     db.finish().await;
 }
 
@@ -857,5 +867,175 @@ async fn every_change_is_announced_to_live_viewers() {
     }
     assert_eq!(after, before + 1, "the new report is counted within 5 s");
     let _ = diesel::sql_query("SELECT 1").execute(&mut conn).await.optional();
+    db.finish().await;
+}
+
+/// Issue 11, defect 6: numbers count up, so the public tracking page must not answer to a
+/// number. It answers to the whole tracking code (number + random key) without a login, and
+/// to anything else — the bare number, a wrong key, a number that does not exist — with the
+/// same 404, so a guesser cannot even tell which part was wrong.
+#[tokio::test]
+async fn the_public_tracking_page_answers_only_to_the_whole_code() {
+    use http::{StatusCode, header};
+    use shared::events::tracking;
+
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let citizen = db.user("13800000001").await;
+    let point = point_in_grid(&mut conn, None, 2).await;
+    let lights = category(&mut conn, "CG0501").await;
+    let title = "路灯不亮追踪测试";
+    let done = intake::report(&mut conn, &citizen, &NewEvent { title: title.into(), ..report(lights, &point) })
+        .await
+        .expect("reported");
+    let (number, key) = tracking::split(&done.tracking_code).expect("a well-formed code");
+    assert_eq!(number, done.number);
+    assert_eq!(key.len(), tracking::KEY_LEN);
+
+    // The service: the whole code (in any case) finds it; nothing less does.
+    let found = queries::track(&mut conn, &done.tracking_code.to_lowercase()).await.expect("tracked");
+    assert_eq!((found.number.as_str(), found.title.as_str()), (done.number.as_str(), title));
+    let other_key = if key == "22222222" { "33333333" } else { "22222222" };
+    let one_letter_off = format!("{}{}", &key[..7], if key.ends_with('Z') { 'Y' } else { 'Z' });
+    let missing_number = format!("TG-1999-000001-{key}");
+    for wrong in [
+        done.number.clone(),
+        format!("{}-", done.number),
+        tracking::code(&done.number, other_key),
+        tracking::code(&done.number, &one_letter_off),
+        missing_number.clone(),
+        format!("{}-{key}", done.id),
+        format!("{}' OR '1'='1", done.tracking_code),
+    ] {
+        assert_eq!(queries::track(&mut conn, &wrong).await.err(), Some(AppError::NotFound), "{wrong}");
+    }
+
+    // Over HTTP, without a session: the server function and the server-rendered page.
+    let router = crate::http::router(&db);
+    let call = |code: &str| {
+        http::Request::post("/api/events/track")
+            .header(header::HOST, crate::http::HOST)
+            .header(header::ORIGIN, format!("http://{}", crate::http::HOST))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(format!("code={}", code.replace('\'', "%27").replace(' ', "+"))))
+            .expect("request")
+    };
+    let (status, _, body) = crate::http::send_for_bytes(&router, call(&done.tracking_code)).await;
+    assert_eq!(status, StatusCode::OK);
+    let public: shared::events::PublicEvent = postcard::from_bytes(&body).expect("a postcard answer");
+    assert_eq!(public.title, title);
+    let mut refusals = Vec::new();
+    for wrong in [done.number.clone(), tracking::code(&done.number, other_key), missing_number] {
+        let (status, _, body) = crate::http::send_for_bytes(&router, call(&wrong)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{wrong}");
+        assert_eq!(postcard::from_bytes::<AppError>(&body).ok(), Some(AppError::NotFound), "{wrong}");
+        refusals.push(body);
+    }
+    assert!(refusals.windows(2).all(|pair| pair[0] == pair[1]), "every refusal is the same answer");
+    let (status, _, page) =
+        crate::http::send(&router, crate::http::get(&format!("/track?no={}", done.tracking_code), None)).await;
+    assert!(status.is_success() && page.contains(title), "{status}");
+    let (_, _, page) = crate::http::send(&router, crate::http::get(&format!("/track?no={}", done.number), None)).await;
+    assert!(!page.contains(title), "the bare number shows nothing");
+
+    // Only the reporter is given the code: in "my reports" and their detail, not in staff views.
+    let mine = queries::my_reports(&mut conn, &citizen, 1).await.expect("my reports");
+    let row = mine.rows.iter().find(|r| r.id == done.id).expect("my report");
+    assert_eq!(row.tracking_code.as_deref(), Some(done.tracking_code.as_str()));
+    let detail = queries::detail(&mut conn, &citizen, done.id).await.expect("reporter's detail");
+    assert_eq!(detail.tracking_code.as_deref(), Some(done.tracking_code.as_str()));
+    let staff = db.user("staff").await;
+    let detail = queries::detail(&mut conn, &staff, done.id).await.expect("staff detail");
+    assert_eq!((detail.tracking_code, detail.row.tracking_code), (None, None));
+    let listed = queries::list(&mut conn, &staff, &EventFilter::default(), false).await.expect("inbox");
+    assert!(listed.rows.iter().all(|r| r.tracking_code.is_none()));
+    db.finish().await;
+}
+
+/// The key is drawn at random by the database for every event (old ones included, by the
+/// migration's volatile default), not computed from the number: consecutive numbers get
+/// unrelated keys spread over the whole alphabet.
+#[tokio::test]
+async fn tracking_keys_are_random_not_derived_from_the_number() {
+    use shared::events::tracking;
+
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let citizen = db.user("13800000001").await;
+    let point = point_in_grid(&mut conn, None, 4).await;
+    let lights = category(&mut conn, "CG0501").await;
+    let mut keys = Vec::new();
+    for _ in 0..24 {
+        let done = intake::report(&mut conn, &citizen, &report(lights, &point)).await.expect("reported");
+        keys.push(tracking::split(&done.tracking_code).expect("a code").1);
+    }
+    let mut distinct = keys.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), keys.len(), "{keys:?}");
+    let mut letters: Vec<char> = keys.concat().chars().collect();
+    letters.sort_unstable();
+    letters.dedup();
+    // 192 uniform letters of 32 cover at least 24 of them but with probability ~1e-9.
+    assert!(letters.len() >= 24, "{letters:?}");
+    // The same number gets a different key each time one is drawn: nothing but chance decides it.
+    #[derive(QueryableByName)]
+    struct Key {
+        #[diesel(sql_type = Text)]
+        key: String,
+    }
+    let drawn: Vec<Key> = diesel::sql_query("SELECT event_tracking_key() AS key FROM generate_series(1, 64)")
+        .load(&mut conn)
+        .await
+        .expect("keys");
+    let mut drawn: Vec<String> = drawn.into_iter().map(|k| k.key).collect();
+    assert!(drawn.iter().all(|k| tracking::split(&format!("TG-2026-000001-{k}")).is_some()), "{drawn:?}");
+    drawn.sort();
+    drawn.dedup();
+    assert_eq!(drawn.len(), 64);
+    db.finish().await;
+}
+
+/// Issue 11, defect 10: an offline draft's `client_ref` belongs to the user who sent it.
+#[tokio::test]
+async fn a_draft_key_is_scoped_to_the_user_who_sent_it() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let (alice, bob) = (db.user("13800000001").await, db.user("13800000002").await);
+    let point = point_in_grid(&mut conn, None, 6).await;
+    let lights = category(&mut conn, "CG0501").await;
+    let draft = |title: &str| NewEvent {
+        client_ref: "19b8c3f2a10-0a1b2c3d4e5f6a7b".into(),
+        title: title.into(),
+        ..report(lights, &point)
+    };
+    let before = count_events(&mut conn).await;
+    let hers = intake::report(&mut conn, &alice, &draft("爱丽丝的上报")).await.expect("alice");
+    assert!(hers.created);
+
+    // Bob sends the same key: a new event of his own, not Alice's (nor her tracking code).
+    let his = intake::report(&mut conn, &bob, &draft("鲍勃的上报")).await.expect("bob");
+    assert!(his.created);
+    assert_ne!(his.id, hers.id);
+    assert_ne!(his.tracking_code, hers.tracking_code);
+    assert_eq!(count_events(&mut conn).await, before + 2);
+    let seen = queries::detail(&mut conn, &bob, his.id).await.expect("his own");
+    assert_eq!((seen.row.title.as_str(), seen.is_reporter), ("鲍勃的上报", true));
+    let hers_now = queries::detail(&mut conn, &alice, hers.id).await.expect("hers");
+    assert_eq!((hers_now.row.title.as_str(), hers_now.is_reporter), ("爱丽丝的上报", true));
+    assert_eq!(hers_now.row.version, 1);
+
+    // Idempotency is kept for each of them.
+    let again = intake::report(&mut conn, &alice, &draft("爱丽丝的上报")).await.expect("alice again");
+    assert_eq!((again.id, again.created, again.tracking_code.as_str()), (hers.id, false, hers.tracking_code.as_str()));
+    let again = intake::report(&mut conn, &bob, &draft("鲍勃的上报")).await.expect("bob again");
+    assert_eq!((again.id, again.created), (his.id, false));
+    assert_eq!(count_events(&mut conn).await, before + 2);
+
+    // The key is bounded: a long one is a field error and makes nothing.
+    let long = NewEvent { client_ref: "x".repeat(100_000), ..report(lights, &point) };
+    let error = intake::report(&mut conn, &alice, &long).await.expect_err("refused");
+    assert_eq!(error.field_codes("client_ref"), vec!["event.client_ref_invalid"]);
+    assert_eq!(count_events(&mut conn).await, before + 2);
     db.finish().await;
 }

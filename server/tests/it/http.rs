@@ -11,28 +11,47 @@ use tower::ServiceExt;
 
 use crate::harness::{PASSWORD, TestDb};
 
-const HOST: &str = "tongguan.test";
+pub(crate) const HOST: &str = "tongguan.test";
 
-fn router(db: &TestDb) -> Router {
+pub(crate) fn router(db: &TestDb) -> Router {
+    router_with_limits(db, GENEROUS_LIMITS)
+}
+
+pub(crate) fn router_with_limits(db: &TestDb, rate_limits: server::rate_limit::RateLimits) -> Router {
     let leptos = LeptosOptions::builder().output_name("tongguan").site_root("target/site").build();
     let app = db.state(AuthPolicy::default());
     let live = server::events::live::Live::start(db.url(), app.stats_cache.clone(), app.sessions.clone());
-    build(ServerState { leptos, app, photos: std::sync::Arc::new(object_store::memory::InMemory::new()), live })
+    build(ServerState {
+        leptos,
+        app,
+        photos: std::sync::Arc::new(object_store::memory::InMemory::new()),
+        live,
+        rate_limits,
+    })
 }
 
-async fn send(router: &Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
+/// In-process requests have no peer address and share one key: tests that log in or report
+/// many times get quotas they never reach (`rate_limits.rs` proves the real ones).
+pub(crate) const GENEROUS_LIMITS: server::rate_limit::RateLimits = server::rate_limit::RateLimits {
+    auth_per_minute: 100_000,
+    report_per_minute: 100_000,
+    track_per_minute: 100_000,
+    trust_proxy: false,
+};
+
+pub(crate) async fn send(router: &Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
     let (status, headers, bytes) = send_for_bytes(router, request).await;
     (status, headers, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-async fn send_for_bytes(router: &Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, Vec<u8>) {
+pub(crate) async fn send_for_bytes(router: &Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, Vec<u8>) {
     let response = router.clone().oneshot(request).await.expect("response");
     let (parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, 10 << 20).await.expect("body");
     (parts.status, parts.headers, bytes.to_vec())
 }
 
-fn form_post(path: &str) -> http::request::Builder {
+pub(crate) fn form_post(path: &str) -> http::request::Builder {
     Request::post(path)
         .header(header::HOST, HOST)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -40,7 +59,7 @@ fn form_post(path: &str) -> http::request::Builder {
 }
 
 /// Logs in like a browser without JavaScript and returns the session cookie.
-async fn login(router: &Router, username: &str) -> String {
+pub(crate) async fn login(router: &Router, username: &str) -> String {
     let body = format!("username={username}&password={}&next=%2F", PASSWORD.replace('@', "%40"));
     let request = form_post("/api/auth/login")
         .header(header::ORIGIN, format!("http://{HOST}"))
@@ -55,7 +74,7 @@ async fn login(router: &Router, username: &str) -> String {
     cookie.split(';').next().expect("pair").to_owned()
 }
 
-fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+pub(crate) fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
     let mut builder = Request::get(path).header(header::HOST, HOST).header(header::ACCEPT, "text/html");
     if let Some(cookie) = cookie {
         builder = builder.header(header::COOKIE, cookie);
@@ -124,7 +143,7 @@ async fn login_without_javascript_then_dashboard_then_logout() {
     assert!(back.contains("/login?") && back.contains("__err="), "{back}");
     let path = back.trim_start_matches(&format!("http://{HOST}")).to_owned();
     let (_, _, page) = send(&router, get(&path, None)).await;
-    assert!(page.contains("用户名或密码错误，再错 4 次账号将被锁定 15 分钟"), "the message is on the page");
+    assert!(page.contains("用户名或密码错误；连续错误 5 次账号将被锁定 15 分钟"), "the message is on the page");
 
     let cookie = login(&router, "leader").await;
     let (status, _, page) = send(&router, get("/", Some(&cookie))).await;

@@ -4,7 +4,10 @@
 mod accounts;
 mod audit;
 mod basedata;
+mod command_map;
 mod events;
+mod hardening;
 mod harness;
 mod http;
+mod limits;
 mod permissions;

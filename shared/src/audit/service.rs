@@ -96,6 +96,7 @@ pub async fn list(
     if !actor.can(codes::AUDIT_VIEW) {
         return Err(AppError::Forbidden);
     }
+    query.validate()?;
     let build = || {
         let mut q = audit_log::table.into_boxed();
         if actor.scope < DataScope::County {

@@ -254,6 +254,7 @@ pub async fn residents(
     if !user.can(codes::BASEDATA_VIEW) {
         return Err(AppError::Forbidden);
     }
+    query.validate()?;
     let scope = ScopeFilter::for_user(user);
     let order_by = order(query, &[("name", "name"), ("birth_date", "birth_date"), ("village", "village")], "id");
     let rows: Vec<ResidentSql> = sql_query(format!(
@@ -325,6 +326,7 @@ pub async fn enterprises(
     if !user.can(codes::BASEDATA_VIEW) {
         return Err(AppError::Forbidden);
     }
+    query.validate()?;
     let scope = ScopeFilter::for_user(user);
     let order_by = order(query, &[("name", "name"), ("employees", "employees"), ("industry", "industry")], "id");
     let rows: Vec<EnterpriseSql> = sql_query(format!(

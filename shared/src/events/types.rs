@@ -150,7 +150,19 @@ pub struct NewEvent {
 pub const TITLE_MAX: usize = 60;
 pub const DESCRIPTION_MAX: usize = 2000;
 pub const NOTE_MAX: usize = 1000;
+/// An address as written on a street sign, with room for directions.
+pub const ADDRESS_MAX: usize = 200;
+/// A person's name (the longest Chinese names with a title fit many times).
+pub const CONTACT_NAME_MAX: usize = 50;
 pub const MAX_PHOTOS: usize = 6;
+/// A draft's idempotency key (`outbox::new_client_ref` makes ~28 characters).
+pub const CLIENT_REF_MAX: usize = 64;
+
+/// Empty (no draft key), or up to [`CLIENT_REF_MAX`] letters, digits, `-`, `_`, `.`, `:`.
+fn client_ref_ok(client_ref: &str) -> bool {
+    client_ref.len() <= CLIENT_REF_MAX
+        && client_ref.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
 
 impl NewEvent {
     /// Checks every field at once; the location inside the town is checked by the server.
@@ -188,8 +200,28 @@ impl NewEvent {
             v.check("contact_phone", mobile::validate(self.contact_phone.trim()));
         }
         v.check(
+            "address",
+            if self.address.trim().chars().count() <= ADDRESS_MAX { Ok(()) } else { Err("event.address_too_long") },
+        );
+        v.check(
+            "contact_name",
+            if self.contact_name.trim().chars().count() <= CONTACT_NAME_MAX {
+                Ok(())
+            } else {
+                Err("event.contact_name_too_long")
+            },
+        );
+        v.check(
+            "resolution",
+            if self.resolution.trim().chars().count() <= NOTE_MAX { Ok(()) } else { Err("event.note_too_long") },
+        );
+        v.check(
             "attachments",
             if self.attachments.len() <= MAX_PHOTOS { Ok(()) } else { Err("event.too_many_photos") },
+        );
+        v.check(
+            "client_ref",
+            if client_ref_ok(self.client_ref.trim()) { Ok(()) } else { Err("event.client_ref_invalid") },
         );
         if self.channel == Channel::SelfResolved.as_str() {
             v.check(
@@ -207,11 +239,13 @@ impl NewEvent {
     }
 }
 
-/// What the reporter is told: the number to follow the event by.
+/// What the reporter is told: the number staff know the event by, and the tracking code
+/// (number + random key, [`tracking`](crate::events::tracking)) to follow it by.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reported {
     pub id: i64,
     pub number: String,
+    pub tracking_code: String,
     /// False when the same draft had already been received.
     pub created: bool,
 }
@@ -294,6 +328,25 @@ pub struct EventRow {
     pub lat: f64,
     pub lng: f64,
     pub version: i32,
+    /// The public tracking code: only in the reporter's own list ("my reports"); staff
+    /// lists carry the readable number alone.
+    pub tracking_code: Option<String>,
+}
+
+/// The command map's events: the newest `events` of the filter, and how many match it in
+/// all, so that the page says what it left out rather than dropping it silently.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventMap {
+    pub events: Vec<EventRow>,
+    /// Every running event the filter and the viewer's scope match (≥ `events.len()`).
+    pub total: i64,
+}
+
+impl EventMap {
+    /// How many matching events are not on the map.
+    pub fn left_out(&self) -> i64 {
+        (self.total - self.events.len() as i64).max(0)
+    }
 }
 
 /// How an event stands against its deadline.
@@ -369,6 +422,8 @@ pub struct EventDetail {
     pub contact_name: String,
     pub contact_phone: String,
     pub is_reporter: bool,
+    /// The public tracking code, for the reporter only.
+    pub tracking_code: Option<String>,
     pub satisfaction: Option<i16>,
     pub feedback: String,
     pub merged_into: Option<String>,
@@ -390,7 +445,7 @@ pub struct PublicEvent {
     pub village: String,
     pub reported_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
-    /// The event it was merged into, whose progress it now follows.
+    /// The tracking code of the event it was merged into, whose progress it now follows.
     pub merged_into: Option<String>,
     pub steps: Vec<(DateTime<Utc>, String, EventState)>,
 }
@@ -431,9 +486,54 @@ impl EventFilter {
             mine: get("mine").is_some_and(|v| v == "1" || v == "true"),
             from: date("from"),
             to: date("to"),
-            page: get("page").and_then(|v| v.parse().ok()).unwrap_or(1),
+            page: get("page").and_then(|v| v.trim().parse().ok()).unwrap_or(1),
             per_page: 0,
         }
+    }
+
+    /// Checks every value against its bounds: the one check of every list, map, statistic and
+    /// export built from a filter (`queries::filter_conditions` calls it), so a far date can
+    /// never become tens of thousands of monthly reads and a huge page never a negative OFFSET.
+    pub fn validate(&self) -> Result<(), AppError> {
+        crate::paging::check_page(self.page, self.per_page, &self.q)?;
+        let mut v = Validator::new();
+        let known_state =
+            matches!(self.state.as_str(), "" | "open" | "overdue" | "due_soon" | "escalated" | "supervised")
+                || EventState::parse(&self.state).is_some();
+        v.check("state", if known_state { Ok(()) } else { Err("filter.state_unknown") });
+        let known_channel = self.channel.is_empty() || Channel::parse(&self.channel).is_some();
+        v.check("channel", if known_channel { Ok(()) } else { Err("event.channel_unknown") });
+        for (field, date) in [("from", self.from), ("to", self.to)] {
+            v.check(field, if date.is_none_or(within_filter_dates) { Ok(()) } else { Err("filter.date_out_of_range") });
+        }
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            v.check("to", if from <= to { Ok(()) } else { Err("filter.date_order") });
+        }
+        v.finish()
+    }
+
+    /// Like [`from_query`](Self::from_query), but a value that does not parse is an error
+    /// naming its field instead of being left out (exports: a file must hold what was asked).
+    pub fn try_from_query(get: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
+        let filter = Self::from_query(&get);
+        let mut v = Validator::new();
+        let given = |key: &str| get(key).filter(|value| !value.trim().is_empty());
+        for (key, parsed) in [("from", filter.from.is_some()), ("to", filter.to.is_some())] {
+            v.check(key, if given(key).is_none() || parsed { Ok(()) } else { Err("filter.date_format") });
+        }
+        for (key, parsed) in [
+            ("category", filter.category_id.is_some()),
+            ("village", filter.village_id.is_some()),
+            ("grid", filter.grid_id.is_some()),
+            ("department", filter.department_id.is_some()),
+        ] {
+            v.check(key, if given(key).is_none() || parsed { Ok(()) } else { Err("filter.id_format") });
+        }
+        let page_ok = given("page").is_none_or(|p| p.trim().parse::<i64>().is_ok());
+        v.check("page", if page_ok { Ok(()) } else { Err("paging.page_out_of_range") });
+        v.finish()?;
+        filter.validate()?;
+        Ok(filter)
     }
 
     /// The filter as URL query parameters (without the page), percent-encoded.
@@ -469,6 +569,21 @@ fn percent_encode(value: &str) -> String {
             }
         })
         .collect()
+}
+
+/// The first and last day a filter may name: the platform's events lie well within them,
+/// and the statistics read one month at a time over the span.
+pub const FILTER_FIRST_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(day) => day,
+    None => panic!("a valid date"),
+};
+pub const FILTER_LAST_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2099, 12, 31) {
+    Some(day) => day,
+    None => panic!("a valid date"),
+};
+
+fn within_filter_dates(day: chrono::NaiveDate) -> bool {
+    (FILTER_FIRST_DAY..=FILTER_LAST_DAY).contains(&day)
 }
 
 /// Counts by state for the inbox's tabs and the big screen.
@@ -620,6 +735,17 @@ mod tests {
         assert_eq!(fixed.validate().unwrap_err().field_codes("resolution"), vec!["event.resolution_required"]);
         let phone = NewEvent { contact_phone: "12345".into(), ..valid() };
         assert!(!phone.validate().unwrap_err().field_codes("contact_phone").is_empty());
+    }
+
+    #[test]
+    fn a_draft_key_is_short_and_plain() {
+        for good in ["", "19b8c3f2a10-0a1b2c3d4e5f6a7b", "draft-7f3a", &"a".repeat(CLIENT_REF_MAX)] {
+            assert_eq!(NewEvent { client_ref: good.into(), ..valid() }.validate(), Ok(()), "{good:?}");
+        }
+        for bad in [&"a".repeat(CLIENT_REF_MAX + 1), &"x".repeat(100_000), "draft\0", "草稿", "a b", "<script>"] {
+            let error = NewEvent { client_ref: bad.into(), ..valid() }.validate().unwrap_err();
+            assert_eq!(error.field_codes("client_ref"), vec!["event.client_ref_invalid"], "{bad:?}");
+        }
     }
 
     #[test]

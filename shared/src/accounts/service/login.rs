@@ -47,12 +47,20 @@ pub async fn login(
         .first(conn)
         .await
         .optional()?;
-    let Some((user_id, township_id, stored_hash, status, failed, locked_until)) = found else {
-        // Same work as a real check, so timing does not reveal which user names exist.
-        password_hash::verify(password.to_owned(), password_hash::decoy_hash().to_owned()).await;
-        return Err(AppError::BadCredentials { attempts_left: policy.max_failed_logins });
-    };
     let now = Utc::now();
+    let Some((user_id, township_id, stored_hash, status, failed, locked_until)) = found else {
+        // An unknown name is answered exactly as a known one with a wrong password: the same
+        // work (a real argon2 check), the same error, and after the same number of failures
+        // the same lockout, so neither the answer nor its timing says whether it exists.
+        if let Some(until) = unknown_names::locked_until(username, now) {
+            return Err(AppError::Locked { until });
+        }
+        password_hash::verify(password.to_owned(), password_hash::decoy_hash().to_owned()).await;
+        return Err(match unknown_names::fail(username, policy, now) {
+            Some(until) => AppError::Locked { until },
+            None => AppError::BadCredentials,
+        });
+    };
     if let Some(until) = locked_until.filter(|until| *until > now) {
         return Err(AppError::Locked { until });
     }
@@ -69,7 +77,7 @@ pub async fn login(
         }
         diesel::update(users::table.find(user_id)).set(users::failed_logins.eq(failed)).execute(conn).await?;
         audit::record(conn, township_id, Some(user_id), username, "auth.login_failed", username, "").await?;
-        return Err(AppError::BadCredentials { attempts_left: policy.max_failed_logins - failed });
+        return Err(AppError::BadCredentials);
     }
     if status != "active" {
         return Err(AppError::Inactive(status));
@@ -86,4 +94,58 @@ pub async fn login(
     let user = session::load_user(conn, user_id).await?;
     audit::record(conn, township_id, Some(user_id), &user.display_name, "auth.login", username, "").await?;
     Ok(LoginOutcome { user, token })
+}
+
+/// Failed logins under names that do not exist, counted in the process as the database counts
+/// them for real accounts (`failed_logins`, `locked_until`), so that "locked" after repeated
+/// failures is no sign that an account exists. Bounded: at `MAX_NAMES` the names no longer
+/// locked are forgotten (and if all are, all), so a flood of made-up names cannot grow it.
+mod unknown_names {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, PoisonError};
+
+    use chrono::{DateTime, Utc};
+
+    use crate::accounts::service::AuthPolicy;
+
+    pub const MAX_NAMES: usize = 10_000;
+
+    #[derive(Default)]
+    struct Entry {
+        failed: i32,
+        locked_until: Option<DateTime<Utc>>,
+    }
+
+    static NAMES: Mutex<Option<HashMap<String, Entry>>> = Mutex::new(None);
+
+    fn with<T>(change: impl FnOnce(&mut HashMap<String, Entry>) -> T) -> T {
+        let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+        change(names.get_or_insert_with(HashMap::new))
+    }
+
+    /// The end of the lock of this unknown name, if it is locked now.
+    pub fn locked_until(username: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        with(|names| names.get(username)?.locked_until.filter(|until| *until > now))
+    }
+
+    /// Counts one failure; `Some(until)` when it locks the name, as the fifth wrong password
+    /// locks an account (and resets its count).
+    pub fn fail(username: &str, policy: &AuthPolicy, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        with(|names| {
+            if names.len() >= MAX_NAMES && !names.contains_key(username) {
+                names.retain(|_, entry| entry.locked_until.is_some_and(|until| until > now));
+                if names.len() >= MAX_NAMES {
+                    names.clear();
+                }
+            }
+            let entry = names.entry(username.to_owned()).or_default();
+            entry.failed += 1;
+            if entry.failed >= policy.max_failed_logins {
+                let until = now + policy.lockout;
+                *entry = Entry { failed: 0, locked_until: Some(until) };
+                return Some(until);
+            }
+            None
+        })
+    }
 }

@@ -20,6 +20,7 @@ pub async fn list(
     if !actor.can(codes::USERS_VIEW) {
         return Err(AppError::Forbidden);
     }
+    query.validate()?;
     let build = || {
         let mut q = users::table.inner_join(townships::table).into_boxed();
         if actor.scope < DataScope::County {

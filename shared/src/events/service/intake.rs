@@ -1,6 +1,8 @@
 //! One intake for every channel: validate, locate (village and grid), route (department),
 //! number, deadline, the first step of the timeline, photos linked — in one transaction.
-//! A draft sent again with the same `client_ref` returns the event it already made.
+//! A draft sent again by the same user with the same `client_ref` returns the event it
+//! already made; another user's `client_ref` is not theirs to see (migration 000007 makes
+//! the key unique per sender, `created_by`).
 
 use chrono::{DateTime, Datelike, Utc};
 use diesel::OptionalExtension;
@@ -11,6 +13,7 @@ use super::{catalog, routing, work_calendar};
 use crate::accounts::{SessionUser, UserKind};
 use crate::error::AppError;
 use crate::events::state::EventState;
+use crate::events::tracking;
 use crate::events::types::{Channel, NewEvent, Priority, Reported};
 use crate::permissions::codes;
 
@@ -32,6 +35,15 @@ struct Existing {
     id: i64,
     #[diesel(sql_type = Text)]
     number: String,
+    #[diesel(sql_type = Text)]
+    tracking_key: String,
+}
+
+impl Existing {
+    fn reported(self, created: bool) -> Reported {
+        let tracking_code = tracking::code(&self.number, &self.tracking_key);
+        Reported { id: self.id, number: self.number, tracking_code, created }
+    }
 }
 
 #[derive(diesel::QueryableByName)]
@@ -56,7 +68,7 @@ pub async fn report(conn: &mut AsyncPgConnection, user: &SessionUser, form: &New
     let priority = if user.kind == UserKind::Staff { priority } else { Priority::Normal };
     let client_ref = form.client_ref.trim();
     if !client_ref.is_empty()
-        && let Some(existing) = by_client_ref(conn, client_ref).await?
+        && let Some(existing) = by_client_ref(conn, user, client_ref).await?
     {
         return Ok(existing);
     }
@@ -81,19 +93,26 @@ pub async fn report(conn: &mut AsyncPgConnection, user: &SessionUser, form: &New
     match reported {
         // Two copies of a draft raced each other: the other one made the event.
         Err(AppError::Conflict(reason)) if reason == "event.duplicate_draft" => {
-            by_client_ref(conn, &client_ref).await?.ok_or(AppError::Internal)
+            by_client_ref(conn, &user, &client_ref).await?.ok_or(AppError::Internal)
         }
         other => other,
     }
 }
 
-async fn by_client_ref(conn: &mut AsyncPgConnection, client_ref: &str) -> Result<Option<Reported>, AppError> {
-    let existing: Option<Existing> = diesel::sql_query("SELECT id, number FROM events WHERE client_ref = $1")
-        .bind::<Text, _>(client_ref)
-        .get_result(conn)
-        .await
-        .optional()?;
-    Ok(existing.map(|e| Reported { id: e.id, number: e.number, created: false }))
+/// The event this user already made from this draft (never another user's).
+async fn by_client_ref(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    client_ref: &str,
+) -> Result<Option<Reported>, AppError> {
+    let existing: Option<Existing> =
+        diesel::sql_query("SELECT id, number, tracking_key FROM events WHERE created_by = $1 AND client_ref = $2")
+            .bind::<BigInt, _>(user.id)
+            .bind::<Text, _>(client_ref)
+            .get_result(conn)
+            .await
+            .optional()?;
+    Ok(existing.map(|e| e.reported(false)))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -140,7 +159,7 @@ async fn insert(
             created_by, reported_at, deadline, handled_at, closed_at, assignee_id) \
          VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, ST_SetSRID(ST_MakePoint($10, $11), 4326), $12, $13, \
             $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23) \
-         ON CONFLICT (client_ref) DO NOTHING RETURNING id, number",
+         ON CONFLICT (created_by, client_ref) DO NOTHING RETURNING id, number, tracking_key",
     )
     .bind::<Integer, _>(user.township_id)
     .bind::<Text, _>(&number)
@@ -191,7 +210,7 @@ async fn insert(
         add_step(conn, user, event.id, "close", Some(EventState::Handled), EventState::Closed, "", None, 0, now)
             .await?;
     }
-    Ok(Reported { id: event.id, number: event.number, created: true })
+    Ok(event.reported(true))
 }
 
 #[derive(diesel::QueryableByName)]

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::OptionalExtension;
-use diesel::sql_types::{BigInt, Bool, Double, Integer, Nullable, SmallInt, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Bool, Double, Integer, Nullable, SmallInt, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::steps::{load, may_take};
@@ -11,9 +11,10 @@ use super::{duplicates, visible_sql};
 use crate::accounts::SessionUser;
 use crate::error::AppError;
 use crate::events::state::{Action, EventState};
+use crate::events::tracking;
 use crate::events::types::{
-    Channel, EventDetail, EventFilter, EventRow, Notification, Photo, Priority, PublicEvent, StateCounts, StepRow,
-    WorkerPosition,
+    Channel, EventDetail, EventFilter, EventMap, EventRow, Notification, Photo, Priority, PublicEvent, StateCounts,
+    StepRow, WorkerPosition,
 };
 use crate::paging::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Page};
 use crate::permissions::codes;
@@ -86,6 +87,7 @@ impl RawRow {
             lat: self.lat,
             lng: self.lng,
             version: self.version,
+            tracking_code: None,
         }
     }
 }
@@ -125,6 +127,7 @@ pub(crate) async fn filter_conditions(
     user: &SessionUser,
     filter: &EventFilter,
 ) -> Result<String, AppError> {
+    filter.validate()?;
     let categories = match filter.category_id {
         Some(id) => Some(category_and_children(conn, id).await?),
         None => None,
@@ -264,26 +267,45 @@ pub async fn export_rows(
     Ok(rows.into_iter().map(RawRow::into_row).collect())
 }
 
-/// Running events for the command map (lightweight rows; at most `limit`).
+/// How many events the command map draws at most (the newest of the filter); the answer
+/// says how many more there are, and the page says so with a link to the list of them all.
+pub const MAP_LIMIT: i64 = 20_000;
+
+/// Running events for the command map (lightweight rows): the newest `limit` of the filter
+/// and, beside them, how many the filter matches in all. The count reads the same
+/// conditions (the partial index of running events serves both), and only when the limit
+/// was reached: below it the rows are all there is.
 pub async fn map_events(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
     filter: &EventFilter,
     limit: i64,
-) -> Result<Vec<EventRow>, AppError> {
+) -> Result<EventMap, AppError> {
     require_dispatch_or_view(user)?;
+    let limit = limit.max(1);
     let mut filter = filter.clone();
     if filter.state.is_empty() {
         filter.state = "open".into();
     }
+    let conditions = filter_conditions(conn, user, &filter).await?;
+    let pattern = pattern(&filter.q);
     let rows: Vec<RawRow> = diesel::sql_query(format!(
-        "{EVENT_ROW_SQL} WHERE {} ORDER BY e.reported_at DESC, e.id DESC LIMIT {limit}",
-        filter_conditions(conn, user, &filter).await?
+        "{EVENT_ROW_SQL} WHERE {conditions} ORDER BY e.reported_at DESC, e.id DESC LIMIT {limit}"
     ))
-    .bind::<Text, _>(pattern(&filter.q))
+    .bind::<Text, _>(&pattern)
     .load(conn)
     .await?;
-    Ok(rows.into_iter().map(RawRow::into_row).collect())
+    let total = if (rows.len() as i64) < limit {
+        rows.len() as i64
+    } else {
+        // As in `list`: the conditions read only the event's own columns, so no join.
+        let count: Count = diesel::sql_query(format!("SELECT count(*) AS n FROM events e WHERE {conditions}"))
+            .bind::<Text, _>(&pattern)
+            .get_result(conn)
+            .await?;
+        count.n.max(rows.len() as i64)
+    };
+    Ok(EventMap { events: rows.into_iter().map(RawRow::into_row).collect(), total })
 }
 
 fn require_dispatch_or_view(user: &SessionUser) -> Result<(), AppError> {
@@ -310,6 +332,10 @@ struct DetailExtra {
     feedback: String,
     #[diesel(sql_type = Nullable<Text>)]
     merged_into: Option<String>,
+    #[diesel(sql_type = Text)]
+    tracking_key: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    merged_into_key: Option<String>,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -359,7 +385,7 @@ pub async fn detail(conn: &mut AsyncPgConnection, user: &SessionUser, id: i64) -
         diesel::sql_query(format!("{EVENT_ROW_SQL} WHERE e.id = $1")).bind::<BigInt, _>(id).get_result(conn).await?;
     let extra: DetailExtra = diesel::sql_query(
         "SELECT e.description, e.address, e.category_id, e.department_id, e.contact_name, e.contact_phone, \
-                e.satisfaction, e.feedback, m.number AS merged_into \
+                e.satisfaction, e.feedback, m.number AS merged_into, e.tracking_key, m.tracking_key AS merged_into_key \
          FROM events e LEFT JOIN events m ON m.id = e.merged_into WHERE e.id = $1",
     )
     .bind::<BigInt, _>(id)
@@ -398,9 +424,15 @@ pub async fn detail(conn: &mut AsyncPgConnection, user: &SessionUser, id: i64) -
         contact_name: if personal { extra.contact_name } else { mask_name(&extra.contact_name) },
         contact_phone: if personal { extra.contact_phone } else { crate::codes::mobile::mask(&extra.contact_phone) },
         is_reporter,
+        // The reporter follows by tracking code (their own, and the merged-into event's);
+        // staff by the readable number.
+        tracking_code: is_reporter.then(|| tracking::code(&row.number, &extra.tracking_key)),
+        merged_into: match (is_reporter, extra.merged_into, extra.merged_into_key) {
+            (true, Some(number), Some(key)) => Some(tracking::code(&number, &key)),
+            (_, number, _) => number,
+        },
         satisfaction: extra.satisfaction,
         feedback: extra.feedback,
-        merged_into: extra.merged_into,
         photos: photos.iter().filter(|p| p.step_id == first_step || p.step_id.is_none()).map(photo).collect(),
         steps: steps
             .into_iter()
@@ -468,17 +500,21 @@ struct PublicStep {
     to_state: String,
 }
 
-/// The public tracking page: anyone with the number sees the progress, never a name, a
-/// phone number, a note or a photo.
-pub async fn track(conn: &mut AsyncPgConnection, number: &str) -> Result<PublicEvent, AppError> {
-    let number = number.trim().to_uppercase();
+/// The public tracking page: anyone with the tracking code (number and key, see
+/// [`tracking`](crate::events::tracking)) sees the progress, never a name, a phone number, a
+/// note or a photo. The bare number, a wrong key and a number that does not exist all get
+/// the same "not found": nothing tells a guesser which part was wrong.
+pub async fn track(conn: &mut AsyncPgConnection, code: &str) -> Result<PublicEvent, AppError> {
+    let (number, key) = tracking::split(code).ok_or(AppError::NotFound)?;
+    // The merged-into event's code: its reporter follows the event that goes on.
     let event: PublicRaw = diesel::sql_query(
         "SELECT e.id, e.number, e.title, c.name AS category, e.state, v.name AS village, e.reported_at, e.closed_at, \
-                m.number AS merged_into \
+                m.number || '-' || m.tracking_key AS merged_into \
          FROM events e JOIN event_categories c ON c.id = e.category_id JOIN villages v ON v.id = e.village_id \
-         LEFT JOIN events m ON m.id = e.merged_into WHERE e.number = $1",
+         LEFT JOIN events m ON m.id = e.merged_into WHERE e.number = $1 AND e.tracking_key = $2",
     )
     .bind::<Text, _>(&number)
+    .bind::<Text, _>(&key)
     .get_result(conn)
     .await
     .optional()?
@@ -510,6 +546,7 @@ pub async fn my_reports(
     user: &SessionUser,
     page: i64,
 ) -> Result<Page<EventRow>, AppError> {
+    crate::paging::check_page(page, 0, "")?;
     let per_page = DEFAULT_PER_PAGE;
     let page = page.max(1);
     let rows: Vec<RawRow> = diesel::sql_query(format!(
@@ -523,7 +560,32 @@ pub async fn my_reports(
         .bind::<BigInt, _>(user.id)
         .get_result(conn)
         .await?;
-    Ok(Page { rows: rows.into_iter().map(RawRow::into_row).collect(), total: total.n, page, per_page })
+    // The reporter's own tracking codes, to copy and pass on.
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let codes: Vec<TrackingCode> = diesel::sql_query(
+        "SELECT id, number || '-' || tracking_key AS code FROM events WHERE reporter_id = $1 AND id = ANY($2)",
+    )
+    .bind::<BigInt, _>(user.id)
+    .bind::<Array<BigInt>, _>(&ids)
+    .load(conn)
+    .await?;
+    let rows = rows
+        .into_iter()
+        .map(|raw| {
+            let mut row = raw.into_row();
+            row.tracking_code = codes.iter().find(|c| c.id == row.id).map(|c| c.code.clone());
+            row
+        })
+        .collect();
+    Ok(Page { rows, total: total.n, page, per_page })
+}
+
+#[derive(diesel::QueryableByName)]
+struct TrackingCode {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    code: String,
 }
 
 #[derive(diesel::QueryableByName)]

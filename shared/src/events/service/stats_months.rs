@@ -81,24 +81,35 @@ struct Earliest {
     at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// The first day of each month from `from`'s to `to`'s.
+/// The most months one answer assembles: a century, the whole range a filter may name
+/// (`EventFilter::validate`). A guard, so no span can become an unbounded loop of reads.
+pub const MAX_MONTHS: usize = 100 * 12;
+
+/// The first day of each month from `from`'s to `to`'s, at most [`MAX_MONTHS`] of them.
+/// Ends at chrono's last representable month instead of repeating it.
 pub fn months_between(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-    let mut month = from.with_day(1).unwrap_or(from);
     let mut months = Vec::new();
-    while month <= to {
-        months.push(month);
-        month = next_month(month);
+    let mut month = from.with_day(1);
+    while let Some(first) = month
+        && first <= to
+        && months.len() < MAX_MONTHS
+    {
+        months.push(first);
+        month = next_month(first);
     }
     months
 }
 
-fn next_month(first: NaiveDate) -> NaiveDate {
-    let (year, month) = if first.month() == 12 { (first.year() + 1, 1) } else { (first.year(), first.month() + 1) };
-    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(first)
+/// The first day of the month after `first`'s, or `None` past chrono's last year.
+fn next_month(first: NaiveDate) -> Option<NaiveDate> {
+    let (year, month) =
+        if first.month() == 12 { (first.year().checked_add(1)?, 1) } else { (first.year(), first.month() + 1) };
+    NaiveDate::from_ymd_opt(year, month, 1)
 }
 
-/// The span to assemble: the filter's dates, else from the first event the user may see to
-/// today (China time). `None` when there is nothing to count.
+/// The span to assemble: the filter's dates cut to the days that can hold events the user
+/// may see (from the first such event to today, China time), so a far date in a filter
+/// never costs a read of an empty month. `None` when there is nothing to count.
 pub async fn span(
     conn: &mut AsyncPgConnection,
     visible: &str,
@@ -106,20 +117,16 @@ pub async fn span(
     to: Option<NaiveDate>,
 ) -> Result<Option<(NaiveDate, NaiveDate)>, AppError> {
     let china = crate::events::calendar::china();
-    let to = to.unwrap_or_else(|| chrono::Utc::now().with_timezone(&china).date_naive());
-    let from = match from {
-        Some(from) => from,
-        None => {
-            let earliest: Earliest =
-                diesel::sql_query(format!("SELECT min(e.reported_at) AS at FROM events e WHERE {visible}"))
-                    .get_result(conn)
-                    .await?;
-            match earliest.at {
-                Some(at) => at.with_timezone(&china).date_naive(),
-                None => return Ok(None),
-            }
-        }
+    let today = chrono::Utc::now().with_timezone(&china).date_naive();
+    let to = to.map_or(today, |to| to.min(today));
+    let earliest: Earliest =
+        diesel::sql_query(format!("SELECT min(e.reported_at) AS at FROM events e WHERE {visible}"))
+            .get_result(conn)
+            .await?;
+    let Some(first) = earliest.at.map(|at| at.with_timezone(&china).date_naive()) else {
+        return Ok(None);
     };
+    let from = from.map_or(first, |from| from.max(first));
     Ok((from <= to).then_some((from, to)))
 }
 
@@ -151,7 +158,7 @@ async fn month_figures(
     cache: &StatsCache,
 ) -> Result<Arc<MonthFigures>, AppError> {
     let Grouping { key, drill, join } = grouping;
-    let next = next_month(first);
+    let next = next_month(first).ok_or(AppError::field("to", "filter.date_out_of_range"))?;
     let closed = "e.state = 'closed' AND e.closed_at IS NOT NULL";
     let hours = "extract(epoch FROM e.closed_at - e.reported_at) / 3600.0";
     let sql = format!(
@@ -277,6 +284,9 @@ pub fn percentile(values: &mut [f32], p: f64) -> Option<f64> {
 }
 
 #[cfg(test)]
+mod proptests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -300,6 +310,22 @@ mod tests {
             vec![day(2025, 11, 1), day(2025, 12, 1), day(2026, 1, 1), day(2026, 2, 1)]
         );
         assert_eq!(months_between(day(2026, 3, 5), day(2026, 3, 5)), vec![day(2026, 3, 1)]);
+    }
+
+    #[test]
+    fn months_end_at_chronos_last_year_and_at_the_cap() {
+        // Once `next_month` returned the same month past chrono's last year and the loop ran
+        // until the process was killed (`to=+262142-12-31` on the statistics export).
+        let last = NaiveDate::MAX;
+        let months = months_between(day_before_months(last, 2), last);
+        assert_eq!(months.len(), 3);
+        assert_eq!(months.last(), last.with_day(1).as_ref());
+        assert_eq!(months_between(NaiveDate::MIN, NaiveDate::MAX).len(), MAX_MONTHS);
+        assert!(months_between(last, NaiveDate::MIN).is_empty());
+    }
+
+    fn day_before_months(day: NaiveDate, months: u32) -> NaiveDate {
+        day.checked_sub_months(chrono::Months::new(months)).expect("in range")
     }
 
     #[test]
