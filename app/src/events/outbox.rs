@@ -105,7 +105,9 @@ async fn with_photos_uploaded(mut report: NewEvent, keys: Vec<String>) -> Option
     for key in keys {
         let uploaded = match super::photo_picker::upload_pending(&key).await {
             Ok(photo) => photo,
-            Err(shared::AppError::Transport(_)) | Err(shared::AppError::Internal) => return None,
+            Err(shared::AppError::Transport(_))
+            | Err(shared::AppError::Internal)
+            | Err(shared::AppError::TooManyRequests { .. }) => return None,
             // Refused for what it is (type, size): the same answer the form gives online.
             Err(_) => None,
         };
@@ -169,7 +171,10 @@ async fn send_outbox() -> Vec<String> {
         match super::api::report_event(report.clone()).await {
             Ok(done) => numbers.push(done.tracking_code),
             // Still no network (or the server is down): it stays queued for the next try.
-            Err(shared::AppError::Transport(_)) | Err(shared::AppError::Internal) => continue 'reports,
+            // Or the server asks to slow down (rate limit): it stays queued too.
+            Err(shared::AppError::Transport(_))
+            | Err(shared::AppError::Internal)
+            | Err(shared::AppError::TooManyRequests { .. }) => continue 'reports,
             Err(_) => save(DRAFT_KEY, &report),
         }
         // Take out just this one, from the outbox as it is now: a report queued while this
