@@ -19,18 +19,7 @@ const PLAIN_ENDPOINTS: [(&str, &str); 5] = [
     ("POST", "/api/photos"),
 ];
 
-fn call(path: &str, cookie: Option<&str>, content_type: &str, body: impl Into<Body>) -> Request<Body> {
-    let mut builder = Request::post(path)
-        .header(header::HOST, HOST)
-        .header(header::ORIGIN, format!("http://{HOST}"))
-        .header(header::CONTENT_TYPE, content_type);
-    if let Some(cookie) = cookie {
-        builder = builder.header(header::COOKIE, cookie);
-    }
-    builder.body(body.into()).expect("request")
-}
-
-const FORM: &str = "application/x-www-form-urlencoded";
+use crate::http::{FORM, server_fn_call as call};
 
 /// An `EventFilter` argument as the browser sends it, on page `page`.
 fn whole_filter(page: i64) -> String {

@@ -74,6 +74,25 @@ pub(crate) async fn login(router: &Router, username: &str) -> String {
     cookie.split(';').next().expect("pair").to_owned()
 }
 
+pub(crate) const FORM: &str = "application/x-www-form-urlencoded";
+
+/// A server function called as the browser's code calls it: a POST from our own origin.
+pub(crate) fn server_fn_call(
+    path: &str,
+    cookie: Option<&str>,
+    content_type: &str,
+    body: impl Into<Body>,
+) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::CONTENT_TYPE, content_type);
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    builder.body(body.into()).expect("request")
+}
+
 pub(crate) fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
     let mut builder = Request::get(path).header(header::HOST, HOST).header(header::ACCEPT, "text/html");
     if let Some(cookie) = cookie {
@@ -214,15 +233,7 @@ async fn kept_sessions_end_at_once_when_revoked_or_disabled_elsewhere() {
 async fn server_functions_check_permissions_on_the_server() {
     let db = TestDb::new().await;
     let router = router(&db);
-    let call = |cookie: String| {
-        Request::post("/api/admin/audit_verify")
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, format!("http://{HOST}"))
-            .header(header::COOKIE, cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::empty())
-            .expect("request")
-    };
+    let call = |cookie: String| server_fn_call("/api/admin/audit_verify", Some(&cookie), FORM, Body::empty());
     let sysadmin = login(&router, "sysadmin").await;
     // Errors travel in postcard too (shared::error).
     let (status, _, body) = send_for_bytes(&router, call(sysadmin.clone())).await;
