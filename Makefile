@@ -27,6 +27,7 @@ build:
 
 lint:
 	cargo fmt --all -- --check
+	scripts/check-schema.sh
 	cargo clippy -p shared -p app -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 

@@ -122,13 +122,11 @@ capture() {  # endpoint body name [statements]: runs the request once and keeps 
   before=$(stat -c %s "$log")
   post "$1" "$2" >/dev/null
   sleep 0.2
-  tail -c +"$((before + 1))" "$log" | grep -E 'LOG:  duration: [0-9.]+ ms  execute [^:]*: ' \
-    | grep -E 'FROM events e (JOIN|WHERE)' > "$work/$3.log" || true
-  sed -E 's/^.* execute [^:]*: //; s/$/;/' "$work/$3.log" > "$work/$3.sql"
-  sed -E 's/.*duration: ([0-9.]+) ms.*/\1/' "$work/$3.log" | paste -sd ' ' > "$work/$3.ms"
+  # The statements with their bound values written in (scripts/pg_log_statements.py).
+  tail -c +"$((before + 1))" "$log" | python3 scripts/pg_log_statements.py "$work/$3"
   local got; got=$(wc -l < "$work/$3.sql")
   if [ -n "${4:-}" ] && [ "$got" != "$4" ] || [ "$got" = 0 ]; then
-    echo "expected ${4:-some} statements for $1, got:"; cat "$work/$3.log"; exit 1
+    echo "expected ${4:-some} statements for $1, got:"; cat "$work/$3.sql"; exit 1
   fi
 }
 total_ms() { tr ' ' '\n' < "$work/$1.ms" | awk '{s += $1} END {printf "%.1f ms in %d statements", s, NR}'; }

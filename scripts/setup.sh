@@ -3,7 +3,8 @@
 # system packages (PostgreSQL + PostGIS, Chromium, CJK fonts, brotli, a C++ compiler for
 # libFuzzer), the wasm target, cargo-leptos, wasm-bindgen-cli matching Cargo.lock, wasm-opt
 # (binaryen 116 — never Debian's older binaryen, whose output fails in the browser),
-# cargo-fuzz, and the end-to-end npm packages.
+# cargo-fuzz, diesel_cli (PostgreSQL only, matching Cargo.lock's diesel), and the end-to-end
+# npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,8 @@ command -v node >/dev/null || missing+=(nodejs npm)
 command -v brotli >/dev/null || missing+=(brotli)
 command -v c++ >/dev/null || missing+=(g++)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# diesel_cli links libpq (the server itself does not: diesel-async speaks the protocol).
+[ -f /usr/include/postgresql/libpq-fe.h ] || missing+=(libpq-dev)
 # grep without -q reads all of fc-list: with -q it stops early and, under pipefail, the
 # SIGPIPE of fc-list made the fonts look missing on every run.
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)
@@ -60,6 +63,13 @@ fi
 if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz 0.13.2" ]; then
   say "installing cargo-fuzz 0.13.2 (about 2 minutes, once)"
   cargo install --locked cargo-fuzz@0.13.2
+fi
+
+# Same version as the diesel in Cargo.lock, so that print-schema writes what the library reads.
+diesel_version=$(grep -A1 '^name = "diesel"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+if ! diesel --version 2>/dev/null | grep "Version: $diesel_version\$" >/dev/null; then
+  say "installing diesel_cli $diesel_version for PostgreSQL (about 5 minutes, once)"
+  cargo install --locked diesel_cli --version "=$diesel_version" --no-default-features --features postgres
 fi
 
 # --- end-to-end test packages ------------------------------------------------------------

@@ -13,6 +13,7 @@ pub use users_page::UsersPage;
 use leptos::prelude::*;
 use shared::permissions::codes;
 
+use crate::components::IconName;
 use crate::modules::Module;
 
 pub const MODULES: &[Module] = &[
@@ -20,37 +21,45 @@ pub const MODULES: &[Module] = &[
         path: "/admin/users",
         title: "nav.users",
         section: "nav.section.admin",
-        icon: "users",
+        icon: IconName::Users,
         permission: codes::USERS_VIEW,
         tab: false,
-        page: crate::lazy_page!("users", admin_pages, __preload_admin_pages),
+        page: crate::lazy_page!(AdminPage::Users, admin_pages, __preload_admin_pages),
     },
     Module {
         path: "/admin/roles",
         title: "nav.roles",
         section: "nav.section.admin",
-        icon: "shield",
+        icon: IconName::Shield,
         permission: codes::ROLES_VIEW,
         tab: false,
-        page: crate::lazy_page!("roles", admin_pages, __preload_admin_pages),
+        page: crate::lazy_page!(AdminPage::Roles, admin_pages, __preload_admin_pages),
     },
     Module {
         path: "/admin/audit",
         title: "nav.audit",
         section: "nav.section.admin",
-        icon: "audit",
+        icon: IconName::Audit,
         permission: codes::AUDIT_VIEW,
         tab: true,
-        page: crate::lazy_page!("audit", admin_pages, __preload_admin_pages),
+        page: crate::lazy_page!(AdminPage::Audit, admin_pages, __preload_admin_pages),
     },
 ];
 
+/// The pages of the administration chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AdminPage {
+    Users,
+    Roles,
+    Audit,
+}
+
 /// The administration pages, one wasm chunk of their own ([`crate::modules::Page`]).
 #[lazy]
-fn admin_pages(page: &'static str) -> AnyView {
+fn admin_pages(page: AdminPage) -> AnyView {
     match page {
-        "users" => view! { <UsersPage /> }.into_any(),
-        "roles" => view! { <RolesPage /> }.into_any(),
-        _ => view! { <AuditPage /> }.into_any(),
+        AdminPage::Users => view! { <UsersPage /> }.into_any(),
+        AdminPage::Roles => view! { <RolesPage /> }.into_any(),
+        AdminPage::Audit => view! { <AuditPage /> }.into_any(),
     }
 }

@@ -15,16 +15,24 @@ pub use register_page::RegisterPage;
 use leptos::prelude::*;
 
 /// Registration of the public (its code in the registration chunk).
-pub const REGISTER_PAGE: crate::modules::Page = crate::lazy_page!("register", register_pages, __preload_register_pages);
+pub const REGISTER_PAGE: crate::modules::Page =
+    crate::lazy_page!(Registration::Register, register_pages, __preload_register_pages);
 /// Registration of an enterprise (its code in the registration chunk).
 pub const REGISTER_ENTERPRISE_PAGE: crate::modules::Page =
-    crate::lazy_page!("register_enterprise", register_pages, __preload_register_pages);
+    crate::lazy_page!(Registration::RegisterEnterprise, register_pages, __preload_register_pages);
+
+/// The registration pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Registration {
+    Register,
+    RegisterEnterprise,
+}
 
 /// The registration pages, one wasm chunk of their own ([`crate::modules::Page`]).
 #[lazy]
-fn register_pages(page: &'static str) -> AnyView {
+fn register_pages(page: Registration) -> AnyView {
     match page {
-        "register" => view! { <RegisterPage /> }.into_any(),
-        _ => view! { <RegisterEnterprisePage /> }.into_any(),
+        Registration::Register => view! { <RegisterPage /> }.into_any(),
+        Registration::RegisterEnterprise => view! { <RegisterEnterprisePage /> }.into_any(),
     }
 }

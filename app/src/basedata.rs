@@ -11,6 +11,7 @@ pub use residents_page::ResidentsPage;
 use leptos::prelude::*;
 use shared::permissions::codes;
 
+use crate::components::IconName;
 use crate::modules::Module;
 
 pub const MODULES: &[Module] = &[
@@ -18,27 +19,34 @@ pub const MODULES: &[Module] = &[
         path: "/base/residents",
         title: "nav.residents",
         section: "nav.section.base",
-        icon: "people",
+        icon: IconName::People,
         permission: codes::BASEDATA_VIEW,
         tab: false,
-        page: crate::lazy_page!("residents", basedata_pages, __preload_basedata_pages),
+        page: crate::lazy_page!(BasedataPage::Residents, basedata_pages, __preload_basedata_pages),
     },
     Module {
         path: "/base/enterprises",
         title: "nav.enterprises",
         section: "nav.section.base",
-        icon: "building",
+        icon: IconName::Building,
         permission: codes::BASEDATA_VIEW,
         tab: false,
-        page: crate::lazy_page!("enterprises", basedata_pages, __preload_basedata_pages),
+        page: crate::lazy_page!(BasedataPage::Enterprises, basedata_pages, __preload_basedata_pages),
     },
 ];
 
+/// The pages of the base-data chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BasedataPage {
+    Residents,
+    Enterprises,
+}
+
 /// The base-data pages, one wasm chunk of their own ([`crate::modules::Page`]).
 #[lazy]
-fn basedata_pages(page: &'static str) -> AnyView {
+fn basedata_pages(page: BasedataPage) -> AnyView {
     match page {
-        "residents" => view! { <ResidentsPage /> }.into_any(),
-        _ => view! { <EnterprisesPage /> }.into_any(),
+        BasedataPage::Residents => view! { <ResidentsPage /> }.into_any(),
+        BasedataPage::Enterprises => view! { <EnterprisesPage /> }.into_any(),
     }
 }

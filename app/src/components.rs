@@ -3,14 +3,18 @@
 mod error_banner;
 mod field;
 mod icon;
+mod list_table;
 pub mod options;
 mod pages;
+mod select;
 mod table;
 mod title;
 
 pub use error_banner::{ErrorAlert, ErrorBanner, error_message};
 pub use field::{Field, field_errors, last_error};
-pub use icon::Icon;
+pub use icon::{Icon, IconName};
+pub use list_table::{Column, ListTable};
 pub use pages::{Forbidden, NotFound, PageHeader};
+pub use select::{Choice, Select, choices_html};
 pub use table::{Pagination, SearchForm, SortHeader, TableQueryExt, table_query};
 pub use title::DocumentTitle;

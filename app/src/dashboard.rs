@@ -13,6 +13,7 @@ pub use town_map::TownMap;
 use leptos::prelude::*;
 use shared::permissions::codes;
 
+use crate::components::IconName;
 use crate::modules::Module;
 
 pub const MODULES: &[Module] = &[
@@ -20,16 +21,16 @@ pub const MODULES: &[Module] = &[
         path: "/",
         title: "nav.dashboard",
         section: "nav.section.overview",
-        icon: "dashboard",
+        icon: IconName::Dashboard,
         permission: codes::DASHBOARD_VIEW,
         tab: true,
-        page: crate::lazy_page!("dashboard", dashboard_pages, __preload_dashboard_pages),
+        page: crate::lazy_page!(OverviewPage::Dashboard, dashboard_pages, __preload_dashboard_pages),
     },
     Module {
         path: "/screen",
         title: "nav.screen",
         section: "nav.section.overview",
-        icon: "screen",
+        icon: IconName::Screen,
         permission: codes::SCREEN_VIEW,
         tab: false,
         page: SCREEN_PAGE,
@@ -37,13 +38,21 @@ pub const MODULES: &[Module] = &[
 ];
 
 /// The big screen (also the route `/screen` outside the shell), in the dashboard's chunk.
-pub const SCREEN_PAGE: crate::modules::Page = crate::lazy_page!("screen", dashboard_pages, __preload_dashboard_pages);
+pub const SCREEN_PAGE: crate::modules::Page =
+    crate::lazy_page!(OverviewPage::Screen, dashboard_pages, __preload_dashboard_pages);
+
+/// The pages of the dashboard chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OverviewPage {
+    Dashboard,
+    Screen,
+}
 
 /// The dashboard and the big screen, one wasm chunk of their own ([`crate::modules::Page`]).
 #[lazy]
-fn dashboard_pages(page: &'static str) -> AnyView {
+fn dashboard_pages(page: OverviewPage) -> AnyView {
     match page {
-        "dashboard" => view! { <DashboardPage /> }.into_any(),
-        _ => view! { <crate::layout::ScreenPage /> }.into_any(),
+        OverviewPage::Dashboard => view! { <DashboardPage /> }.into_any(),
+        OverviewPage::Screen => view! { <crate::layout::ScreenPage /> }.into_any(),
     }
 }

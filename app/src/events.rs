@@ -33,6 +33,7 @@ pub use track_page::TrackPage;
 use leptos::prelude::*;
 use shared::permissions::codes;
 
+use crate::components::IconName;
 use crate::modules::Module;
 
 pub const MODULES: &[Module] = &[
@@ -40,55 +41,55 @@ pub const MODULES: &[Module] = &[
         path: "/events/report",
         title: "nav.report",
         section: "nav.section.events",
-        icon: "report",
+        icon: IconName::Report,
         permission: codes::EVENTS_REPORT,
         tab: true,
-        page: crate::lazy_page!("report", field_pages, __preload_field_pages),
+        page: crate::lazy_page!(FieldPage::Report, field_pages, __preload_field_pages),
     },
     Module {
         path: "/events/tasks",
         title: "nav.tasks",
         section: "nav.section.events",
-        icon: "tasks",
+        icon: IconName::Tasks,
         permission: codes::EVENTS_VIEW,
         tab: true,
-        page: crate::lazy_page!("tasks", field_pages, __preload_field_pages),
+        page: crate::lazy_page!(FieldPage::Tasks, field_pages, __preload_field_pages),
     },
     Module {
         path: "/events",
         title: "nav.inbox",
         section: "nav.section.events",
-        icon: "inbox",
+        icon: IconName::Inbox,
         permission: codes::EVENTS_VIEW,
         tab: false,
-        page: crate::lazy_page!("inbox", desk_pages, __preload_desk_pages),
+        page: crate::lazy_page!(DeskPage::Inbox, desk_pages, __preload_desk_pages),
     },
     Module {
         path: "/events/command",
         title: "nav.command",
         section: "nav.section.events",
-        icon: "map",
+        icon: IconName::Map,
         permission: codes::EVENTS_DISPATCH,
         tab: false,
-        page: crate::lazy_page!("command", desk_pages, __preload_desk_pages),
+        page: crate::lazy_page!(DeskPage::Command, desk_pages, __preload_desk_pages),
     },
     Module {
         path: "/events/stats",
         title: "nav.event_stats",
         section: "nav.section.events",
-        icon: "chart",
+        icon: IconName::Chart,
         permission: codes::EVENTS_STATS,
         tab: false,
-        page: crate::lazy_page!("stats", desk_pages, __preload_desk_pages),
+        page: crate::lazy_page!(DeskPage::Stats, desk_pages, __preload_desk_pages),
     },
     Module {
         path: "/events/settings",
         title: "nav.event_settings",
         section: "nav.section.events",
-        icon: "settings",
+        icon: IconName::Settings,
         permission: codes::EVENTS_CONFIGURE,
         tab: false,
-        page: crate::lazy_page!("settings", desk_pages, __preload_desk_pages),
+        page: crate::lazy_page!(DeskPage::Settings, desk_pages, __preload_desk_pages),
     },
 ];
 
@@ -98,46 +99,65 @@ pub const PERSONAL_MODULES: &[Module] = &[
         path: "/my/reports",
         title: "nav.my_reports",
         section: "nav.section.me",
-        icon: "list",
+        icon: IconName::List,
         permission: codes::EVENTS_REPORT,
         tab: true,
-        page: crate::lazy_page!("my_reports", field_pages, __preload_field_pages),
+        page: crate::lazy_page!(FieldPage::MyReports, field_pages, __preload_field_pages),
     },
     Module {
         path: "/notifications",
         title: "nav.notifications",
         section: "nav.section.me",
-        icon: "bell",
+        icon: IconName::Bell,
         permission: codes::PROFILE_VIEW,
         tab: false,
-        page: crate::lazy_page!("notifications", field_pages, __preload_field_pages),
+        page: crate::lazy_page!(FieldPage::Notifications, field_pages, __preload_field_pages),
     },
 ];
 
 /// The public tracking page (outside the module registry), in the field pages' chunk.
-pub const TRACK_PAGE: crate::modules::Page = crate::lazy_page!("track", field_pages, __preload_field_pages);
+pub const TRACK_PAGE: crate::modules::Page = crate::lazy_page!(FieldPage::Track, field_pages, __preload_field_pages);
+
+/// The pages of the field chunk (reporting, tasks, the reporter's own pages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FieldPage {
+    Report,
+    Tasks,
+    MyReports,
+    Notifications,
+    Track,
+}
 
 /// The pages of the phone in the field and of the public (report, my reports, my tasks,
 /// notifications, tracking by number), one wasm chunk ([`crate::modules::Page`]).
 #[lazy]
-fn field_pages(page: &'static str) -> AnyView {
+fn field_pages(page: FieldPage) -> AnyView {
     match page {
-        "report" => view! { <ReportPage /> }.into_any(),
-        "tasks" => view! { <TasksPage /> }.into_any(),
-        "my_reports" => view! { <MyReportsPage /> }.into_any(),
-        "notifications" => view! { <NotificationsPage /> }.into_any(),
-        _ => view! { <TrackPage /> }.into_any(),
+        FieldPage::Report => view! { <ReportPage /> }.into_any(),
+        FieldPage::Tasks => view! { <TasksPage /> }.into_any(),
+        FieldPage::MyReports => view! { <MyReportsPage /> }.into_any(),
+        FieldPage::Notifications => view! { <NotificationsPage /> }.into_any(),
+        FieldPage::Track => view! { <TrackPage /> }.into_any(),
     }
+}
+
+/// The pages of the desk chunk (the staff's event desk).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DeskPage {
+    Inbox,
+    Command,
+    Stats,
+    Settings,
 }
 
 /// The dispatcher's desk (inbox and event pages, command map, statistics, settings), one
 /// wasm chunk ([`crate::modules::Page`]).
 #[lazy]
-fn desk_pages(page: &'static str) -> AnyView {
+fn desk_pages(page: DeskPage) -> AnyView {
     match page {
-        "inbox" => view! { <InboxPage /> }.into_any(),
-        "command" => view! { <CommandPage /> }.into_any(),
-        "stats" => view! { <StatsPage /> }.into_any(),
-        _ => view! { <SettingsPage /> }.into_any(),
+        DeskPage::Inbox => view! { <InboxPage /> }.into_any(),
+        DeskPage::Command => view! { <CommandPage /> }.into_any(),
+        DeskPage::Stats => view! { <StatsPage /> }.into_any(),
+        DeskPage::Settings => view! { <SettingsPage /> }.into_any(),
     }
 }

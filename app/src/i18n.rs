@@ -84,12 +84,11 @@ fn web_sys_lang() -> Option<String> {
     }
 }
 
-/// One cookie's value out of a `Cookie` header.
+/// One cookie's value out of a `Cookie` header (the first of that name; a malformed pair
+/// is skipped, not fatal).
+#[cfg(feature = "ssr")]
 pub fn cookie_value(header: &str, name: &str) -> Option<String> {
-    header.split(';').find_map(|pair| {
-        let (key, value) = pair.trim().split_once('=')?;
-        (key == name).then(|| value.to_owned())
-    })
+    cookie::Cookie::split_parse(header).flatten().find(|c| c.name() == name).map(|c| c.value().to_owned())
 }
 
 /// The translations of `locales/*.yml`, compiled into sorted tables by `build.rs` and served
@@ -120,18 +119,14 @@ pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()
 }
 
+/// What stays as it is in the `next` of the language switch: letters, digits and `/-_.`
+/// (a path reads as a path); everything else is percent-encoded.
+const NEXT_PATH: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.');
+
 /// The link that switches language and comes back to the current page.
 pub fn switch_href(locale: Locale, current_path: &str) -> String {
-    let next: String = current_path
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"/-_.".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let next = percent_encoding::utf8_percent_encode(current_path, NEXT_PATH);
     format!("/lang/{}?next={}", locale.other().code(), next)
 }
 
@@ -147,6 +142,26 @@ mod tests {
     }
 
     #[test]
+    fn the_language_switch_comes_back_to_the_page_encoded() {
+        assert_eq!(switch_href(Locale::ZhCn, "/events/7"), "/lang/en?next=/events/7");
+        assert_eq!(
+            switch_href(Locale::En, "/events?q=路灯 5%&x=~"),
+            "/lang/zh-CN?next=/events%3Fq%3D%E8%B7%AF%E7%81%AF%205%25%26x%3D%7E"
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_cookie_is_read_by_name_from_the_header() {
+        let header = "tg_session=abc; tg_lang=en;broken; other=x=y";
+        assert_eq!(cookie_value(header, "tg_lang").as_deref(), Some("en"));
+        assert_eq!(cookie_value(header, "tg_session").as_deref(), Some("abc"));
+        assert_eq!(cookie_value(header, "other").as_deref(), Some("x=y"));
+        assert_eq!(cookie_value(header, "missing"), None);
+        assert_eq!(cookie_value("", "tg_lang"), None);
+    }
+
+    #[test]
     fn both_languages_have_every_key_and_the_tables_are_sorted() {
         let [(_, first), (_, second)] = tables::TABLES else {
             panic!("two languages expected");
@@ -156,5 +171,26 @@ mod tests {
         }
         assert_eq!(keys(first), keys(second), "a key is missing in one language");
         assert!(first.windows(2).all(|pair| pair[0].0 < pair[1].0));
+    }
+
+    /// Every permission (its label in the role editor) and every error code (the message
+    /// beside a field) has its text in both languages: a code added to its registry without
+    /// translations fails here, not in front of a user who would see the bare key.
+    #[test]
+    fn every_permission_and_error_code_is_translated_in_both_languages() {
+        use shared::error::ErrorCode;
+        use shared::permissions::Permission;
+
+        let keys = Permission::ALL.iter().map(|p| p.i18n_key()).chain(ErrorCode::ALL.iter().map(|c| c.i18n_key()));
+        let mut missing = Vec::new();
+        for key in keys {
+            for (locale, texts) in tables::TABLES {
+                match texts.binary_search_by(|(probe, _)| (*probe).cmp(key)) {
+                    Ok(index) if !texts[index].1.trim().is_empty() => {}
+                    _ => missing.push(format!("{locale}: {key}")),
+                }
+            }
+        }
+        assert!(missing.is_empty(), "translations missing: {missing:#?}");
     }
 }

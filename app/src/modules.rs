@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use shared::accounts::SessionUser;
 
-use crate::components::{Forbidden, NotFound};
+use crate::components::{Forbidden, IconName, NotFound};
 
 pub struct Module {
     /// The page's path; the page also serves deeper paths below it.
@@ -19,9 +19,10 @@ pub struct Module {
     pub title: &'static str,
     /// Translation key of the sidebar section.
     pub section: &'static str,
-    pub icon: &'static str,
-    /// The permission code needed to see the page (checked again by every server function).
-    pub permission: &'static str,
+    pub icon: IconName,
+    /// The permission code needed to see the page; the server functions serving only this
+    /// page require it too (the rule: `auth::session::authorized`).
+    pub permission: shared::permissions::Permission,
     /// Whether the page has a place in the phone's bottom tab bar.
     pub tab: bool,
     /// The page, whose code is in its module's wasm chunk (see [`Page`]).
@@ -50,13 +51,14 @@ pub struct Page {
 /// A page being loaded: its wasm chunk fetched (in the browser), then the view built.
 pub type PageFuture = Pin<Box<dyn Future<Output = AnyView> + Send>>;
 
-/// The [`Page`] named `$name`, built by the `#[lazy]` function `$bundle(name)` of its
+/// The [`Page`] `$name` (a variant of the chunk's own page enum, so the chunk's `match`
+/// names every page it holds), built by the `#[lazy]` function `$bundle($name)` of its
 /// module's chunk, with the preload function `#[lazy]` makes for it in the browser
 /// (`__preload_<bundle>`), in the module where both are written. A module's pages share one
 /// chunk: a page per chunk made a hundred files to fetch for one page (docs/benchmarks.md).
 #[macro_export]
 macro_rules! lazy_page {
-    ($name:literal, $bundle:ident, $preload:ident) => {
+    ($name:path, $bundle:ident, $preload:ident) => {
         $crate::modules::Page {
             chunk: stringify!($bundle),
             view: || $crate::modules::page_future($bundle($name)),

@@ -7,20 +7,29 @@ pub use page::ProfilePage;
 use leptos::prelude::*;
 use shared::permissions::codes;
 
+use crate::components::IconName;
 use crate::modules::Module;
 
 pub const MODULES: &[Module] = &[Module {
     path: "/me",
     title: "nav.me",
     section: "nav.section.me",
-    icon: "me",
+    icon: IconName::Me,
     permission: codes::PROFILE_VIEW,
     tab: true,
-    page: crate::lazy_page!("profile", profile_pages, __preload_profile_pages),
+    page: crate::lazy_page!(Personal::Profile, profile_pages, __preload_profile_pages),
 }];
+
+/// The pages of the profile chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Personal {
+    Profile,
+}
 
 /// The personal page, a wasm chunk of its own ([`crate::modules::Page`]).
 #[lazy]
-fn profile_pages(_page: &'static str) -> AnyView {
-    view! { <ProfilePage /> }.into_any()
+fn profile_pages(page: Personal) -> AnyView {
+    match page {
+        Personal::Profile => view! { <ProfilePage /> }.into_any(),
+    }
 }

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use leptos::config::get_configuration;
+use secrecy::{ExposeSecret, SecretString};
 use shared::accounts::NewStaff;
 use shared::accounts::service::users;
-use shared::state::AppState;
+use shared::state::{AppState, Settings};
 
 use crate::config::{Config, DatabaseConfig};
 use crate::embedded_pg::EmbeddedPostgres;
@@ -92,30 +92,30 @@ pub enum BenchCommand {
     },
 }
 
-/// A running database: the URL, and the embedded cluster if we started one.
+/// A running database: the URL (it may carry a password), and the embedded cluster if we
+/// started one, which stops when this is dropped, on every path out of a command.
 pub struct Database {
-    pub url: String,
+    pub url: SecretString,
     pub embedded: Option<EmbeddedPostgres>,
 }
 
 pub async fn open_database(config: &DatabaseConfig) -> anyhow::Result<Database> {
     let database = match &config.url {
-        Some(url) => Database { url: url.expose().to_owned(), embedded: None },
+        Some(url) => Database { url: url.clone(), embedded: None },
         None => {
             let embedded = EmbeddedPostgres::new(config)?;
             let url = embedded.start().await?;
-            Database { url, embedded: Some(embedded) }
+            Database { url: url.into(), embedded: Some(embedded) }
         }
     };
-    database::migrate(&database.url).await?;
+    database::migrate(database.url.expose_secret()).await?;
     Ok(database)
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = Config::from_environment()?;
-    match cli.command.unwrap_or(Command::Serve { demo: config.demo }) {
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve { demo: config.demo.enabled }) {
         Command::Serve { demo } => {
-            let demo = demo || config.demo;
+            let demo = demo || config.demo.enabled;
             serve(config, demo).await
         }
         Command::Migrate => {
@@ -125,19 +125,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Seed { scale, seed } => {
             let db = open_database(&config.database).await?;
-            let result = seed_demo(&db.url, &demo::DemoOptions { seed, scale }).await;
+            let result = seed_demo(db.url.expose_secret(), &demo::DemoOptions { seed, scale }).await;
             stop(db);
             result
         }
         Command::Admin { command: AdminCommand::Create { username, name, role, township } } => {
             let db = open_database(&config.database).await?;
-            let result = create_admin(&db.url, username, name, role, township).await;
+            let password = config.admin.password.clone();
+            let result = create_admin(db.url.expose_secret(), password, username, name, role, township).await;
             stop(db);
             result
         }
         Command::Bench { command } => {
             let db = open_database(&config.database).await?;
-            let result = crate::bench::run(&db.url, command).await;
+            let result = crate::bench::run(db.url.expose_secret(), command).await;
             stop(db);
             result
         }
@@ -159,6 +160,7 @@ async fn seed_demo(url: &str, options: &demo::DemoOptions) -> anyhow::Result<()>
 
 async fn create_admin(
     url: &str,
+    password: Option<SecretString>,
     username: String,
     name: String,
     role: String,
@@ -167,9 +169,9 @@ async fn create_admin(
     use diesel::prelude::*;
     use diesel_async::RunQueryDsl;
     use shared::schema::townships;
-    let password = match std::env::var("TONGGUAN_ADMIN_PASSWORD") {
-        Ok(password) => password,
-        Err(_) => {
+    let password = match password {
+        Some(password) => password.expose_secret().to_owned(),
+        None => {
             eprintln!("Password (one line on standard input):");
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;
@@ -207,7 +209,7 @@ async fn create_admin(
             // The same messages the web forms show, in Chinese.
             let zh = app::i18n::Locale::ZhCn;
             let list: Vec<String> =
-                errors.iter().map(|e| format!("{}: {}", e.field, zh.t(&format!("errors.{}", e.code)))).collect();
+                errors.iter().map(|e| format!("{}: {}", e.field, zh.t(e.code.i18n_key()))).collect();
             anyhow::bail!("invalid: {}", list.join(", "))
         }
         Err(other) => anyhow::bail!("{other}"),
@@ -217,7 +219,7 @@ async fn create_admin(
 async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let db = open_database(&config.database).await?;
-    let pool = shared::db::pool(&db.url, config.database.pool_size).map_err(anyhow::Error::msg)?;
+    let pool = shared::db::pool(db.url.expose_secret(), config.database.pool_size).map_err(anyhow::Error::msg)?;
     {
         let mut conn = pool.get().await.context("connecting to the database")?;
         database::prepare(&mut conn).await?;
@@ -225,17 +227,16 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
             demo::accounts::seed_if_empty(&mut conn, &demo::DemoOptions::default()).await?;
         }
     }
-    let mut leptos = get_configuration(None)?.leptos_options;
-    if leptos.output_name.is_empty() {
-        leptos.output_name = Arc::from("tongguan");
-    }
-    let addr = leptos.site_addr;
-    let photos = crate::events::photos::store_from_environment(&config.database.data_dir)?;
-    let stats_cache = std::sync::Arc::new(shared::events::service::stats_cache::StatsCache::default());
-    let sessions = std::sync::Arc::new(shared::accounts::service::session_cache::SessionCache::default());
-    let live = crate::events::live::Live::start(db.url.clone(), stats_cache.clone(), sessions.clone());
-    crate::events::jobs::start(pool.clone());
-    let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache, sessions };
+    let leptos = config.server.leptos.clone();
+    let addr = config.server.address();
+    let photos = crate::events::photos::open_store(&config.uploads)?;
+    let stats_cache = Arc::new(shared::events::service::stats_cache::StatsCache::default());
+    let sessions = Arc::new(shared::accounts::service::session_cache::SessionCache::default());
+    let live =
+        crate::events::live::Live::start(db.url.expose_secret().to_owned(), stats_cache.clone(), sessions.clone());
+    crate::events::jobs::start(pool.clone(), config.supervision.escalation_grace);
+    let settings = Arc::new(Settings { duplicate_window: config.duplicates, tile_url: config.map.tile_url.clone() });
+    let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache, sessions, settings };
     let state = ServerState { leptos, app, photos, live, rate_limits: config.rate_limits };
     let router = build(state);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;

@@ -1,37 +1,91 @@
-//! Configuration from environment variables (and `.env`); every variable is listed in the
-//! README. Secrets are wrapped so that they never reach a log line.
+//! All configuration, from environment variables (and `.env`), read once at start-up: each
+//! part by its own `from_environment()`, every value checked. A bad value stops the server
+//! with a message naming the variable and saying what it must be; nothing falls back to a
+//! default silently. Every variable is listed in the README. Secrets are `SecretString`s:
+//! `Debug` never shows them, and they are exposed only where they are used.
 
-use std::fmt;
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
 
+use anyhow::{Context, bail};
 use chrono::Duration;
+use leptos::config::LeptosOptions;
+use object_store::aws::AmazonS3ConfigKey;
+use secrecy::SecretString;
 use shared::accounts::service::AuthPolicy;
+use shared::events::service::duplicates::DuplicateWindow;
 
 use crate::rate_limit::{MAX_PER_MINUTE, RateLimits};
 
-/// A value that must never be printed (a database URL may carry a password).
-#[derive(Clone)]
-pub struct Secret(String);
+/// Everything the server reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub auth: AuthPolicy,
+    pub demo: DemoConfig,
+    pub uploads: UploadsConfig,
+    pub rate_limits: RateLimits,
+    pub supervision: SupervisionConfig,
+    pub duplicates: DuplicateWindow,
+    pub map: MapConfig,
+    pub logging: LoggingConfig,
+    pub admin: AdminConfig,
+}
 
-impl Secret {
-    pub fn new(value: String) -> Self {
-        Self(value)
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
+impl Config {
+    pub fn from_environment() -> anyhow::Result<Self> {
+        let database = DatabaseConfig::from_environment()?;
+        let uploads = UploadsConfig::from_environment(&database.data_dir)?;
+        Ok(Self {
+            server: ServerConfig::from_environment()?,
+            database,
+            auth: auth_from_environment()?,
+            demo: DemoConfig::from_environment()?,
+            uploads,
+            rate_limits: RateLimits::from_environment()?,
+            supervision: SupervisionConfig::from_environment()?,
+            duplicates: duplicates_from_environment()?,
+            map: MapConfig::from_environment()?,
+            logging: LoggingConfig::from_environment()?,
+            admin: AdminConfig::from_environment(),
+        })
     }
 }
 
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
+/// Where the server listens and where its site files are: Leptos's own `LEPTOS_*` variables
+/// (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, …), which `cargo leptos` and `scripts/run.sh` set.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub leptos: LeptosOptions,
+}
+
+impl ServerConfig {
+    pub fn from_environment() -> anyhow::Result<Self> {
+        // Checked here first: Leptos's own message does not name the variable.
+        parse_socket_address("LEPTOS_SITE_ADDR", var("LEPTOS_SITE_ADDR"))?;
+        let mut leptos = leptos::config::get_configuration(None)
+            .context("reading the LEPTOS_* variables (site address, site root, package directory)")?
+            .leptos_options;
+        if leptos.output_name.is_empty() {
+            leptos.output_name = Arc::from("tongguan");
+        }
+        Ok(Self { leptos })
+    }
+
+    /// The listening address.
+    pub fn address(&self) -> SocketAddr {
+        self.leptos.site_addr
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct DatabaseConfig {
-    /// `DATABASE_URL`: an external server. Without it the embedded cluster is used.
-    pub url: Option<Secret>,
+    /// `DATABASE_URL`: an external server (the URL may carry a password). Without it the
+    /// embedded cluster is used.
+    pub url: Option<SecretString>,
     /// `TONGGUAN_DATA_DIR` (default `./data`): where the embedded cluster lives.
     pub data_dir: PathBuf,
     /// `TONGGUAN_PG_PORT` (default 54329): the embedded cluster's port on 127.0.0.1.
@@ -42,89 +96,253 @@ pub struct DatabaseConfig {
     pub pool_size: usize,
 }
 
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub database: DatabaseConfig,
-    pub auth: AuthPolicy,
-    /// `TONGGUAN_DEMO` (1/true): seed the demo township on an empty database and show
-    /// the demo accounts on the login page.
-    pub demo: bool,
-    /// Per-address rate limits (`TONGGUAN_*RATE_LIMIT_PER_MINUTE`, `TONGGUAN_TRUST_PROXY`).
-    pub rate_limits: RateLimits,
+impl DatabaseConfig {
+    pub fn from_environment() -> anyhow::Result<Self> {
+        Ok(Self {
+            url: var("DATABASE_URL").map(SecretString::from),
+            data_dir: var("TONGGUAN_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data")),
+            embedded_port: whole("TONGGUAN_PG_PORT", 54329, 1, Some(u16::MAX), "a port number")?,
+            pg_bin: var("TONGGUAN_PG_BIN").map(PathBuf::from),
+            pool_size: whole("TONGGUAN_DB_POOL_SIZE", 16, 1, Some(1000), "connections")?,
+        })
+    }
 }
 
+/// Sessions and the login lockout (`TONGGUAN_SESSION_*`, `TONGGUAN_MAX_FAILED_LOGINS`,
+/// `TONGGUAN_LOCKOUT_MINUTES`, `TONGGUAN_SECURE_COOKIES`).
+pub fn auth_from_environment() -> anyhow::Result<AuthPolicy> {
+    // The upper bounds keep every duration within what `chrono` can hold.
+    Ok(AuthPolicy {
+        idle_timeout: Duration::minutes(whole(
+            "TONGGUAN_SESSION_IDLE_MINUTES",
+            30,
+            1,
+            Some(MINUTES_A_YEAR),
+            "minutes",
+        )?),
+        absolute_timeout: Duration::hours(whole("TONGGUAN_SESSION_MAX_HOURS", 12, 1, Some(24 * 366), "hours")?),
+        max_failed_logins: whole("TONGGUAN_MAX_FAILED_LOGINS", 5, 1, None, "failed logins")?,
+        lockout: Duration::minutes(whole("TONGGUAN_LOCKOUT_MINUTES", 15, 0, Some(MINUTES_A_YEAR), "minutes")?),
+        secure_cookies: flag("TONGGUAN_SECURE_COOKIES")?,
+    })
+}
+
+const MINUTES_A_YEAR: i64 = 366 * 24 * 60;
+
+/// `TONGGUAN_DEMO`: seed the demo township on an empty database and show the demo accounts
+/// on the login page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DemoConfig {
+    pub enabled: bool,
+}
+
+impl DemoConfig {
+    pub fn from_environment() -> anyhow::Result<Self> {
+        Ok(Self { enabled: flag("TONGGUAN_DEMO")? })
+    }
+}
+
+/// Where photos are kept.
+#[derive(Debug, Clone)]
+pub enum UploadsConfig {
+    /// `TONGGUAN_UPLOAD_DIR` (default `<data dir>/uploads`).
+    Directory(PathBuf),
+    /// `TONGGUAN_S3_BUCKET`, with the object store's `AWS_*` variables (`AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT`, `AWS_ALLOW_HTTP`, …), each kept
+    /// secret: several of them are credentials.
+    S3 { bucket: String, options: Vec<(AmazonS3ConfigKey, SecretString)> },
+}
+
+impl UploadsConfig {
+    pub fn from_environment(data_dir: &Path) -> anyhow::Result<Self> {
+        if let Some(bucket) = var("TONGGUAN_S3_BUCKET") {
+            // The same variables `AmazonS3Builder::from_env` takes: every `AWS_*` that names
+            // one of its settings.
+            let options = std::env::vars_os()
+                .filter_map(|(name, value)| {
+                    let name = name.to_str()?;
+                    let key = name.strip_prefix("AWS_").and(name.to_ascii_lowercase().parse().ok())?;
+                    Some((key, SecretString::from(value.to_str()?)))
+                })
+                .collect();
+            return Ok(Self::S3 { bucket: bucket.trim().to_owned(), options });
+        }
+        let dir = var("TONGGUAN_UPLOAD_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("uploads"));
+        Ok(Self::Directory(dir))
+    }
+}
+
+impl RateLimits {
+    /// Per-address quotas (`TONGGUAN_*RATE_LIMIT_PER_MINUTE`, `TONGGUAN_TRUST_PROXY`).
+    pub fn from_environment() -> anyhow::Result<Self> {
+        let defaults = Self::default();
+        let per_minute =
+            |name: &str, default: u32| whole(name, default, 1, Some(MAX_PER_MINUTE), "requests per minute");
+        Ok(Self {
+            auth_per_minute: per_minute("TONGGUAN_RATE_LIMIT_PER_MINUTE", defaults.auth_per_minute)?,
+            report_per_minute: per_minute("TONGGUAN_REPORT_RATE_LIMIT_PER_MINUTE", defaults.report_per_minute)?,
+            track_per_minute: per_minute("TONGGUAN_TRACK_RATE_LIMIT_PER_MINUTE", defaults.track_per_minute)?,
+            trust_proxy: flag("TONGGUAN_TRUST_PROXY")?,
+        })
+    }
+}
+
+/// The supervision job (`events::jobs`).
+#[derive(Debug, Clone, Copy)]
+pub struct SupervisionConfig {
+    /// `TONGGUAN_ESCALATION_GRACE_MINUTES` (default 240): how long after its deadline an
+    /// overdue event is escalated.
+    pub escalation_grace: Duration,
+}
+
+impl SupervisionConfig {
+    pub fn from_environment() -> anyhow::Result<Self> {
+        let minutes = whole("TONGGUAN_ESCALATION_GRACE_MINUTES", 240, 0, Some(MINUTES_A_YEAR), "minutes")?;
+        Ok(Self { escalation_grace: Duration::minutes(minutes) })
+    }
+}
+
+/// Suggested duplicates: `TONGGUAN_DUPLICATE_METRES` (default 100) and
+/// `TONGGUAN_DUPLICATE_DAYS` (default 7).
+pub fn duplicates_from_environment() -> anyhow::Result<DuplicateWindow> {
+    let default = DuplicateWindow::default();
+    Ok(DuplicateWindow {
+        metres: metres("TONGGUAN_DUPLICATE_METRES", var("TONGGUAN_DUPLICATE_METRES"), default.metres)?,
+        days: whole("TONGGUAN_DUPLICATE_DAYS", default.days, 1, Some(3660), "days")?,
+    })
+}
+
+/// The maps.
+#[derive(Debug, Clone, Default)]
+pub struct MapConfig {
+    /// `TONGGUAN_TILE_URL`: a raster tile URL template; without it the maps draw the
+    /// township's own layers alone.
+    pub tile_url: Option<String>,
+}
+
+impl MapConfig {
+    pub fn from_environment() -> anyhow::Result<Self> {
+        Ok(Self { tile_url: parse_tile_url("TONGGUAN_TILE_URL", var("TONGGUAN_TILE_URL"))? })
+    }
+}
+
+/// The logs (`telemetry::init`).
+#[derive(Debug, Clone)]
+pub struct LoggingConfig {
+    /// `RUST_LOG` (default `info,tower_http=info`).
+    pub filter: String,
+    /// `TONGGUAN_LOG_FORMAT`: `json` for structured logs, `text` (the default) for people.
+    pub json: bool,
+}
+
+impl LoggingConfig {
+    pub fn from_environment() -> anyhow::Result<Self> {
+        let filter = var("RUST_LOG").unwrap_or_else(|| "info,tower_http=info".to_owned());
+        if let Err(error) = tracing_subscriber::EnvFilter::try_new(&filter) {
+            bail!("RUST_LOG must be a log filter such as \"info\" or \"warn,server=debug\", got {filter:?}: {error}");
+        }
+        let json = match var("TONGGUAN_LOG_FORMAT").map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => bail!("TONGGUAN_LOG_FORMAT must be \"text\" or \"json\", got {other:?}"),
+        };
+        Ok(Self { filter, json })
+    }
+}
+
+/// `tongguan admin create`.
+#[derive(Debug, Clone, Default)]
+pub struct AdminConfig {
+    /// `TONGGUAN_ADMIN_PASSWORD`: the new account's password; without it, it is read from
+    /// standard input.
+    pub password: Option<SecretString>,
+}
+
+impl AdminConfig {
+    pub fn from_environment() -> Self {
+        Self { password: var("TONGGUAN_ADMIN_PASSWORD").map(SecretString::from) }
+    }
+}
+
+/// A variable's value; unset and blank are the same (a blank line in `.env` means "the
+/// default").
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn number<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
-    match var(name) {
-        None => Ok(default),
-        Some(v) => v.trim().parse().map_err(|_| anyhow::anyhow!("{name} must be a number, got {v:?}")),
-    }
+/// A whole number from `min` (to `max`), or the default when unset.
+fn whole<T>(name: &str, default: T, min: T, max: Option<T>, unit: &str) -> anyhow::Result<T>
+where
+    T: FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    parse_whole(name, var(name), default, min, max, unit)
 }
 
-fn flag(name: &str) -> bool {
-    var(name).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
-}
-
-impl DatabaseConfig {
-    pub fn from_environment() -> anyhow::Result<Self> {
-        Ok(Self {
-            url: var("DATABASE_URL").map(Secret::new),
-            data_dir: var("TONGGUAN_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data")),
-            embedded_port: number("TONGGUAN_PG_PORT", 54329)?,
-            pg_bin: var("TONGGUAN_PG_BIN").map(PathBuf::from),
-            pool_size: number("TONGGUAN_DB_POOL_SIZE", 16)?,
-        })
-    }
-}
-
-pub fn auth_from_environment() -> anyhow::Result<AuthPolicy> {
-    Ok(AuthPolicy {
-        idle_timeout: Duration::minutes(number("TONGGUAN_SESSION_IDLE_MINUTES", 30)?),
-        absolute_timeout: Duration::hours(number("TONGGUAN_SESSION_MAX_HOURS", 12)?),
-        max_failed_logins: number("TONGGUAN_MAX_FAILED_LOGINS", 5)?,
-        lockout: Duration::minutes(number("TONGGUAN_LOCKOUT_MINUTES", 15)?),
-        secure_cookies: flag("TONGGUAN_SECURE_COOKIES"),
-    })
-}
-
-/// A requests-per-minute quota: a whole number from 1 to `MAX_PER_MINUTE`, else start-up
-/// stops with a message naming the variable.
-fn per_minute(name: &str, default: u32) -> anyhow::Result<u32> {
-    parse_per_minute(name, var(name), default)
-}
-
-fn parse_per_minute(name: &str, value: Option<String>, default: u32) -> anyhow::Result<u32> {
+fn parse_whole<T>(
+    name: &str,
+    value: Option<String>,
+    default: T,
+    min: T,
+    max: Option<T>,
+    unit: &str,
+) -> anyhow::Result<T>
+where
+    T: FromStr + PartialOrd + std::fmt::Display + Copy,
+{
     let Some(value) = value else { return Ok(default) };
-    match value.trim().parse::<u32>() {
-        Ok(n) if (1..=MAX_PER_MINUTE).contains(&n) => Ok(n),
-        _ => anyhow::bail!(
-            "{name} must be a whole number of requests per minute from 1 to {MAX_PER_MINUTE}, got {value:?}"
-        ),
+    match value.trim().parse::<T>() {
+        Ok(n) if n >= min && max.is_none_or(|max| n <= max) => Ok(n),
+        _ => {
+            let range = match max {
+                Some(max) => format!("from {min} to {max}"),
+                None => format!("≥ {min}"),
+            };
+            bail!("{name} must be a whole number of {unit} {range}, got {value:?}")
+        }
     }
 }
 
-pub fn rate_limits_from_environment() -> anyhow::Result<RateLimits> {
-    let defaults = RateLimits::default();
-    Ok(RateLimits {
-        auth_per_minute: per_minute("TONGGUAN_RATE_LIMIT_PER_MINUTE", defaults.auth_per_minute)?,
-        report_per_minute: per_minute("TONGGUAN_REPORT_RATE_LIMIT_PER_MINUTE", defaults.report_per_minute)?,
-        track_per_minute: per_minute("TONGGUAN_TRACK_RATE_LIMIT_PER_MINUTE", defaults.track_per_minute)?,
-        trust_proxy: flag("TONGGUAN_TRUST_PROXY"),
-    })
+/// A distance in metres, more than zero.
+fn metres(name: &str, value: Option<String>, default: f64) -> anyhow::Result<f64> {
+    let Some(value) = value else { return Ok(default) };
+    match value.trim().parse::<f64>() {
+        Ok(m) if m.is_finite() && m > 0.0 && m <= 100_000.0 => Ok(m),
+        _ => bail!("{name} must be a number of metres more than 0 and at most 100000, got {value:?}"),
+    }
 }
 
-impl Config {
-    pub fn from_environment() -> anyhow::Result<Self> {
-        Ok(Self {
-            database: DatabaseConfig::from_environment()?,
-            auth: auth_from_environment()?,
-            demo: flag("TONGGUAN_DEMO"),
-            rate_limits: rate_limits_from_environment()?,
-        })
+/// On or off: `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off`; unset is off.
+fn flag(name: &str) -> anyhow::Result<bool> {
+    parse_flag(name, var(name))
+}
+
+fn parse_flag(name: &str, value: Option<String>) -> anyhow::Result<bool> {
+    let Some(value) = value else { return Ok(false) };
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => bail!("{name} must be 1, true, yes or on (or 0, false, no, off), got {value:?}"),
     }
+}
+
+fn parse_socket_address(name: &str, value: Option<String>) -> anyhow::Result<Option<SocketAddr>> {
+    let Some(value) = value else { return Ok(None) };
+    match value.trim().parse() {
+        Ok(address) => Ok(Some(address)),
+        Err(_) => bail!("{name} must be an address and port such as 127.0.0.1:3000, got {value:?}"),
+    }
+}
+
+/// A tile URL template must name its tile (`{z}`, `{x}`, `{y}`) and an http(s) origin the
+/// page's security policy can allow; otherwise the browser would refuse every tile.
+fn parse_tile_url(name: &str, value: Option<String>) -> anyhow::Result<Option<String>> {
+    let Some(value) = value else { return Ok(None) };
+    let url = value.trim();
+    let names_tile = ["{z}", "{x}", "{y}"].iter().all(|part| url.contains(part));
+    if !names_tile || crate::security_headers::tile_origin(url).is_none() {
+        bail!("{name} must be an http(s) URL template with {{z}}, {{x}} and {{y}}, got {value:?}");
+    }
+    Ok(Some(url.to_owned()))
 }
 
 #[cfg(test)]
@@ -134,11 +352,78 @@ mod tests {
     #[test]
     fn a_rate_limit_must_be_a_positive_number_and_the_message_names_the_variable() {
         let name = "TONGGUAN_RATE_LIMIT_PER_MINUTE";
-        assert_eq!(parse_per_minute(name, None, 10).expect("default"), 10);
-        assert_eq!(parse_per_minute(name, Some(" 600 ".into()), 10).expect("set"), 600);
+        let parse = |value: Option<&str>| {
+            parse_whole(name, value.map(str::to_owned), 10, 1, Some(MAX_PER_MINUTE), "requests per minute")
+        };
+        assert_eq!(parse(None).expect("default"), 10);
+        assert_eq!(parse(Some(" 600 ")).expect("set"), 600);
         for bad in ["0", "-1", "ten", "1.5", "4294967296", "1000001"] {
-            let message = parse_per_minute(name, Some(bad.into()), 10).expect_err(bad).to_string();
+            let message = parse(Some(bad)).expect_err(bad).to_string();
             assert!(message.contains(name) && message.contains(bad), "{message}");
         }
+    }
+
+    #[test]
+    fn a_bad_grace_period_stops_the_start_with_a_message_saying_what_it_must_be() {
+        let name = "TONGGUAN_ESCALATION_GRACE_MINUTES";
+        let parse = |value: &str| parse_whole(name, Some(value.to_owned()), 240, 0, Some(MINUTES_A_YEAR), "minutes");
+        assert_eq!(parse("0").expect("zero is allowed"), 0);
+        assert_eq!(
+            parse("abc").expect_err("not a number").to_string(),
+            "TONGGUAN_ESCALATION_GRACE_MINUTES must be a whole number of minutes from 0 to 527040, got \"abc\""
+        );
+        assert!(parse("-5").is_err());
+        assert!(parse("9223372036854775807").is_err(), "too large for a duration");
+    }
+
+    #[test]
+    fn flags_are_on_or_off_and_nothing_else() {
+        let name = "TONGGUAN_DEMO";
+        for on in ["1", "true", "YES", " on "] {
+            assert!(parse_flag(name, Some(on.into())).expect(on));
+        }
+        for off in ["0", "false", "No", "off"] {
+            assert!(!parse_flag(name, Some(off.into())).expect(off));
+        }
+        assert!(!parse_flag(name, None).expect("unset"));
+        let message = parse_flag(name, Some("maybe".into())).expect_err("refused").to_string();
+        assert!(message.contains(name) && message.contains("maybe"), "{message}");
+    }
+
+    #[test]
+    fn duplicate_distances_are_positive_metres() {
+        let name = "TONGGUAN_DUPLICATE_METRES";
+        assert_eq!(metres(name, None, 100.0).expect("default"), 100.0);
+        assert_eq!(metres(name, Some("50.5".into()), 100.0).expect("set"), 50.5);
+        for bad in ["0", "-3", "NaN", "inf", "far"] {
+            let message = metres(name, Some(bad.into()), 100.0).expect_err(bad).to_string();
+            assert!(message.contains(name) && message.contains(bad), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_tile_url_must_name_its_tile_on_an_http_origin() {
+        let name = "TONGGUAN_TILE_URL";
+        let good = "https://t{s}.tiles.example/img/{z}/{x}/{y}.png";
+        assert_eq!(parse_tile_url(name, Some(format!(" {good} "))).expect("valid"), Some(good.to_owned()));
+        assert_eq!(parse_tile_url(name, None).expect("unset"), None);
+        for bad in ["https://tiles.example/img.png", "ftp://tiles.example/{z}/{x}/{y}", "{z}/{x}/{y}"] {
+            let message = parse_tile_url(name, Some(bad.into())).expect_err(bad).to_string();
+            assert!(message.contains(name) && message.contains(bad), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_listening_address_needs_a_port() {
+        assert!(parse_socket_address("LEPTOS_SITE_ADDR", Some("127.0.0.1:3000".into())).is_ok());
+        let message =
+            parse_socket_address("LEPTOS_SITE_ADDR", Some("localhost".into())).expect_err("no port").to_string();
+        assert!(message.contains("LEPTOS_SITE_ADDR") && message.contains("localhost"), "{message}");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let config = AdminConfig { password: Some(SecretString::from("hunter2-very-secret")) };
+        assert!(!format!("{config:?}").contains("hunter2"));
     }
 }

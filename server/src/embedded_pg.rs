@@ -1,6 +1,7 @@
 //! The embedded default database: when no `DATABASE_URL` is given, Tongguan runs its own
 //! PostgreSQL cluster from the system's binaries under the data directory, creates it on
-//! first start and stops it on shutdown.
+//! first start and stops it on shutdown — on every way out: dropping the handle stops the
+//! cluster too, so an error between start and serve (a taken port) leaves none running.
 //!
 //! PostgreSQL refuses to run as root; these machines run everything as root, so the
 //! cluster then runs as the unprivileged `postgres` system user (created by Debian's
@@ -10,6 +11,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, bail};
 
@@ -20,6 +22,9 @@ pub struct EmbeddedPostgres {
     pgdata: PathBuf,
     port: u16,
     run_as: Option<nix::unistd::User>,
+    /// Set once `start` has the cluster running (started, or found running and adopted);
+    /// cleared by `stop` and `keep_running`. Dropping the handle stops a cluster it owns.
+    owned: AtomicBool,
 }
 
 const DATABASE: &str = "tongguan";
@@ -80,7 +85,13 @@ impl EmbeddedPostgres {
             pgdata: data_dir.join("pg"),
             port: config.embedded_port,
             run_as: unprivileged_user()?,
+            owned: AtomicBool::new(false),
         })
+    }
+
+    /// The cluster's data directory (`<data dir>/pg`).
+    pub fn data_directory(&self) -> &Path {
+        &self.pgdata
     }
 
     /// The cluster listens on a Unix socket inside its own directory only: no TCP port that
@@ -167,6 +178,8 @@ impl EmbeddedPostgres {
             ]);
             self.run(initdb, "initdb")?;
         }
+        // From here on the cluster is ours to stop, whatever fails next.
+        self.owned.store(true, Ordering::SeqCst);
         if !self.is_running() {
             let log = self.pgdata.join("server.log");
             let mut start = self.command("pg_ctl");
@@ -185,7 +198,8 @@ impl EmbeddedPostgres {
         Ok(self.url())
     }
 
-    fn is_running(&self) -> bool {
+    /// Whether the cluster's postmaster is running.
+    pub fn is_running(&self) -> bool {
         let mut status = self.command("pg_ctl");
         status.arg("-D").arg(&self.pgdata).arg("status").stdout(Stdio::null()).stderr(Stdio::null());
         status.status().is_ok_and(|s| s.success())
@@ -210,12 +224,32 @@ impl EmbeddedPostgres {
         Ok(())
     }
 
+    /// Stops the cluster now (fast shutdown: open sessions are ended, their transactions
+    /// rolled back). Dropping the handle afterwards does nothing more.
     pub fn stop(&self) {
+        self.owned.store(false, Ordering::SeqCst);
         let mut stop = self.command("pg_ctl");
         stop.arg("-D").arg(&self.pgdata).args(["-m", "fast", "-w", "stop"]);
         match self.run(stop, "pg_ctl stop") {
             Ok(()) => tracing::info!("embedded PostgreSQL stopped"),
             Err(error) => tracing::warn!(%error, "could not stop the embedded PostgreSQL"),
+        }
+    }
+
+    /// Leaves the cluster running after this handle is gone: the test harness shares one
+    /// cluster between test processes, each of which ends on its own.
+    pub fn keep_running(self) {
+        self.owned.store(false, Ordering::SeqCst);
+    }
+}
+
+impl Drop for EmbeddedPostgres {
+    /// Stops a cluster this handle started (or adopted) and has not stopped yet. Synchronous:
+    /// `pg_ctl stop -w` waits for the postmaster to exit, so nothing is left behind when the
+    /// process ends right after.
+    fn drop(&mut self) {
+        if self.owned.swap(false, Ordering::SeqCst) && self.is_running() {
+            self.stop();
         }
     }
 }

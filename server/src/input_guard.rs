@@ -13,7 +13,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use shared::{AppError, FieldError};
+use shared::{AppError, ErrorCode, FieldError};
 
 use crate::auth::ApiError;
 
@@ -30,7 +30,7 @@ pub fn check_form(encoded: &[u8]) -> Result<(), FieldError> {
     for pair in encoded.split(|b| *b == b'&').filter(|pair| !pair.is_empty()) {
         fields += 1;
         if fields > MAX_FIELDS {
-            return Err(FieldError::new("form", "request.too_many_fields"));
+            return Err(FieldError::new("form", ErrorCode::RequestTooManyFields));
         }
         let (name, value) = match pair.iter().position(|b| *b == b'=') {
             Some(at) => (&pair[..at], &pair[at + 1..]),
@@ -47,18 +47,18 @@ pub fn check_form(encoded: &[u8]) -> Result<(), FieldError> {
 
 /// `application/x-www-form-urlencoded` decoding, strict: invalid UTF-8 is an error, not a
 /// replacement character quietly stored.
-fn decode(raw: &[u8]) -> Result<String, &'static str> {
+fn decode(raw: &[u8]) -> Result<String, ErrorCode> {
     let plus_as_space: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
     let bytes: Vec<u8> = percent_encoding::percent_decode(&plus_as_space).collect();
-    String::from_utf8(bytes).map_err(|_| "request.invalid_utf8")
+    String::from_utf8(bytes).map_err(|_| ErrorCode::RequestInvalidUtf8)
 }
 
-fn check_text(text: &str) -> Result<(), &'static str> {
+fn check_text(text: &str) -> Result<(), ErrorCode> {
     if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
-        return Err("text.control_characters");
+        return Err(ErrorCode::TextControlCharacters);
     }
     if text.chars().count() > MAX_VALUE_CHARS {
-        return Err("too_long");
+        return Err(ErrorCode::TooLong);
     }
     Ok(())
 }
@@ -85,7 +85,7 @@ pub async fn check(request: Request, next: Next) -> Response {
         Ok(bytes) => bytes,
         Err(_) => {
             let request = Request::from_parts(parts, Body::empty());
-            return refuse(&request, AppError::field("form", "request.too_large"));
+            return refuse(&request, AppError::field("form", ErrorCode::RequestTooLarge));
         }
     };
     let request = Request::from_parts(parts, Body::from(bytes.clone()));
@@ -129,12 +129,12 @@ mod tests {
 
     #[test]
     fn refusals_name_the_field_and_the_reason() {
-        assert_eq!(check_form(b"title=a%00b"), Err(FieldError::new("title", "text.control_characters")));
-        assert_eq!(check_form(b"q=%FF%FE"), Err(FieldError::new("q", "request.invalid_utf8")));
-        assert_eq!(check_form(b"%00=1"), Err(FieldError::new("form", "text.control_characters")));
+        assert_eq!(check_form(b"title=a%00b"), Err(FieldError::new("title", ErrorCode::TextControlCharacters)));
+        assert_eq!(check_form(b"q=%FF%FE"), Err(FieldError::new("q", ErrorCode::RequestInvalidUtf8)));
+        assert_eq!(check_form(b"%00=1"), Err(FieldError::new("form", ErrorCode::TextControlCharacters)));
         let long = format!("address={}", "a".repeat(MAX_VALUE_CHARS + 1));
-        assert_eq!(check_form(long.as_bytes()), Err(FieldError::new("address", "too_long")));
+        assert_eq!(check_form(long.as_bytes()), Err(FieldError::new("address", ErrorCode::TooLong)));
         let many = "a=1&".repeat(MAX_FIELDS + 1);
-        assert_eq!(check_form(many.as_bytes()), Err(FieldError::new("form", "request.too_many_fields")));
+        assert_eq!(check_form(many.as_bytes()), Err(FieldError::new("form", ErrorCode::RequestTooManyFields)));
     }
 }

@@ -5,7 +5,10 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
-    server::telemetry::init();
     let cli = server::cli::Cli::parse();
-    server::cli::run(cli).await
+    // Every setting is read and checked before anything starts: a bad value stops here,
+    // naming its variable.
+    let config = server::config::Config::from_environment()?;
+    server::telemetry::init(&config.logging);
+    server::cli::run(cli, config).await
 }

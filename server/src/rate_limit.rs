@@ -29,7 +29,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use shared::AppError;
 
-/// The quotas, per client address and minute (see `config::rate_limits_from_environment`).
+/// The quotas, per client address and minute (read by `RateLimits::from_environment` in `config.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimits {
     /// `TONGGUAN_RATE_LIMIT_PER_MINUTE`: login attempts, and registrations (counted apart).
@@ -181,10 +181,7 @@ fn refuse(request: &Request, retry_after_secs: u32) -> Response {
             .and_then(|code| app::i18n::Locale::parse(&code))
             .unwrap_or_default();
         // Our own text with a number in it; escaped all the same.
-        let message = app::components::error_message(locale, &error)
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;");
+        let message = html_escape::encode_text(&app::components::error_message(locale, &error)).into_owned();
         let page = format!(
             "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>429</title></head>\
              <body><main><h1>429</h1><p>{message}</p><p><a href=\"/\">统管 Tongguan</a></p></main></body></html>",

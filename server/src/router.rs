@@ -73,7 +73,7 @@ async fn attach_user(
 pub fn build(state: ServerState) -> Router {
     let routes = generate_route_list(app::App);
     let security = std::sync::Arc::new(SecurityHeaders::new(
-        std::env::var(shared::basedata::geojson::TILE_URL_VAR).ok().as_deref(),
+        state.app.settings.tile_url.as_deref(),
         state.app.auth.secure_cookies,
     ));
     let context = {

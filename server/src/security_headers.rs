@@ -27,15 +27,7 @@ pub struct SecurityHeaders {
 impl SecurityHeaders {
     /// From the tile URL template (`{s}` becomes a wildcard subdomain) and the HTTPS flag.
     pub fn new(tile_url: Option<&str>, https: bool) -> Self {
-        let tile_origin = tile_url.and_then(|url| {
-            let (scheme, rest) = url.split_once("://")?;
-            let host = rest.split('/').next()?.replace("{s}", "*");
-            let valid = matches!(scheme, "http" | "https")
-                && !host.is_empty()
-                && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '*' | ':'));
-            valid.then(|| format!("{scheme}://{host}"))
-        });
-        Self { tile_origin, https }
+        Self { tile_origin: tile_url.and_then(tile_origin), https }
     }
 
     /// The policy; `nonce` is the page's, `None` for everything that is not a page.
@@ -52,6 +44,17 @@ impl SecurityHeaders {
              form-action 'self'; frame-ancestors 'none'"
         )
     }
+}
+
+/// The origin of a tile URL template as a policy source (`{s}` becomes a wildcard
+/// subdomain), if it is an http(s) URL with a plain host.
+pub fn tile_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split('/').next()?.replace("{s}", "*");
+    let valid = matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '*' | ':'));
+    valid.then(|| format!("{scheme}://{host}"))
 }
 
 /// Puts the page's own policy, with its nonce, on a page answer (called from the router's

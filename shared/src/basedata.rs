@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 pub mod geojson;
 #[cfg(feature = "ssr")]
-pub mod scope;
-#[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod townships;
 
 /// Head counts for the dashboard and the big screen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -5,17 +5,20 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::PostcardEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-/// One problem with one input field. `code` is a translation key under `errors.` in the
-/// UI's locale files (e.g. `password.too_short`); `field` names the form field.
+mod code;
+pub use code::ErrorCode;
+
+/// One problem with one input field: `field` names the form field, `code` says what is wrong
+/// (shown as its translation `errors.<code>`, e.g. `errors.password.too_short`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
-    pub code: String,
+    pub code: ErrorCode,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into() }
+    pub fn new(field: impl Into<String>, code: ErrorCode) -> Self {
+        Self { field: field.into(), code }
     }
 }
 
@@ -32,9 +35,10 @@ pub enum AppError {
     /// Bad input: nothing was changed.
     #[error("invalid input")]
     Validation(Vec<FieldError>),
-    /// The request conflicts with the current state (e.g. a duplicate username).
+    /// The request conflicts with the current state (a stale page, an illegal step); the code
+    /// says which.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(ErrorCode),
     /// Too many failed logins: the account is locked until the given time.
     #[error("account locked")]
     /// (Sent as seconds since 1970: the browser then needs none of chrono's date parsers.)
@@ -67,16 +71,14 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn field(field: &str, code: &str) -> Self {
+    pub fn field(field: &str, code: ErrorCode) -> Self {
         AppError::Validation(vec![FieldError::new(field, code)])
     }
 
     /// The error codes for one field, for showing inline.
-    pub fn field_codes(&self, field: &str) -> Vec<String> {
+    pub fn field_codes(&self, field: &str) -> Vec<ErrorCode> {
         match self {
-            AppError::Validation(errors) => {
-                errors.iter().filter(|e| e.field == field).map(|e| e.code.clone()).collect()
-            }
+            AppError::Validation(errors) => errors.iter().filter(|e| e.field == field).map(|e| e.code).collect(),
             _ => Vec::new(),
         }
     }
@@ -88,9 +90,9 @@ impl AppError {
             AppError::Forbidden | AppError::Inactive(_) => 403,
             AppError::NotFound => 404,
             // A request or file over its size limit: 413, whichever field it came in.
-            AppError::Validation(errors) if errors.iter().any(|e| e.code.ends_with("too_large")) => 413,
+            AppError::Validation(errors) if errors.iter().any(|e| e.code.is_too_large()) => 413,
             // A body that does not parse (a broken multipart upload): a bad request, said per field.
-            AppError::Validation(errors) if errors.iter().any(|e| e.code.ends_with(".malformed")) => 400,
+            AppError::Validation(errors) if errors.iter().any(|e| e.code.is_malformed()) => 400,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Locked { .. } => 423,
@@ -128,7 +130,7 @@ impl Validator {
         Self::default()
     }
 
-    pub fn check(&mut self, field: &str, result: Result<(), &'static str>) -> &mut Self {
+    pub fn check(&mut self, field: &str, result: Result<(), ErrorCode>) -> &mut Self {
         if let Err(code) = result {
             self.errors.push(FieldError::new(field, code));
         }

@@ -4,6 +4,7 @@
 //! working time; `service` (server only) is the only code that touches the event tables.
 
 pub mod calendar;
+pub mod forms;
 pub mod state;
 pub mod tracking;
 pub mod types;
@@ -11,5 +12,6 @@ pub mod types;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+pub use forms::{CategoryEditForm, RoutingRuleForm, StepForm};
 pub use state::{Action, EventState};
 pub use types::*;

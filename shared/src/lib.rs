@@ -7,13 +7,17 @@
 //! `events` (3.2 一网统管: intake, routing, the loop, deadlines, statistics).
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod basedata;
+mod code_enum;
 pub mod codes;
 pub mod error;
 pub mod events;
 pub mod paging;
 pub mod permissions;
+pub mod scope;
+pub mod time;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -22,6 +26,8 @@ pub mod redirect;
 #[cfg(feature = "ssr")]
 pub mod schema;
 #[cfg(feature = "ssr")]
+pub mod sql;
+#[cfg(feature = "ssr")]
 pub mod state;
 
-pub use error::{AppError, FieldError};
+pub use error::{AppError, ErrorCode, FieldError};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, Validator};
 
 pub const DEFAULT_PER_PAGE: i64 = 20;
 pub const MAX_PER_PAGE: i64 = 100;
@@ -15,12 +15,12 @@ pub const MAX_SEARCH_CHARS: usize = 100;
 /// The page number, page size and search text of any list, checked in one place.
 pub fn check_page(page: i64, per_page: i64, q: &str) -> Result<(), AppError> {
     let mut v = Validator::new();
-    v.check("page", if (0..=MAX_PAGE).contains(&page) { Ok(()) } else { Err("paging.page_out_of_range") });
+    v.check("page", if (0..=MAX_PAGE).contains(&page) { Ok(()) } else { Err(ErrorCode::PagingPageOutOfRange) });
     v.check(
         "per_page",
-        if (0..=MAX_PER_PAGE).contains(&per_page) { Ok(()) } else { Err("paging.per_page_out_of_range") },
+        if (0..=MAX_PER_PAGE).contains(&per_page) { Ok(()) } else { Err(ErrorCode::PagingPerPageOutOfRange) },
     );
-    v.check("q", if q.chars().count() <= MAX_SEARCH_CHARS { Ok(()) } else { Err("paging.search_too_long") });
+    v.check("q", if q.chars().count() <= MAX_SEARCH_CHARS { Ok(()) } else { Err(ErrorCode::PagingSearchTooLong) });
     v.finish()
 }
 
@@ -66,8 +66,11 @@ impl TableQuery {
     pub fn validate(&self) -> Result<(), AppError> {
         check_page(self.page, self.per_page, &self.q)?;
         let mut v = Validator::new();
-        v.check("filter", if self.filter.chars().count() <= MAX_SEARCH_CHARS { Ok(()) } else { Err("too_long") });
-        v.check("sort", if self.sort.len() <= 32 { Ok(()) } else { Err("too_long") });
+        v.check(
+            "filter",
+            if self.filter.chars().count() <= MAX_SEARCH_CHARS { Ok(()) } else { Err(ErrorCode::TooLong) },
+        );
+        v.check("sort", if self.sort.len() <= 32 { Ok(()) } else { Err(ErrorCode::TooLong) });
         v.finish()
     }
 
@@ -112,7 +115,7 @@ mod tests {
         // The page that once overflowed into a negative OFFSET.
         let query = TableQuery { page: i64::MAX, per_page: MAX_PER_PAGE, ..Default::default() };
         assert!(query.offset() > 0);
-        assert_eq!(query.validate(), Err(AppError::field("page", "paging.page_out_of_range")));
+        assert_eq!(query.validate(), Err(AppError::field("page", ErrorCode::PagingPageOutOfRange)));
     }
 
     #[test]

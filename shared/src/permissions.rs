@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// How much of the data a role may see, from widest to narrowest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "ssr", diesel(sql_type = diesel::sql_types::Text))]
 pub enum DataScope {
     /// Only the user's own records (the public, enterprise users).
     SelfOnly,
@@ -19,6 +21,9 @@ pub enum DataScope {
     /// Every township of the county (集约建设: the county's data centre).
     County,
 }
+
+#[cfg(feature = "ssr")]
+crate::sql::text_enum!(DataScope);
 
 impl DataScope {
     pub const ALL: [DataScope; 5] =
@@ -39,71 +44,96 @@ impl DataScope {
     }
 }
 
-/// Every permission code, grouped by module. The UI label of `x.y` is the i18n key `perm.x.y`.
-pub mod codes {
-    pub const DASHBOARD_VIEW: &str = "dashboard.view";
-    pub const SCREEN_VIEW: &str = "screen.view";
-    pub const BASEDATA_VIEW: &str = "basedata.view";
-    pub const PERSONAL_DATA_VIEW: &str = "basedata.personal";
-    pub const USERS_VIEW: &str = "users.view";
-    pub const USERS_MANAGE: &str = "users.manage";
-    pub const ENTERPRISES_APPROVE: &str = "users.approve";
-    pub const ROLES_VIEW: &str = "roles.view";
-    pub const ROLES_MANAGE: &str = "roles.manage";
-    pub const AUDIT_VIEW: &str = "audit.view";
-    pub const PROFILE_VIEW: &str = "profile.view";
-    /// Report an event (every kind of user).
-    pub const EVENTS_REPORT: &str = "events.report";
-    /// Enter an event on behalf of a citizen (hotline, walk-in).
-    pub const EVENTS_ENTER: &str = "events.enter";
-    /// Read events within the data scope: inbox, detail, map.
-    pub const EVENTS_VIEW: &str = "events.view";
-    /// 立案, 不予立案, 合并.
-    pub const EVENTS_ACCEPT: &str = "events.accept";
-    /// 派遣, 改派, 挂起, 恢复, the command view.
-    pub const EVENTS_DISPATCH: &str = "events.dispatch";
-    /// 签收, 退回, 办结, 上报上级.
-    pub const EVENTS_HANDLE: &str = "events.handle";
-    /// 核查.
-    pub const EVENTS_VERIFY: &str = "events.verify";
-    /// 结案, 重新打开.
-    pub const EVENTS_CLOSE: &str = "events.close";
-    /// 督办.
-    pub const EVENTS_SUPERVISE: &str = "events.supervise";
-    /// Statistics and exports.
-    pub const EVENTS_STATS: &str = "events.stats";
-    /// Categories, deadlines, routing table, working calendar.
-    pub const EVENTS_CONFIGURE: &str = "events.configure";
+crate::code_enum::code_enum! {
+    /// Every permission, grouped by module, in the order the role editor shows them. The
+    /// stored code of `EventsHandle` is `events.handle` (text in `roles.permissions`); its UI
+    /// label is the i18n key `perm.events.handle`.
+    pub enum Permission in "perm" {
+        DashboardView = "dashboard.view",
+        ScreenView = "screen.view",
+        BasedataView = "basedata.view",
+        PersonalDataView = "basedata.personal",
+        UsersView = "users.view",
+        UsersManage = "users.manage",
+        EnterprisesApprove = "users.approve",
+        RolesView = "roles.view",
+        RolesManage = "roles.manage",
+        AuditView = "audit.view",
+        ProfileView = "profile.view",
+        /// Report an event (every kind of user).
+        EventsReport = "events.report",
+        /// Enter an event on behalf of a citizen (hotline, walk-in).
+        EventsEnter = "events.enter",
+        /// Read events within the data scope: inbox, detail, map.
+        EventsView = "events.view",
+        /// 立案, 不予立案, 合并.
+        EventsAccept = "events.accept",
+        /// 派遣, 改派, 挂起, 恢复, the command view.
+        EventsDispatch = "events.dispatch",
+        /// 签收, 退回, 办结, 上报上级.
+        EventsHandle = "events.handle",
+        /// 核查.
+        EventsVerify = "events.verify",
+        /// 结案, 重新打开.
+        EventsClose = "events.close",
+        /// 督办.
+        EventsSupervise = "events.supervise",
+        /// Statistics and exports.
+        EventsStats = "events.stats",
+        /// Categories, deadlines, routing table, working calendar.
+        EventsConfigure = "events.configure",
+    }
 }
 
-/// All codes in display order; a role editor offers exactly these.
-pub const ALL_PERMISSIONS: &[&str] = &[
-    codes::DASHBOARD_VIEW,
-    codes::SCREEN_VIEW,
-    codes::BASEDATA_VIEW,
-    codes::PERSONAL_DATA_VIEW,
-    codes::USERS_VIEW,
-    codes::USERS_MANAGE,
-    codes::ENTERPRISES_APPROVE,
-    codes::ROLES_VIEW,
-    codes::ROLES_MANAGE,
-    codes::AUDIT_VIEW,
-    codes::PROFILE_VIEW,
-    codes::EVENTS_REPORT,
-    codes::EVENTS_ENTER,
-    codes::EVENTS_VIEW,
-    codes::EVENTS_ACCEPT,
-    codes::EVENTS_DISPATCH,
-    codes::EVENTS_HANDLE,
-    codes::EVENTS_VERIFY,
-    codes::EVENTS_CLOSE,
-    codes::EVENTS_SUPERVISE,
-    codes::EVENTS_STATS,
-    codes::EVENTS_CONFIGURE,
-];
+/// Short names for the permissions, as the checks read them: `user.can(codes::EVENTS_VIEW)`.
+pub mod codes {
+    use super::Permission;
 
-pub fn is_known(code: &str) -> bool {
-    ALL_PERMISSIONS.contains(&code)
+    pub const DASHBOARD_VIEW: Permission = Permission::DashboardView;
+    pub const SCREEN_VIEW: Permission = Permission::ScreenView;
+    pub const BASEDATA_VIEW: Permission = Permission::BasedataView;
+    pub const PERSONAL_DATA_VIEW: Permission = Permission::PersonalDataView;
+    pub const USERS_VIEW: Permission = Permission::UsersView;
+    pub const USERS_MANAGE: Permission = Permission::UsersManage;
+    pub const ENTERPRISES_APPROVE: Permission = Permission::EnterprisesApprove;
+    pub const ROLES_VIEW: Permission = Permission::RolesView;
+    pub const ROLES_MANAGE: Permission = Permission::RolesManage;
+    pub const AUDIT_VIEW: Permission = Permission::AuditView;
+    pub const PROFILE_VIEW: Permission = Permission::ProfileView;
+    pub const EVENTS_REPORT: Permission = Permission::EventsReport;
+    pub const EVENTS_ENTER: Permission = Permission::EventsEnter;
+    pub const EVENTS_VIEW: Permission = Permission::EventsView;
+    pub const EVENTS_ACCEPT: Permission = Permission::EventsAccept;
+    pub const EVENTS_DISPATCH: Permission = Permission::EventsDispatch;
+    pub const EVENTS_HANDLE: Permission = Permission::EventsHandle;
+    pub const EVENTS_VERIFY: Permission = Permission::EventsVerify;
+    pub const EVENTS_CLOSE: Permission = Permission::EventsClose;
+    pub const EVENTS_SUPERVISE: Permission = Permission::EventsSupervise;
+    pub const EVENTS_STATS: Permission = Permission::EventsStats;
+    pub const EVENTS_CONFIGURE: Permission = Permission::EventsConfigure;
+}
+
+/// A set of permissions (a user's, the union of their roles'). Serialized as the list of
+/// codes, as the plain `Vec<String>` it replaces was.
+pub type PermissionSet = std::collections::BTreeSet<Permission>;
+
+/// Parses stored permission codes (one role's, or several roles' together), in their stored
+/// order. A code that is not in the registry (a role edited by hand in the database, a
+/// permission removed from the code) grants nothing: it is logged as an error, never mapped
+/// to another permission.
+#[cfg(feature = "ssr")]
+pub fn parse_stored<'a>(role: &str, stored: impl IntoIterator<Item = &'a str>) -> Vec<Permission> {
+    stored
+        .into_iter()
+        .filter(|code| !code.is_empty())
+        .filter_map(|code| {
+            let permission = Permission::parse(code);
+            if permission.is_none() {
+                tracing::error!(role, code, "unknown permission code in the database, ignored");
+            }
+            permission
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -118,5 +148,32 @@ mod tests {
         assert!(DataScope::County > DataScope::Township);
         assert!(DataScope::Grid > DataScope::SelfOnly);
         assert_eq!(DataScope::parse("planet"), None);
+    }
+
+    #[test]
+    fn permissions_round_trip_through_their_codes_and_keys() {
+        for permission in Permission::ALL {
+            assert_eq!(Permission::parse(permission.as_str()), Some(*permission));
+            assert_eq!(permission.i18n_key(), format!("perm.{}", permission.as_str()));
+        }
+        assert_eq!(Permission::EventsHandle.as_str(), "events.handle");
+        assert_eq!(Permission::parse("launch.missiles"), None);
+        assert_eq!(Permission::ALL.len(), 22);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn stored_codes_keep_their_order_and_unknown_ones_grant_nothing() {
+        let stored = ["events.view", "", "launch.missiles", "dashboard.view"];
+        assert_eq!(parse_stored("custom", stored), vec![Permission::EventsView, Permission::DashboardView]);
+    }
+
+    #[test]
+    fn permissions_cross_the_wire_as_their_codes() {
+        let set: PermissionSet = [Permission::EventsView, Permission::DashboardView].into_iter().collect();
+        let json = serde_json::to_string(&set).expect("serializes");
+        assert_eq!(json, r#"["dashboard.view","events.view"]"#);
+        assert_eq!(serde_json::from_str::<PermissionSet>(&json).expect("deserializes"), set);
+        assert!(serde_json::from_str::<Permission>(r#""launch.missiles""#).is_err());
     }
 }

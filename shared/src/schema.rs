@@ -1,135 +1,33 @@
-//! Diesel schema, written by hand to match `migrations/`. Geometry columns are left out:
-//! they are read and written through PostGIS functions in SQL (`ST_AsGeoJSON`, `ST_GeomFromText`).
+// @generated automatically by Diesel CLI.
+
+pub mod sql_types {
+    #[derive(diesel::query_builder::QueryId, Clone, diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "geometry"))]
+    pub struct Geometry;
+}
 
 diesel::table! {
-    townships (id) {
-        id -> Integer,
-        code -> Text,
-        name -> Text,
-        county -> Text,
+    attachments (id) {
+        id -> Int8,
+        township_id -> Int4,
+        event_id -> Nullable<Int8>,
+        step_id -> Nullable<Int8>,
+        uploader_id -> Nullable<Int8>,
+        storage_key -> Text,
+        content_type -> Text,
+        bytes -> Int4,
+        width -> Int4,
+        height -> Int4,
         created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    villages (id) {
-        id -> Integer,
-        township_id -> Integer,
-        code -> Text,
-        name -> Text,
-        kind -> Text,
-    }
-}
-
-diesel::table! {
-    grids (id) {
-        id -> Integer,
-        township_id -> Integer,
-        village_id -> Integer,
-        code -> Text,
-        name -> Text,
-    }
-}
-
-diesel::table! {
-    houses (id) {
-        id -> BigInt,
-        township_id -> Integer,
-        village_id -> Integer,
-        grid_id -> Integer,
-        address -> Text,
-    }
-}
-
-diesel::table! {
-    residents (id) {
-        id -> BigInt,
-        township_id -> Integer,
-        village_id -> Integer,
-        grid_id -> Integer,
-        house_id -> BigInt,
-        name -> Text,
-        id_number -> Text,
-        gender -> Text,
-        birth_date -> Date,
-        phone -> Text,
-    }
-}
-
-diesel::table! {
-    enterprises (id) {
-        id -> BigInt,
-        township_id -> Integer,
-        village_id -> Integer,
-        grid_id -> Integer,
-        name -> Text,
-        credit_code -> Text,
-        industry -> Text,
-        legal_person -> Text,
-        employees -> Integer,
-        address -> Text,
-    }
-}
-
-diesel::table! {
-    roles (id) {
-        id -> Integer,
-        code -> Text,
-        name -> Text,
-        description -> Text,
-        permissions -> Array<Text>,
-        data_scope -> Text,
-        builtin -> Bool,
-    }
-}
-
-diesel::table! {
-    users (id) {
-        id -> BigInt,
-        township_id -> Integer,
-        kind -> Text,
-        username -> Text,
-        display_name -> Text,
-        phone -> Nullable<Text>,
-        password_hash -> Text,
-        status -> Text,
-        village_id -> Nullable<Integer>,
-        grid_id -> Nullable<Integer>,
-        credit_code -> Nullable<Text>,
-        enterprise_name -> Nullable<Text>,
-        failed_logins -> Integer,
-        locked_until -> Nullable<Timestamptz>,
-        created_at -> Timestamptz,
-        last_login_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
-    user_roles (user_id, role_id) {
-        user_id -> BigInt,
-        role_id -> Integer,
-    }
-}
-
-diesel::table! {
-    sessions (token_hash) {
-        token_hash -> Text,
-        user_id -> BigInt,
-        township_id -> Integer,
-        created_at -> Timestamptz,
-        last_seen_at -> Timestamptz,
-        expires_at -> Timestamptz,
-        revoked_at -> Nullable<Timestamptz>,
-        user_agent -> Text,
     }
 }
 
 diesel::table! {
     audit_log (id) {
-        id -> BigInt,
-        township_id -> Integer,
+        id -> Int8,
+        township_id -> Int4,
         at -> Timestamptz,
-        actor_id -> Nullable<BigInt>,
+        actor_id -> Nullable<Int8>,
         actor_name -> Text,
         action -> Text,
         target -> Text,
@@ -140,29 +38,274 @@ diesel::table! {
     }
 }
 
-// (users.department_id is read with `sql_query`: a 17th column would need diesel's wider tables.)
-// Event tables without geometry columns (events and worker_positions, which have one, are
-// queried with `sql_query`).
 diesel::table! {
     departments (id) {
-        id -> Integer,
-        township_id -> Integer,
+        id -> Int4,
+        township_id -> Int4,
         code -> Text,
         name -> Text,
     }
 }
 
 diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Geometry;
+
+    enterprises (id) {
+        id -> Int8,
+        township_id -> Int4,
+        village_id -> Int4,
+        grid_id -> Int4,
+        name -> Text,
+        credit_code -> Text,
+        industry -> Text,
+        legal_person -> Text,
+        employees -> Int4,
+        address -> Text,
+        location -> Geometry,
+    }
+}
+
+diesel::table! {
     event_categories (id) {
-        id -> Integer,
-        parent_id -> Nullable<Integer>,
+        id -> Int4,
+        parent_id -> Nullable<Int4>,
         code -> Text,
         name -> Text,
-        sort -> Integer,
+        sort -> Int4,
         active -> Bool,
-        hours_normal -> Integer,
-        hours_urgent -> Integer,
-        hours_critical -> Integer,
+        hours_normal -> Int4,
+        hours_urgent -> Int4,
+        hours_critical -> Int4,
+    }
+}
+
+diesel::table! {
+    event_steps (id) {
+        id -> Int8,
+        township_id -> Int4,
+        event_id -> Int8,
+        at -> Timestamptz,
+        actor_id -> Nullable<Int8>,
+        actor_name -> Text,
+        action -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        note -> Text,
+        department_id -> Nullable<Int4>,
+        assignee_id -> Nullable<Int8>,
+        spent_seconds -> Int8,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Geometry;
+
+    events (id) {
+        id -> Int8,
+        township_id -> Int4,
+        number -> Text,
+        client_ref -> Nullable<Text>,
+        channel -> Text,
+        category_id -> Int4,
+        priority -> Text,
+        title -> Text,
+        description -> Text,
+        address -> Text,
+        location -> Geometry,
+        village_id -> Int4,
+        grid_id -> Int4,
+        department_id -> Nullable<Int4>,
+        assignee_id -> Nullable<Int8>,
+        state -> Text,
+        suspended_from -> Nullable<Text>,
+        remaining_min -> Nullable<Int4>,
+        reporter_id -> Nullable<Int8>,
+        contact_name -> Text,
+        contact_phone -> Text,
+        created_by -> Nullable<Int8>,
+        reported_at -> Timestamptz,
+        accepted_at -> Nullable<Timestamptz>,
+        dispatched_at -> Nullable<Timestamptz>,
+        handled_at -> Nullable<Timestamptz>,
+        closed_at -> Nullable<Timestamptz>,
+        deadline -> Timestamptz,
+        warned_at -> Nullable<Timestamptz>,
+        overdue_at -> Nullable<Timestamptz>,
+        escalated_at -> Nullable<Timestamptz>,
+        escalation -> Int4,
+        supervised -> Bool,
+        merged_into -> Nullable<Int8>,
+        satisfaction -> Nullable<Int2>,
+        feedback -> Text,
+        confirmed_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        updated_at -> Timestamptz,
+        tracking_key -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Geometry;
+
+    geo_lines (id) {
+        id -> Int4,
+        township_id -> Int4,
+        kind -> Text,
+        name -> Text,
+        geom -> Geometry,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Geometry;
+
+    grids (id) {
+        id -> Int4,
+        township_id -> Int4,
+        village_id -> Int4,
+        code -> Text,
+        name -> Text,
+        boundary -> Geometry,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Geometry;
+
+    houses (id) {
+        id -> Int8,
+        township_id -> Int4,
+        village_id -> Int4,
+        grid_id -> Int4,
+        address -> Text,
+        location -> Geometry,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Int8,
+        township_id -> Int4,
+        user_id -> Int8,
+        event_id -> Nullable<Int8>,
+        kind -> Text,
+        message -> Text,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    residents (id) {
+        id -> Int8,
+        township_id -> Int4,
+        village_id -> Int4,
+        grid_id -> Int4,
+        house_id -> Int8,
+        name -> Text,
+        id_number -> Text,
+        gender -> Text,
+        birth_date -> Date,
+        phone -> Text,
+    }
+}
+
+diesel::table! {
+    roles (id) {
+        id -> Int4,
+        code -> Text,
+        name -> Text,
+        description -> Text,
+        permissions -> Array<Text>,
+        data_scope -> Text,
+        builtin -> Bool,
+    }
+}
+
+diesel::table! {
+    routing_rules (id) {
+        id -> Int4,
+        township_id -> Int4,
+        category_id -> Nullable<Int4>,
+        village_id -> Nullable<Int4>,
+        grid_id -> Nullable<Int4>,
+        department_id -> Int4,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Int8,
+        township_id -> Int4,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Geometry;
+
+    townships (id) {
+        id -> Int4,
+        code -> Text,
+        name -> Text,
+        county -> Text,
+        centre -> Geometry,
+        boundary -> Geometry,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    user_roles (user_id, role_id) {
+        user_id -> Int8,
+        role_id -> Int4,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        township_id -> Int4,
+        kind -> Text,
+        username -> Text,
+        display_name -> Text,
+        phone -> Nullable<Text>,
+        password_hash -> Text,
+        status -> Text,
+        village_id -> Nullable<Int4>,
+        grid_id -> Nullable<Int4>,
+        credit_code -> Nullable<Text>,
+        enterprise_name -> Nullable<Text>,
+        failed_logins -> Int4,
+        locked_until -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        last_login_at -> Nullable<Timestamptz>,
+        department_id -> Nullable<Int4>,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Geometry;
+
+    villages (id) {
+        id -> Int4,
+        township_id -> Int4,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        boundary -> Geometry,
     }
 }
 
@@ -175,70 +318,83 @@ diesel::table! {
 }
 
 diesel::table! {
-    routing_rules (id) {
-        id -> Integer,
-        township_id -> Integer,
-        category_id -> Nullable<Integer>,
-        village_id -> Nullable<Integer>,
-        grid_id -> Nullable<Integer>,
-        department_id -> Integer,
+    use diesel::sql_types::*;
+    use super::sql_types::Geometry;
+
+    worker_positions (user_id) {
+        user_id -> Int8,
+        township_id -> Int4,
+        location -> Geometry,
+        at -> Timestamptz,
     }
 }
 
-diesel::table! {
-    attachments (id) {
-        id -> BigInt,
-        township_id -> Integer,
-        event_id -> Nullable<BigInt>,
-        step_id -> Nullable<BigInt>,
-        uploader_id -> Nullable<BigInt>,
-        storage_key -> Text,
-        content_type -> Text,
-        bytes -> Integer,
-        width -> Integer,
-        height -> Integer,
-        created_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
-    notifications (id) {
-        id -> BigInt,
-        township_id -> Integer,
-        user_id -> BigInt,
-        event_id -> Nullable<BigInt>,
-        kind -> Text,
-        message -> Text,
-        created_at -> Timestamptz,
-        read_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::joinable!(villages -> townships (township_id));
-diesel::joinable!(grids -> villages (village_id));
-diesel::joinable!(residents -> grids (grid_id));
+diesel::joinable!(attachments -> events (event_id));
+diesel::joinable!(attachments -> townships (township_id));
+diesel::joinable!(attachments -> users (uploader_id));
+diesel::joinable!(audit_log -> townships (township_id));
+diesel::joinable!(departments -> townships (township_id));
 diesel::joinable!(enterprises -> grids (grid_id));
-diesel::joinable!(users -> townships (township_id));
-diesel::joinable!(user_roles -> users (user_id));
-diesel::joinable!(user_roles -> roles (role_id));
+diesel::joinable!(enterprises -> townships (township_id));
+diesel::joinable!(enterprises -> villages (village_id));
+diesel::joinable!(event_steps -> departments (department_id));
+diesel::joinable!(event_steps -> events (event_id));
+diesel::joinable!(event_steps -> townships (township_id));
+diesel::joinable!(events -> departments (department_id));
+diesel::joinable!(events -> event_categories (category_id));
+diesel::joinable!(events -> grids (grid_id));
+diesel::joinable!(events -> townships (township_id));
+diesel::joinable!(events -> villages (village_id));
+diesel::joinable!(geo_lines -> townships (township_id));
+diesel::joinable!(grids -> townships (township_id));
+diesel::joinable!(grids -> villages (village_id));
+diesel::joinable!(houses -> grids (grid_id));
+diesel::joinable!(houses -> townships (township_id));
+diesel::joinable!(houses -> villages (village_id));
+diesel::joinable!(notifications -> events (event_id));
+diesel::joinable!(notifications -> townships (township_id));
+diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(residents -> grids (grid_id));
+diesel::joinable!(residents -> houses (house_id));
+diesel::joinable!(residents -> townships (township_id));
+diesel::joinable!(residents -> villages (village_id));
+diesel::joinable!(routing_rules -> departments (department_id));
+diesel::joinable!(routing_rules -> event_categories (category_id));
+diesel::joinable!(routing_rules -> grids (grid_id));
+diesel::joinable!(routing_rules -> townships (township_id));
+diesel::joinable!(routing_rules -> villages (village_id));
+diesel::joinable!(sessions -> townships (township_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(user_roles -> roles (role_id));
+diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(users -> departments (department_id));
+diesel::joinable!(users -> grids (grid_id));
+diesel::joinable!(users -> townships (township_id));
+diesel::joinable!(users -> villages (village_id));
+diesel::joinable!(villages -> townships (township_id));
+diesel::joinable!(worker_positions -> townships (township_id));
+diesel::joinable!(worker_positions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    townships,
-    villages,
-    grids,
-    houses,
-    residents,
-    enterprises,
-    roles,
-    users,
-    user_roles,
-    sessions,
+    attachments,
     audit_log,
     departments,
+    enterprises,
     event_categories,
-    work_calendar,
-    routing_rules,
-    attachments,
+    event_steps,
+    events,
+    geo_lines,
+    grids,
+    houses,
     notifications,
+    residents,
+    roles,
+    routing_rules,
+    sessions,
+    townships,
+    user_roles,
+    users,
+    villages,
+    work_calendar,
+    worker_positions,
 );

@@ -1,45 +1,31 @@
-//! Server functions of the administration module. Each checks its permission on the server.
+//! Server functions of the administration module. Each meets its caller through
+//! [`session::require`] or [`session::authorized`] (the rule is written there); the services
+//! check again.
 
 use crate::wire::Postcard;
 use leptos::prelude::*;
-use shared::accounts::{RoleRow, UserRow};
+use serde::{Deserialize, Serialize};
+use shared::accounts::{NewStaff, RoleRow, UserRow};
 use shared::audit::{AuditRow, ChainVerification};
 use shared::error::AppError;
 use shared::paging::{Page, TableQuery};
 
 #[cfg(feature = "ssr")]
-use crate::auth::session;
+use crate::auth::session::{self, Authorized};
 #[cfg(feature = "ssr")]
 use shared::permissions::codes;
 
 #[server(endpoint = "admin/users", output = Postcard)]
 pub async fn list_users(query: TableQuery) -> Result<Page<UserRow>, AppError> {
-    let user = session::require(codes::USERS_VIEW).await?;
-    let mut conn = session::conn().await?;
+    let Authorized { user, mut conn } = session::require(codes::USERS_VIEW).await?;
     shared::accounts::service::users::list(&mut conn, &user, &query).await
 }
 
-/// Creates a staff account (system administrator).
+/// Creates a staff account (system administrator). The form's fields are `form[…]`.
 #[server(endpoint = "admin/create_staff", output = Postcard)]
-pub async fn create_staff(
-    username: String,
-    display_name: String,
-    phone: String,
-    password: String,
-    role_code: String,
-) -> Result<i64, AppError> {
-    use shared::accounts::NewStaff;
-    let user = session::require(codes::USERS_MANAGE).await?;
-    let mut conn = session::conn().await?;
-    let form = NewStaff {
-        username: username.trim().to_owned(),
-        display_name,
-        phone,
-        password,
-        role_code,
-        village_id: None,
-        grid_id: None,
-    };
+pub async fn create_staff(form: NewStaff) -> Result<i64, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::USERS_MANAGE).await?;
+    let form = NewStaff { username: form.username.trim().to_owned(), ..form };
     let id = shared::accounts::service::users::create_staff(&mut conn, &user, &form).await?;
     // Back to the list, filtered to the new account, with or without JavaScript.
     leptos_axum::redirect(&format!("/admin/users?created=1&q={}", form.username));
@@ -50,42 +36,45 @@ pub async fn create_staff(
 #[server(endpoint = "admin/set_status", output = Postcard)]
 pub async fn set_user_status(user_id: i64, status: String) -> Result<(), AppError> {
     use shared::accounts::UserStatus;
-    let actor = session::current_user().await?;
-    let status = UserStatus::parse(&status).ok_or_else(|| AppError::field("status", "required"))?;
-    let mut conn = session::conn().await?;
+    // Approving needs `users.approve`, disabling `users.manage`: the service decides which.
+    let Authorized { user: actor, mut conn } = session::require(codes::USERS_VIEW).await?;
+    let status =
+        UserStatus::parse(&status).ok_or_else(|| AppError::field("status", shared::error::ErrorCode::Required))?;
     shared::accounts::service::users::set_status(&mut conn, &actor, user_id, status).await
 }
 
 #[server(endpoint = "admin/roles", output = Postcard)]
 pub async fn list_roles() -> Result<Vec<RoleRow>, AppError> {
-    // The role list is also what the system administrator picks from when creating staff.
-    let user = session::current_user().await?;
+    // The role list is also what the system administrator picks from when creating staff:
+    // two permissions admit it, and the service checks none.
+    let Authorized { user, mut conn } = session::authorized().await?;
     if !user.can(codes::ROLES_VIEW) && !user.can(codes::USERS_MANAGE) {
         return Err(AppError::Forbidden);
     }
-    let mut conn = session::conn().await?;
     shared::accounts::service::roles::list(&mut conn).await
+}
+
+/// A custom role as the form sends it: `form[code]`, …, `form[permissions][i]` for each
+/// ticked permission (none ticked: the field is absent).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewRole {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub permissions: Vec<String>,
 }
 
 /// Creates a custom role (security administrator).
 #[server(endpoint = "admin/create_role", output = Postcard)]
-pub async fn create_role(
-    code: String,
-    name: String,
-    description: String,
-    scope: String,
-    permissions: Option<Vec<String>>,
-) -> Result<i32, AppError> {
+pub async fn create_role(form: NewRole) -> Result<i32, AppError> {
     use shared::accounts::service::roles::{RoleForm, create_custom};
-    let user = session::require(codes::ROLES_MANAGE).await?;
-    let mut conn = session::conn().await?;
-    let form = RoleForm {
-        code: code.trim().to_owned(),
-        name,
-        description,
-        permissions: permissions.unwrap_or_default(),
-        scope,
-    };
+    let Authorized { user, mut conn } = session::require(codes::ROLES_MANAGE).await?;
+    let NewRole { code, name, description, scope, permissions } = form;
+    let form = RoleForm { code: code.trim().to_owned(), name, description, permissions, scope };
     let id = create_custom(&mut conn, &user, &form).await?;
     leptos_axum::redirect("/admin/roles?created=1");
     Ok(id)
@@ -93,14 +82,12 @@ pub async fn create_role(
 
 #[server(endpoint = "admin/audit", output = Postcard)]
 pub async fn list_audit(query: TableQuery) -> Result<Page<AuditRow>, AppError> {
-    let user = session::require(codes::AUDIT_VIEW).await?;
-    let mut conn = session::conn().await?;
+    let Authorized { user, mut conn } = session::require(codes::AUDIT_VIEW).await?;
     shared::audit::service::list(&mut conn, &user, &query).await
 }
 
 #[server(endpoint = "admin/audit_verify", output = Postcard)]
 pub async fn verify_audit() -> Result<ChainVerification, AppError> {
-    let user = session::require(codes::AUDIT_VIEW).await?;
-    let mut conn = session::conn().await?;
+    let Authorized { user, mut conn } = session::require(codes::AUDIT_VIEW).await?;
     shared::audit::service::verify(&mut conn, &user).await
 }

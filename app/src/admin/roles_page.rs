@@ -3,11 +3,10 @@
 
 use leptos::prelude::*;
 use shared::accounts::SessionUser;
-use shared::permissions::{ALL_PERMISSIONS, DataScope, codes};
+use shared::permissions::{DataScope, Permission, codes};
 
 use super::api::{CreateRole, list_roles};
-use crate::components::options::option;
-use crate::components::{ErrorAlert, ErrorBanner, Field, PageHeader, field_errors, last_error};
+use crate::components::{Choice, ErrorAlert, ErrorBanner, Field, PageHeader, Select, field_errors, last_error};
 use crate::i18n::use_locale;
 use crate::wire::resource;
 
@@ -57,7 +56,7 @@ pub fn RolesPage() -> impl IntoView {
                                                                 {role
                                                                     .permissions
                                                                     .iter()
-                                                                    .map(|p| view! { <span class="badge badge-info">{locale.t(&format!("perm.{p}"))}</span> })
+                                                                    .map(|p| view! { <span class="badge badge-info">{locale.t(p.i18n_key())}</span> })
                                                                     .collect_view()}
                                                             </span>
                                                         </td>
@@ -94,32 +93,35 @@ fn CreateRoleCard(create: ServerAction<CreateRole>) -> impl IntoView {
             <ErrorBanner error=last_error(create.value()) />
             <ActionForm action=create attr:class="form" attr:novalidate=true>
                 <div class="form-row">
-                    <Field label="roles.code" name="code" required=true hint="roles.code_hint" errors=errors("code") />
-                    <Field label="roles.name" name="name" required=true errors=errors("name") />
+                    <Field label="roles.code" name="code" arg="form" required=true hint="roles.code_hint" errors=errors("code") />
+                    <Field label="roles.name" name="name" arg="form" required=true errors=errors("name") />
                 </div>
-                <Field label="roles.description_field" name="description" errors=errors("description") />
+                <Field label="roles.description_field" name="description" arg="form" errors=errors("description") />
                 <div class="field">
                     <label for="field-scope">{locale.t("roles.scope")}</label>
-                    <select id="field-scope" name="scope" inner_html={
-                        DataScope::ALL
+                    <Select
+                        id="field-scope"
+                        name="form[scope]"
+                        choices={DataScope::ALL
                             .iter()
-                            .map(|s| option(s.as_str(), &locale.t(&format!("scope.{}", s.as_str())), *s == DataScope::Village))
-                            .collect::<String>()
-                    }></select>
+                            .map(|s| Choice::new(s.as_str(), locale.t(&format!("scope.{}", s.as_str()))))
+                            .collect::<Vec<_>>()}
+                        selected={DataScope::Village.as_str().to_owned()}
+                    />
                     {inline("scope")}
                 </div>
                 <fieldset class="field">
                     <legend>{locale.t("roles.permissions")}</legend>
                     <div class="cluster">
-                        {ALL_PERMISSIONS
+                        {Permission::ALL
                             .iter()
                             .enumerate()
-                            .map(|(i, code)| {
+                            .map(|(i, permission)| {
                                 let id = format!("perm-{i}");
                                 view! {
                                     <label class="checkbox" for=id.clone()>
-                                        <input type="checkbox" id=id.clone() name=format!("permissions[{i}]") value=*code />
-                                        {locale.t(&format!("perm.{code}"))}
+                                        <input type="checkbox" id=id.clone() name=format!("form[permissions][{i}]") value=permission.as_str() />
+                                        {locale.t(permission.i18n_key())}
                                     </label>
                                 }
                             })

@@ -6,15 +6,25 @@ use shared::accounts::{SessionUser, UserKind, UserRow, UserStatus};
 use shared::permissions::codes;
 
 use super::api::{CreateStaff, SetUserStatus, list_roles, list_users};
-use crate::components::options::option;
 use crate::components::{
-    ErrorAlert, ErrorBanner, Field, PageHeader, Pagination, SearchForm, SortHeader, field_errors, last_error,
+    Choice, Column, ErrorBanner, Field, ListTable, PageHeader, SearchForm, Select, field_errors, last_error,
     table_query,
 };
 use crate::i18n::use_locale;
 use crate::wire::resource;
 
 const FILTERS: &[&str] = &["staff", "enterprise", "public", "pending", "active", "disabled"];
+
+/// The table's columns.
+const COLUMNS: &[Column] = &[
+    Column::sorted("username", "users.username"),
+    Column::sorted("display_name", "users.display_name"),
+    Column::plain("users.kind"),
+    Column::plain("users.roles"),
+    Column::plain("users.status"),
+    Column::sorted("last_login_at", "users.last_login"),
+    Column::plain("table.actions"),
+];
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -38,44 +48,19 @@ pub fn UsersPage() -> impl IntoView {
             <SearchForm query label="users.search">
                 <div class="field">
                     <label for="filter">{locale.t("users.filter")}</label>
-                    <select id="filter" name="filter" inner_html=move || {
-                        let selected = query.get().filter;
-                        option("", &locale.t("table.all"), selected.is_empty())
-                            + &FILTERS.iter().map(|f| option(f, &locale.t(&format!("users.filter_{f}")), selected == *f)).collect::<String>()
-                    }></select>
+                    <Select
+                        id="filter"
+                        name="filter"
+                        choices=move || {
+                            std::iter::once(Choice::empty(locale.t("table.all")))
+                                .chain(FILTERS.iter().map(|f| Choice::new(f, locale.t(&format!("users.filter_{f}")))))
+                                .collect::<Vec<_>>()
+                        }
+                        selected=move || query.get().filter
+                    />
                 </div>
             </SearchForm>
-            <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                        Ok(page) => view! {
-                            <div class="table-wrap">
-                                <table class="data-table stack-mobile">
-                                    <caption class="visually-hidden">{locale.t("nav.users")}</caption>
-                                    <thead>
-                                        <tr>
-                                            <SortHeader query column="username" label="users.username" />
-                                            <SortHeader query column="display_name" label="users.display_name" />
-                                            <th scope="col">{locale.t("users.kind")}</th>
-                                            <th scope="col">{locale.t("users.roles")}</th>
-                                            <th scope="col">{locale.t("users.status")}</th>
-                                            <SortHeader query column="last_login_at" label="users.last_login" />
-                                            <th scope="col">{locale.t("table.actions")}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {page.rows.is_empty().then(|| view! { <tr><td class="table-empty" colspan="7">{locale.t("table.empty")}</td></tr> })}
-                                        {page.rows.into_iter().map(|row| view! { <UserRowView row set_status can_manage can_approve /> }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            <Pagination query total=page.total per_page=page.per_page />
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
+            <ListTable query page caption="nav.users" columns=COLUMNS row=move |row: UserRow| view! { <UserRowView row set_status can_manage can_approve /> } />
         </section>
     }
 }
@@ -97,10 +82,9 @@ fn UserRowView(
     can_approve: bool,
 ) -> impl IntoView {
     let locale = use_locale();
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     let last_login = row
         .last_login_at
-        .map(|t| t.with_timezone(&china).format("%Y-%m-%d %H:%M").to_string())
+        .map(|t| shared::time::local(t).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_else(|| "—".into());
     let pending_enterprise = row.kind == UserKind::Enterprise && row.status == UserStatus::Pending;
     let mut actions: Vec<(&'static str, &'static str, &'static str)> = Vec::new();
@@ -162,23 +146,23 @@ fn CreateStaffCard(create: ServerAction<CreateStaff>) -> impl IntoView {
             <ErrorBanner error=last_error(create.value()) />
             <ActionForm action=create attr:class="form" attr:novalidate=true>
                 <div class="form-row">
-                    <Field label="users.username" name="username" autocomplete="off" required=true hint="users.username_hint" errors=errors("username") />
-                    <Field label="users.display_name" name="display_name" required=true errors=errors("display_name") />
+                    <Field label="users.username" name="username" arg="form" autocomplete="off" required=true hint="users.username_hint" errors=errors("username") />
+                    <Field label="users.display_name" name="display_name" arg="form" required=true errors=errors("display_name") />
                 </div>
                 <div class="form-row">
-                    <Field label="register.phone" name="phone" kind="tel" inputmode="numeric" errors=errors("phone") />
+                    <Field label="register.phone" name="phone" arg="form" kind="tel" inputmode="numeric" errors=errors("phone") />
                     <div class="field">
                         <label for="field-role_code">{locale.t("users.role")}</label>
-                        <Suspense fallback=move || view! { <select id="field-role_code" name="role_code" disabled=true></select> }>
+                        <Suspense fallback=move || view! { <Select id="field-role_code" name="form[role_code]" choices={Vec::<Choice>::new()} disabled=true /> }>
                             {move || Suspend::new(async move {
-                                let html: String = roles
+                                let choices: Vec<Choice> = roles
                                     .await
                                     .unwrap_or_default()
                                     .iter()
                                     .filter(|r| r.code != "public" && r.code != "enterprise")
-                                    .map(|r| option(&r.code, &r.name, false))
+                                    .map(|r| Choice::new(&r.code, r.name.clone()))
                                     .collect();
-                                view! { <select id="field-role_code" name="role_code" required=true inner_html=html></select> }
+                                view! { <Select id="field-role_code" name="form[role_code]" choices required=true /> }
                             })}
                         </Suspense>
                         {move || {
@@ -187,7 +171,7 @@ fn CreateStaffCard(create: ServerAction<CreateStaff>) -> impl IntoView {
                         }}
                     </div>
                 </div>
-                <Field label="users.initial_password" name="password" kind="password" autocomplete="new-password" required=true hint="register.password_hint" errors=errors("password") />
+                <Field label="users.initial_password" name="password" arg="form" kind="password" autocomplete="new-password" required=true hint="register.password_hint" errors=errors("password") />
                 <button class="btn btn-primary" type="submit">{locale.t("users.create_submit")}</button>
             </ActionForm>
         </details>

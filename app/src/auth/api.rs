@@ -1,8 +1,9 @@
-//! Server functions of the auth module.
+//! Server functions of the auth module: most serve callers not logged in yet, and take a
+//! bare connection ([`session::authorized`] says when that is right).
 
 use crate::wire::Postcard;
 use leptos::prelude::*;
-use shared::accounts::{SessionUser, TownshipOption};
+use shared::accounts::{EnterpriseRegistration, PublicRegistration, SessionUser, TownshipOption};
 use shared::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -46,29 +47,16 @@ pub async fn logout() -> Result<(), AppError> {
 /// Townships one can register in (a county deployment hosts several).
 #[server(endpoint = "auth/townships", output = Postcard)]
 pub async fn list_townships() -> Result<Vec<TownshipOption>, AppError> {
-    use diesel::prelude::*;
-    use diesel_async::RunQueryDsl;
-    use shared::schema::townships;
     let mut conn = session::conn().await?;
-    let rows: Vec<(i32, String)> =
-        townships::table.order(townships::code).select((townships::id, townships::name)).load(&mut conn).await?;
-    Ok(rows.into_iter().map(|(id, name)| TownshipOption { id, name }).collect())
+    shared::basedata::townships::all(&mut conn).await
 }
 
-/// Registers a member of the public and logs them in.
+/// Registers a member of the public and logs them in. The form's fields are `form[…]`.
 #[server(endpoint = "auth/register", output = Postcard)]
-pub async fn register_public(
-    township_id: i32,
-    phone: String,
-    display_name: String,
-    password: String,
-    password_confirm: String,
-) -> Result<(), AppError> {
-    use shared::accounts::PublicRegistration;
+pub async fn register_public(form: PublicRegistration) -> Result<(), AppError> {
     use shared::accounts::service::{login, register};
     let state = session::state()?;
     let mut conn = state.pool.get().await?;
-    let form = PublicRegistration { township_id, phone, display_name, password, password_confirm };
     register::register_public(&mut conn, &form).await?;
     let outcome = login::login(&mut conn, &state.auth, &form.phone, &form.password, &session::user_agent()).await?;
     session::set_session_cookie(&outcome.token)?;
@@ -76,30 +64,13 @@ pub async fn register_public(
     Ok(())
 }
 
-/// Registers an enterprise user; it can log in once staff approve it.
+/// Registers an enterprise user; it can log in once staff approve it. The form's fields are
+/// `form[…]`.
 #[server(endpoint = "auth/register_enterprise", output = Postcard)]
-#[allow(clippy::too_many_arguments)]
-pub async fn register_enterprise(
-    township_id: i32,
-    credit_code: String,
-    enterprise_name: String,
-    contact_name: String,
-    phone: String,
-    password: String,
-    password_confirm: String,
-) -> Result<(), AppError> {
-    use shared::accounts::EnterpriseRegistration;
+pub async fn register_enterprise(form: EnterpriseRegistration) -> Result<(), AppError> {
     use shared::accounts::service::register;
     let mut conn = session::conn().await?;
-    let form = EnterpriseRegistration {
-        township_id,
-        credit_code: credit_code.trim().to_uppercase(),
-        enterprise_name,
-        contact_name,
-        phone,
-        password,
-        password_confirm,
-    };
+    let form = EnterpriseRegistration { credit_code: form.credit_code.trim().to_uppercase(), ..form };
     register::register_enterprise(&mut conn, &form).await?;
     leptos_axum::redirect("/login?pending=1");
     Ok(())

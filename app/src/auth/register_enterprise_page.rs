@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::api::RegisterEnterprise;
 use super::frame::AuthFrame;
-use super::register_page::TownshipSelect;
+use super::register_page::{PasswordFields, TownshipSelect};
 use crate::components::{ErrorBanner, Field, field_errors, last_error};
 use crate::i18n::use_locale;
 
@@ -23,30 +23,15 @@ pub fn RegisterEnterprisePage() -> impl IntoView {
                 <Field
                     label="register_enterprise.credit_code"
                     name="credit_code"
+                    arg="form"
                     required=true
                     hint="register_enterprise.credit_code_hint"
                     errors=errors("credit_code")
                 />
-                <Field label="register_enterprise.enterprise_name" name="enterprise_name" autocomplete="organization" required=true errors=errors("enterprise_name") />
-                <Field label="register_enterprise.contact_name" name="contact_name" autocomplete="name" required=true errors=errors("contact_name") />
-                <Field label="register.phone" name="phone" kind="tel" inputmode="numeric" autocomplete="tel" required=true errors=errors("phone") />
-                <Field
-                    label="register.password"
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    hint="register.password_hint"
-                    errors=errors("password")
-                />
-                <Field
-                    label="register.password_confirm"
-                    name="password_confirm"
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    errors=errors("password_confirm")
-                />
+                <Field label="register_enterprise.enterprise_name" name="enterprise_name" arg="form" autocomplete="organization" required=true errors=errors("enterprise_name") />
+                <Field label="register_enterprise.contact_name" name="contact_name" arg="form" autocomplete="name" required=true errors=errors("contact_name") />
+                <Field label="register.phone" name="phone" arg="form" kind="tel" inputmode="numeric" autocomplete="tel" required=true errors=errors("phone") />
+                <PasswordFields password=errors("password") confirm=errors("password_confirm") />
                 <button class="btn btn-primary btn-block" type="submit">{locale.t("register_enterprise.submit")}</button>
             </ActionForm>
             <p class="auth-links">

@@ -16,6 +16,7 @@ pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or(AppError::Internal)
 }
 
+/// A connection without a caller: for the functions anyone may call (see [`authorized`]).
 pub async fn conn() -> Result<DbConn, AppError> {
     Ok(state()?.pool.get().await?)
 }
@@ -46,10 +47,40 @@ pub async fn current_user() -> Result<SessionUser, AppError> {
     session::authenticate_kept(&state.pool, &state.auth, &state.sessions, &token).await
 }
 
-/// The calling user if they hold `permission`; the check every server function starts with.
-pub async fn require(permission: &str) -> Result<SessionUser, AppError> {
+/// A logged-in caller and a database connection: what a server function works with.
+pub struct Authorized {
+    pub user: SessionUser,
+    pub conn: DbConn,
+}
+
+/// The one way a server function meets its caller.
+///
+/// - A function serving logged-in users starts with [`require`]`(permission)` when one
+///   permission admits every caller its service admits: the permission of the registry
+///   entry (`MODULES` in the module's `lib` file) of the page it serves, or the narrower
+///   code of the action it performs (saving a category needs `events.configure`).
+/// - It starts with [`authorized`] (a login, no code) when the service admits callers by a
+///   rule one code cannot say: either of two codes, the reporter of the event, the channel
+///   of a report, or every page of several modules (the event choices, the base map).
+/// - Only functions for people not logged in (login, registration, public tracking) take a
+///   bare [`conn`].
+///
+/// Either way the service checks again and always enforces the data scope: these checks
+/// turn a caller away early, they never widen what the service lets through.
+pub async fn authorized() -> Result<Authorized, AppError> {
     let user = current_user().await?;
-    if user.can(permission) { Ok(user) } else { Err(AppError::Forbidden) }
+    let conn = conn().await?;
+    Ok(Authorized { user, conn })
+}
+
+/// [`authorized`], for a caller who holds `permission`.
+pub async fn require(permission: shared::permissions::Permission) -> Result<Authorized, AppError> {
+    let user = current_user().await?;
+    if !user.can(permission) {
+        return Err(AppError::Forbidden);
+    }
+    let conn = conn().await?;
+    Ok(Authorized { user, conn })
 }
 
 pub fn set_session_cookie(token: &str) -> Result<(), AppError> {

@@ -1,4 +1,4 @@
-//! Server functions of the base-data module.
+//! Server functions of the base-data module (the rule of their checks: [`session::authorized`]).
 
 use crate::wire::Postcard;
 use leptos::prelude::*;
@@ -8,26 +8,25 @@ use shared::error::AppError;
 use shared::paging::{Page, TableQuery};
 
 #[cfg(feature = "ssr")]
-use crate::auth::session;
+use crate::auth::session::{self, Authorized};
+#[cfg(feature = "ssr")]
+use shared::permissions::codes;
 
 #[server(endpoint = "basedata/residents", output = Postcard)]
 pub async fn list_residents(query: TableQuery) -> Result<Page<ResidentRow>, AppError> {
-    let user = session::require(shared::permissions::codes::BASEDATA_VIEW).await?;
-    let mut conn = session::conn().await?;
+    let Authorized { user, mut conn } = session::require(codes::BASEDATA_VIEW).await?;
     shared::basedata::service::residents(&mut conn, &user, &query).await
 }
 
 #[server(endpoint = "basedata/enterprises", output = Postcard)]
 pub async fn list_enterprises(query: TableQuery) -> Result<Page<EnterpriseRow>, AppError> {
-    let user = session::require(shared::permissions::codes::BASEDATA_VIEW).await?;
-    let mut conn = session::conn().await?;
+    let Authorized { user, mut conn } = session::require(codes::BASEDATA_VIEW).await?;
     shared::basedata::service::enterprises(&mut conn, &user, &query).await
 }
 
 #[server(endpoint = "basedata/villages", output = Postcard)]
 pub async fn list_villages() -> Result<Vec<VillageOption>, AppError> {
-    let user = session::require(shared::permissions::codes::BASEDATA_VIEW).await?;
-    let mut conn = session::conn().await?;
+    let Authorized { user, mut conn } = session::require(codes::BASEDATA_VIEW).await?;
     shared::basedata::service::villages(&mut conn, &user).await
 }
 
@@ -35,7 +34,7 @@ pub async fn list_villages() -> Result<Vec<VillageOption>, AppError> {
 /// user may read it: the public pick the location of their reports on it.
 #[server(endpoint = "basedata/map_geo", output = Postcard)]
 pub async fn get_map_geo() -> Result<MapGeo, AppError> {
-    let user = session::current_user().await?;
-    let mut conn = session::conn().await?;
-    shared::basedata::geojson::map_geo(&mut conn, &user).await
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let settings = session::state()?.settings;
+    shared::basedata::geojson::map_geo(&mut conn, &user, settings.tile_url.as_deref()).await
 }

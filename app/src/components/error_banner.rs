@@ -8,17 +8,14 @@ use crate::i18n::{Locale, use_locale};
 pub fn error_message(locale: Locale, error: &AppError) -> String {
     match error {
         AppError::BadCredentials => locale.t("errors.bad_credentials"),
-        AppError::Locked { until } => locale.tf("errors.locked", &[("time", china_clock(until.timestamp()))]),
+        AppError::Locked { until } => locale.tf("errors.locked", &[("time", shared::time::clock(until.timestamp()))]),
         AppError::Inactive(status) => locale.t(&format!("errors.inactive.{status}")),
         AppError::Validation(errors) => locale.tf("errors.validation", &[("n", errors.len().to_string())]),
         AppError::Unauthorized => locale.t("errors.unauthorized"),
         AppError::Forbidden => locale.t("errors.forbidden"),
         AppError::NotFound => locale.t("errors.not_found"),
-        // Conflicts that say why (a stale page, an illegal step) have their own message.
-        AppError::Conflict(code) if code.starts_with("event.") || code.starts_with("routing.") => {
-            locale.t(&format!("errors.{code}"))
-        }
-        AppError::Conflict(_) => locale.t("errors.conflict"),
+        // Each conflict says why (a stale page, an illegal step).
+        AppError::Conflict(code) => locale.t(code.i18n_key()),
         AppError::Internal => locale.t("errors.internal"),
         AppError::Transport(_) => locale.t("errors.transport"),
         AppError::BadRequest(_) => locale.t("errors.bad_request"),
@@ -26,13 +23,6 @@ pub fn error_message(locale: Locale, error: &AppError) -> String {
             locale.tf("errors.too_many_requests", &[("n", retry_after_secs.to_string())])
         }
     }
-}
-
-/// `HH:MM` in China Standard Time (UTC+8, no daylight saving), whatever the server's zone.
-/// By hand rather than with chrono's `format`: this message is part of every page's code.
-fn china_clock(unix_seconds: i64) -> String {
-    let minutes = (unix_seconds + 8 * 3600).div_euclid(60).rem_euclid(24 * 60);
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// Shows the last error of an action (or nothing).
@@ -63,7 +53,7 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::china_clock;
+    use shared::time::clock as china_clock;
 
     #[test]
     fn lockout_times_are_said_in_china_time() {

@@ -2,7 +2,7 @@
 //! the label names the control, errors are announced and linked with aria-describedby.
 
 use leptos::prelude::*;
-use shared::error::AppError;
+use shared::error::{AppError, ErrorCode};
 
 use crate::i18n::use_locale;
 
@@ -16,7 +16,7 @@ where
 }
 
 /// The error codes for one field out of an action's last error.
-pub fn field_errors(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Vec<String>> {
+pub fn field_errors(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Vec<ErrorCode>> {
     Signal::derive(move || error.get().map(|e| e.field_codes(field)).unwrap_or_default())
 }
 
@@ -24,17 +24,26 @@ pub fn field_errors(error: Signal<Option<AppError>>, field: &'static str) -> Sig
 pub fn Field(
     /// Translation key of the label.
     label: &'static str,
+    /// The field's name in its form; also its id (`field-{name}`) and the key of its errors.
     name: &'static str,
+    /// The server function argument the form is (`form`): the control is then posted as
+    /// `form[name]`, the serde_qs name of a field of that argument.
+    #[prop(optional)]
+    arg: Option<&'static str>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] inputmode: &'static str,
-    #[prop(optional, into)] errors: Option<Signal<Vec<String>>>,
+    #[prop(optional, into)] errors: Option<Signal<Vec<ErrorCode>>>,
 ) -> impl IntoView {
     let locale = use_locale();
     let id = format!("field-{name}");
+    let posted_name = match arg {
+        Some(arg) => format!("{arg}[{name}]"),
+        None => name.to_owned(),
+    };
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let errors = errors.unwrap_or_else(|| Signal::derive(Vec::new));
@@ -59,7 +68,7 @@ pub fn Field(
             </label>
             <input
                 id=id.clone()
-                name=name
+                name=posted_name
                 type=kind
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)

@@ -1,4 +1,4 @@
-//! Server functions of the dashboard.
+//! Server functions of the dashboard (the rule of their checks: [`session::authorized`]).
 
 use crate::wire::Postcard;
 use leptos::prelude::*;
@@ -6,20 +6,20 @@ use shared::basedata::{MapLayers, Overview};
 use shared::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::auth::session;
+use crate::auth::session::{self, Authorized};
+#[cfg(feature = "ssr")]
+use shared::permissions::codes;
 
 /// Head counts within the caller's data scope.
 #[server(endpoint = "dashboard/overview", output = Postcard)]
 pub async fn get_overview() -> Result<Overview, AppError> {
-    let user = session::require(shared::permissions::codes::DASHBOARD_VIEW).await?;
-    let mut conn = session::conn().await?;
+    let Authorized { user, mut conn } = session::require(codes::DASHBOARD_VIEW).await?;
     shared::basedata::service::overview(&mut conn, &user).await
 }
 
 /// The caller's township as map layers.
 #[server(endpoint = "dashboard/map", output = Postcard)]
 pub async fn get_map() -> Result<MapLayers, AppError> {
-    let user = session::require(shared::permissions::codes::DASHBOARD_VIEW).await?;
-    let mut conn = session::conn().await?;
+    let Authorized { user, mut conn } = session::require(codes::DASHBOARD_VIEW).await?;
     shared::basedata::service::map_layers(&mut conn, &user).await
 }

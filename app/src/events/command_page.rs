@@ -11,8 +11,7 @@ use super::event_table::EventTable;
 use super::inbox_page::use_filter;
 use super::labels;
 use super::live::use_live;
-use crate::components::options::option;
-use crate::components::{ErrorAlert, ErrorBanner, PageHeader, last_error};
+use crate::components::{Choice, ErrorAlert, ErrorBanner, PageHeader, Select, last_error};
 use crate::dashboard::format_number;
 use crate::i18n::use_locale;
 use crate::map::{LeafletMap, MapPin, WorkerPin};
@@ -161,13 +160,16 @@ pub fn CommandPage() -> impl IntoView {
                 <form method="get" action="/events/command" class="filter-bar" role="search">
                     <div class="field">
                         <label for="command-state">{locale.t("event.state_label")}</label>
-                        <select id="command-state" name="state" inner_html={move || {
-                            let current = filter.get().state;
-                            ["open", "reported", "accepted", "dispatched", "handling", "handled", "returned", "overdue", "escalated"]
+                        <Select
+                            id="command-state"
+                            name="state"
+                            choices={["open", "reported", "accepted", "dispatched", "handling", "handled", "returned", "overdue", "escalated"]
                                 .into_iter()
-                                .map(|s| option(s, &locale.t(&format!("inbox.tab.{s}")), current == s || (s == "open" && current.is_empty())))
-                                .collect::<String>()
-                        }}></select>
+                                .map(|s| Choice::new(s, locale.t(&format!("inbox.tab.{s}"))))
+                                .collect::<Vec<_>>()}
+                            // No state asked for: the open events.
+                            selected=move || Some(filter.get().state).filter(|s| !s.is_empty()).unwrap_or_else(|| "open".into())
+                        />
                     </div>
                     <div class="field">
                         <label for="command-q">{locale.t("inbox.search")}</label>
@@ -182,21 +184,23 @@ pub fn CommandPage() -> impl IntoView {
                             view! {
                                 <div class="field">
                                     <label for="bulk-department">{locale.t("event.department")}</label>
-                                    <select
+                                    <Select
                                         id="bulk-department"
-                                        on:change=move |ev| department.set(event_target_value(&ev))
-                                        inner_html={option("", &locale.t("command.choose_department"), false)
-                                            + &options.departments.iter().map(|d| option(d.id, &d.name, false)).collect::<String>()}
-                                    ></select>
+                                        on_change=move |value: String| department.set(value)
+                                        choices={std::iter::once(Choice::empty(locale.t("command.choose_department")))
+                                            .chain(options.departments.iter().map(|d| Choice::new(d.id, d.name.clone())))
+                                            .collect::<Vec<_>>()}
+                                    />
                                 </div>
                                 <div class="field">
                                     <label for="bulk-assignee">{locale.t("event.assignee_optional")}</label>
-                                    <select
+                                    <Select
                                         id="bulk-assignee"
-                                        on:change=move |ev| assignee.set(event_target_value(&ev))
-                                        inner_html={option("", &locale.t("event.whole_department"), false)
-                                            + &options.assignees.iter().map(|a| option(a.id, &a.name, false)).collect::<String>()}
-                                    ></select>
+                                        on_change=move |value: String| assignee.set(value)
+                                        choices={std::iter::once(Choice::empty(locale.t("event.whole_department")))
+                                            .chain(options.assignees.iter().map(|a| Choice::new(a.id, a.name.clone())))
+                                            .collect::<Vec<_>>()}
+                                    />
                                 </div>
                             }
                         })}

@@ -10,8 +10,7 @@ use super::api::{TakeStep, event_options, get_event};
 use super::labels;
 use super::live::use_live;
 use super::photo_picker::{PhotoPicker, UploadedPhoto, ids};
-use crate::components::options::option;
-use crate::components::{ErrorAlert, ErrorBanner, field_errors, last_error};
+use crate::components::{Choice, ErrorAlert, ErrorBanner, Select, field_errors, last_error};
 use crate::i18n::use_locale;
 use crate::wire::resource;
 
@@ -237,18 +236,32 @@ fn StepForm(
         Action::Dispute => "event.note_dispute",
         Action::Confirm => "event.note_confirm",
         Action::Supervise => "event.note_supervise",
-        _ => "event.note_reason",
+        Action::Accept
+        | Action::Reject
+        | Action::Merge
+        | Action::Dispatch
+        | Action::Start
+        | Action::Return
+        | Action::Verify
+        | Action::Rework
+        | Action::Close
+        | Action::Suspend
+        | Action::Resume
+        | Action::Reopen
+        | Action::Escalate => "event.note_reason",
     };
-    let button_class = match action {
-        Action::Reject | Action::Return | Action::Dispute | Action::Rework => "btn btn-danger",
-        _ if open => "btn btn-primary",
-        _ => "btn btn-ghost",
+    let button_class = if matches!(action, Action::Reject | Action::Return | Action::Dispute | Action::Rework) {
+        "btn btn-danger"
+    } else if open {
+        "btn btn-primary"
+    } else {
+        "btn btn-ghost"
     };
     let form = view! {
         <ActionForm action=step attr:class="form step-form" attr:novalidate=true>
-            <input type="hidden" name="event_id" value=event.row.id />
-            <input type="hidden" name="version" value=event.row.version />
-            <input type="hidden" name="action" value=name />
+            <input type="hidden" name="form[event_id]" value=event.row.id />
+            <input type="hidden" name="form[version]" value=event.row.version />
+            <input type="hidden" name="form[action]" value=name />
             <input type="hidden" name="back" value=back_to />
             {(action == Action::Dispatch).then(|| view! { <DispatchFields department_id=event.department_id errors=errors("department_id") /> })}
             {(action == Action::Merge).then(|| {
@@ -256,7 +269,7 @@ fn StepForm(
                 view! {
                     <div class="field">
                         <label for=format!("merge-{}", event.row.id)>{locale.t("event.merge_into")}</label>
-                        <input id=format!("merge-{}", event.row.id) name="merge_into" class="mono" placeholder="TG-2026-000001" />
+                        <input id=format!("merge-{}", event.row.id) name="form[merge_into]" class="mono" placeholder="TG-2026-000001" />
                         {move || (!codes.get().is_empty()).then(|| view! { <p class="field-error" role="alert">{codes.get().iter().map(|c| locale.t(&format!("errors.{c}"))).collect::<Vec<_>>().join("；")}</p> })}
                     </div>
                 }
@@ -266,7 +279,7 @@ fn StepForm(
                     <legend>{locale.t("event.satisfaction")}</legend>
                     {(1..=5).rev().map(|n| view! {
                         <label class="rating-option">
-                            <input type="radio" name="satisfaction" value=n checked=n == 5 />
+                            <input type="radio" name="form[satisfaction]" value=n checked=n == 5 />
                             {locale.t(&format!("event.rating.{n}"))}
                         </label>
                     }).collect_view()}
@@ -278,14 +291,14 @@ fn StepForm(
                 view! {
                     <div class="field">
                         <label for=id.clone() class:required=needs_note>{locale.t(note_label)}</label>
-                        <textarea id=id name="note" rows="3" maxlength="1000" required=needs_note></textarea>
+                        <textarea id=id name="form[note]" rows="3" maxlength="1000" required=needs_note></textarea>
                         {move || (!codes.get().is_empty()).then(|| view! { <p class="field-error" role="alert">{codes.get().iter().map(|c| locale.t(&format!("errors.{c}"))).collect::<Vec<_>>().join("；")}</p> })}
                     </div>
                 }
             })}
             {matches!(action, Action::Handle | Action::Verify | Action::Rework).then(|| view! {
                 <PhotoPicker photos label="event.step_photos" id=if action == Action::Handle { "handle-photos" } else { "verify-photos" } />
-                <input type="hidden" name="attachments" value=move || ids(&photos.get()) />
+                <input type="hidden" name="form[attachments]" value=move || ids(&photos.get()) />
             })}
             // A step waits for its photos: those still on the device are not in `attachments` yet.
             <button class=button_class type="submit" disabled=move || photos.with(|p| p.iter().any(|x| x.pending.is_some()))>
@@ -307,7 +320,7 @@ fn StepForm(
 }
 
 #[component]
-fn DispatchFields(department_id: Option<i32>, errors: Signal<Vec<String>>) -> impl IntoView {
+fn DispatchFields(department_id: Option<i32>, errors: Signal<Vec<shared::error::ErrorCode>>) -> impl IntoView {
     let locale = use_locale();
     let options = expect_context::<Resource<Result<super::api::EventChoices, shared::AppError>, crate::wire::Data>>();
     view! {
@@ -320,22 +333,24 @@ fn DispatchFields(department_id: Option<i32>, errors: Signal<Vec<String>>) -> im
                     <div class="form-row">
                         <div class="field">
                             <label for="dispatch-department" class="required">{locale.t("event.department")}</label>
-                            <select
+                            <Select
                                 id="dispatch-department"
-                                name="department_id"
+                                name="form[department_id]"
                                 required=true
-                                inner_html={departments.iter().map(|d| option(d.id, &d.name, Some(d.id) == department_id)).collect::<String>()}
-                            ></select>
+                                choices={departments.iter().map(|d| Choice::new(d.id, d.name.clone())).collect::<Vec<_>>()}
+                                selected={department_id.map(|id| id.to_string()).unwrap_or_default()}
+                            />
                             {move || (!errors.get().is_empty()).then(|| view! { <p class="field-error" role="alert">{errors.get().iter().map(|c| locale.t(&format!("errors.{c}"))).collect::<Vec<_>>().join("；")}</p> })}
                         </div>
                         <div class="field">
                             <label for="dispatch-assignee">{locale.t("event.assignee_optional")}</label>
-                            <select
+                            <Select
                                 id="dispatch-assignee"
-                                name="assignee_id"
-                                inner_html={option("", &locale.t("event.whole_department"), false)
-                                    + &assignees.iter().map(|a| option(a.id, &format!("{}（{}）", a.name, a.role), false)).collect::<String>()}
-                            ></select>
+                                name="form[assignee_id]"
+                                choices={std::iter::once(Choice::empty(locale.t("event.whole_department")))
+                                    .chain(assignees.iter().map(|a| Choice::new(a.id, format!("{}（{}）", a.name, a.role))))
+                                    .collect::<Vec<_>>()}
+                            />
                         </div>
                     </div>
                 }
@@ -365,10 +380,10 @@ fn Duplicates(event: EventDetail, step: ServerAction<TakeStep>, back: &'static s
                                 <span class="muted">{format!(" · {} · {}", labels::short_time(d.reported_at), labels::state(locale, d.state))}</span>
                                 {can_merge.then(|| view! {
                                     <ActionForm action=step attr:class="inline-form">
-                                        <input type="hidden" name="event_id" value=id />
-                                        <input type="hidden" name="version" value=version />
-                                        <input type="hidden" name="action" value="merge" />
-                                        <input type="hidden" name="merge_into" value=number.clone() />
+                                        <input type="hidden" name="form[event_id]" value=id />
+                                        <input type="hidden" name="form[version]" value=version />
+                                        <input type="hidden" name="form[action]" value="merge" />
+                                        <input type="hidden" name="form[merge_into]" value=number.clone() />
                                         <input type="hidden" name="back" value=format!("{back}/{id}") />
                                         <button class="btn btn-ghost btn-small" type="submit">{locale.tf("event.merge_into_this", &[("number", number.clone())])}</button>
                                     </ActionForm>

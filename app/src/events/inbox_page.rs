@@ -9,8 +9,7 @@ use super::api::{event_counts, event_options, list_events};
 use super::detail::EventDetailView;
 use super::event_table::{EventPager, EventTable};
 use super::live::use_live;
-use crate::components::options::option;
-use crate::components::{ErrorAlert, PageHeader};
+use crate::components::{Choice, ErrorAlert, PageHeader, Select};
 use crate::i18n::use_locale;
 use crate::wire::resource;
 
@@ -67,7 +66,12 @@ fn Inbox() -> impl IntoView {
                             "overdue" => Some(counts.overdue),
                             "due_soon" => Some(counts.due_soon),
                             "escalated" => Some(counts.escalated),
-                            _ => None,
+                            // "Closed" and "all" carry no count.
+                            "closed" | "" => None,
+                            other => {
+                                leptos::logging::warn!("inbox tab {other:?} has no count");
+                                None
+                            }
                         };
                         let href = EventFilter { state: (*tab).to_owned(), ..filter.get_untracked() }.to_query();
                         view! {
@@ -91,23 +95,24 @@ fn Inbox() -> impl IntoView {
                     {move || Suspend::new(async move {
                         let options = options.await.unwrap_or_default();
                         let f = filter.get_untracked();
-                        let all = option("", &locale.t("table.all"), false);
+                        let all = || Choice::empty(locale.t("table.all"));
+                        let chosen = |id: Option<i32>| id.map(|id| id.to_string()).unwrap_or_default();
                         view! {
                             <div class="field">
                                 <label for="inbox-category">{locale.t("event.category")}</label>
-                                <select id="inbox-category" name="category" inner_html={all.clone() + &options.categories.iter().filter(|c| c.parent_id.is_none()).map(|c| option(c.id, &c.name, f.category_id == Some(c.id))).collect::<String>()}></select>
+                                <Select id="inbox-category" name="category" choices={std::iter::once(all()).chain(options.categories.iter().filter(|c| c.parent_id.is_none()).map(|c| Choice::new(c.id, c.name.clone()))).collect::<Vec<_>>()} selected={chosen(f.category_id)} />
                             </div>
                             <div class="field">
                                 <label for="inbox-village">{locale.t("event.village")}</label>
-                                <select id="inbox-village" name="village" inner_html={all.clone() + &options.villages.iter().map(|v| option(v.id, &v.name, f.village_id == Some(v.id))).collect::<String>()}></select>
+                                <Select id="inbox-village" name="village" choices={std::iter::once(all()).chain(options.villages.iter().map(|v| Choice::new(v.id, v.name.clone()))).collect::<Vec<_>>()} selected={chosen(f.village_id)} />
                             </div>
                             <div class="field">
                                 <label for="inbox-grid">{locale.t("event.grid")}</label>
-                                <select id="inbox-grid" name="grid" inner_html={all.clone() + &options.grids.iter().map(|(id, _, name)| option(id, name, f.grid_id == Some(*id))).collect::<String>()}></select>
+                                <Select id="inbox-grid" name="grid" choices={std::iter::once(all()).chain(options.grids.iter().map(|(id, _, name)| Choice::new(id, name.clone()))).collect::<Vec<_>>()} selected={chosen(f.grid_id)} />
                             </div>
                             <div class="field">
                                 <label for="inbox-department">{locale.t("event.department")}</label>
-                                <select id="inbox-department" name="department" inner_html={all + &options.departments.iter().map(|d| option(d.id, &d.name, f.department_id == Some(d.id))).collect::<String>()}></select>
+                                <Select id="inbox-department" name="department" choices={std::iter::once(all()).chain(options.departments.iter().map(|d| Choice::new(d.id, d.name.clone()))).collect::<Vec<_>>()} selected={chosen(f.department_id)} />
                             </div>
                         }
                     })}

@@ -54,16 +54,12 @@ pub fn action(locale: Locale, action: &str) -> String {
     locale.t(&format!("event.action.{action}"))
 }
 
-fn china() -> chrono::FixedOffset {
-    shared::events::calendar::china()
-}
-
 pub fn time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()
+    shared::time::local(at).format("%Y-%m-%d %H:%M").to_string()
 }
 
 pub fn short_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&china()).format("%m-%d %H:%M").to_string()
+    shared::time::local(at).format("%m-%d %H:%M").to_string()
 }
 
 /// "2 小时 15 分" / "3 天 4 小时".
@@ -105,6 +101,7 @@ pub fn notification(locale: Locale, message: &str) -> String {
             let state_label = EventState::parse(to).map(|s| state(locale, s)).unwrap_or_default();
             locale.tf(&format!("notify.{action}"), &[("number", number.to_owned()), ("state", state_label)])
         }
+        // Not in the stored shape (written before it, or by hand): shown as it was stored.
         _ => message.to_owned(),
     }
 }

@@ -71,7 +71,7 @@ pub fn PhotoPicker(
         for index in 0..files.length() {
             let Some(file) = files.get(index) else { continue };
             if photos.with_untracked(Vec::len) + busy.get_untracked() >= MAX_PHOTOS {
-                error.set(Some(AppError::field("photos", "event.too_many_photos")));
+                error.set(Some(AppError::field("photos", shared::ErrorCode::EventTooManyPhotos)));
                 break;
             }
             busy.update(|n| *n += 1);

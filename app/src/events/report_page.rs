@@ -3,6 +3,11 @@
 //! evidence), staff entering a phone call or a walk-in for a citizen. Location by map pin,
 //! the device's GPS or typed coordinates; photos from the camera. What is typed is kept on
 //! the device; without a network the report waits there and is sent, once, when it returns.
+//! Each of those is a hook of its own: [`draft`], [`queue`] (the outbox), [`geolocation`].
+
+mod draft;
+mod geolocation;
+mod queue;
 
 use leptos::prelude::*;
 use shared::AppError;
@@ -11,13 +16,15 @@ use shared::events::{Channel, NewEvent, Priority};
 use shared::permissions::codes;
 
 use super::api::{event_options, report_event};
-use super::outbox::{self, DRAFT_KEY};
-use super::photo_picker::{self, PhotoPicker, UploadedPhoto};
-use crate::components::options::{group, option};
-use crate::components::{ErrorBanner, PageHeader};
+use super::outbox;
+use super::photo_picker::{self, PhotoPicker};
+use crate::components::{Choice, ErrorBanner, PageHeader, Select};
 use crate::i18n::use_locale;
 use crate::map::{LeafletMap, MapPin};
 use crate::wire::resource;
+use draft::{reset, use_draft, use_draft_photos};
+use geolocation::{grid_centre, use_geolocation};
+use queue::use_outbox;
 
 /// The channels this user may report through, the default first.
 pub fn channels_for(user: &SessionUser) -> Vec<Channel> {
@@ -52,99 +59,14 @@ pub fn ReportPage() -> impl IntoView {
     let options = resource(|| (), |_| event_options());
     let geo = resource(|| (), |_| crate::basedata::api::get_map_geo());
 
-    // The form's state. The device's draft is restored once the page is live (the server
-    // cannot know it, and the first render must match the server's).
-    let default_channel = channels[0].as_str().to_owned();
-    let form = RwSignal::new(NewEvent {
-        channel: default_channel.clone(),
-        priority: Priority::Normal.as_str().to_owned(),
-        ..NewEvent::default()
-    });
-    Effect::new(move |first: Option<()>| {
-        if first.is_none()
-            && let Some(draft) = outbox::load::<NewEvent>(DRAFT_KEY)
-        {
-            form.set(NewEvent {
-                channel: if draft.channel.is_empty() { default_channel.clone() } else { draft.channel.clone() },
-                priority: if draft.priority.is_empty() {
-                    Priority::Normal.as_str().to_owned()
-                } else {
-                    draft.priority.clone()
-                },
-                ..draft
-            });
-        }
-    });
-    let photos = RwSignal::new(Vec::<UploadedPhoto>::new());
-    // The draft's photos are kept on the device too; those still waiting there are shown
-    // again from the device's copy (a local URL does not outlive the page).
-    Effect::new(move |first: Option<()>| {
-        if first.is_none() {
-            let kept: Vec<UploadedPhoto> = outbox::load(outbox::PHOTOS_KEY).unwrap_or_default();
-            #[cfg(feature = "hydrate")]
-            for photo in kept.iter().filter(|p| p.pending.is_some()) {
-                let key = photo.pending.clone().unwrap_or_default();
-                leptos::task::spawn_local(async move {
-                    match photo_picker::pending_object_url(&key).await {
-                        Some(url) => photos.update(|all| {
-                            if let Some(p) = all.iter_mut().find(|p| p.pending.as_deref() == Some(key.as_str())) {
-                                p.url = url;
-                            }
-                        }),
-                        None => photos.update(|all| all.retain(|p| p.pending.as_deref() != Some(key.as_str()))),
-                    }
-                });
-            }
-            photos.set(kept);
-            return;
-        }
-        outbox::save(outbox::PHOTOS_KEY, &photos.get());
-    });
+    let form = use_draft(channels[0].as_str().to_owned());
+    let photos = use_draft_photos();
     let error = RwSignal::new(None::<AppError>);
     let done = RwSignal::new(None::<String>);
     let queued = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let picked = Signal::derive(move || form.with(|f| f.lat.zip(f.lng)));
-
-    // Keep every keystroke on the device.
-    Effect::new(move |first: Option<()>| {
-        let current = form.get();
-        // The first run sees the empty form, before the draft is back: keep the draft.
-        if first.is_none() {
-            return;
-        }
-        if current.client_ref.is_empty() {
-            form.update_untracked(|f| f.client_ref = outbox::new_client_ref());
-        }
-        outbox::save(DRAFT_KEY, &form.get_untracked());
-    });
-    // Send what waited for the network, now and whenever it comes back.
-    #[cfg(feature = "hydrate")]
-    let flush = move || {
-        leptos::task::spawn_local(async move {
-            if outbox::pending() > 0 && outbox::is_online() {
-                let numbers = outbox::flush().await;
-                if let Some(number) = numbers.last() {
-                    done.set(Some(number.clone()));
-                    queued.set(false);
-                }
-            }
-        })
-    };
-    #[cfg(feature = "hydrate")]
-    {
-        Effect::new(move |_| flush());
-        let handle = window_event_listener(leptos::ev::online, move |_| flush());
-        // Phones do not always say when the network is back (a captive portal, a weak cell):
-        // try again every few seconds while something waits.
-        let retry = set_interval_with_handle(flush, std::time::Duration::from_secs(5)).ok();
-        on_cleanup(move || {
-            handle.remove();
-            if let Some(retry) = retry {
-                retry.clear();
-            }
-        });
-    }
+    let flush = use_outbox(done, queued);
 
     let set = move |apply: fn(&mut NewEvent, String)| {
         move |ev: leptos::ev::Event| {
@@ -158,12 +80,8 @@ pub fn ReportPage() -> impl IntoView {
             f.lng = Some((lng * 1e6).round() / 1e6);
         })
     });
-    let locate_me = move |_| {
-        #[cfg(feature = "hydrate")]
-        locate_device(on_pick, error, shares_position);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = shares_position;
-    };
+    let locate = use_geolocation(on_pick, error, shares_position);
+    let locate_me = move |_| locate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut report = form.get_untracked();
@@ -180,7 +98,6 @@ pub fn ReportPage() -> impl IntoView {
             outbox::enqueue(report, pending);
             queued.set(true);
             reset(form, photos);
-            #[cfg(feature = "hydrate")]
             flush();
             return;
         }
@@ -242,42 +159,43 @@ pub fn ReportPage() -> impl IntoView {
                     view! {
                         <div class="field">
                             <label for="report-channel">{locale.t("event.channel_label")}</label>
-                            <select
+                            <Select
                                 id="report-channel"
-                                on:change=set(|f, v| f.channel = v)
-                                inner_html={move || channels.iter().map(|c| option(c.as_str(), &super::labels::channel(locale, *c), channel_is(*c))).collect::<String>()}
-                            ></select>
+                                on_change=move |value: String| form.update(|f| f.channel = value)
+                                choices={channels.iter().map(|c| Choice::new(c.as_str(), super::labels::channel(locale, *c))).collect::<Vec<_>>()}
+                                selected=move || form.with(|f| f.channel.clone())
+                            />
                         </div>
                     }
                 })}
                 <div class="field">
                     <label for="report-category" class="required">{locale.t("event.category")}</label>
-                    <Suspense fallback=move || view! { <select id="report-category" disabled=true></select> }>
+                    <Suspense fallback=move || view! { <Select id="report-category" choices={Vec::<Choice>::new()} disabled=true /> }>
                         {move || Suspend::new(async move {
                             let categories = options.await.map(|o| o.categories).unwrap_or_default();
-                            let html = move || {
-                                let selected = form.with(|f| f.category_id);
-                                let groups: String = categories
-                                    .iter()
-                                    .filter(|c| c.parent_id.is_none())
-                                    .map(|parent| {
-                                        let children: String = categories
+                            let choices: Vec<Choice> = std::iter::once(Choice::empty(locale.t("report.choose_category")))
+                                .chain(categories.iter().filter(|c| c.parent_id.is_none()).map(|parent| {
+                                    Choice::group(
+                                        parent.name.clone(),
+                                        categories
                                             .iter()
                                             .filter(|c| c.parent_id == Some(parent.id))
-                                            .map(|c| option(c.id, &c.name, c.id == selected))
-                                            .collect();
-                                        group(&parent.name, &children)
-                                    })
-                                    .collect();
-                                option("", &locale.t("report.choose_category"), selected == 0) + &groups
+                                            .map(|c| Choice::new(c.id, c.name.clone())),
+                                    )
+                                }))
+                                .collect();
+                            // No category yet (0) is the empty choice.
+                            let selected = move || {
+                                Some(form.with(|f| f.category_id)).filter(|id| *id != 0).map(|id| id.to_string()).unwrap_or_default()
                             };
                             view! {
-                                <select
+                                <Select
                                     id="report-category"
                                     required=true
-                                    on:change=set(|f, v| f.category_id = v.parse().unwrap_or(0))
-                                    inner_html=html
-                                ></select>
+                                    on_change=move |value: String| form.update(|f| f.category_id = value.parse().unwrap_or(0))
+                                    choices
+                                    selected
+                                />
                             }
                         })}
                     </Suspense>
@@ -286,14 +204,12 @@ pub fn ReportPage() -> impl IntoView {
                 {is_staff.then(|| view! {
                     <div class="field">
                         <label for="report-priority">{locale.t("event.priority_label")}</label>
-                        <select
+                        <Select
                             id="report-priority"
-                            on:change=set(|f, v| f.priority = v)
-                            inner_html={move || {
-                                let current = form.with(|f| f.priority.clone());
-                                Priority::ALL.into_iter().map(|p| option(p.as_str(), &super::labels::priority(locale, p), current == p.as_str())).collect::<String>()
-                            }}
-                        ></select>
+                            on_change=move |value: String| form.update(|f| f.priority = value)
+                            choices={Priority::ALL.into_iter().map(|p| Choice::new(p.as_str(), super::labels::priority(locale, p))).collect::<Vec<_>>()}
+                            selected=move || form.with(|f| f.priority.clone())
+                        />
                     </div>
                 })}
                 <div class="field">
@@ -384,79 +300,4 @@ pub fn ReportPage() -> impl IntoView {
         </form>
     }
     .into_any()
-}
-
-/// After a report is made or queued: an empty form with a new draft key.
-fn reset(form: RwSignal<NewEvent>, photos: RwSignal<Vec<UploadedPhoto>>) {
-    form.update(|f| {
-        *f = NewEvent {
-            channel: f.channel.clone(),
-            priority: Priority::Normal.as_str().to_owned(),
-            client_ref: outbox::new_client_ref(),
-            ..NewEvent::default()
-        }
-    });
-    photos.set(Vec::new());
-    outbox::remove(outbox::PHOTOS_KEY);
-}
-
-/// The device's position, through the browser's geolocation.
-#[cfg(feature = "hydrate")]
-fn locate_device(on_pick: Callback<(f64, f64)>, error: RwSignal<Option<AppError>>, share: bool) {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    let Some(geolocation) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
-        error.set(Some(AppError::field("location", "event.gps_unavailable")));
-        return;
-    };
-    // GeolocationPosition is still "unstable" in web-sys: read the two numbers directly.
-    let success = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |position: wasm_bindgen::JsValue| {
-        let get = |object: &wasm_bindgen::JsValue, key: &str| js_sys::Reflect::get(object, &key.into()).ok();
-        let coords = get(&position, "coords");
-        let number = |key| coords.as_ref().and_then(|c| get(c, key)).and_then(|v| v.as_f64());
-        if let (Some(lat), Some(lng)) = (number("latitude"), number("longitude")) {
-            on_pick.run((lat, lng));
-            // Grid workers' phones tell the command map where they are.
-            if share {
-                leptos::task::spawn_local(async move {
-                    let _ = super::api::report_position(lat, lng).await;
-                });
-            }
-        }
-    });
-    let failure = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| {
-        error.set(Some(AppError::field("location", "event.gps_unavailable")));
-    });
-    let options = web_sys::PositionOptions::new();
-    options.set_enable_high_accuracy(true);
-    options.set_timeout(15_000);
-    let _ = geolocation.get_current_position_with_error_callback_and_options(
-        success.as_ref().unchecked_ref(),
-        Some(failure.as_ref().unchecked_ref()),
-        &options,
-    );
-    success.forget();
-    failure.forget();
-}
-
-/// The middle of a grid's outline in the town's GeoJSON (the mean of its ring's corners).
-fn grid_centre(grids: &str, grid_id: i32) -> Option<(f64, f64)> {
-    let collection: serde_json::Value = serde_json::from_str(grids).ok()?;
-    let feature = collection["features"]
-        .as_array()?
-        .iter()
-        .find(|f| f["properties"]["id"].as_i64() == Some(i64::from(grid_id)))?;
-    let geometry = &feature["geometry"];
-    let ring = match geometry["type"].as_str()? {
-        "Polygon" => geometry["coordinates"].get(0)?,
-        "MultiPolygon" => geometry["coordinates"].get(0)?.get(0)?,
-        _ => return None,
-    };
-    let points: Vec<(f64, f64)> =
-        ring.as_array()?.iter().filter_map(|p| Some((p.get(1)?.as_f64()?, p.get(0)?.as_f64()?))).collect();
-    if points.is_empty() {
-        return None;
-    }
-    let n = points.len() as f64;
-    Some((points.iter().map(|p| p.0).sum::<f64>() / n, points.iter().map(|p| p.1).sum::<f64>() / n))
 }

@@ -8,14 +8,16 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use shared::error::AppError;
+use shared::events::calendar::DayKind;
 use shared::events::{Category, RoutingRule};
 
 use super::api::{
     DeleteRoutingRule, SaveCategory, SaveRoutingRule, SetCalendarDay, all_categories, calendar_days, event_options,
     routing_rules,
 };
-use crate::components::options::{group, option};
-use crate::components::{ErrorAlert, ErrorBanner, Field, PageHeader, error_message, field_errors, last_error};
+use crate::components::{
+    Choice, ErrorAlert, ErrorBanner, Field, PageHeader, Select, error_message, field_errors, last_error,
+};
 use crate::i18n::{Locale, use_locale};
 use crate::wire::resource;
 
@@ -30,7 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
 }
 
 /// The translated error codes of one field, as an inline message (or nothing).
-fn inline_errors(locale: Locale, codes: Signal<Vec<String>>, id: String) -> impl IntoView {
+fn inline_errors(locale: Locale, codes: Signal<Vec<shared::error::ErrorCode>>, id: String) -> impl IntoView {
     move || {
         let codes = codes.get();
         (!codes.is_empty()).then(|| {
@@ -108,52 +110,64 @@ fn RoutingCard() -> impl IntoView {
                             <div class="form-row">
                                 <div class="field" class:has-error=move || !errors("category_id").get().is_empty()>
                                     <label for="routing-category">{locale.t("settings.routing.category")}</label>
-                                    <select id="routing-category" name="category_id" aria-describedby="routing-category-error" inner_html={
-                                        let groups: String = parents
-                                            .iter()
-                                            .map(|parent| {
-                                                let children: String = options
+                                    <Select
+                                        id="routing-category"
+                                        name="form[category_id]"
+                                        described_by="routing-category-error"
+                                        choices={std::iter::once(Choice::empty(locale.t("settings.routing.any_category")))
+                                            .chain(parents.iter().map(|parent| {
+                                                let whole = Choice::new(
+                                                    parent.id,
+                                                    locale.tf("settings.routing.whole_category", &[("name", parent.name.clone())]),
+                                                );
+                                                let children = options
                                                     .categories
                                                     .iter()
                                                     .filter(|c| c.parent_id == Some(parent.id))
-                                                    .map(|c| option(c.id, &c.name, false))
-                                                    .collect();
-                                                let whole = option(
-                                                    parent.id,
-                                                    &locale.tf("settings.routing.whole_category", &[("name", parent.name.clone())]),
-                                                    false,
-                                                );
-                                                group(&parent.name, &(whole + &children))
-                                            })
-                                            .collect();
-                                        option("", &locale.t("settings.routing.any_category"), false) + &groups
-                                    }></select>
+                                                    .map(|c| Choice::new(c.id, c.name.clone()));
+                                                Choice::group(parent.name.clone(), std::iter::once(whole).chain(children))
+                                            }))
+                                            .collect::<Vec<_>>()}
+                                    />
                                     {inline_errors(locale, errors("category_id"), "routing-category-error".into())}
                                 </div>
                                 <div class="field" class:has-error=move || !errors("department_id").get().is_empty()>
                                     <label for="routing-department" class="required">{locale.t("settings.routing.department")}</label>
-                                    <select id="routing-department" name="department_id" required=true aria-describedby="routing-department-error" inner_html={
-                                        option("", &locale.t("settings.routing.choose_department"), false)
-                                            + &options.departments.iter().map(|d| option(d.id, &d.name, false)).collect::<String>()
-                                    }></select>
+                                    <Select
+                                        id="routing-department"
+                                        name="form[department_id]"
+                                        required=true
+                                        described_by="routing-department-error"
+                                        choices={std::iter::once(Choice::empty(locale.t("settings.routing.choose_department")))
+                                            .chain(options.departments.iter().map(|d| Choice::new(d.id, d.name.clone())))
+                                            .collect::<Vec<_>>()}
+                                    />
                                     {inline_errors(locale, errors("department_id"), "routing-department-error".into())}
                                 </div>
                             </div>
                             <div class="form-row">
                                 <div class="field" class:has-error=move || !errors("village_id").get().is_empty()>
                                     <label for="routing-village">{locale.t("settings.routing.village")}</label>
-                                    <select id="routing-village" name="village_id" aria-describedby="routing-village-error" inner_html={
-                                        option("", &locale.t("settings.routing.whole_town"), false)
-                                            + &options.villages.iter().map(|v| option(v.id, &v.name, false)).collect::<String>()
-                                    }></select>
+                                    <Select
+                                        id="routing-village"
+                                        name="form[village_id]"
+                                        described_by="routing-village-error"
+                                        choices={std::iter::once(Choice::empty(locale.t("settings.routing.whole_town")))
+                                            .chain(options.villages.iter().map(|v| Choice::new(v.id, v.name.clone())))
+                                            .collect::<Vec<_>>()}
+                                    />
                                     {inline_errors(locale, errors("village_id"), "routing-village-error".into())}
                                 </div>
                                 <div class="field" class:has-error=move || !errors("grid_id").get().is_empty()>
                                     <label for="routing-grid">{locale.t("settings.routing.grid")}</label>
-                                    <select id="routing-grid" name="grid_id" aria-describedby="routing-grid-hint routing-grid-error" inner_html={
-                                        option("", &locale.t("settings.routing.any_grid"), false)
-                                            + &grids.iter().map(|(id, name)| option(id, name, false)).collect::<String>()
-                                    }></select>
+                                    <Select
+                                        id="routing-grid"
+                                        name="form[grid_id]"
+                                        described_by="routing-grid-hint routing-grid-error"
+                                        choices={std::iter::once(Choice::empty(locale.t("settings.routing.any_grid")))
+                                            .chain(grids.iter().map(|(id, name)| Choice::new(id, name.clone())))
+                                            .collect::<Vec<_>>()}
+                                    />
                                     <p class="field-hint" id="routing-grid-hint">{locale.t("settings.routing.grid_hint")}</p>
                                     {inline_errors(locale, errors("grid_id"), "routing-grid-error".into())}
                                 </div>
@@ -300,7 +314,7 @@ fn CategoryRow(category: Category, child: bool) -> impl IntoView {
                     <div>
                         <input
                             type="number"
-                            name=field
+                            name=format!("form[{field}]")
                             form=form_id.clone()
                             value=value
                             min="1"
@@ -339,7 +353,7 @@ fn CategoryRow(category: Category, child: bool) -> impl IntoView {
                         {child.then(|| view! { <span class="category-branch" aria-hidden="true">"└"</span> })}
                         <input
                             type="text"
-                            name="name"
+                            name="form[name]"
                             form=form_id.clone()
                             value=category.name.clone()
                             maxlength="20"
@@ -355,7 +369,7 @@ fn CategoryRow(category: Category, child: bool) -> impl IntoView {
             </td>
             <td data-label=locale.t("settings.categories.active")>
                 <label class="checkbox">
-                    <input type="checkbox" name="active" value="1" form=form_id.clone() checked=category.active />
+                    <input type="checkbox" name="form[active]" value="1" form=form_id.clone() checked=category.active />
                     <span class="visually-hidden">{label("settings.categories.active")}</span>
                     <span aria-hidden="true">{locale.t("settings.categories.active_short")}</span>
                 </label>
@@ -366,7 +380,7 @@ fn CategoryRow(category: Category, child: bool) -> impl IntoView {
             <td data-label=locale.t("table.actions")>
                 <div>
                     <ActionForm action=save attr:id=form_id.clone() attr:class="cluster">
-                        <input type="hidden" name="id" value=category.id />
+                        <input type="hidden" name="form[id]" value=category.id />
                         <button
                             class="btn btn-primary btn-small"
                             type="submit"
@@ -388,7 +402,7 @@ fn CategoryRow(category: Category, child: bool) -> impl IntoView {
 // 工作日历
 
 fn china_year() -> i32 {
-    chrono::Utc::now().with_timezone(&shared::events::calendar::china()).year()
+    shared::time::today().year()
 }
 
 #[component]
@@ -416,12 +430,17 @@ fn CalendarCard() -> impl IntoView {
             <Form method="GET" action="/events/settings" attr:class="table-toolbar" attr:aria-label=locale.t("settings.calendar.year")>
                 <div class="field">
                     <label for="calendar-year">{locale.t("settings.calendar.year")}</label>
-                    <select id="calendar-year" name="year" inner_html=move || {
-                        let selected = year.get();
-                        (selected.min(current - 1)..=selected.max(current + 1))
-                            .map(|y| option(y, &locale.tf("settings.calendar.year_n", &[("n", y.to_string())]), y == selected))
-                            .collect::<String>()
-                    }></select>
+                    <Select
+                        id="calendar-year"
+                        name="year"
+                        choices=move || {
+                            let selected = year.get();
+                            (selected.min(current - 1)..=selected.max(current + 1))
+                                .map(|y| Choice::new(y, locale.tf("settings.calendar.year_n", &[("n", y.to_string())])))
+                                .collect::<Vec<_>>()
+                        }
+                        selected=move || year.get().to_string()
+                    />
                 </div>
                 <button class="btn btn-ghost" type="submit">{locale.t("settings.calendar.show")}</button>
             </Form>
@@ -450,8 +469,7 @@ fn CalendarCard() -> impl IntoView {
                                         {days
                                             .into_iter()
                                             .map(|day| {
-                                                let kind = day.kind.as_str();
-                                                view! { <CalendarRow day=day.day kind name=day.name set_day /> }
+                                                view! { <CalendarRow day=day.day kind=day.kind name=day.name set_day /> }
                                             })
                                             .collect_view()}
                                     </tbody>
@@ -468,10 +486,15 @@ fn CalendarCard() -> impl IntoView {
                     <Field label="settings.calendar.day" name="day" kind="date" required=true errors=errors("day") />
                     <div class="field" class:has-error=move || !errors("kind").get().is_empty()>
                         <label for="calendar-kind" class="required">{locale.t("settings.calendar.kind")}</label>
-                        <select id="calendar-kind" name="kind" aria-describedby="calendar-kind-error">
-                            <option value="holiday">{locale.t("settings.calendar.holiday")}</option>
-                            <option value="workday">{locale.t("settings.calendar.workday")}</option>
-                        </select>
+                        <Select
+                            id="calendar-kind"
+                            name="kind"
+                            described_by="calendar-kind-error"
+                            choices={vec![
+                                Choice::new(DayKind::Holiday.as_str(), locale.t("settings.calendar.holiday")),
+                                Choice::new(DayKind::Workday.as_str(), locale.t("settings.calendar.workday")),
+                            ]}
+                        />
                         {inline_errors(locale, errors("kind"), "calendar-kind-error".into())}
                     </div>
                     <Field label="settings.calendar.name" name="name" required=true hint="settings.calendar.name_hint" errors=errors("name") />
@@ -485,17 +508,12 @@ fn CalendarCard() -> impl IntoView {
 }
 
 #[component]
-fn CalendarRow(
-    day: NaiveDate,
-    kind: &'static str,
-    name: String,
-    set_day: ServerAction<SetCalendarDay>,
-) -> impl IntoView {
+fn CalendarRow(day: NaiveDate, kind: DayKind, name: String, set_day: ServerAction<SetCalendarDay>) -> impl IntoView {
     let locale = use_locale();
     let weekday = locale.t(&format!("settings.calendar.weekday_{}", day.weekday().number_from_monday()));
     let (badge, label) = match kind {
-        "workday" => ("badge badge-warn", "settings.calendar.workday"),
-        _ => ("badge badge-ok", "settings.calendar.holiday"),
+        DayKind::Workday => ("badge badge-warn", "settings.calendar.workday"),
+        DayKind::Holiday => ("badge badge-ok", "settings.calendar.holiday"),
     };
     let date = day.format("%Y-%m-%d").to_string();
     view! {

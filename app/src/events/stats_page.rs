@@ -7,14 +7,14 @@ use chrono::{Months, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
+use shared::AppError;
 use shared::events::{EventFilter, Stats, StatsDimension, StatsRow};
 
-use super::api::{event_options, get_stats};
-use crate::components::options::option;
-use crate::components::{ErrorAlert, PageHeader};
+use super::api::{EventChoices, event_options, get_stats};
+use crate::components::{Choice, ErrorAlert, PageHeader, Select};
 use crate::dashboard::{BarChart, format_number};
 use crate::i18n::{Locale, use_locale};
-use crate::wire::resource;
+use crate::wire::{Data, resource};
 
 #[component]
 pub fn StatsPage() -> impl IntoView {
@@ -58,57 +58,20 @@ pub fn StatsPage() -> impl IntoView {
                     <label for="stats-to">{locale.t("stats.to")}</label>
                     <input id="stats-to" name="to" type="date" value=move || date(filter.get().to) />
                 </div>
-                <div class="field">
-                    <label for="stats-category">{locale.t("stats.category")}</label>
-                    <Suspense fallback=move || view! { <select id="stats-category" name="category" disabled=true></select> }>
-                        {move || Suspend::new(async move {
-                            let options = options.await.unwrap_or_default();
-                            let html = move || {
-                                let current = filter.get().category_id;
-                                option("", &locale.t("stats.all"), current.is_none())
-                                    + &options.categories.iter().filter(|c| c.parent_id.is_none()).map(|x| option(x.id, &x.name, current == Some(x.id))).collect::<String>()
-                            };
-                            view! { <select id="stats-category" name="category" inner_html=html></select> }
-                        })}
-                    </Suspense>
-                </div>
-                <div class="field">
-                    <label for="stats-village">{locale.t("stats.village")}</label>
-                    <Suspense fallback=move || view! { <select id="stats-village" name="village" disabled=true></select> }>
-                        {move || Suspend::new(async move {
-                            let options = options.await.unwrap_or_default();
-                            let html = move || {
-                                let current = filter.get().village_id;
-                                option("", &locale.t("stats.all"), current.is_none())
-                                    + &options.villages.iter().map(|x| option(x.id, &x.name, current == Some(x.id))).collect::<String>()
-                            };
-                            view! { <select id="stats-village" name="village" inner_html=html></select> }
-                        })}
-                    </Suspense>
-                </div>
-                <div class="field">
-                    <label for="stats-department">{locale.t("stats.department")}</label>
-                    <Suspense fallback=move || view! { <select id="stats-department" name="department" disabled=true></select> }>
-                        {move || Suspend::new(async move {
-                            let options = options.await.unwrap_or_default();
-                            let html = move || {
-                                let current = filter.get().department_id;
-                                option("", &locale.t("stats.all"), current.is_none())
-                                    + &options.departments.iter().map(|x| option(x.id, &x.name, current == Some(x.id))).collect::<String>()
-                            };
-                            view! { <select id="stats-department" name="department" inner_html=html></select> }
-                        })}
-                    </Suspense>
-                </div>
+                <IdFilter id="stats-category" name="category" label="stats.category" options filter list={|o| o.categories.iter().filter(|c| c.parent_id.is_none()).map(|c| (c.id, c.name.clone())).collect()} chosen={|f| f.category_id} />
+                <IdFilter id="stats-village" name="village" label="stats.village" options filter list={|o| o.villages.iter().map(|v| (v.id, v.name.clone())).collect()} chosen={|f| f.village_id} />
+                <IdFilter id="stats-department" name="department" label="stats.department" options filter list={|o| o.departments.iter().map(|d| (d.id, d.name.clone())).collect()} chosen={|f| f.department_id} />
                 <div class="field">
                     <label for="stats-by">{locale.t("stats.group_by")}</label>
-                    <select id="stats-by" name="by" inner_html=move || {
-                        let current = by.get();
-                        StatsDimension::ALL
+                    <Select
+                        id="stats-by"
+                        name="by"
+                        choices={StatsDimension::ALL
                             .into_iter()
-                            .map(|d| option(d.as_str(), &locale.t(&format!("stats.by.{}", d.as_str())), current == d))
-                            .collect::<String>()
-                    }></select>
+                            .map(|d| Choice::new(d.as_str(), locale.t(&format!("stats.by.{}", d.as_str()))))
+                            .collect::<Vec<_>>()}
+                        selected=move || by.get().as_str().to_owned()
+                    />
                 </div>
                 <button class="btn btn-primary" type="submit">{locale.t("stats.apply")}</button>
             </Form>
@@ -138,6 +101,43 @@ fn satisfaction(value: Option<f64>) -> String {
     value.map(|s| format!("{s:.1}/5")).unwrap_or_else(|| "—".into())
 }
 
+/// The id of a group of the table (a category, department, village or grid).
+fn drill_id(drill: &str) -> Option<i32> {
+    drill.trim().parse::<i32>().ok().filter(|id| *id > 0)
+}
+
+/// One of the filter's drop-downs of ids ("all" first), filled once the choices are in.
+#[component]
+fn IdFilter(
+    id: &'static str,
+    name: &'static str,
+    /// Translation key of the label.
+    label: &'static str,
+    options: Resource<Result<EventChoices, AppError>, Data>,
+    filter: Memo<EventFilter>,
+    /// The ids and names to offer.
+    list: fn(&EventChoices) -> Vec<(i32, String)>,
+    /// The id the filter holds now.
+    chosen: fn(&EventFilter) -> Option<i32>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="field">
+            <label for=id>{locale.t(label)}</label>
+            <Suspense fallback=move || view! { <Select id name choices={Vec::<Choice>::new()} disabled=true /> }>
+                {move || Suspend::new(async move {
+                    let options = options.await.unwrap_or_default();
+                    let choices: Vec<Choice> = std::iter::once(Choice::empty(locale.t("stats.all")))
+                        .chain(list(&options).into_iter().map(|(id, name)| Choice::new(id, name)))
+                        .collect();
+                    let selected = move || filter.with(chosen).map(|id| id.to_string()).unwrap_or_default();
+                    view! { <Select id name choices selected /> }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
 /// The inbox's filter for one group of the table: the page's filter narrowed to the group.
 fn drill_filter(filter: &EventFilter, by: StatsDimension, drill: &str) -> Option<EventFilter> {
     let mut filter = EventFilter { page: 1, ..filter.clone() };
@@ -148,16 +148,10 @@ fn drill_filter(filter: &EventFilter, by: StatsDimension, drill: &str) -> Option
             filter.from = Some(filter.from.map_or(first, |from| from.max(first)));
             filter.to = Some(filter.to.map_or(last, |to| to.min(last)));
         }
-        _ => {
-            let id = drill.trim().parse::<i32>().ok().filter(|id| *id > 0)?;
-            match by {
-                StatsDimension::Category => filter.category_id = Some(id),
-                StatsDimension::Department => filter.department_id = Some(id),
-                StatsDimension::Village => filter.village_id = Some(id),
-                StatsDimension::Grid => filter.grid_id = Some(id),
-                StatsDimension::Month => {}
-            }
-        }
+        StatsDimension::Category => filter.category_id = Some(drill_id(drill)?),
+        StatsDimension::Department => filter.department_id = Some(drill_id(drill)?),
+        StatsDimension::Village => filter.village_id = Some(drill_id(drill)?),
+        StatsDimension::Grid => filter.grid_id = Some(drill_id(drill)?),
     }
     Some(filter)
 }

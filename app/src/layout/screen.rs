@@ -59,8 +59,7 @@ pub fn ScreenPage() -> impl IntoView {
 }
 
 fn now_text() -> String {
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    chrono::Utc::now().with_timezone(&china).format("%Y-%m-%d %H:%M:%S").to_string()
+    shared::time::local(chrono::Utc::now()).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 #[component]

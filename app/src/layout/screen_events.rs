@@ -21,7 +21,7 @@ const DAYS: u64 = 30;
 const TOP_CATEGORIES: usize = 8;
 
 fn last_days() -> EventFilter {
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = shared::time::today();
     EventFilter { from: today.checked_sub_days(chrono::Days::new(DAYS - 1)), to: Some(today), ..EventFilter::default() }
 }
 

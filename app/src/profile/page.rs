@@ -36,7 +36,7 @@ pub fn ProfilePage() -> impl IntoView {
                         <dt>{locale.t("roles.permissions")}</dt>
                         <dd>
                             <span class="cluster">
-                                {user.permissions.iter().map(|p| view! { <span class="badge badge-info">{locale.t(&format!("perm.{p}"))}</span> }).collect_view()}
+                                {user.permissions.iter().map(|p| view! { <span class="badge badge-info">{locale.t(p.i18n_key())}</span> }).collect_view()}
                             </span>
                         </dd>
                     </dl>

@@ -7,6 +7,8 @@
 
 use diesel::sql_types::{Double, Integer};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use shared::events::EventState;
+use shared::sql::Sql;
 
 /// (code, name, top-level categories it handles by default).
 pub const DEPARTMENTS: &[(&str, &str, &[&str])] = &[
@@ -165,11 +167,13 @@ pub async fn seed_events(conn: &mut AsyncPgConnection, township_id: i32, count: 
         .execute(conn)
         .await?;
         // Handling time: most within the deadline, some late (on-time rate about 88%).
-        diesel::sql_query(
+        diesel::sql_query(concat!(
             "UPDATE demo_rows SET closed_at = least(now() - interval '5 minutes', \
                 reported_at + (deadline - reported_at) * (0.15 + r_speed * 1.0)) \
-             WHERE state IN ('closed', 'rejected', 'merged')",
-        )
+             WHERE state IN (",
+            shared::final_states_sql!(),
+            ")"
+        ))
         .execute(conn)
         .await?;
         #[derive(diesel::QueryableByName)]
@@ -178,10 +182,10 @@ pub async fn seed_events(conn: &mut AsyncPgConnection, township_id: i32, count: 
             id: i64,
         }
         let before: MaxId = diesel::sql_query("SELECT coalesce(max(id), 0) AS id FROM events").get_result(conn).await?;
-        diesel::sql_query(
+        diesel::sql_query(concat!(
             "WITH numbered AS ( \
-               SELECT r.*, extract(year FROM r.reported_at AT TIME ZONE 'Asia/Shanghai')::int AS year, \
-                      row_number() OVER (PARTITION BY extract(year FROM r.reported_at AT TIME ZONE 'Asia/Shanghai') \
+               SELECT r.*, extract(year FROM r.reported_at AT TIME ZONE app_time_zone())::int AS year, \
+                      row_number() OVER (PARTITION BY extract(year FROM r.reported_at AT TIME ZONE app_time_zone()) \
                                          ORDER BY r.reported_at, r.i) AS n \
                FROM demo_rows r) \
              INSERT INTO events (township_id, number, channel, category_id, priority, title, description, address, location, \
@@ -200,13 +204,19 @@ pub async fn seed_events(conn: &mut AsyncPgConnection, township_id: i32, count: 
                     CASE WHEN nb.state = 'closed' AND nb.channel = 'public' AND nb.r_rating < 0.7 \
                          THEN CASE WHEN nb.r_rating < 0.5 THEN 5 WHEN nb.r_rating < 0.62 THEN 4 WHEN nb.r_rating < 0.67 THEN 3 ELSE 2 END END, \
                     CASE WHEN nb.state = 'closed' AND nb.channel = 'public' AND nb.r_rating < 0.7 THEN nb.closed_at + interval '1 day' END, \
-                    CASE WHEN nb.state NOT IN ('closed', 'rejected', 'merged', 'suspended') AND nb.deadline < now() - interval '4 hours' THEN 1 ELSE 0 END, \
-                    CASE WHEN nb.state NOT IN ('closed', 'rejected', 'merged', 'suspended') AND nb.deadline < now() THEN nb.deadline END, \
-                    CASE WHEN nb.state NOT IN ('closed', 'rejected', 'merged', 'suspended') AND nb.deadline < now() + interval '4 hours' THEN nb.deadline - interval '4 hours' END \
+                    CASE WHEN nb.state NOT IN (",
+            shared::final_states_sql!(),
+            ", 'suspended') AND nb.deadline < now() - interval '4 hours' THEN 1 ELSE 0 END, \
+                    CASE WHEN nb.state NOT IN (",
+            shared::final_states_sql!(),
+            ", 'suspended') AND nb.deadline < now() THEN nb.deadline END, \
+                    CASE WHEN nb.state NOT IN (",
+            shared::final_states_sql!(),
+            ", 'suspended') AND nb.deadline < now() + interval '4 hours' THEN nb.deadline - interval '4 hours' END \
              FROM numbered nb JOIN villages v ON v.id = nb.village_id JOIN grids g ON g.id = nb.grid_id \
              JOIN (SELECT year, event_number_last(year) AS last FROM (SELECT DISTINCT year FROM numbered) y) ec \
                ON ec.year = nb.year",
-        )
+        ))
         .bind::<Integer, _>(township_id)
         .execute(conn)
         .await?;
@@ -219,28 +229,43 @@ pub async fn seed_events(conn: &mut AsyncPgConnection, township_id: i32, count: 
         .await?;
         // The timelines: one INSERT per kind of step, for the events that reached it.
         for (action, from, to, at, condition) in [
-            ("report", "NULL", "'reported'", "e.reported_at", "TRUE"),
-            ("accept", "'reported'", "'accepted'", "e.accepted_at", "e.accepted_at IS NOT NULL AND e.state <> 'rejected' AND e.channel <> 'self_resolved'"),
-            ("reject", "'reported'", "'rejected'", "e.closed_at", "e.state = 'rejected'"),
-            ("dispatch", "'accepted'", "'dispatched'", "e.dispatched_at", "e.dispatched_at IS NOT NULL AND e.state <> 'merged' AND e.channel <> 'self_resolved'"),
-            ("start", "'dispatched'", "'handling'", "e.dispatched_at + interval '1 hour'", "e.state IN ('handling', 'handled', 'verified', 'closed', 'suspended') AND e.channel <> 'self_resolved'"),
-            ("return", "'dispatched'", "'returned'", "e.dispatched_at + interval '2 hours'", "e.state = 'returned'"),
-            ("suspend", "'handling'", "'suspended'", "e.dispatched_at + interval '3 hours'", "e.state = 'suspended'"),
-            ("handle", "'handling'", "'handled'", "e.handled_at", "e.handled_at IS NOT NULL AND e.channel <> 'self_resolved'"),
-            ("handle", "'reported'", "'handled'", "e.reported_at", "e.channel = 'self_resolved'"),
-            ("verify", "'handled'", "'verified'", "e.handled_at + interval '1 hour'", "e.state IN ('verified', 'closed') AND e.channel <> 'self_resolved'"),
-            ("close", "'verified'", "'closed'", "e.closed_at", "e.state = 'closed'"),
-            ("merge", "'reported'", "'merged'", "e.closed_at", "e.state = 'merged'"),
-            ("confirm", "'closed'", "'closed'", "e.confirmed_at", "e.confirmed_at IS NOT NULL"),
+            ("report", None, EventState::Reported, "e.reported_at", "TRUE"),
+            ("accept", Some(EventState::Reported), EventState::Accepted, "e.accepted_at", "e.accepted_at IS NOT NULL AND e.state <> 'rejected' AND e.channel <> 'self_resolved'"),
+            ("reject", Some(EventState::Reported), EventState::Rejected, "e.closed_at", "e.state = 'rejected'"),
+            ("dispatch", Some(EventState::Accepted), EventState::Dispatched, "e.dispatched_at", "e.dispatched_at IS NOT NULL AND e.state <> 'merged' AND e.channel <> 'self_resolved'"),
+            ("start", Some(EventState::Dispatched), EventState::Handling, "e.dispatched_at + interval '1 hour'", "e.state IN ('handling', 'handled', 'verified', 'closed', 'suspended') AND e.channel <> 'self_resolved'"),
+            ("return", Some(EventState::Dispatched), EventState::Returned, "e.dispatched_at + interval '2 hours'", "e.state = 'returned'"),
+            ("suspend", Some(EventState::Handling), EventState::Suspended, "e.dispatched_at + interval '3 hours'", "e.state = 'suspended'"),
+            ("handle", Some(EventState::Handling), EventState::Handled, "e.handled_at", "e.handled_at IS NOT NULL AND e.channel <> 'self_resolved'"),
+            ("handle", Some(EventState::Reported), EventState::Handled, "e.reported_at", "e.channel = 'self_resolved'"),
+            ("verify", Some(EventState::Handled), EventState::Verified, "e.handled_at + interval '1 hour'", "e.state IN ('verified', 'closed') AND e.channel <> 'self_resolved'"),
+            ("close", Some(EventState::Verified), EventState::Closed, "e.closed_at", "e.state = 'closed'"),
+            ("merge", Some(EventState::Reported), EventState::Merged, "e.closed_at", "e.state = 'merged'"),
+            ("confirm", Some(EventState::Closed), EventState::Closed, "e.confirmed_at", "e.confirmed_at IS NOT NULL"),
         ] {
-            diesel::sql_query(format!(
-                "INSERT INTO event_steps (township_id, event_id, at, actor_name, action, from_state, to_state, department_id) \
-                 SELECT e.township_id, e.id, {at}, '演示数据', '{action}', {from}, {to}, \
-                        CASE WHEN '{action}' = 'dispatch' THEN e.department_id END \
-                 FROM events e WHERE e.township_id = $1 AND e.id > $2 AND {condition}"
-            ))
-            .bind::<Integer, _>(township_id)
-            .bind::<diesel::sql_types::BigInt, _>(before.id)
+            Sql::new(
+                "INSERT INTO event_steps (township_id, event_id, at, actor_name, action, from_state, to_state, \
+                    department_id) SELECT e.township_id, e.id, ",
+            )
+            .push(at)
+            .push(", '演示数据', ")
+            .bind(action)
+            .push(", ")
+            .append(match from {
+                Some(state) => Sql::value(state.as_str()),
+                None => Sql::new("NULL"),
+            })
+            .push(", ")
+            .bind(to.as_str())
+            .push(", CASE WHEN ")
+            .bind(action)
+            .push(" = 'dispatch' THEN e.department_id END FROM events e WHERE e.township_id = ")
+            .bind(township_id)
+            .push(" AND e.id > ")
+            .bind(before.id)
+            .push(" AND ")
+            .push(condition)
+            .query()
             .execute(conn)
             .await?;
         }

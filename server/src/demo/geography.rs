@@ -459,10 +459,6 @@ fn coordinates(points: &[Point]) -> String {
     points.iter().map(|p| format!("{:.7} {:.7}", p.lon, p.lat)).collect::<Vec<_>>().join(",")
 }
 
-pub fn point_wkt(p: Point) -> String {
-    format!("POINT({:.7} {:.7})", p.lon, p.lat)
-}
-
 pub fn polygon_wkt(ring: &[Point]) -> String {
     format!("POLYGON(({}))", coordinates(ring))
 }
@@ -635,6 +631,5 @@ mod tests {
             "POLYGON((120.9000000 31.6000000,121.0000000 31.6000000,120.9000000 31.7000000,120.9000000 31.6000000))"
         );
         assert!(multipolygon_wkt(&ring).starts_with("MULTIPOLYGON(((120.9000000 31.6"));
-        assert_eq!(point_wkt(ring[0]), "POINT(120.9000000 31.6000000)");
     }
 }

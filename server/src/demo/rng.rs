@@ -81,12 +81,6 @@ impl Rng {
     pub fn normalish(&mut self) -> f64 {
         (0..12).map(|_| self.f64()).sum::<f64>() - 6.0
     }
-
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use std::time::Duration;
 use shared::db::DbPool;
 use shared::events::service::supervision;
 
-pub fn start(pool: DbPool) {
-    let grace = supervision::grace_from_env();
+/// `grace`: how long after its deadline an overdue event is escalated
+/// (`TONGGUAN_ESCALATION_GRACE_MINUTES`, see `config::SupervisionConfig`).
+pub fn start(pool: DbPool, grace: chrono::Duration) {
     tokio::spawn(async move {
         let mut clock = tokio::time::interval(Duration::from_secs(30));
         clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -11,17 +11,17 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use diesel::OptionalExtension;
-use diesel::sql_types::{BigInt, Integer, Text};
-use diesel_async::RunQueryDsl;
 use image::{ImageDecoder, ImageFormat, ImageReader};
 use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use secrecy::ExposeSecret;
 use serde::Serialize;
-use shared::AppError;
+use shared::attachments::{self, NewAttachment};
 use shared::permissions::codes;
+use shared::{AppError, ErrorCode};
 
 use crate::auth::{self, ApiError};
+use crate::config::UploadsConfig;
 use crate::router::ServerState;
 
 /// Uploads larger than this are refused before they are read.
@@ -29,21 +29,24 @@ pub const MAX_UPLOAD_BYTES: usize = 12 * 1024 * 1024;
 /// The longest side of a stored photo.
 pub const MAX_SIDE: u32 = 1600;
 
-/// The configured object store: `TONGGUAN_S3_BUCKET` (with the usual `AWS_*` variables,
-/// `AWS_ENDPOINT` for S3-compatible stores) or the directory `TONGGUAN_UPLOAD_DIR`
-/// (default `<data dir>/uploads`).
-pub fn store_from_environment(data_dir: &std::path::Path) -> anyhow::Result<Arc<dyn ObjectStore>> {
-    if let Some(bucket) = std::env::var("TONGGUAN_S3_BUCKET").ok().filter(|b| !b.trim().is_empty()) {
-        let store = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket.trim()).build()?;
-        return Ok(Arc::new(store));
+/// The configured object store: an S3-compatible bucket, or a local directory (created if
+/// missing). See `config::UploadsConfig`.
+pub fn open_store(config: &UploadsConfig) -> anyhow::Result<Arc<dyn ObjectStore>> {
+    match config {
+        UploadsConfig::S3 { bucket, options } => {
+            let builder = options
+                .iter()
+                .fold(object_store::aws::AmazonS3Builder::new(), |builder, (key, value)| {
+                    builder.with_config(*key, value.expose_secret())
+                })
+                .with_bucket_name(bucket);
+            Ok(Arc::new(builder.build()?))
+        }
+        UploadsConfig::Directory(dir) => {
+            std::fs::create_dir_all(dir)?;
+            Ok(Arc::new(object_store::local::LocalFileSystem::new_with_prefix(dir)?))
+        }
     }
-    let dir = std::env::var("TONGGUAN_UPLOAD_DIR")
-        .ok()
-        .filter(|d| !d.trim().is_empty())
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| data_dir.join("uploads"));
-    std::fs::create_dir_all(&dir)?;
-    Ok(Arc::new(object_store::local::LocalFileSystem::new_with_prefix(dir)?))
 }
 
 pub fn routes() -> Router<ServerState> {
@@ -128,9 +131,9 @@ pub struct Processed {
 /// resizes to at most `MAX_SIDE` and re-encodes as JPEG (which also drops the metadata,
 /// GPS position included).
 pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
-    let format = image::guess_format(bytes).map_err(|_| AppError::field("photo", "photo.type"))?;
+    let format = image::guess_format(bytes).map_err(|_| AppError::field("photo", ErrorCode::PhotoType))?;
     if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) {
-        return Err(AppError::field("photo", "photo.type"));
+        return Err(AppError::field("photo", ErrorCode::PhotoType));
     }
     let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
@@ -143,7 +146,7 @@ pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
     // declaring 12000×12000 once cost 821 MB to decode.
     let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(AppError::field("photo", "photo.too_many_pixels"));
+        return Err(AppError::field("photo", ErrorCode::PhotoTooManyPixels));
     }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut picture = image::DynamicImage::from_decoder(decoder).map_err(decode_error)?;
@@ -163,8 +166,8 @@ pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
 /// is too large in pixels; anything else that does not decode is unreadable.
 fn decode_error(error: image::ImageError) -> AppError {
     match error {
-        image::ImageError::Limits(_) => AppError::field("photo", "photo.too_many_pixels"),
-        _ => AppError::field("photo", "photo.unreadable"),
+        image::ImageError::Limits(_) => AppError::field("photo", ErrorCode::PhotoTooManyPixels),
+        _ => AppError::field("photo", ErrorCode::PhotoUnreadable),
     }
 }
 
@@ -172,10 +175,10 @@ fn decode_error(error: image::ImageError) -> AppError {
 /// (400), both as the photo's field error.
 fn multipart_error(error: axum::extract::multipart::MultipartError) -> AppError {
     if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::field("photo", "photo.too_large")
+        AppError::field("photo", ErrorCode::PhotoTooLarge)
     } else {
         tracing::info!(error = %error.body_text(), "a malformed photo upload");
-        AppError::field("photo", "photo.malformed")
+        AppError::field("photo", ErrorCode::PhotoMalformed)
     }
 }
 
@@ -195,7 +198,7 @@ async fn upload(
         return Err(AppError::Forbidden.into());
     }
     // Not multipart at all (no boundary, another content type): malformed, said as JSON.
-    let mut multipart = multipart.map_err(|_| AppError::field("photo", "photo.malformed"))?;
+    let mut multipart = multipart.map_err(|_| AppError::field("photo", ErrorCode::PhotoMalformed))?;
     let mut bytes = None;
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() == Some("photo") {
@@ -204,9 +207,9 @@ async fn upload(
             break;
         }
     }
-    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| AppError::field("photo", "photo.required"))?;
+    let bytes = bytes.filter(|b| !b.is_empty()).ok_or_else(|| AppError::field("photo", ErrorCode::PhotoRequired))?;
     if bytes.len() > MAX_UPLOAD_BYTES {
-        return Err(AppError::field("photo", "photo.too_large").into());
+        return Err(AppError::field("photo", ErrorCode::PhotoTooLarge).into());
     }
     let turn = decode_turn().await?;
     // The turn goes with the decoding thread: it is given back when the decode ends, even if
@@ -225,30 +228,18 @@ async fn upload(
         AppError::Internal
     })?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    #[derive(diesel::QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = BigInt)]
-        id: i64,
-    }
-    let row: Id = diesel::sql_query(
-        "INSERT INTO attachments (township_id, uploader_id, storage_key, content_type, bytes, width, height) \
-         VALUES ($1, $2, $3, 'image/jpeg', $4, $5, $6) RETURNING id",
-    )
-    .bind::<Integer, _>(user.township_id)
-    .bind::<BigInt, _>(user.id)
-    .bind::<Text, _>(&key)
-    .bind::<Integer, _>(size as i32)
-    .bind::<Integer, _>(processed.width as i32)
-    .bind::<Integer, _>(processed.height as i32)
-    .get_result(&mut conn)
-    .await
-    .map_err(AppError::from)?;
-    Ok(Json(Uploaded {
-        id: row.id,
-        url: shared::events::service::queries::photo_url(row.id),
-        width: processed.width,
-        height: processed.height,
-    }))
+    // Sizes fit: at most `MAX_UPLOAD_BYTES` of JPEG and `MAX_SIDE` a side.
+    let upload = NewAttachment {
+        township_id: user.township_id,
+        uploader_id: user.id,
+        storage_key: &key,
+        content_type: "image/jpeg",
+        bytes: i32::try_from(size).map_err(|_| AppError::Internal)?,
+        width: i32::try_from(processed.width).map_err(|_| AppError::Internal)?,
+        height: i32::try_from(processed.height).map_err(|_| AppError::Internal)?,
+    };
+    let id = attachments::service::record(&mut conn, &upload).await?;
+    Ok(Json(Uploaded { id, url: attachments::photo_url(id), width: processed.width, height: processed.height }))
 }
 
 /// A photo, to its uploader or to whoever may see its event.
@@ -259,25 +250,10 @@ async fn download(
 ) -> Result<Response, ApiError> {
     let user = auth::user(&state.app, &headers).await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    #[derive(diesel::QueryableByName)]
-    struct Key {
-        #[diesel(sql_type = Text)]
-        storage_key: String,
-    }
-    let key: Option<Key> = diesel::sql_query(format!(
-        "SELECT a.storage_key FROM attachments a LEFT JOIN events e ON e.id = a.event_id \
-         WHERE a.id = $1 AND (a.uploader_id = $2 OR (e.id IS NOT NULL AND {}))",
-        shared::events::service::visible_sql(&user)
-    ))
-    .bind::<BigInt, _>(id)
-    .bind::<BigInt, _>(user.id)
-    .get_result(&mut conn)
-    .await
-    .optional()
-    .map_err(AppError::from)?;
+    let key = attachments::service::visible_key(&mut conn, &user, id).await?;
     drop(conn);
     let key = key.ok_or(AppError::NotFound)?;
-    let object = state.photos.get(&StorePath::from(key.storage_key.as_str())).await.map_err(|error| {
+    let object = state.photos.get(&StorePath::from(key.as_str())).await.map_err(|error| {
         tracing::error!(%error, "reading a photo");
         AppError::NotFound
     })?;
@@ -345,10 +321,10 @@ mod tests {
     fn a_picture_declaring_too_many_pixels_is_refused_before_decoding() {
         // The upload that once cost 821 MB: 12000×12000 declared in a few dozen bytes.
         let error = process(&declared_png(12_000, 12_000)).expect_err("refused");
-        assert_eq!(error, AppError::field("photo", "photo.too_many_pixels"));
+        assert_eq!(error, AppError::field("photo", ErrorCode::PhotoTooManyPixels));
         // Within the side limit but over the pixel count.
         let error = process(&declared_png(8_000, 6_000)).expect_err("refused");
-        assert_eq!(error, AppError::field("photo", "photo.too_many_pixels"));
+        assert_eq!(error, AppError::field("photo", ErrorCode::PhotoTooManyPixels));
         assert_eq!(error.status(), 422);
     }
 
@@ -382,7 +358,7 @@ mod tests {
 
     #[test]
     fn other_files_are_refused_by_content() {
-        assert_eq!(process(b"%PDF-1.7 not a photo").unwrap_err().field_codes("photo"), vec!["photo.type"]);
-        assert_eq!(process(b"GIF89a......").unwrap_err().field_codes("photo"), vec!["photo.type"]);
+        assert_eq!(process(b"%PDF-1.7 not a photo").unwrap_err().field_codes("photo"), vec![ErrorCode::PhotoType]);
+        assert_eq!(process(b"GIF89a......").unwrap_err().field_codes("photo"), vec![ErrorCode::PhotoType]);
     }
 }

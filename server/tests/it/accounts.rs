@@ -3,11 +3,11 @@
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use shared::AppError;
 use shared::accounts::service::{AuthPolicy, login, register, session, users};
 use shared::accounts::{EnterpriseRegistration, PublicRegistration, UserStatus};
 use shared::codes::credit_code;
 use shared::schema::{sessions, users as users_table};
+use shared::{AppError, ErrorCode};
 
 use crate::harness::{PASSWORD, TestDb};
 
@@ -29,7 +29,7 @@ async fn user_count(db: &TestDb) -> i64 {
     users_table::table.count().get_result(&mut *db.conn().await).await.expect("count")
 }
 
-fn codes(error: AppError) -> Vec<(String, String)> {
+fn codes(error: AppError) -> Vec<(String, ErrorCode)> {
     match error {
         AppError::Validation(errors) => errors.into_iter().map(|e| (e.field, e.code)).collect(),
         other => panic!("expected a validation error, got {other:?}"),
@@ -41,32 +41,29 @@ async fn public_registration_reports_every_invalid_field_and_changes_nothing() {
     let db = TestDb::new().await;
     let town = township_id(&db).await;
     let before = user_count(&db).await;
-    let cases: &[(&str, &str, &str, &str, &str)] = &[
-        ("12345", "Tongguan#2026ok", "Tongguan#2026ok", "phone", "mobile.format"),
-        ("13912345678", "Short#1a", "Short#1a", "password", "password.too_short"),
-        ("13912345678", "alllowercase", "alllowercase", "password", "password.classes"),
-        ("13912345678", "Password123!", "Password123!", "password", "password.common"),
-        ("13912345678", "Xx13912345678!", "Xx13912345678!", "password", "password.contains_username"),
-        ("13912345678", "Tongguan#2026ok", "Tongguan#2026oK", "password_confirm", "password.mismatch"),
+    let cases: &[(&str, &str, &str, &str, ErrorCode)] = &[
+        ("12345", "Tongguan#2026ok", "Tongguan#2026ok", "phone", ErrorCode::MobileFormat),
+        ("13912345678", "Short#1a", "Short#1a", "password", ErrorCode::PasswordTooShort),
+        ("13912345678", "alllowercase", "alllowercase", "password", ErrorCode::PasswordClasses),
+        ("13912345678", "Password123!", "Password123!", "password", ErrorCode::PasswordCommon),
+        ("13912345678", "Xx13912345678!", "Xx13912345678!", "password", ErrorCode::PasswordContainsUsername),
+        ("13912345678", "Tongguan#2026ok", "Tongguan#2026oK", "password_confirm", ErrorCode::PasswordMismatch),
     ];
     for (phone, password, confirm, field, code) in cases {
         let mut form = public(phone, password, confirm);
         form.township_id = town;
         let error = register::register_public(&mut *db.conn().await, &form).await.expect_err("must be refused");
-        assert!(
-            codes(error).contains(&(field.to_string(), code.to_string())),
-            "{phone} {password}: expected {field} {code}"
-        );
+        assert!(codes(error).contains(&(field.to_string(), *code)), "{phone} {password}: expected {field} {code}");
     }
     let mut nameless = public("13912345678", "Tongguan#2026ok", "Tongguan#2026ok");
     nameless.township_id = town;
     nameless.display_name = "   ".into();
     let error = register::register_public(&mut *db.conn().await, &nameless).await.expect_err("name required");
-    assert_eq!(codes(error), vec![("display_name".into(), "required".into())]);
+    assert_eq!(codes(error), vec![("display_name".into(), ErrorCode::Required)]);
     let mut nowhere = public("13912345678", "Tongguan#2026ok", "Tongguan#2026ok");
     nowhere.township_id = 999_999;
     let error = register::register_public(&mut *db.conn().await, &nowhere).await.expect_err("unknown township");
-    assert_eq!(codes(error), vec![("township_id".into(), "township.unknown".into())]);
+    assert_eq!(codes(error), vec![("township_id".into(), ErrorCode::TownshipUnknown)]);
     assert_eq!(user_count(&db).await, before, "a refused registration changes nothing");
     db.finish().await;
 }
@@ -89,7 +86,7 @@ async fn public_registers_logs_in_and_cannot_register_twice() {
         .expect("logs in");
     assert_eq!(outcome.user.role_names, vec!["社会公众".to_string()]);
     let again = register::register_public(&mut *db.conn().await, &form).await.expect_err("duplicate");
-    assert_eq!(codes(again), vec![("phone".into(), "username.taken".into())]);
+    assert_eq!(codes(again), vec![("phone".into(), ErrorCode::UsernameTaken)]);
     db.finish().await;
 }
 
@@ -110,10 +107,10 @@ async fn enterprise_registration_checks_the_credit_code_and_waits_for_approval()
         password_confirm: "Tongguan#2026ok".into(),
     };
     let error = register::register_enterprise(&mut *db.conn().await, &form(&wrong_check)).await.expect_err("bad check");
-    assert_eq!(codes(error), vec![("credit_code".into(), "credit_code.check_digit".into())]);
+    assert_eq!(codes(error), vec![("credit_code".into(), ErrorCode::CreditCodeCheckDigit)]);
     let error =
         register::register_enterprise(&mut *db.conn().await, &form("91320581MA1TESTI0Z")).await.expect_err("format");
-    assert_eq!(codes(error), vec![("credit_code".into(), "credit_code.format".into())]);
+    assert_eq!(codes(error), vec![("credit_code".into(), ErrorCode::CreditCodeFormat)]);
 
     let id = register::register_enterprise(&mut *db.conn().await, &form(&valid)).await.expect("registered");
     let policy = AuthPolicy::default();

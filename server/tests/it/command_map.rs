@@ -7,7 +7,7 @@ use diesel::sql_types::{BigInt, Double, Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use shared::AppError;
 use shared::events::service::{intake, queries, steps};
-use shared::events::{Action, EventFilter, NewEvent, StepInput};
+use shared::events::{Action, EventFilter, NewEvent, StepForm};
 
 use crate::harness::TestDb;
 
@@ -78,13 +78,7 @@ async fn past_its_limit_the_map_says_how_many_it_left_out_and_draws_the_newest()
     }
     // One of them is no longer running: not on the map, and not counted.
     let rejected = ids.remove(0);
-    let reject = StepInput {
-        event_id: rejected,
-        version: 1,
-        action: Action::Reject.as_str().into(),
-        note: "重复".into(),
-        ..StepInput::default()
-    };
+    let reject = StepForm { note: "重复".into(), ..StepForm::new(rejected, 1, Action::Reject) };
     steps::act(&mut conn, &staff, &reject).await.expect("rejected");
 
     // A limit of 3 with more running events than that: the newest 3, and the true total.

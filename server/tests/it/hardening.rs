@@ -5,7 +5,7 @@
 
 use axum::body::Body;
 use http::{Request, StatusCode, header};
-use shared::AppError;
+use shared::{AppError, ErrorCode};
 
 use crate::harness::TestDb;
 use crate::http::{HOST, form_post, get, login, router, send, send_for_bytes};
@@ -89,9 +89,9 @@ async fn every_server_function_and_endpoint_refuses_bad_input_with_a_4xx_and_cha
         for cookie in [None, Some(staff.as_str())] {
             // Refused by the guard, naming the field and the reason.
             for (body, field, code) in [
-                ("title=a%00b".to_owned(), "title", "text.control_characters"),
-                ("q=%FF%FE".to_owned(), "q", "request.invalid_utf8"),
-                (format!("address={long}"), "address", "too_long"),
+                ("title=a%00b".to_owned(), "title", ErrorCode::TextControlCharacters),
+                ("q=%FF%FE".to_owned(), "q", ErrorCode::RequestInvalidUtf8),
+                (format!("address={long}"), "address", ErrorCode::TooLong),
             ] {
                 let (status, headers, bytes) = send_for_bytes(&router, call(path, cookie, FORM, body)).await;
                 assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {field}");
@@ -159,12 +159,12 @@ async fn a_far_date_is_refused_at_once_instead_of_looping() {
     // A date that does not parse is named too, not quietly dropped from the filter.
     let (status, _, body) = send(&router, get("/api/events/export.csv?from=yesterday", Some(&staff))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("filter.date_format"), "{body}");
+    assert!(body.contains(ErrorCode::FilterDateFormat.as_str()), "{body}");
     // The statistics server function and page read the same bounds.
     let body = format!("{}&filter[from]=9999-01-01&by=Category", whole_filter(1));
     let (status, _, bytes) = send_for_bytes(&router, call("/api/events/stats", Some(&staff), FORM, body)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(decode_error(&bytes), Some(AppError::field("from", "filter.date_out_of_range")));
+    assert_eq!(decode_error(&bytes), Some(AppError::field("from", ErrorCode::FilterDateOutOfRange)));
     let (status, _, _) = send(&router, get("/events/stats?to=9999-12-31", Some(&staff))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the page says why it shows no figures");
     // Sensible spans still work.
@@ -181,7 +181,7 @@ async fn huge_page_numbers_are_refused_not_turned_into_a_negative_offset() {
     let body = format!("{}&by_deadline=false", whole_filter(i64::MAX));
     let (status, _, bytes) = send_for_bytes(&router, call("/api/events/list", Some(&staff), FORM, body)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(decode_error(&bytes), Some(AppError::field("page", "paging.page_out_of_range")));
+    assert_eq!(decode_error(&bytes), Some(AppError::field("page", ErrorCode::PagingPageOutOfRange)));
     let (status, _, _) = send(&router, get("/events?page=9223372036854775807", Some(&staff))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, _, _) = send(&router, get("/base/residents?page=9223372036854775807", Some(&staff))).await;
@@ -305,13 +305,13 @@ async fn reports_refuse_nul_bytes_and_overlong_fields_with_field_errors() {
     let (status, _, bytes) =
         send_for_bytes(&router, call("/api/events/report", Some(&citizen), FORM, report("&form[address]=a%00"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(decode_error(&bytes), Some(AppError::field("form[address]", "text.control_characters")));
+    assert_eq!(decode_error(&bytes), Some(AppError::field("form[address]", ErrorCode::TextControlCharacters)));
     let long_address = format!("&form[address]={}", "x".repeat(5_000));
     let (status, _, bytes) =
         send_for_bytes(&router, call("/api/events/report", Some(&citizen), FORM, report(&long_address))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let error = decode_error(&bytes).expect("an error");
-    assert_eq!(error.field_codes("address"), vec!["event.address_too_long".to_owned()], "{error:?}");
+    assert_eq!(error.field_codes("address"), vec![ErrorCode::EventAddressTooLong], "{error:?}");
     assert_eq!(snapshot(&db).await, before, "nothing changed");
     db.finish().await;
 }

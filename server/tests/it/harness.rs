@@ -64,8 +64,11 @@ async fn test_server() -> Server {
                         pool_size: 4,
                     };
                     let embedded = EmbeddedPostgres::new(&config).expect("PostgreSQL binaries");
-                    let url = embedded.start().await.expect("start the test cluster");
-                    Server::parse(&url)
+                    let started = embedded.start().await;
+                    // Shared by every test process of this checkout: it outlives this one,
+                    // and a failure here must not stop it under another.
+                    embedded.keep_running();
+                    Server::parse(&started.expect("start the test cluster"))
                 }
             };
             build_template(&base).await;
@@ -144,6 +147,7 @@ impl TestDb {
             demo: true,
             stats_cache: Default::default(),
             sessions: Default::default(),
+            settings: Default::default(),
         }
     }
 

@@ -11,8 +11,8 @@ use diesel::sql_types::{BigInt, Integer};
 use diesel_async::RunQueryDsl;
 use http::{Request, StatusCode, header};
 use server::rate_limit::RateLimits;
-use shared::AppError;
 use shared::accounts::service::{AuthPolicy, login};
+use shared::{AppError, ErrorCode};
 
 use crate::harness::{PASSWORD, TestDb};
 use crate::http::{HOST, get, login as log_in, router, router_with_limits, send, send_for_bytes};
@@ -162,7 +162,7 @@ async fn a_photo_declaring_huge_dimensions_is_refused_before_it_is_decoded() {
     let (status, headers, body) = send(&router, upload(&citizen, MULTIPART, multipart("photo", &bomb))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("application/json"));
-    assert_eq!(json_error(&body), AppError::field("photo", "photo.too_many_pixels"));
+    assert_eq!(json_error(&body), AppError::field("photo", ErrorCode::PhotoTooManyPixels));
     let grown = resident_mib().saturating_sub(memory_before);
     assert!(grown < 100, "refusing it grew the process by {grown} MiB");
 
@@ -170,7 +170,7 @@ async fn a_photo_declaring_huge_dimensions_is_refused_before_it_is_decoded() {
     let (status, _, body) =
         send(&router, upload(&citizen, MULTIPART, multipart("photo", &black_png(8_000, 6_000)))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(json_error(&body), AppError::field("photo", "photo.too_many_pixels"));
+    assert_eq!(json_error(&body), AppError::field("photo", ErrorCode::PhotoTooManyPixels));
 
     // An ordinary photo of the same making is taken (the generator makes real PNGs).
     let (status, _, body) =
@@ -188,7 +188,7 @@ async fn a_malformed_upload_is_a_400_and_only_an_oversized_one_a_413() {
     let router = router(&db);
     let citizen = log_in(&router, "13800000001").await;
     let before = count(&db, "SELECT count(*) AS n FROM attachments").await;
-    let malformed = AppError::field("photo", "photo.malformed");
+    let malformed = AppError::field("photo", ErrorCode::PhotoMalformed);
 
     // Broken multipart bodies: cut short, no closing boundary, a part without headers.
     let png = black_png(64, 64);
@@ -210,11 +210,11 @@ async fn a_malformed_upload_is_a_400_and_only_an_oversized_one_a_413() {
     let huge = multipart("photo", &vec![0u8; server::events::photos::MAX_UPLOAD_BYTES + 100 * 1024]);
     let (status, _, answer) = send(&router, upload(&citizen, MULTIPART, huge)).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
-    assert_eq!(json_error(&answer), AppError::field("photo", "photo.too_large"));
+    assert_eq!(json_error(&answer), AppError::field("photo", ErrorCode::PhotoTooLarge));
     // A well-formed body without a photo: the field is required.
     let (status, _, answer) = send(&router, upload(&citizen, MULTIPART, multipart("other", &png))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
-    assert_eq!(json_error(&answer), AppError::field("photo", "photo.required"));
+    assert_eq!(json_error(&answer), AppError::field("photo", ErrorCode::PhotoRequired));
     assert_eq!(count(&db, "SELECT count(*) AS n FROM attachments").await, before, "nothing stored");
     db.finish().await;
 }

@@ -2,12 +2,16 @@
 //! PostGIS) on its own database cloned from a migrated, seeded template.
 
 mod accounts;
+mod attachments;
 mod audit;
 mod basedata;
 mod command_map;
+mod embedded;
 mod events;
 mod hardening;
 mod harness;
 mod http;
 mod limits;
 mod permissions;
+mod scope;
+mod time_zone;

@@ -1,11 +1,12 @@
 //! Permission codes and separation of duties, checked in the services.
 
-use shared::AppError;
 use shared::accounts::NewStaff;
 use shared::accounts::service::roles::{RoleForm, create_custom};
 use shared::accounts::service::users;
 use shared::audit::service as audit;
 use shared::paging::TableQuery;
+use shared::permissions::Permission;
+use shared::{AppError, ErrorCode};
 
 use crate::harness::TestDb;
 
@@ -36,7 +37,7 @@ async fn the_three_administrators_are_separated() {
         code: "river_chief".into(),
         name: "河长".into(),
         description: String::new(),
-        permissions: vec!["dashboard.view".into()],
+        permissions: vec![Permission::DashboardView.as_str().into()],
         scope: "village".into(),
     };
     assert_eq!(create_custom(&mut conn, &sysadmin, &role).await.err(), Some(AppError::Forbidden));
@@ -67,9 +68,9 @@ async fn nobody_grants_more_than_their_own_scope_and_roles_are_validated() {
     let (sysadmin, secadmin) = (db.user("sysadmin").await, db.user("secadmin").await);
     let mut conn = db.conn().await;
     let wide = users::create_staff(&mut conn, &sysadmin, &staff_form("cityboss", "county_leader")).await;
-    assert_eq!(wide, Err(AppError::field("role_code", "role.scope_too_wide")));
+    assert_eq!(wide, Err(AppError::field("role_code", ErrorCode::RoleScopeTooWide)));
     let unknown = users::create_staff(&mut conn, &sysadmin, &staff_form("someone", "no_such_role")).await;
-    assert_eq!(unknown, Err(AppError::field("role_code", "role.unknown")));
+    assert_eq!(unknown, Err(AppError::field("role_code", ErrorCode::RoleUnknown)));
     let bad = RoleForm {
         code: "X".into(),
         name: " ".into(),
@@ -80,8 +81,11 @@ async fn nobody_grants_more_than_their_own_scope_and_roles_are_validated() {
     let Err(AppError::Validation(errors)) = create_custom(&mut conn, &secadmin, &bad).await else {
         panic!("expected validation errors")
     };
-    let fields: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
-    assert_eq!(fields, vec!["role.code_format", "required", "role.permissions", "role.scope_too_wide"]);
+    let codes: Vec<ErrorCode> = errors.iter().map(|e| e.code).collect();
+    assert_eq!(
+        codes,
+        vec![ErrorCode::RoleCodeFormat, ErrorCode::Required, ErrorCode::RolePermissions, ErrorCode::RoleScopeTooWide]
+    );
     drop(conn);
     db.finish().await;
 }

@@ -5,6 +5,8 @@
 //! Runs in the browser (instant feedback) and on the server (the authority) alike, so
 //! it must stay free of I/O and allocation-heavy data.
 
+use crate::error::ErrorCode;
+
 /// Fewer characters than this are rejected.
 pub const MIN_LENGTH: usize = 10;
 /// More characters than this are rejected: an upper bound keeps the password hash (and
@@ -21,24 +23,24 @@ pub const MAX_LENGTH: usize = 128;
 /// - `password.contains_username`: contains the username, ignoring case, if the username
 ///   has at least 3 characters (shorter ones would match by accident);
 /// - `password.common`: a common or easily guessed password (see [`is_common`]).
-pub fn validate(password: &str, username: &str) -> Result<(), &'static str> {
+pub fn validate(password: &str, username: &str) -> Result<(), ErrorCode> {
     let length = password.chars().count();
     if length < MIN_LENGTH {
-        return Err("password.too_short");
+        return Err(ErrorCode::PasswordTooShort);
     }
     if length > MAX_LENGTH {
-        return Err("password.too_long");
+        return Err(ErrorCode::PasswordTooLong);
     }
     if classes(password) < 3 {
-        return Err("password.classes");
+        return Err(ErrorCode::PasswordClasses);
     }
     let lower = password.to_lowercase();
     let username = username.trim().to_lowercase();
     if username.chars().count() >= 3 && lower.contains(&username) {
-        return Err("password.contains_username");
+        return Err(ErrorCode::PasswordContainsUsername);
     }
     if is_common(password) {
-        return Err("password.common");
+        return Err(ErrorCode::PasswordCommon);
     }
     Ok(())
 }
@@ -262,25 +264,25 @@ mod tests {
 
     #[test]
     fn length_limits() {
-        assert_eq!(validate("Ab1!x", "u"), Err("password.too_short"));
-        assert_eq!(validate("Tongg#26o", "u"), Err("password.too_short")); // 9
-        assert_eq!(validate("", "u"), Err("password.too_short"));
+        assert_eq!(validate("Ab1!x", "u"), Err(ErrorCode::PasswordTooShort));
+        assert_eq!(validate("Tongg#26o", "u"), Err(ErrorCode::PasswordTooShort)); // 9
+        assert_eq!(validate("", "u"), Err(ErrorCode::PasswordTooShort));
         // Characters, not bytes: 9 Chinese characters are 27 bytes but still too short.
-        assert_eq!(validate("通关密码Ab1通关", "u"), Err("password.too_short"));
+        assert_eq!(validate("通关密码Ab1通关", "u"), Err(ErrorCode::PasswordTooShort));
         assert_eq!(validate("Tongg#26ok", "u"), Ok(())); // exactly 10
 
         let longest = format!("Tongguan#2026ok{}", "x".repeat(MAX_LENGTH - 15));
         assert_eq!(validate(&longest, "u"), Ok(()));
         let too_long = format!("{longest}x");
-        assert_eq!(validate(&too_long, "u"), Err("password.too_long"));
+        assert_eq!(validate(&too_long, "u"), Err(ErrorCode::PasswordTooLong));
     }
 
     #[test]
     fn character_classes() {
         for two_classes in ["tongguanok2026", "TONGGUAN2026", "tongguan#ok", "2026#2026#2026", "Tongguanokay"] {
-            assert_eq!(validate(two_classes, "u"), Err("password.classes"), "{two_classes}");
+            assert_eq!(validate(two_classes, "u"), Err(ErrorCode::PasswordClasses), "{two_classes}");
         }
-        assert_eq!(validate("tongguanok", "u"), Err("password.classes")); // one class
+        assert_eq!(validate("tongguanok", "u"), Err(ErrorCode::PasswordClasses)); // one class
         assert_eq!(validate("tongguan#2026ok", "u"), Ok(())); // lower, digit, symbol
         assert_eq!(validate("Tongguan2026ok", "u"), Ok(())); // lower, upper, digit
         assert_eq!(validate("铜关镇Tongguan2o", "u"), Ok(())); // Chinese counts as "other"
@@ -289,7 +291,7 @@ mod tests {
 
     #[test]
     fn username_is_refused_case_insensitively() {
-        let refused = Err("password.contains_username");
+        let refused = Err(ErrorCode::PasswordContainsUsername);
         assert_eq!(validate("Zhangsan#2026x", "zhangsan"), refused);
         assert_eq!(validate("zhangSAN#2026x", "ZhangSan"), refused);
         assert_eq!(validate("x#2026ZHANGSAN", " zhangsan "), refused);
@@ -339,7 +341,7 @@ mod tests {
             "!!!!!!!!!Ab",
             "Zx5201314!!",
         ] {
-            assert_eq!(validate(common, "u"), Err("password.common"), "{common}");
+            assert_eq!(validate(common, "u"), Err(ErrorCode::PasswordCommon), "{common}");
         }
     }
 

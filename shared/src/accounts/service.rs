@@ -1,6 +1,8 @@
 //! Account services: the only code that reads or writes users, roles and sessions.
 
+pub mod handlers;
 pub mod login;
+mod models;
 pub mod password_hash;
 pub mod register;
 pub mod roles;

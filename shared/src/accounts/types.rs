@@ -2,10 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::permissions::DataScope;
+use crate::permissions::{DataScope, Permission, PermissionSet};
 
 /// The three kinds of user of clause 8.7.2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "ssr", diesel(sql_type = diesel::sql_types::Text))]
 pub enum UserKind {
     /// 管理人员: township, village and grid staff.
     Staff,
@@ -28,7 +30,12 @@ impl UserKind {
     }
 }
 
+#[cfg(feature = "ssr")]
+crate::sql::text_enum!(UserKind);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "ssr", diesel(sql_type = diesel::sql_types::Text))]
 pub enum UserStatus {
     Active,
     /// An enterprise registration waiting for staff approval.
@@ -53,6 +60,9 @@ impl UserStatus {
     }
 }
 
+#[cfg(feature = "ssr")]
+crate::sql::text_enum!(UserStatus);
+
 /// The logged-in user as every page and server function sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionUser {
@@ -67,14 +77,15 @@ pub struct SessionUser {
     /// The department a handler works in (events dispatched there are theirs to handle).
     pub department_id: Option<i32>,
     pub role_names: Vec<String>,
-    pub permissions: Vec<String>,
+    /// The union of the roles' permissions (on the wire: their codes).
+    pub permissions: PermissionSet,
     /// The widest scope among the user's roles.
     pub scope: DataScope,
 }
 
 impl SessionUser {
-    pub fn can(&self, permission: &str) -> bool {
-        self.permissions.iter().any(|p| p == permission)
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
     }
 }
 
@@ -101,7 +112,8 @@ pub struct RoleRow {
     pub code: String,
     pub name: String,
     pub description: String,
-    pub permissions: Vec<String>,
+    /// The role's permissions as stored (codes unknown to the registry left out, and logged).
+    pub permissions: Vec<Permission>,
     pub scope: DataScope,
     pub builtin: bool,
     pub users: i64,
@@ -150,30 +162,30 @@ pub struct NewStaff {
 }
 
 use crate::codes::{credit_code, mobile};
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, Validator};
 
 use super::password_policy;
 
-fn display_name_rule(name: &str) -> Result<(), &'static str> {
+fn display_name_rule(name: &str) -> Result<(), ErrorCode> {
     let length = name.trim().chars().count();
     if length == 0 {
-        Err("required")
+        Err(ErrorCode::Required)
     } else if length > 40 {
-        Err("too_long")
+        Err(ErrorCode::TooLong)
     } else {
         Ok(())
     }
 }
 
-fn confirm_rule(password: &str, confirm: &str) -> Result<(), &'static str> {
-    if password == confirm { Ok(()) } else { Err("password.mismatch") }
+fn confirm_rule(password: &str, confirm: &str) -> Result<(), ErrorCode> {
+    if password == confirm { Ok(()) } else { Err(ErrorCode::PasswordMismatch) }
 }
 
-fn username_rule(username: &str) -> Result<(), &'static str> {
+fn username_rule(username: &str) -> Result<(), ErrorCode> {
     let valid = (3..=32).contains(&username.len())
         && username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
         && username.starts_with(|c: char| c.is_ascii_alphabetic());
-    if valid { Ok(()) } else { Err("username.format") }
+    if valid { Ok(()) } else { Err(ErrorCode::UsernameFormat) }
 }
 
 impl PublicRegistration {
@@ -209,7 +221,7 @@ impl NewStaff {
             .check("display_name", display_name_rule(&self.display_name))
             .check("phone", phone)
             .check("password", password_policy::validate(&self.password, &self.username))
-            .check("role_code", if self.role_code.is_empty() { Err("required") } else { Ok(()) })
+            .check("role_code", if self.role_code.is_empty() { Err(ErrorCode::Required) } else { Ok(()) })
             .finish()
     }
 }

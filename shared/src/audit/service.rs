@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 
+use self::models::{ChainLink, Listed, NewRecord};
 use super::{AuditRow, ChainVerification};
 use crate::accounts::SessionUser;
 use crate::error::AppError;
@@ -12,37 +13,62 @@ use crate::paging::{Page, TableQuery};
 use crate::permissions::{DataScope, codes};
 use crate::schema::audit_log;
 
+mod models;
+
 const GENESIS: &str = "genesis";
 /// Serialises appends so that each record links to the one before it.
 const CHAIN_LOCK: i64 = 0x0074_6761_7564_6974;
 
-#[allow(clippy::too_many_arguments)]
-fn chain_hash(
-    prev_hash: &str,
+/// What a record's hash covers, besides the hash of the record before it.
+struct Content<'a> {
     township_id: i32,
     at: DateTime<Utc>,
     actor_id: Option<i64>,
-    actor_name: &str,
-    action: &str,
-    target: &str,
-    detail: &str,
-) -> String {
-    let mut hasher = Sha256::new();
-    for part in [
-        prev_hash,
-        &township_id.to_string(),
-        &at.timestamp_micros().to_string(),
-        &actor_id.map(|id| id.to_string()).unwrap_or_default(),
-        actor_name,
-        action,
-        target,
-        detail,
-    ] {
-        // Length-prefixed, so that moving text between fields changes the hash.
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part.as_bytes());
+    actor_name: &'a str,
+    action: &'a str,
+    target: &'a str,
+    detail: &'a str,
+}
+
+impl<'a> Content<'a> {
+    fn chain_hash(&self, prev_hash: &str) -> String {
+        let mut hasher = Sha256::new();
+        for part in [
+            prev_hash,
+            &self.township_id.to_string(),
+            &self.at.timestamp_micros().to_string(),
+            &self.actor_id.map(|id| id.to_string()).unwrap_or_default(),
+            self.actor_name,
+            self.action,
+            self.target,
+            self.detail,
+        ] {
+            // Length-prefixed, so that moving text between fields changes the hash.
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hex::encode(hasher.finalize())
     }
-    hex::encode(hasher.finalize())
+
+    /// The row to append: this content linked to its predecessor.
+    fn record(self, prev_hash: &'a str, hash: &'a str) -> NewRecord<'a> {
+        let Content { township_id, at, actor_id, actor_name, action, target, detail } = self;
+        NewRecord { township_id, at, actor_id, actor_name, action, target, detail, prev_hash, hash }
+    }
+}
+
+impl ChainLink {
+    fn content(&self) -> Content<'_> {
+        Content {
+            township_id: self.township_id,
+            at: self.at,
+            actor_id: self.actor_id,
+            actor_name: &self.actor_name,
+            action: &self.action,
+            target: &self.target,
+            detail: &self.detail,
+        }
+    }
 }
 
 /// Appends one record. Runs in its own (nested) transaction holding the chain lock.
@@ -66,21 +92,17 @@ pub async fn record(
             audit_log::table.order(audit_log::id.desc()).select(audit_log::hash).first(conn).await.optional()?;
         let prev = prev.unwrap_or_else(|| GENESIS.to_owned());
         let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_default();
-        let hash = chain_hash(&prev, township_id, at, actor_id, &actor_name, &action, &target, &detail);
-        diesel::insert_into(audit_log::table)
-            .values((
-                audit_log::township_id.eq(township_id),
-                audit_log::at.eq(at),
-                audit_log::actor_id.eq(actor_id),
-                audit_log::actor_name.eq(&actor_name),
-                audit_log::action.eq(&action),
-                audit_log::target.eq(&target),
-                audit_log::detail.eq(&detail),
-                audit_log::prev_hash.eq(&prev),
-                audit_log::hash.eq(&hash),
-            ))
-            .execute(conn)
-            .await?;
+        let content = Content {
+            township_id,
+            at,
+            actor_id,
+            actor_name: &actor_name,
+            action: &action,
+            target: &target,
+            detail: &detail,
+        };
+        let hash = content.chain_hash(&prev);
+        diesel::insert_into(audit_log::table).values(content.record(&prev, &hash)).execute(conn).await?;
         Ok(())
     })
     .await?;
@@ -114,23 +136,23 @@ pub async fn list(
         q
     };
     let total: i64 = build().count().get_result(conn).await?;
-    let rows: Vec<(i64, DateTime<Utc>, String, String, String, String)> = build()
+    let rows: Vec<Listed> = build()
         .order(audit_log::id.desc())
-        .select((
-            audit_log::id,
-            audit_log::at,
-            audit_log::actor_name,
-            audit_log::action,
-            audit_log::target,
-            audit_log::detail,
-        ))
+        .select(Listed::as_select())
         .limit(query.per_page())
         .offset(query.offset())
         .load(conn)
         .await?;
     let rows = rows
         .into_iter()
-        .map(|(id, at, actor_name, action, target, detail)| AuditRow { id, at, actor_name, action, target, detail })
+        .map(|Listed { id, at, actor_name, action, target, detail }| AuditRow {
+            id,
+            at,
+            actor_name,
+            action,
+            target,
+            detail,
+        })
         .collect();
     Ok(Page { rows, total, page: query.page(), per_page: query.per_page() })
 }
@@ -144,32 +166,15 @@ pub async fn verify(conn: &mut AsyncPgConnection, actor: &SessionUser) -> Result
 }
 
 pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerification, AppError> {
-    let rows: Vec<(i64, i32, DateTime<Utc>, Option<i64>, String, String, String, String, String, String)> =
-        audit_log::table
-            .order(audit_log::id.asc())
-            .select((
-                audit_log::id,
-                audit_log::township_id,
-                audit_log::at,
-                audit_log::actor_id,
-                audit_log::actor_name,
-                audit_log::action,
-                audit_log::target,
-                audit_log::detail,
-                audit_log::prev_hash,
-                audit_log::hash,
-            ))
-            .load(conn)
-            .await?;
+    let rows: Vec<ChainLink> =
+        audit_log::table.order(audit_log::id.asc()).select(ChainLink::as_select()).load(conn).await?;
+    let checked = rows.len() as i64;
     let mut expected_prev = GENESIS.to_owned();
-    for (index, (id, township_id, at, actor_id, actor_name, action, target, detail, prev_hash, hash)) in
-        rows.iter().enumerate()
-    {
-        let recomputed = chain_hash(&expected_prev, *township_id, *at, *actor_id, actor_name, action, target, detail);
-        if *prev_hash != expected_prev || *hash != recomputed {
-            return Ok(ChainVerification { checked: index as i64, broken_at: Some(*id) });
+    for (index, link) in rows.into_iter().enumerate() {
+        if link.prev_hash != expected_prev || link.hash != link.content().chain_hash(&expected_prev) {
+            return Ok(ChainVerification { checked: index as i64, broken_at: Some(link.id) });
         }
-        expected_prev = hash.clone();
+        expected_prev = link.hash;
     }
-    Ok(ChainVerification { checked: rows.len() as i64, broken_at: None })
+    Ok(ChainVerification { checked, broken_at: None })
 }

@@ -22,21 +22,19 @@ pub struct MapGeo {
     pub tile_url: Option<String>,
 }
 
-/// The environment variable naming an optional tile service.
-pub const TILE_URL_VAR: &str = "TONGGUAN_TILE_URL";
-
 #[cfg(feature = "ssr")]
 pub use server::map_geo;
 
 #[cfg(feature = "ssr")]
 mod server {
-    use diesel::sql_types::{Double, Integer, Text};
-    use diesel::{QueryableByName, sql_query};
+    use diesel::QueryableByName;
+    use diesel::sql_types::{Double, Text};
     use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-    use super::{MapGeo, TILE_URL_VAR};
+    use super::MapGeo;
     use crate::accounts::SessionUser;
     use crate::error::AppError;
+    use crate::sql::Sql;
 
     #[derive(QueryableByName)]
     struct GeoRow {
@@ -70,38 +68,55 @@ mod server {
 
     /// A scalar subquery building one FeatureCollection (never NULL: no rows give an empty
     /// `features` array) from `table` filtered by `filter`, each feature's geometry `geom`.
-    fn collection(table: &str, geom: &str, filter: &str, order: &str) -> String {
-        format!(
+    fn collection(table: &'static str, geom: Sql, filter: Sql, order: &'static str) -> Sql {
+        Sql::new(
             "(SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg( \
-                 json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON({geom}, 6)::json, \
-                                   'properties', json_build_object('id', id, 'name', name)) \
-                 ORDER BY {order}), '[]'::json))::text \
-             FROM {table} WHERE {filter})"
+                 json_build_object('type', 'Feature', 'geometry', ST_AsGeoJSON(",
         )
-    }
-
-    fn tile_url() -> Option<String> {
-        std::env::var(TILE_URL_VAR).ok().map(|url| url.trim().to_owned()).filter(|url| !url.is_empty())
+        .append(geom)
+        .push(
+            ", 6)::json, 'properties', json_build_object('id', id, 'name', name)) \
+                 ORDER BY ",
+        )
+        .push(order)
+        .push("), '[]'::json))::text FROM ")
+        .push(table)
+        .push(" WHERE ")
+        .append(filter)
+        .push(")")
     }
 
     /// The caller's township as GeoJSON layers. Every logged-in user may read it (the public
     /// pick the location of a report on it), so holding a session is the only check.
-    pub async fn map_geo(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<MapGeo, AppError> {
-        let simplified = format!("ST_SimplifyPreserveTopology(boundary, {SIMPLIFY})");
-        let sql = format!(
+    /// `tile_url` is the configured tile service (`Settings::tile_url`), if any.
+    pub async fn map_geo(
+        conn: &mut AsyncPgConnection,
+        user: &SessionUser,
+        tile_url: Option<&str>,
+    ) -> Result<MapGeo, AppError> {
+        let town = user.township_id;
+        let simplified = || Sql::new("ST_SimplifyPreserveTopology(boundary, ").bind(SIMPLIFY).push(")");
+        let in_town = || Sql::new("township_id = ").bind(town);
+        let lines = |kind: &'static str| in_town().push(" AND kind = ").bind(kind);
+        let row: GeoRow = Sql::new(
             "SELECT ST_Y(t.centre) AS lat, ST_X(t.centre) AS lng, \
                     ST_YMin(t.boundary) AS south, ST_XMin(t.boundary) AS west, \
-                    ST_YMax(t.boundary) AS north, ST_XMax(t.boundary) AS east, \
-                    {boundary} AS boundary, {villages} AS villages, {grids} AS grids, \
-                    {roads} AS roads, {water} AS water \
-             FROM townships t WHERE t.id = $1",
-            boundary = collection("townships", "boundary", "id = $1", "id"),
-            villages = collection("villages", &simplified, "township_id = $1", "code"),
-            grids = collection("grids", &simplified, "township_id = $1", "code"),
-            roads = collection("geo_lines", "geom", "township_id = $1 AND kind = 'road'", "id"),
-            water = collection("geo_lines", "geom", "township_id = $1 AND kind = 'water'", "id"),
-        );
-        let row: GeoRow = sql_query(sql).bind::<Integer, _>(user.township_id).get_result(conn).await?;
+                    ST_YMax(t.boundary) AS north, ST_XMax(t.boundary) AS east, ",
+        )
+        .append(collection("townships", Sql::new("boundary"), Sql::new("id = ").bind(town), "id"))
+        .push(" AS boundary, ")
+        .append(collection("villages", simplified(), in_town(), "code"))
+        .push(" AS villages, ")
+        .append(collection("grids", simplified(), in_town(), "code"))
+        .push(" AS grids, ")
+        .append(collection("geo_lines", Sql::new("geom"), lines("road"), "id"))
+        .push(" AS roads, ")
+        .append(collection("geo_lines", Sql::new("geom"), lines("water"), "id"))
+        .push(" AS water FROM townships t WHERE t.id = ")
+        .bind(town)
+        .query()
+        .get_result(conn)
+        .await?;
         Ok(MapGeo {
             centre: (row.lat, row.lng),
             bounds: ((row.south, row.west), (row.north, row.east)),
@@ -110,7 +125,7 @@ mod server {
             grids: row.grids,
             roads: row.roads,
             water: row.water,
-            tile_url: tile_url(),
+            tile_url: tile_url.map(str::to_owned),
         })
     }
 }

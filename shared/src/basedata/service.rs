@@ -4,13 +4,14 @@ use diesel::sql_types::{BigInt, Date, Double, Integer, Text};
 use diesel::{QueryableByName, sql_query};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::scope::ScopeFilter;
 use super::{EnterpriseRow, MapLayers, MapShape, Overview, ResidentRow, VillageOption};
 use crate::accounts::SessionUser;
 use crate::codes::{id_number, mobile};
 use crate::error::AppError;
 use crate::paging::{Page, SortDir, TableQuery};
 use crate::permissions::codes;
+use crate::scope::ScopeFilter;
+use crate::sql::Sql;
 
 #[derive(QueryableByName)]
 struct Count {
@@ -34,63 +35,59 @@ fn require_view(user: &SessionUser) -> Result<ScopeFilter, AppError> {
     }
 }
 
-async fn count(conn: &mut AsyncPgConnection, sql: String) -> Result<i64, AppError> {
-    Ok(sql_query(sql).get_result::<Count>(conn).await?.n)
+async fn count(conn: &mut AsyncPgConnection, sql: Sql) -> Result<i64, AppError> {
+    Ok(sql.query().get_result::<Count>(conn).await?.n)
 }
 
-async fn labelled(conn: &mut AsyncPgConnection, sql: String) -> Result<Vec<(String, i64)>, AppError> {
-    Ok(sql_query(sql).load::<Labelled>(conn).await?.into_iter().map(|r| (r.label, r.n)).collect())
+async fn labelled(conn: &mut AsyncPgConnection, sql: Sql) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(sql.query().load::<Labelled>(conn).await?.into_iter().map(|r| (r.label, r.n)).collect())
 }
 
 /// Head counts within the viewer's scope.
 pub async fn overview(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<Overview, AppError> {
     let scope = require_view(user)?;
-    let grid_scope = ScopeFilter { village_id: scope.village_id, ..scope };
-    let villages_where = match (scope.township_id, scope.village_id, scope.grid_id) {
-        (_, _, Some(grid)) => format!("v.id IN (SELECT village_id FROM grids WHERE id = {grid})"),
-        (_, Some(village), None) => format!("v.id = {village}"),
-        (Some(town), None, None) => format!("v.township_id = {town}"),
-        (None, None, None) => "TRUE".to_owned(),
-    };
-    let grids_where = match scope.grid_id {
-        Some(grid) => format!("g.id = {grid}"),
-        None => grid_scope.sql("g"),
-    };
-    let residents = scope.sql("r");
+    let residents = || scope.rows("r");
+    let enterprises = || scope.rows("e");
     Ok(Overview {
         township_name: user.township_name.clone(),
-        villages: count(conn, format!("SELECT count(*) AS n FROM villages v WHERE {villages_where}")).await?,
-        grids: count(conn, format!("SELECT count(*) AS n FROM grids g WHERE {grids_where}")).await?,
-        houses: count(conn, format!("SELECT count(*) AS n FROM houses h WHERE {}", scope.sql("h"))).await?,
-        residents: count(conn, format!("SELECT count(*) AS n FROM residents r WHERE {residents}")).await?,
-        enterprises: count(conn, format!("SELECT count(*) AS n FROM enterprises e WHERE {}", scope.sql("e"))).await?,
-        employees: count(conn, format!("SELECT coalesce(sum(employees), 0)::bigint AS n FROM enterprises e WHERE {}", scope.sql("e")))
+        villages: count(conn, Sql::new("SELECT count(*) AS n FROM villages v WHERE ").append(scope.villages("v")))
             .await?,
+        grids: count(conn, Sql::new("SELECT count(*) AS n FROM grids g WHERE ").append(scope.grids("g"))).await?,
+        houses: count(conn, Sql::new("SELECT count(*) AS n FROM houses h WHERE ").append(scope.rows("h"))).await?,
+        residents: count(conn, Sql::new("SELECT count(*) AS n FROM residents r WHERE ").append(residents())).await?,
+        enterprises: count(conn, Sql::new("SELECT count(*) AS n FROM enterprises e WHERE ").append(enterprises()))
+            .await?,
+        employees: count(
+            conn,
+            Sql::new("SELECT coalesce(sum(employees), 0)::bigint AS n FROM enterprises e WHERE ").append(enterprises()),
+        )
+        .await?,
         population_by_village: labelled(
             conn,
-            format!(
-                "SELECT v.name AS label, count(*) AS n FROM residents r JOIN villages v ON v.id = r.village_id \
-                 WHERE {residents} GROUP BY v.id, v.name ORDER BY n DESC, v.name"
-            ),
+            Sql::new(
+                "SELECT v.name AS label, count(*) AS n FROM residents r JOIN villages v ON v.id = r.village_id WHERE ",
+            )
+            .append(residents())
+            .push(" GROUP BY v.id, v.name ORDER BY n DESC, v.name"),
         )
         .await?,
         enterprises_by_industry: labelled(
             conn,
-            format!(
-                "SELECT e.industry AS label, count(*) AS n FROM enterprises e WHERE {} GROUP BY e.industry ORDER BY n DESC, e.industry",
-                scope.sql("e")
-            ),
+            Sql::new("SELECT e.industry AS label, count(*) AS n FROM enterprises e WHERE ")
+                .append(enterprises())
+                .push(" GROUP BY e.industry ORDER BY n DESC, e.industry"),
         )
         .await?,
         age_bands: labelled(
             conn,
-            format!(
+            Sql::new(
                 "SELECT band AS label, count(*) AS n FROM ( \
                    SELECT CASE WHEN age < 18 THEN '0-17' WHEN age < 35 THEN '18-34' WHEN age < 60 THEN '35-59' \
                                WHEN age < 80 THEN '60-79' ELSE '80+' END AS band \
-                   FROM (SELECT date_part('year', age(current_date, r.birth_date)) AS age FROM residents r WHERE {residents}) a \
-                 ) b GROUP BY band ORDER BY band"
-            ),
+                   FROM (SELECT date_part('year', age(current_date, r.birth_date)) AS age FROM residents r WHERE ",
+            )
+            .append(residents())
+            .push(") a) b GROUP BY band ORDER BY band"),
         )
         .await?,
     })
@@ -125,14 +122,51 @@ struct Frame {
     ymax: f64,
 }
 
-async fn shapes(conn: &mut AsyncPgConnection, sql: &str, township_id: i32) -> Result<Vec<MapShape>, AppError> {
-    Ok(sql_query(sql)
-        .bind::<Integer, _>(township_id)
+async fn shapes(conn: &mut AsyncPgConnection, sql: Sql) -> Result<Vec<MapShape>, AppError> {
+    Ok(sql
+        .query()
         .load::<ShapeRow>(conn)
         .await?
         .into_iter()
         .map(|r| MapShape { id: r.id, name: r.name, path: r.path, label_x: r.label_x, label_y: r.label_y })
         .collect())
+}
+
+/// The affine map from degrees onto the SVG plane (see [`map_layers`]).
+#[derive(Clone, Copy)]
+struct Plane {
+    sx: f64,
+    sy: f64,
+    dx: f64,
+    dy: f64,
+}
+
+impl Plane {
+    fn project(self, geometry: &'static str) -> Sql {
+        Sql::new("ST_Affine(")
+            .push(geometry)
+            .push(", ")
+            .bind(self.sx)
+            .push(", 0, 0, ")
+            .bind(self.sy)
+            .push(", ")
+            .bind(self.dx)
+            .push(", ")
+            .bind(self.dy)
+            .push(")")
+    }
+
+    /// id, name, the SVG path of `shape` and the label point `label` (ST_AsSVG writes y
+    /// negated, SVG's y pointing down, so the label is negated to match).
+    fn columns(self, shape: &'static str, label: &'static str) -> Sql {
+        Sql::new("SELECT id, name, ST_AsSVG(")
+            .append(self.project(shape))
+            .push(", 0, 1) AS path, ST_X(")
+            .append(self.project(label))
+            .push(") AS label_x, -ST_Y(")
+            .append(self.project(label))
+            .push(") AS label_y")
+    }
 }
 
 /// The viewer's township as SVG layers: boundary, villages, grids, roads and water.
@@ -157,39 +191,36 @@ pub async fn map_layers(conn: &mut AsyncPgConnection, user: &SessionUser) -> Res
     let height = (frame.ymax - frame.ymin) * sy;
     let pad = MAP_WIDTH * 0.02;
     let view_box = format!("{:.1} {:.1} {:.1} {:.1}", -pad, -height - pad, MAP_WIDTH + 2.0 * pad, height + 2.0 * pad);
-    let project =
-        |geom: &str| format!("ST_Affine({geom}, {sx}, 0, 0, {sy}, {}, {})", -frame.xmin * sx, -frame.ymin * sy);
-    // ST_AsSVG writes y negated (SVG's y points down), so labels are negated to match.
-    let polygon = |table: &str| {
-        format!(
-            "SELECT id, name, ST_AsSVG({shape}, 0, 1) AS path, ST_X({label}) AS label_x, -ST_Y({label}) AS label_y \
-             FROM {table} WHERE township_id = $1 ORDER BY code",
-            shape = project("boundary"),
-            label = project("ST_PointOnSurface(boundary)"),
-        )
+    let plane = Plane { sx, sy, dx: -frame.xmin * sx, dy: -frame.ymin * sy };
+    let polygons = |table: &'static str| {
+        plane
+            .columns("boundary", "ST_PointOnSurface(boundary)")
+            .push(" FROM ")
+            .push(table)
+            .push(" WHERE township_id = ")
+            .bind(town)
+            .push(" ORDER BY code")
     };
-    let line = |kind: &str| {
-        format!(
-            "SELECT id, name, ST_AsSVG({shape}, 0, 1) AS path, ST_X({label}) AS label_x, -ST_Y({label}) AS label_y \
-             FROM geo_lines WHERE township_id = $1 AND kind = '{kind}' ORDER BY id",
-            shape = project("geom"),
-            label = project("ST_LineInterpolatePoint(geom, 0.5)"),
-        )
+    let lines = |kind: &'static str| {
+        plane
+            .columns("geom", "ST_LineInterpolatePoint(geom, 0.5)")
+            .push(" FROM geo_lines WHERE township_id = ")
+            .bind(town)
+            .push(" AND kind = ")
+            .bind(kind)
+            .push(" ORDER BY id")
     };
-    let township = shapes(conn, &polygon("townships").replace("township_id = $1 ORDER BY code", "id = $1"), town)
-        .await?
-        .into_iter()
-        .next()
-        .map(|shape| shape.path)
-        .unwrap_or_default();
+    let outline =
+        plane.columns("boundary", "ST_PointOnSurface(boundary)").push(" FROM townships WHERE id = ").bind(town);
+    let township = shapes(conn, outline).await?.into_iter().next().map(|shape| shape.path).unwrap_or_default();
     Ok(MapLayers {
         view_box,
         width: MAP_WIDTH,
         township,
-        villages: shapes(conn, &polygon("villages"), town).await?,
-        grids: shapes(conn, &polygon("grids"), town).await?,
-        roads: shapes(conn, &line("road"), town).await?,
-        water: shapes(conn, &line("water"), town).await?,
+        villages: shapes(conn, polygons("villages")).await?,
+        grids: shapes(conn, polygons("grids")).await?,
+        roads: shapes(conn, lines("road")).await?,
+        water: shapes(conn, lines("water")).await?,
     })
 }
 
@@ -202,23 +233,23 @@ pub async fn villages(conn: &mut AsyncPgConnection, user: &SessionUser) -> Resul
         #[diesel(sql_type = Text)]
         name: String,
     }
-    let mut filter = format!("v.township_id = {}", user.township_id);
-    if let Some(village) = scope.village_id {
-        filter.push_str(&format!(" AND v.id = {village}"));
-    }
-    if let Some(grid) = scope.grid_id {
-        filter.push_str(&format!(" AND v.id IN (SELECT village_id FROM grids WHERE id = {grid})"));
-    }
-    let rows = sql_query(format!("SELECT v.id, v.name FROM villages v WHERE {filter} ORDER BY v.code"))
+    // The user's own township even for county scope: the forms offer its villages.
+    let own_township = ScopeFilter { township_id: Some(user.township_id), ..scope };
+    let rows = Sql::new("SELECT v.id, v.name FROM villages v WHERE ")
+        .append(Sql::all([own_township.villages("v"), Sql::new("v.township_id = ").bind(user.township_id)]))
+        .push(" ORDER BY v.code")
+        .query()
         .load::<Row>(conn)
         .await?;
     Ok(rows.into_iter().map(|r| VillageOption { id: r.id, name: r.name }).collect())
 }
 
-fn order(query: &TableQuery, columns: &[(&str, &str)], default: &str) -> String {
+/// `ORDER BY` the column the query asks for, if it is one of `columns` (key → SQL text), else
+/// `default`; ties broken by id so pages never overlap.
+fn order(query: &TableQuery, columns: &[(&str, &'static str)], default: &'static str) -> Sql {
     let column = columns.iter().find(|(key, _)| *key == query.sort).map(|(_, sql)| *sql).unwrap_or(default);
-    let dir = if query.dir == SortDir::Desc { "DESC" } else { "ASC" };
-    format!("{column} {dir}, id ASC")
+    let dir = if query.dir == SortDir::Desc { " DESC" } else { " ASC" };
+    Sql::new(" ORDER BY ").push(column).push(dir).push(", id ASC")
 }
 
 #[derive(QueryableByName)]
@@ -257,20 +288,28 @@ pub async fn residents(
     query.validate()?;
     let scope = ScopeFilter::for_user(user);
     let order_by = order(query, &[("name", "name"), ("birth_date", "birth_date"), ("village", "village")], "id");
-    let rows: Vec<ResidentSql> = sql_query(format!(
+    let q = query.q.trim();
+    let village = query.filter.parse::<i32>().unwrap_or(0);
+    let rows: Vec<ResidentSql> = Sql::new(
         "SELECT * FROM ( \
            SELECT r.id, r.name, r.gender, r.birth_date, r.id_number, r.phone, v.name AS village, g.name AS grid, \
                   h.address, count(*) OVER () AS total \
            FROM residents r JOIN villages v ON v.id = r.village_id JOIN grids g ON g.id = r.grid_id \
-                JOIN houses h ON h.id = r.house_id \
-           WHERE {} AND ($1 = '' OR r.name LIKE '%' || $1 || '%') AND ($2 = 0 OR r.village_id = $2) \
-         ) t ORDER BY {order_by} LIMIT $3 OFFSET $4",
-        scope.sql("r")
-    ))
-    .bind::<Text, _>(query.q.trim())
-    .bind::<Integer, _>(query.filter.parse::<i32>().unwrap_or(0))
-    .bind::<BigInt, _>(query.per_page())
-    .bind::<BigInt, _>(query.offset())
+                JOIN houses h ON h.id = r.house_id WHERE ",
+    )
+    .append(scope.rows("r"))
+    .push(" AND (")
+    .bind(q)
+    .push(" = '' OR r.name LIKE '%' || ")
+    .bind(q)
+    .push(" || '%') AND (")
+    .bind(village)
+    .push(" = 0 OR r.village_id = ")
+    .bind(village)
+    .push(")) t")
+    .append(order_by)
+    .page(query.per_page(), query.offset())
+    .query()
     .load(conn)
     .await?;
     // Past the last page the window count is gone too; the total is then simply unknown (0).
@@ -329,19 +368,29 @@ pub async fn enterprises(
     query.validate()?;
     let scope = ScopeFilter::for_user(user);
     let order_by = order(query, &[("name", "name"), ("employees", "employees"), ("industry", "industry")], "id");
-    let rows: Vec<EnterpriseSql> = sql_query(format!(
+    let q = query.q.trim();
+    let industry = query.filter.trim();
+    let rows: Vec<EnterpriseSql> = Sql::new(
         "SELECT * FROM ( \
-           SELECT e.id, e.name, e.credit_code, e.industry, e.legal_person, e.employees, v.name AS village, g.name AS grid, \
-                  count(*) OVER () AS total \
-           FROM enterprises e JOIN villages v ON v.id = e.village_id JOIN grids g ON g.id = e.grid_id \
-           WHERE {} AND ($1 = '' OR e.name LIKE '%' || $1 || '%' OR e.credit_code = upper($1)) AND ($2 = '' OR e.industry = $2) \
-         ) t ORDER BY {order_by} LIMIT $3 OFFSET $4",
-        scope.sql("e")
-    ))
-    .bind::<Text, _>(query.q.trim())
-    .bind::<Text, _>(query.filter.trim())
-    .bind::<BigInt, _>(query.per_page())
-    .bind::<BigInt, _>(query.offset())
+           SELECT e.id, e.name, e.credit_code, e.industry, e.legal_person, e.employees, v.name AS village, \
+                  g.name AS grid, count(*) OVER () AS total \
+           FROM enterprises e JOIN villages v ON v.id = e.village_id JOIN grids g ON g.id = e.grid_id WHERE ",
+    )
+    .append(scope.rows("e"))
+    .push(" AND (")
+    .bind(q)
+    .push(" = '' OR e.name LIKE '%' || ")
+    .bind(q)
+    .push(" || '%' OR e.credit_code = upper(")
+    .bind(q)
+    .push(")) AND (")
+    .bind(industry)
+    .push(" = '' OR e.industry = ")
+    .bind(industry)
+    .push(")) t")
+    .append(order_by)
+    .page(query.per_page(), query.offset())
+    .query()
     .load(conn)
     .await?;
     let total = rows.as_slice().first().map(|r| r.total).unwrap_or(0);
@@ -399,4 +448,63 @@ pub async fn grids_of_township(
         .load(conn)
         .await?;
     Ok(rows.into_iter().map(|r| (r.id, r.village_id, r.name)).collect())
+}
+
+/// A place of the township: a grid and its village.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
+pub struct Place {
+    #[diesel(sql_type = Integer)]
+    pub village_id: i32,
+    #[diesel(sql_type = Integer)]
+    pub grid_id: i32,
+}
+
+/// The grid (and its village) of the township containing a point, if any (the first by id
+/// where two grids' boundaries touch it).
+pub async fn place_at(
+    conn: &mut AsyncPgConnection,
+    township_id: i32,
+    lat: f64,
+    lng: f64,
+) -> Result<Option<Place>, AppError> {
+    use diesel::OptionalExtension;
+    Ok(sql_query(
+        "SELECT g.village_id, g.id AS grid_id FROM grids g \
+         WHERE g.township_id = $1 AND ST_Intersects(g.boundary, ST_SetSRID(ST_MakePoint($2, $3), 4326)) \
+         ORDER BY g.id LIMIT 1",
+    )
+    .bind::<Integer, _>(township_id)
+    .bind::<Double, _>(lng)
+    .bind::<Double, _>(lat)
+    .get_result(conn)
+    .await
+    .optional()?)
+}
+
+/// Whether a village (if given) and a grid (if given, and then within that village) belong
+/// to the township: `(village ok, grid ok)`.
+pub async fn places_belong(
+    conn: &mut AsyncPgConnection,
+    township_id: i32,
+    village_id: Option<i32>,
+    grid_id: Option<i32>,
+) -> Result<(bool, bool), AppError> {
+    #[derive(QueryableByName)]
+    struct Check {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        ok_village: bool,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        ok_grid: bool,
+    }
+    let check: Check = sql_query(
+        "SELECT ($2::int IS NULL OR EXISTS (SELECT 1 FROM villages WHERE id = $2 AND township_id = $1)) AS ok_village, \
+                ($3::int IS NULL OR EXISTS (SELECT 1 FROM grids WHERE id = $3 AND township_id = $1 \
+                                              AND ($2::int IS NULL OR village_id = $2))) AS ok_grid",
+    )
+    .bind::<Integer, _>(township_id)
+    .bind::<diesel::sql_types::Nullable<Integer>, _>(village_id)
+    .bind::<diesel::sql_types::Nullable<Integer>, _>(grid_id)
+    .get_result(conn)
+    .await?;
+    Ok((check.ok_village, check.ok_grid))
 }

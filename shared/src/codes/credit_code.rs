@@ -10,6 +10,8 @@
 //! | 9-17      | subject identifier, i.e. the old organisation code (GB 11714)   |
 //! | 18        | check character, GB/T 17710 (ISO 7064), modulus 31             |
 
+use crate::error::ErrorCode;
+
 /// The 31 code characters, in value order: digits and upper-case letters without
 /// I, O, Z, S and V, which are too easily confused with 1, 0, 2, 5 and U.
 pub const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -50,18 +52,18 @@ pub fn check_digit(first17: &str) -> Option<char> {
 /// - `credit_code.format`: not 18 characters from [`ALPHABET`] (upper case only), position 1
 ///   not a registration authority, or positions 3-8 not digits;
 /// - `credit_code.check_digit`: the last character does not match (a typo, usually).
-pub fn validate(s: &str) -> Result<(), &'static str> {
+pub fn validate(s: &str) -> Result<(), ErrorCode> {
     let chars: Vec<char> = s.chars().collect();
     let well_formed = chars.len() == 18
         && chars.iter().all(|&c| value(c).is_some())
         && REGISTRATION_AUTHORITIES.contains(chars[0])
         && chars[2..8].iter().all(char::is_ascii_digit);
     if !well_formed {
-        return Err("credit_code.format");
+        return Err(ErrorCode::CreditCodeFormat);
     }
     // All ASCII by now, so byte and character positions agree.
     if check_digit(&s[..17]) != Some(chars[17]) {
-        return Err("credit_code.check_digit");
+        return Err(ErrorCode::CreditCodeCheckDigit);
     }
     Ok(())
 }
@@ -155,18 +157,18 @@ mod tests {
             complete("911A0000802100433"), // letter in the division code
             complete("9111000Y802100433"), // letter at position 8
         ] {
-            assert_eq!(validate(&bad), Err("credit_code.format"), "{bad:?}");
+            assert_eq!(validate(&bad), Err(ErrorCode::CreditCodeFormat), "{bad:?}");
         }
     }
 
     #[test]
     fn check_digit_errors() {
-        assert_eq!(validate("91110000802100433A"), Err("credit_code.check_digit"));
-        assert_eq!(validate("914403001922038210"), Err("credit_code.check_digit"));
+        assert_eq!(validate("91110000802100433A"), Err(ErrorCode::CreditCodeCheckDigit));
+        assert_eq!(validate("914403001922038210"), Err(ErrorCode::CreditCodeCheckDigit));
         // One mistyped character, and two swapped adjacent characters.
-        assert_eq!(validate("91110000802100434B"), Err("credit_code.check_digit"));
-        assert_eq!(validate("91110000802104033B"), Err("credit_code.check_digit"));
+        assert_eq!(validate("91110000802100434B"), Err(ErrorCode::CreditCodeCheckDigit));
+        assert_eq!(validate("91110000802104033B"), Err(ErrorCode::CreditCodeCheckDigit));
         // A typical made-up code.
-        assert_eq!(validate("91320581MA1MXXXXXX"), Err("credit_code.check_digit"));
+        assert_eq!(validate("91320581MA1MXXXXXX"), Err(ErrorCode::CreditCodeCheckDigit));
     }
 }

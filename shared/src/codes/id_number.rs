@@ -14,6 +14,8 @@
 
 use chrono::NaiveDate;
 
+use crate::error::ErrorCode;
+
 /// ISO 7064 MOD 11-2 weights, i.e. 2^(17 - i) mod 11 for position i.
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /// Check character for each remainder of the weighted sum mod 11.
@@ -36,20 +38,20 @@ pub fn check_digit(first17: &str) -> Option<char> {
 /// - `id_number.format`: not 17 digits followed by a digit or upper-case `X`;
 /// - `id_number.birth_date`: positions 7-14 are not a real date, or are before 1900-01-01;
 /// - `id_number.check_digit`: the last character does not match (a typo, usually).
-pub fn validate(s: &str) -> Result<(), &'static str> {
+pub fn validate(s: &str) -> Result<(), ErrorCode> {
     let bytes = s.as_bytes();
     let well_formed = bytes.len() == 18
         && bytes[..17].iter().all(u8::is_ascii_digit)
         && (bytes[17].is_ascii_digit() || bytes[17] == b'X');
     if !well_formed {
-        return Err("id_number.format");
+        return Err(ErrorCode::IdNumberFormat);
     }
     if birth_date(s).is_none() {
-        return Err("id_number.birth_date");
+        return Err(ErrorCode::IdNumberBirthDate);
     }
     // Slicing is safe: the string is all ASCII here.
     if check_digit(&s[..17]) != Some(char::from(bytes[17])) {
-        return Err("id_number.check_digit");
+        return Err(ErrorCode::IdNumberCheckDigit);
     }
     Ok(())
 }
@@ -115,7 +117,7 @@ mod tests {
         // The standard's other example has a correct check digit, but its holder was born
         // in 1880, before the earliest date accepted here.
         assert_eq!(check_digit("44052418800101001"), Some('4'));
-        assert_eq!(validate("440524188001010014"), Err("id_number.birth_date"));
+        assert_eq!(validate("440524188001010014"), Err(ErrorCode::IdNumberBirthDate));
     }
 
     #[test]
@@ -153,7 +155,7 @@ mod tests {
             "１１０１０５１９４９１２３１００２X", // full-width digits
             "110105194912310",                     // old 15-digit format
         ] {
-            assert_eq!(validate(bad), Err("id_number.format"), "{bad:?}");
+            assert_eq!(validate(bad), Err(ErrorCode::IdNumberFormat), "{bad:?}");
         }
     }
 
@@ -170,7 +172,7 @@ mod tests {
         ] {
             // A correct check digit, so only the date can be at fault.
             let id = complete(first17);
-            assert_eq!(validate(&id), Err("id_number.birth_date"), "{id}");
+            assert_eq!(validate(&id), Err(ErrorCode::IdNumberBirthDate), "{id}");
         }
         assert_eq!(validate(&complete("11010520000229002")), Ok(())); // 2000 was
         assert_eq!(validate(&complete("11010519000101002")), Ok(())); // the earliest day
@@ -179,11 +181,11 @@ mod tests {
     #[test]
     fn check_digit_errors() {
         // Wrong last character.
-        assert_eq!(validate("110105194912310021"), Err("id_number.check_digit"));
-        assert_eq!(validate("110101199003074478"), Err("id_number.check_digit"));
+        assert_eq!(validate("110105194912310021"), Err(ErrorCode::IdNumberCheckDigit));
+        assert_eq!(validate("110101199003074478"), Err(ErrorCode::IdNumberCheckDigit));
         // One mistyped digit, and two swapped adjacent digits: MOD 11-2 catches both.
-        assert_eq!(validate("11010519491231003X"), Err("id_number.check_digit"));
-        assert_eq!(validate("10110519491231002X"), Err("id_number.check_digit"));
+        assert_eq!(validate("11010519491231003X"), Err(ErrorCode::IdNumberCheckDigit));
+        assert_eq!(validate("10110519491231002X"), Err(ErrorCode::IdNumberCheckDigit));
     }
 
     #[test]

@@ -4,13 +4,15 @@
 //! Only the bare national number is accepted: callers strip spaces, dashes and a `+86`
 //! prefix before validating, so that what is stored is canonical.
 
+use crate::error::ErrorCode;
+
 /// Validates a mobile number against `^1[3-9]\d{9}$`.
 ///
 /// Error code: `mobile.format`.
-pub fn validate(s: &str) -> Result<(), &'static str> {
+pub fn validate(s: &str) -> Result<(), ErrorCode> {
     match s.as_bytes() {
         [b'1', b'3'..=b'9', rest @ ..] if rest.len() == 9 && rest.iter().all(u8::is_ascii_digit) => Ok(()),
-        _ => Err("mobile.format"),
+        _ => Err(ErrorCode::MobileFormat),
     }
 }
 
@@ -61,7 +63,7 @@ mod tests {
             "１３８１２３４５６７８", // full-width digits
             "+3812345678",
         ] {
-            assert_eq!(validate(bad), Err("mobile.format"), "{bad:?}");
+            assert_eq!(validate(bad), Err(ErrorCode::MobileFormat), "{bad:?}");
         }
     }
 

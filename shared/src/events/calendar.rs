@@ -21,7 +21,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// How a calendar entry overrides the weekend rule. Days without an entry follow the rule
@@ -63,27 +63,9 @@ pub struct CalendarDay {
     pub name: String,
 }
 
-/// Offset of China Standard Time from UTC, in seconds (UTC+8 all year, no daylight saving).
-const CHINA_OFFSET_SECS: i32 = 8 * 3600;
-
-/// Evaluated at compile time: an invalid offset would fail the build, never a request.
-const CHINA_OFFSET: FixedOffset = match FixedOffset::east_opt(CHINA_OFFSET_SECS) {
-    Some(offset) => offset,
-    None => panic!("China Standard Time offset out of range"),
-};
-
-/// The same offset as a duration, to convert between UTC and China wall-clock time without
-/// chrono's panicking conversions at the edges of its range.
-const CHINA_OFFSET_DELTA: TimeDelta = match TimeDelta::try_seconds(CHINA_OFFSET_SECS as i64) {
-    Some(delta) => delta,
-    None => panic!("China Standard Time offset out of range"),
-};
-
-/// China Standard Time. Working periods, dates of holidays and "today" in the UI are all
-/// China wall-clock notions, whatever the server's own time zone is.
-pub fn china() -> FixedOffset {
-    CHINA_OFFSET
-}
+use crate::time::OFFSET_DELTA as CHINA_OFFSET_DELTA;
+/// China Standard Time (the one definition is `crate::time`).
+pub use crate::time::china;
 
 /// A wall-clock time for a constant. Only used in `const` items, so an invalid time is a
 /// compile error rather than a runtime panic.

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod duplicates;
 pub mod intake;
+mod models;
 pub mod notify;
 pub mod queries;
 pub mod routing;
@@ -15,9 +16,10 @@ pub mod supervision;
 pub mod work_calendar;
 
 use crate::accounts::SessionUser;
-use crate::basedata::scope::ScopeFilter;
 use crate::error::AppError;
 use crate::permissions::{DataScope, codes};
+use crate::scope::ScopeFilter;
+use crate::sql::Sql;
 
 /// The reference data every deployment starts with (the category tree, the national
 /// working calendar). Idempotent; runs at every start.
@@ -29,23 +31,24 @@ pub async fn ensure_reference_data(conn: &mut diesel_async::AsyncPgConnection) -
     use diesel_async::RunQueryDsl;
     diesel::sql_query(
         "SELECT event_number_sequence(y) FROM generate_series( \
-             extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int, \
-             extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int + 1) y",
+             extract(year FROM now() AT TIME ZONE app_time_zone())::int, \
+             extract(year FROM now() AT TIME ZONE app_time_zone())::int + 1) y",
     )
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// The SQL condition for the events (alias `e`) a user may see: their data scope, narrowed
-/// to their department's events for department handlers, and always what was given to them
-/// or what they reported themselves.
-pub fn visible_sql(user: &SessionUser) -> String {
-    let mine = format!("e.assignee_id = {id} OR e.reporter_id = {id}", id = user.id);
+/// The events (alias `e`) a user may see: their data scope, narrowed to their department's
+/// events for department handlers, and always what was given to them or what they reported
+/// themselves. Every read of events — list, detail, export, statistics, map, photos — starts
+/// from this condition.
+pub fn visible(user: &SessionUser) -> Sql {
+    let mine = || Sql::any([Sql::new("e.assignee_id = ").bind(user.id), Sql::new("e.reporter_id = ").bind(user.id)]);
     if !user.can(codes::EVENTS_VIEW) {
-        return format!("({mine})");
+        return mine();
     }
-    let mut scope = ScopeFilter::for_user(user).sql("e");
+    let scope = ScopeFilter::for_user(user).rows("e");
     let coordinates = user.can(codes::EVENTS_DISPATCH)
         || user.can(codes::EVENTS_ACCEPT)
         || user.can(codes::EVENTS_SUPERVISE)
@@ -53,17 +56,13 @@ pub fn visible_sql(user: &SessionUser) -> String {
     // A department handler with the whole township in scope sees their department's events;
     // village and grid staff see their place's events, whoever handles them.
     if let (Some(department), false, true) = (user.department_id, coordinates, user.scope >= DataScope::Township) {
-        scope = format!("{scope} AND e.department_id = {department}");
+        Sql::any([Sql::all([scope, Sql::new("e.department_id = ").bind(department)]), mine()])
     } else if user.scope >= DataScope::Township {
         // The whole township (or county) already holds what was given to them or what they
         // reported (both happen inside their township); leaving out the `OR` lets the inbox
         // index serve the query.
-        return format!("({scope})");
+        scope.parenthesized()
+    } else {
+        Sql::any([scope, mine()])
     }
-    format!("(({scope}) OR {mine})")
-}
-
-/// Fails unless the user may see events at all.
-pub fn require_view(user: &SessionUser) -> Result<(), AppError> {
-    if user.can(codes::EVENTS_VIEW) { Ok(()) } else { Err(AppError::Forbidden) }
 }

@@ -7,7 +7,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::permissions::codes;
 
+/// The final states ([`EventState::FINAL`]) as an SQL list, for `concat!`: SQL that must match
+/// a partial index (`WHERE state NOT IN (…)`) has to spell the list as literals, and this is
+/// the one spelling. `e.state NOT IN (final_states_sql!())` is "open";
+/// `NOT IN (final_states_sql!(), 'suspended')` is "its deadline runs".
+#[macro_export]
+macro_rules! final_states_sql {
+    () => {
+        "'closed', 'rejected', 'merged'"
+    };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "ssr", diesel(sql_type = diesel::sql_types::Text))]
 pub enum EventState {
     /// 待受理: reported, nobody has looked at it yet.
     Reported,
@@ -72,9 +85,12 @@ impl EventState {
         Self::ALL.into_iter().find(|s| s.as_str() == value)
     }
 
-    /// Closed, rejected and merged events are finished: no deadline runs for them.
+    /// Closed, rejected and merged events are finished: no deadline runs for them. SQL names
+    /// the same states through [`final_states_sql!`](crate::final_states_sql) (checked by a test).
+    pub const FINAL: [EventState; 3] = [EventState::Closed, EventState::Rejected, EventState::Merged];
+
     pub fn is_final(self) -> bool {
-        matches!(self, EventState::Closed | EventState::Rejected | EventState::Merged)
+        Self::FINAL.contains(&self)
     }
 
     /// States whose deadline clock runs.
@@ -83,7 +99,12 @@ impl EventState {
     }
 }
 
+#[cfg(feature = "ssr")]
+crate::sql::text_enum!(EventState);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "ssr", diesel(sql_type = diesel::sql_types::Text))]
 pub enum Action {
     /// 立案
     Accept,
@@ -121,10 +142,13 @@ pub enum Action {
     Supervise,
 }
 
+#[cfg(feature = "ssr")]
+crate::sql::text_enum!(Action);
+
 /// Who may take an action: a permission code, or only the reporter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
-    Permission(&'static str),
+    Permission(crate::permissions::Permission),
     Reporter,
 }
 
@@ -262,6 +286,17 @@ pub fn legal_actions(from: EventState) -> Vec<Action> {
 mod tests {
     use super::*;
     use EventState::*;
+
+    #[test]
+    fn the_sql_list_of_final_states_is_the_final_states() {
+        let listed: Vec<EventState> = final_states_sql!()
+            .split(", ")
+            .map(|quoted| EventState::parse(quoted.trim_matches('\'')).expect("a known state"))
+            .collect();
+        let finals: Vec<EventState> = EventState::ALL.into_iter().filter(|s| s.is_final()).collect();
+        assert_eq!(listed.len(), finals.len());
+        assert!(finals.iter().all(|s| listed.contains(s)));
+    }
 
     #[test]
     fn the_main_loop_runs_from_report_to_close() {

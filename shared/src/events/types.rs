@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use super::state::{Action, EventState};
 use crate::codes::mobile;
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, Validator};
 
 /// Where an event came from. Upper-level instructions and sensor alarms arrive through the
 /// service layer as two more channels of the same intake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "ssr", diesel(sql_type = diesel::sql_types::Text))]
 pub enum Channel {
     /// 公众上报
     Public,
@@ -58,7 +60,12 @@ impl Channel {
     }
 }
 
+#[cfg(feature = "ssr")]
+crate::sql::text_enum!(Channel);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "ssr", diesel(sql_type = diesel::sql_types::Text))]
 pub enum Priority {
     /// 一般
     #[default]
@@ -82,6 +89,9 @@ impl Priority {
         Self::ALL.into_iter().find(|p| p.as_str() == value)
     }
 }
+
+#[cfg(feature = "ssr")]
+crate::sql::text_enum!(Priority);
 
 /// A node of the category tree with its deadlines in working hours per priority.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,22 +180,22 @@ impl NewEvent {
         let mut v = Validator::new();
         let title = self.title.trim().chars().count();
         let description = self.description.trim().chars().count();
-        v.check("channel", Channel::parse(&self.channel).map(|_| ()).ok_or("event.channel_unknown"));
-        v.check("category_id", if self.category_id > 0 { Ok(()) } else { Err("event.category_required") });
-        v.check("priority", Priority::parse(&self.priority).map(|_| ()).ok_or("event.priority_unknown"));
+        v.check("channel", Channel::parse(&self.channel).map(|_| ()).ok_or(ErrorCode::EventChannelUnknown));
+        v.check("category_id", if self.category_id > 0 { Ok(()) } else { Err(ErrorCode::EventCategoryRequired) });
+        v.check("priority", Priority::parse(&self.priority).map(|_| ()).ok_or(ErrorCode::EventPriorityUnknown));
         v.check(
             "title",
             match title {
-                0 => Err("event.title_required"),
-                n if n > TITLE_MAX => Err("event.title_too_long"),
+                0 => Err(ErrorCode::EventTitleRequired),
+                n if n > TITLE_MAX => Err(ErrorCode::EventTitleTooLong),
                 _ => Ok(()),
             },
         );
         v.check(
             "description",
             match description {
-                0..5 => Err("event.description_too_short"),
-                n if n > DESCRIPTION_MAX => Err("event.description_too_long"),
+                0..5 => Err(ErrorCode::EventDescriptionTooShort),
+                n if n > DESCRIPTION_MAX => Err(ErrorCode::EventDescriptionTooLong),
                 _ => Ok(()),
             },
         );
@@ -193,7 +203,7 @@ impl NewEvent {
             "location",
             match (self.lat, self.lng) {
                 (Some(lat), Some(lng)) if lat.is_finite() && lng.is_finite() => Ok(()),
-                _ => Err("event.location_required"),
+                _ => Err(ErrorCode::EventLocationRequired),
             },
         );
         if !self.contact_phone.trim().is_empty() {
@@ -201,38 +211,42 @@ impl NewEvent {
         }
         v.check(
             "address",
-            if self.address.trim().chars().count() <= ADDRESS_MAX { Ok(()) } else { Err("event.address_too_long") },
+            if self.address.trim().chars().count() <= ADDRESS_MAX {
+                Ok(())
+            } else {
+                Err(ErrorCode::EventAddressTooLong)
+            },
         );
         v.check(
             "contact_name",
             if self.contact_name.trim().chars().count() <= CONTACT_NAME_MAX {
                 Ok(())
             } else {
-                Err("event.contact_name_too_long")
+                Err(ErrorCode::EventContactNameTooLong)
             },
         );
         v.check(
             "resolution",
-            if self.resolution.trim().chars().count() <= NOTE_MAX { Ok(()) } else { Err("event.note_too_long") },
+            if self.resolution.trim().chars().count() <= NOTE_MAX { Ok(()) } else { Err(ErrorCode::EventNoteTooLong) },
         );
         v.check(
             "attachments",
-            if self.attachments.len() <= MAX_PHOTOS { Ok(()) } else { Err("event.too_many_photos") },
+            if self.attachments.len() <= MAX_PHOTOS { Ok(()) } else { Err(ErrorCode::EventTooManyPhotos) },
         );
         v.check(
             "client_ref",
-            if client_ref_ok(self.client_ref.trim()) { Ok(()) } else { Err("event.client_ref_invalid") },
+            if client_ref_ok(self.client_ref.trim()) { Ok(()) } else { Err(ErrorCode::EventClientRefInvalid) },
         );
         if self.channel == Channel::SelfResolved.as_str() {
             v.check(
                 "resolution",
-                if self.resolution.trim().is_empty() { Err("event.resolution_required") } else { Ok(()) },
+                if self.resolution.trim().is_empty() { Err(ErrorCode::EventResolutionRequired) } else { Ok(()) },
             );
         }
         if Channel::parse(&self.channel).is_some_and(Channel::is_staff_entry) {
             v.check(
                 "contact_name",
-                if self.contact_name.trim().is_empty() { Err("event.contact_required") } else { Ok(()) },
+                if self.contact_name.trim().is_empty() { Err(ErrorCode::EventContactRequired) } else { Ok(()) },
             );
         }
         v.finish()
@@ -248,63 +262,6 @@ pub struct Reported {
     pub tracking_code: String,
     /// False when the same draft had already been received.
     pub created: bool,
-}
-
-/// One step of the loop as a user asks for it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct StepInput {
-    pub event_id: i64,
-    /// The version the user saw: a newer one means somebody else acted first.
-    pub version: i32,
-    pub action: String,
-    pub note: String,
-    pub department_id: Option<i32>,
-    pub assignee_id: Option<i64>,
-    /// For a merge: the number of the surviving event.
-    pub merge_into: String,
-    /// For a confirmation: 1–5.
-    pub satisfaction: Option<i16>,
-    // An empty list is sent as nothing at all in a URL-encoded form: absent means none.
-    #[serde(default)]
-    pub attachments: Vec<i64>,
-}
-
-impl StepInput {
-    pub fn validate(&self) -> Result<Action, AppError> {
-        let Some(action) = Action::parse(&self.action) else {
-            return Err(AppError::field("action", "event.action_unknown"));
-        };
-        let mut v = Validator::new();
-        let note = self.note.trim().chars().count();
-        if action.needs_reason() {
-            v.check("note", if note == 0 { Err("event.reason_required") } else { Ok(()) });
-        }
-        v.check("note", if note > NOTE_MAX { Err("event.note_too_long") } else { Ok(()) });
-        if action == Action::Dispatch {
-            v.check("department_id", self.department_id.map(|_| ()).ok_or("event.department_required"));
-        }
-        if action == Action::Merge {
-            v.check(
-                "merge_into",
-                if self.merge_into.trim().is_empty() { Err("event.merge_target_required") } else { Ok(()) },
-            );
-        }
-        if action == Action::Confirm {
-            v.check(
-                "satisfaction",
-                match self.satisfaction {
-                    Some(1..=5) => Ok(()),
-                    _ => Err("event.satisfaction_required"),
-                },
-            );
-        }
-        v.check(
-            "attachments",
-            if self.attachments.len() <= MAX_PHOTOS { Ok(()) } else { Err("event.too_many_photos") },
-        );
-        v.finish()?;
-        Ok(action)
-    }
 }
 
 /// A line of the inbox, a task list or the command queue.
@@ -450,6 +407,47 @@ pub struct PublicEvent {
     pub steps: Vec<(DateTime<Utc>, String, EventState)>,
 }
 
+/// What the inbox's state filter can ask for: one state, or one of the views across states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateFilter {
+    /// Not final.
+    Open,
+    /// Deadline running and passed.
+    Overdue,
+    /// Deadline running and within the warning time.
+    DueSoon,
+    /// Escalated and not final.
+    Escalated,
+    /// Under supervision (督办) and not final.
+    Supervised,
+    One(EventState),
+}
+
+impl StateFilter {
+    /// `None` for an unknown value; the empty string is no filter and is not parsed here.
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value {
+            "open" => StateFilter::Open,
+            "overdue" => StateFilter::Overdue,
+            "due_soon" => StateFilter::DueSoon,
+            "escalated" => StateFilter::Escalated,
+            "supervised" => StateFilter::Supervised,
+            other => StateFilter::One(EventState::parse(other)?),
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateFilter::Open => "open",
+            StateFilter::Overdue => "overdue",
+            StateFilter::DueSoon => "due_soon",
+            StateFilter::Escalated => "escalated",
+            StateFilter::Supervised => "supervised",
+            StateFilter::One(state) => state.as_str(),
+        }
+    }
+}
+
 /// The inbox's filters (in the URL, so a view can be bookmarked and exported as shown).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct EventFilter {
@@ -497,17 +495,18 @@ impl EventFilter {
     pub fn validate(&self) -> Result<(), AppError> {
         crate::paging::check_page(self.page, self.per_page, &self.q)?;
         let mut v = Validator::new();
-        let known_state =
-            matches!(self.state.as_str(), "" | "open" | "overdue" | "due_soon" | "escalated" | "supervised")
-                || EventState::parse(&self.state).is_some();
-        v.check("state", if known_state { Ok(()) } else { Err("filter.state_unknown") });
+        let known_state = self.state.is_empty() || StateFilter::parse(&self.state).is_some();
+        v.check("state", if known_state { Ok(()) } else { Err(ErrorCode::FilterStateUnknown) });
         let known_channel = self.channel.is_empty() || Channel::parse(&self.channel).is_some();
-        v.check("channel", if known_channel { Ok(()) } else { Err("event.channel_unknown") });
+        v.check("channel", if known_channel { Ok(()) } else { Err(ErrorCode::EventChannelUnknown) });
         for (field, date) in [("from", self.from), ("to", self.to)] {
-            v.check(field, if date.is_none_or(within_filter_dates) { Ok(()) } else { Err("filter.date_out_of_range") });
+            v.check(
+                field,
+                if date.is_none_or(within_filter_dates) { Ok(()) } else { Err(ErrorCode::FilterDateOutOfRange) },
+            );
         }
         if let (Some(from), Some(to)) = (self.from, self.to) {
-            v.check("to", if from <= to { Ok(()) } else { Err("filter.date_order") });
+            v.check("to", if from <= to { Ok(()) } else { Err(ErrorCode::FilterDateOrder) });
         }
         v.finish()
     }
@@ -519,7 +518,7 @@ impl EventFilter {
         let mut v = Validator::new();
         let given = |key: &str| get(key).filter(|value| !value.trim().is_empty());
         for (key, parsed) in [("from", filter.from.is_some()), ("to", filter.to.is_some())] {
-            v.check(key, if given(key).is_none() || parsed { Ok(()) } else { Err("filter.date_format") });
+            v.check(key, if given(key).is_none() || parsed { Ok(()) } else { Err(ErrorCode::FilterDateFormat) });
         }
         for (key, parsed) in [
             ("category", filter.category_id.is_some()),
@@ -527,13 +526,24 @@ impl EventFilter {
             ("grid", filter.grid_id.is_some()),
             ("department", filter.department_id.is_some()),
         ] {
-            v.check(key, if given(key).is_none() || parsed { Ok(()) } else { Err("filter.id_format") });
+            v.check(key, if given(key).is_none() || parsed { Ok(()) } else { Err(ErrorCode::FilterIdFormat) });
         }
         let page_ok = given("page").is_none_or(|p| p.trim().parse::<i64>().is_ok());
-        v.check("page", if page_ok { Ok(()) } else { Err("paging.page_out_of_range") });
+        v.check("page", if page_ok { Ok(()) } else { Err(ErrorCode::PagingPageOutOfRange) });
         v.finish()?;
         filter.validate()?;
         Ok(filter)
+    }
+
+    /// The state filter, typed (`None`: all states; [`validate`](Self::validate) refuses
+    /// unknown values before any query reads this).
+    pub fn state_filter(&self) -> Option<StateFilter> {
+        StateFilter::parse(&self.state)
+    }
+
+    /// The channel filter, typed (`None`: all channels).
+    pub fn channel_filter(&self) -> Option<Channel> {
+        Channel::parse(&self.channel)
     }
 
     /// The filter as URL query parameters (without the page), percent-encoded.
@@ -554,22 +564,18 @@ impl EventFilter {
         push("mine", if self.mine { "1".into() } else { String::new() });
         push("from", self.from.map(|d| d.to_string()).unwrap_or_default());
         push("to", self.to.map(|d| d.to_string()).unwrap_or_default());
-        parts.into_iter().map(|(k, v)| format!("{k}={}", percent_encode(&v))).collect::<Vec<_>>().join("&")
+        parts
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", percent_encoding::utf8_percent_encode(&v, QUERY_VALUE)))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 }
 
-fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+/// What stays as it is in a query value: RFC 3986's unreserved characters; everything else
+/// is percent-encoded.
+const QUERY_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// The first and last day a filter may name: the platform's events lie well within them,
 /// and the statistics read one month at a time over the span.
@@ -730,9 +736,9 @@ mod tests {
     #[test]
     fn staff_entries_need_a_contact_and_self_resolved_a_resolution() {
         let hotline = NewEvent { channel: "hotline".into(), ..valid() };
-        assert_eq!(hotline.validate().unwrap_err().field_codes("contact_name"), vec!["event.contact_required"]);
+        assert_eq!(hotline.validate().unwrap_err().field_codes("contact_name"), vec![ErrorCode::EventContactRequired]);
         let fixed = NewEvent { channel: "self_resolved".into(), ..valid() };
-        assert_eq!(fixed.validate().unwrap_err().field_codes("resolution"), vec!["event.resolution_required"]);
+        assert_eq!(fixed.validate().unwrap_err().field_codes("resolution"), vec![ErrorCode::EventResolutionRequired]);
         let phone = NewEvent { contact_phone: "12345".into(), ..valid() };
         assert!(!phone.validate().unwrap_err().field_codes("contact_phone").is_empty());
     }
@@ -744,7 +750,7 @@ mod tests {
         }
         for bad in [&"a".repeat(CLIENT_REF_MAX + 1), &"x".repeat(100_000), "draft\0", "草稿", "a b", "<script>"] {
             let error = NewEvent { client_ref: bad.into(), ..valid() }.validate().unwrap_err();
-            assert_eq!(error.field_codes("client_ref"), vec!["event.client_ref_invalid"], "{bad:?}");
+            assert_eq!(error.field_codes("client_ref"), vec![ErrorCode::EventClientRefInvalid], "{bad:?}");
         }
     }
 
@@ -765,36 +771,10 @@ mod tests {
             .split('&')
             .map(|kv| {
                 let (k, v) = kv.split_once('=').unwrap();
-                let bytes = v.as_bytes();
-                let mut out = Vec::new();
-                let mut i = 0;
-                while i < bytes.len() {
-                    if bytes[i] == b'%' {
-                        out.push(u8::from_str_radix(&v[i + 1..i + 3], 16).unwrap());
-                        i += 3;
-                    } else {
-                        out.push(bytes[i]);
-                        i += 1;
-                    }
-                }
-                (k.to_owned(), String::from_utf8(out).unwrap())
+                (k.to_owned(), percent_encoding::percent_decode_str(v).decode_utf8().unwrap().into_owned())
             })
             .collect();
         let read = EventFilter::from_query(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
         assert_eq!(read, filter);
-    }
-
-    #[test]
-    fn steps_need_their_reasons() {
-        let reject = StepInput { action: "reject".into(), ..StepInput::default() };
-        assert_eq!(reject.validate().unwrap_err().field_codes("note"), vec!["event.reason_required"]);
-        let dispatch = StepInput { action: "dispatch".into(), ..StepInput::default() };
-        assert_eq!(dispatch.validate().unwrap_err().field_codes("department_id"), vec!["event.department_required"]);
-        let confirm = StepInput { action: "confirm".into(), satisfaction: Some(6), ..StepInput::default() };
-        assert!(!confirm.validate().unwrap_err().field_codes("satisfaction").is_empty());
-        let accept = StepInput { action: "accept".into(), ..StepInput::default() };
-        assert_eq!(accept.validate(), Ok(Action::Accept));
-        let bogus = StepInput { action: "teleport".into(), ..StepInput::default() };
-        assert!(bogus.validate().is_err());
     }
 }

@@ -4,10 +4,12 @@ use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::models::{Credentials, LoginCounter};
 use super::{AuthPolicy, password_hash, session};
 use crate::accounts::SessionUser;
+use crate::accounts::UserStatus;
 use crate::audit::service as audit;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::schema::users;
 
 #[derive(Debug)]
@@ -27,28 +29,23 @@ pub async fn login(
     if username.is_empty() || password.is_empty() {
         let mut errors = Vec::new();
         if username.is_empty() {
-            errors.push(crate::FieldError::new("username", "required"));
+            errors.push(crate::FieldError::new("username", ErrorCode::Required));
         }
         if password.is_empty() {
-            errors.push(crate::FieldError::new("password", "required"));
+            errors.push(crate::FieldError::new("password", ErrorCode::Required));
         }
         return Err(AppError::Validation(errors));
     }
-    let found: Option<(i64, i32, String, String, i32, Option<chrono::DateTime<Utc>>)> = users::table
+    let found: Option<Credentials> = users::table
         .filter(users::username.eq(username))
-        .select((
-            users::id,
-            users::township_id,
-            users::password_hash,
-            users::status,
-            users::failed_logins,
-            users::locked_until,
-        ))
+        .select(Credentials::as_select())
         .first(conn)
         .await
         .optional()?;
     let now = Utc::now();
-    let Some((user_id, township_id, stored_hash, status, failed, locked_until)) = found else {
+    let Some(Credentials { id: user_id, township_id, password_hash: stored_hash, status, failed_logins, locked_until }) =
+        found
+    else {
         // An unknown name is answered exactly as a known one with a wrong password: the same
         // work (a real argon2 check), the same error, and after the same number of failures
         // the same lockout, so neither the answer nor its timing says whether it exists.
@@ -65,11 +62,11 @@ pub async fn login(
         return Err(AppError::Locked { until });
     }
     if !password_hash::verify(password.to_owned(), stored_hash).await {
-        let failed = failed + 1;
+        let failed = failed_logins + 1;
         if failed >= policy.max_failed_logins {
             let until = now + policy.lockout;
             diesel::update(users::table.find(user_id))
-                .set((users::failed_logins.eq(0), users::locked_until.eq(Some(until))))
+                .set(LoginCounter { failed_logins: 0, locked_until: Some(until) })
                 .execute(conn)
                 .await?;
             audit::record(conn, township_id, Some(user_id), username, "auth.locked", username, "").await?;
@@ -79,15 +76,11 @@ pub async fn login(
         audit::record(conn, township_id, Some(user_id), username, "auth.login_failed", username, "").await?;
         return Err(AppError::BadCredentials);
     }
-    if status != "active" {
-        return Err(AppError::Inactive(status));
+    if status != UserStatus::Active {
+        return Err(AppError::Inactive(status.as_str().to_owned()));
     }
     diesel::update(users::table.find(user_id))
-        .set((
-            users::failed_logins.eq(0),
-            users::locked_until.eq(None::<chrono::DateTime<Utc>>),
-            users::last_login_at.eq(Some(now)),
-        ))
+        .set((LoginCounter { failed_logins: 0, locked_until: None }, users::last_login_at.eq(Some(now))))
         .execute(conn)
         .await?;
     let token = session::create(conn, policy, user_id, township_id, user_agent).await?;

@@ -3,21 +3,22 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::models::NewUser;
 use super::{password_hash, roles};
 use crate::accounts::builtin_roles;
 use crate::accounts::{EnterpriseRegistration, PublicRegistration, UserKind, UserStatus};
 use crate::audit::service as audit;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::schema::{townships, users};
 
 async fn ensure_township(conn: &mut AsyncPgConnection, township_id: i32) -> Result<(), AppError> {
     let exists: i64 = townships::table.filter(townships::id.eq(township_id)).count().get_result(conn).await?;
-    if exists == 0 { Err(AppError::field("township_id", "township.unknown")) } else { Ok(()) }
+    if exists == 0 { Err(AppError::field("township_id", ErrorCode::TownshipUnknown)) } else { Ok(()) }
 }
 
 async fn ensure_username_free(conn: &mut AsyncPgConnection, username: &str, field: &str) -> Result<(), AppError> {
     let taken: i64 = users::table.filter(users::username.eq(username)).count().get_result(conn).await?;
-    if taken > 0 { Err(AppError::field(field, "username.taken")) } else { Ok(()) }
+    if taken > 0 { Err(AppError::field(field, ErrorCode::UsernameTaken)) } else { Ok(()) }
 }
 
 /// Registers a member of the public; the account is active at once.
@@ -28,15 +29,19 @@ pub async fn register_public(conn: &mut AsyncPgConnection, form: &PublicRegistra
     ensure_username_free(conn, phone, "phone").await?;
     let hash = password_hash::hash(form.password.clone()).await?;
     let user_id: i64 = diesel::insert_into(users::table)
-        .values((
-            users::township_id.eq(form.township_id),
-            users::kind.eq(UserKind::Public.as_str()),
-            users::username.eq(phone),
-            users::display_name.eq(form.display_name.trim()),
-            users::phone.eq(Some(phone)),
-            users::password_hash.eq(hash),
-            users::status.eq(UserStatus::Active.as_str()),
-        ))
+        .values(NewUser {
+            township_id: form.township_id,
+            kind: UserKind::Public.as_str(),
+            username: phone,
+            display_name: form.display_name.trim(),
+            phone: Some(phone),
+            password_hash: &hash,
+            status: UserStatus::Active.as_str(),
+            village_id: None,
+            grid_id: None,
+            credit_code: None,
+            enterprise_name: None,
+        })
         .returning(users::id)
         .get_result(conn)
         .await?;
@@ -55,17 +60,19 @@ pub async fn register_enterprise(conn: &mut AsyncPgConnection, form: &Enterprise
     let credit_code = form.credit_code.trim();
     let hash = password_hash::hash(form.password.clone()).await?;
     let user_id: i64 = diesel::insert_into(users::table)
-        .values((
-            users::township_id.eq(form.township_id),
-            users::kind.eq(UserKind::Enterprise.as_str()),
-            users::username.eq(phone),
-            users::display_name.eq(form.contact_name.trim()),
-            users::phone.eq(Some(phone)),
-            users::password_hash.eq(hash),
-            users::status.eq(UserStatus::Pending.as_str()),
-            users::credit_code.eq(Some(credit_code)),
-            users::enterprise_name.eq(Some(form.enterprise_name.trim())),
-        ))
+        .values(NewUser {
+            township_id: form.township_id,
+            kind: UserKind::Enterprise.as_str(),
+            username: phone,
+            display_name: form.contact_name.trim(),
+            phone: Some(phone),
+            password_hash: &hash,
+            status: UserStatus::Pending.as_str(),
+            village_id: None,
+            grid_id: None,
+            credit_code: Some(credit_code),
+            enterprise_name: Some(form.enterprise_name.trim()),
+        })
         .returning(users::id)
         .get_result(conn)
         .await?;

@@ -5,35 +5,32 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
+use super::models::{NewUserRole, Role, RoleDefinition};
 use crate::accounts::builtin_roles::BUILTIN_ROLES;
 use crate::accounts::{RoleRow, SessionUser};
 use crate::audit::service as audit;
-use crate::error::{AppError, FieldError};
-use crate::permissions::{DataScope, codes, is_known};
+use crate::error::{AppError, ErrorCode, FieldError};
+use crate::permissions::{DataScope, Permission, codes, parse_stored};
 use crate::schema::{roles, user_roles};
 
 /// Inserts or refreshes the built-in roles. Idempotent; runs at every start.
 pub async fn ensure_builtin(conn: &mut AsyncPgConnection) -> Result<(), AppError> {
     for role in BUILTIN_ROLES {
-        let permissions: Vec<String> = role.permissions.iter().map(|p| p.to_string()).collect();
+        let permissions: Vec<&str> = role.permissions.iter().map(|p| p.as_str()).collect();
+        let definition = RoleDefinition {
+            code: role.code,
+            name: role.name,
+            description: role.description,
+            permissions: &permissions,
+            data_scope: role.scope.as_str(),
+            builtin: true,
+        };
+        // The code's definition wins over whatever is stored under its code.
         diesel::insert_into(roles::table)
-            .values((
-                roles::code.eq(role.code),
-                roles::name.eq(role.name),
-                roles::description.eq(role.description),
-                roles::permissions.eq(&permissions),
-                roles::data_scope.eq(role.scope.as_str()),
-                roles::builtin.eq(true),
-            ))
+            .values(&definition)
             .on_conflict(roles::code)
             .do_update()
-            .set((
-                roles::name.eq(role.name),
-                roles::description.eq(role.description),
-                roles::permissions.eq(&permissions),
-                roles::data_scope.eq(role.scope.as_str()),
-                roles::builtin.eq(true),
-            ))
+            .set(&definition)
             .execute(conn)
             .await?;
     }
@@ -47,9 +44,9 @@ pub async fn grant(conn: &mut AsyncPgConnection, user_id: i64, role_code: &str) 
         .first(conn)
         .await
         .optional()?
-        .ok_or_else(|| AppError::field("role_code", "role.unknown"))?;
+        .ok_or_else(|| AppError::field("role_code", ErrorCode::RoleUnknown))?;
     diesel::insert_into(user_roles::table)
-        .values((user_roles::user_id.eq(user_id), user_roles::role_id.eq(role_id)))
+        .values(NewUserRole { user_id, role_id })
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
@@ -57,19 +54,8 @@ pub async fn grant(conn: &mut AsyncPgConnection, user_id: i64, role_code: &str) 
 }
 
 pub async fn list(conn: &mut AsyncPgConnection) -> Result<Vec<RoleRow>, AppError> {
-    let rows: Vec<(i32, String, String, String, Vec<String>, String, bool)> = roles::table
-        .order((roles::builtin.desc(), roles::id.asc()))
-        .select((
-            roles::id,
-            roles::code,
-            roles::name,
-            roles::description,
-            roles::permissions,
-            roles::data_scope,
-            roles::builtin,
-        ))
-        .load(conn)
-        .await?;
+    let rows: Vec<Role> =
+        roles::table.order((roles::builtin.desc(), roles::id.asc())).select(Role::as_select()).load(conn).await?;
     let counts: Vec<(i32, i64)> = user_roles::table
         .group_by(user_roles::role_id)
         .select((user_roles::role_id, diesel::dsl::count_star()))
@@ -77,15 +63,15 @@ pub async fn list(conn: &mut AsyncPgConnection) -> Result<Vec<RoleRow>, AppError
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, code, name, description, permissions, scope, builtin)| RoleRow {
-            users: counts.iter().find(|(role, _)| *role == id).map(|(_, n)| *n).unwrap_or(0),
-            id,
-            code,
-            name,
-            description,
-            permissions,
-            scope: DataScope::parse(&scope).unwrap_or(DataScope::SelfOnly),
-            builtin,
+        .map(|role| RoleRow {
+            users: counts.iter().find(|(id, _)| *id == role.id).map(|(_, n)| *n).unwrap_or(0),
+            permissions: parse_stored(&role.code, role.permissions.iter().map(String::as_str)),
+            scope: role.data_scope,
+            id: role.id,
+            code: role.code,
+            name: role.name,
+            description: role.description,
+            builtin: role.builtin,
         })
         .collect())
 }
@@ -101,27 +87,38 @@ pub struct RoleForm {
 }
 
 impl RoleForm {
-    pub fn validate(&self, actor: &SessionUser) -> Result<DataScope, AppError> {
+    /// The role's scope and permissions, or every problem with the form at once.
+    pub fn validate(&self, actor: &SessionUser) -> Result<(DataScope, Vec<Permission>), AppError> {
         let mut errors = Vec::new();
         let code_ok = (3..=32).contains(&self.code.len())
             && self.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !code_ok {
-            errors.push(FieldError::new("code", "role.code_format"));
+            errors.push(FieldError::new("code", ErrorCode::RoleCodeFormat));
         }
         if self.name.trim().is_empty() {
-            errors.push(FieldError::new("name", "required"));
+            errors.push(FieldError::new("name", ErrorCode::Required));
         }
-        if self.permissions.is_empty() || !self.permissions.iter().all(|p| is_known(p)) {
-            errors.push(FieldError::new("permissions", "role.permissions"));
+        // Each code once, in the registry's order; an unknown code is the client's mistake.
+        let permissions: Option<Vec<Permission>> = self.permissions.iter().map(|p| Permission::parse(p)).collect();
+        let permissions = permissions.map(|mut permissions| {
+            permissions.sort();
+            permissions.dedup();
+            permissions
+        });
+        if self.permissions.is_empty() || permissions.is_none() {
+            errors.push(FieldError::new("permissions", ErrorCode::RolePermissions));
         }
         let scope = DataScope::parse(&self.scope);
         match scope {
-            None => errors.push(FieldError::new("scope", "role.scope")),
+            None => errors.push(FieldError::new("scope", ErrorCode::RoleScope)),
             // Least privilege: nobody hands out a wider scope than their own.
-            Some(scope) if scope > actor.scope => errors.push(FieldError::new("scope", "role.scope_too_wide")),
+            Some(scope) if scope > actor.scope => errors.push(FieldError::new("scope", ErrorCode::RoleScopeTooWide)),
             Some(_) => {}
         }
-        if errors.is_empty() { Ok(scope.unwrap_or(DataScope::SelfOnly)) } else { Err(AppError::Validation(errors)) }
+        match (scope, permissions) {
+            (Some(scope), Some(permissions)) if errors.is_empty() => Ok((scope, permissions)),
+            _ => Err(AppError::Validation(errors)),
+        }
     }
 }
 
@@ -133,20 +130,21 @@ pub async fn create_custom(
     if !actor.can(codes::ROLES_MANAGE) {
         return Err(AppError::Forbidden);
     }
-    let scope = form.validate(actor)?;
+    let (scope, permissions) = form.validate(actor)?;
+    let permissions: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
     let taken: i64 = roles::table.filter(roles::code.eq(&form.code)).count().get_result(conn).await?;
     if taken > 0 {
-        return Err(AppError::field("code", "role.code_taken"));
+        return Err(AppError::field("code", ErrorCode::RoleCodeTaken));
     }
     let id: i32 = diesel::insert_into(roles::table)
-        .values((
-            roles::code.eq(&form.code),
-            roles::name.eq(form.name.trim()),
-            roles::description.eq(form.description.trim()),
-            roles::permissions.eq(&form.permissions),
-            roles::data_scope.eq(scope.as_str()),
-            roles::builtin.eq(false),
-        ))
+        .values(RoleDefinition {
+            code: &form.code,
+            name: form.name.trim(),
+            description: form.description.trim(),
+            permissions: &permissions,
+            data_scope: scope.as_str(),
+            builtin: false,
+        })
         .returning(roles::id)
         .get_result(conn)
         .await?;
@@ -157,7 +155,7 @@ pub async fn create_custom(
         &actor.display_name,
         "role.create",
         &form.code,
-        &form.permissions.join(","),
+        &permissions.join(","),
     )
     .await?;
     Ok(id)

@@ -8,10 +8,11 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 
 use super::AuthPolicy;
+use super::models::NewSession;
 use super::session_cache::{SessionCache, TOUCH_EVERY};
-use crate::accounts::{SessionUser, UserKind};
+use crate::accounts::{SessionUser, UserKind, UserStatus};
 use crate::error::AppError;
-use crate::permissions::DataScope;
+use crate::permissions::{DataScope, parse_stored};
 use crate::schema::sessions;
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz};
 
@@ -37,16 +38,17 @@ pub async fn create(
 ) -> Result<String, AppError> {
     let token = new_token();
     let now = Utc::now();
+    let user_agent: String = user_agent.chars().take(200).collect();
     diesel::insert_into(sessions::table)
-        .values((
-            sessions::token_hash.eq(token_hash(&token)),
-            sessions::user_id.eq(user_id),
-            sessions::township_id.eq(township_id),
-            sessions::created_at.eq(now),
-            sessions::last_seen_at.eq(now),
-            sessions::expires_at.eq(now + policy.absolute_timeout),
-            sessions::user_agent.eq(user_agent.chars().take(200).collect::<String>()),
-        ))
+        .values(NewSession {
+            token_hash: &token_hash(&token),
+            user_id,
+            township_id,
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now + policy.absolute_timeout,
+            user_agent: &user_agent,
+        })
         .execute(conn)
         .await?;
     Ok(token)
@@ -166,9 +168,9 @@ struct UserRow {
     #[diesel(sql_type = Text)]
     display_name: String,
     #[diesel(sql_type = Text)]
-    kind: String,
+    kind: UserKind,
     #[diesel(sql_type = Text)]
-    status: String,
+    status: UserStatus,
     #[diesel(sql_type = Integer)]
     township_id: i32,
     #[diesel(sql_type = Text)]
@@ -201,19 +203,29 @@ struct SessionRow {
 
 impl UserRow {
     fn into_session_user(self) -> Result<SessionUser, AppError> {
-        if self.status != "active" {
+        if self.status != UserStatus::Active {
             return Err(AppError::Unauthorized);
         }
-        let mut permissions: Vec<String> =
-            self.permissions.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect();
-        permissions.sort();
-        permissions.dedup();
-        let scope = self.scopes.iter().filter_map(|s| DataScope::parse(s)).max().unwrap_or(DataScope::SelfOnly);
+        // Parsed once here: an unknown code is logged (with the user's roles) and grants nothing.
+        let permissions = parse_stored(&self.role_names.join(","), self.permissions.split(',')).into_iter().collect();
+        // As with permissions: a scope the registry does not know is logged and widens nothing.
+        let scope = self
+            .scopes
+            .iter()
+            .filter_map(|stored| {
+                let scope = DataScope::parse(stored);
+                if scope.is_none() {
+                    tracing::error!(roles = %self.role_names.join(","), scope = %stored, "unknown data scope in a role");
+                }
+                scope
+            })
+            .max()
+            .unwrap_or(DataScope::SelfOnly);
         Ok(SessionUser {
             id: self.id,
             username: self.username,
             display_name: self.display_name,
-            kind: UserKind::parse(&self.kind).unwrap_or(UserKind::Public),
+            kind: self.kind,
             township_id: self.township_id,
             township_name: self.township_name,
             village_id: self.village_id,

@@ -124,7 +124,7 @@ mod tests {
             grid_id: None,
             department_id: None,
             role_names: vec![],
-            permissions: vec![],
+            permissions: Default::default(),
             scope: DataScope::Township,
         }
     }

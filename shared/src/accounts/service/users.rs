@@ -3,10 +3,11 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::models::{NewUser, UserListing};
 use super::{password_hash, roles, session};
 use crate::accounts::{NewStaff, SessionUser, UserKind, UserRow, UserStatus};
 use crate::audit::service as audit;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::paging::{Page, SortDir, TableQuery};
 use crate::permissions::{DataScope, codes};
 use crate::schema::{roles as roles_table, townships, user_roles, users};
@@ -54,36 +55,14 @@ pub async fn list(
         ("created_at", SortDir::Asc) => q.order(users::created_at.asc()),
         _ => q.order(users::created_at.desc()),
     };
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        chrono::DateTime<chrono::Utc>,
-        Option<chrono::DateTime<chrono::Utc>>,
-    )> = q
-        .select((
-            users::id,
-            users::username,
-            users::display_name,
-            users::kind,
-            users::status,
-            townships::name,
-            users::credit_code,
-            users::enterprise_name,
-            users::created_at,
-            users::last_login_at,
-        ))
+    let rows: Vec<UserListing> = q
+        .select(UserListing::as_select())
         .then_order_by(users::id.asc())
         .limit(query.per_page())
         .offset(query.offset())
         .load(conn)
         .await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let role_names: Vec<(i64, String)> = user_roles::table
         .inner_join(roles_table::table)
         .filter(user_roles::user_id.eq_any(&ids))
@@ -92,32 +71,19 @@ pub async fn list(
         .await?;
     let rows = rows
         .into_iter()
-        .map(
-            |(
-                id,
-                username,
-                display_name,
-                kind,
-                status,
-                township_name,
-                credit_code,
-                enterprise_name,
-                created_at,
-                last_login_at,
-            )| UserRow {
-                roles: role_names.iter().filter(|(uid, _)| *uid == id).map(|(_, n)| n.clone()).collect(),
-                id,
-                username,
-                display_name,
-                kind: UserKind::parse(&kind).unwrap_or(UserKind::Public),
-                status: UserStatus::parse(&status).unwrap_or(UserStatus::Disabled),
-                township_name,
-                credit_code,
-                enterprise_name,
-                created_at,
-                last_login_at,
-            },
-        )
+        .map(|user| UserRow {
+            roles: role_names.iter().filter(|(uid, _)| *uid == user.id).map(|(_, n)| n.clone()).collect(),
+            id: user.id,
+            username: user.username,
+            display_name: user.display_name,
+            kind: user.kind,
+            status: user.status,
+            township_name: user.township_name,
+            credit_code: user.credit_code,
+            enterprise_name: user.enterprise_name,
+            created_at: user.created_at,
+            last_login_at: user.last_login_at,
+        })
         .collect();
     Ok(Page { rows, total, page: query.page(), per_page: query.per_page() })
 }
@@ -135,8 +101,8 @@ pub async fn create_staff(conn: &mut AsyncPgConnection, actor: &SessionUser, for
         .await
         .optional()?;
     match role_scope.as_deref().and_then(DataScope::parse) {
-        None => return Err(AppError::field("role_code", "role.unknown")),
-        Some(scope) if scope > actor.scope => return Err(AppError::field("role_code", "role.scope_too_wide")),
+        None => return Err(AppError::field("role_code", ErrorCode::RoleUnknown)),
+        Some(scope) if scope > actor.scope => return Err(AppError::field("role_code", ErrorCode::RoleScopeTooWide)),
         Some(_) => {}
     }
     let user_id = insert_staff(conn, actor.township_id, form).await?;
@@ -169,26 +135,28 @@ async fn insert_staff(conn: &mut AsyncPgConnection, township_id: i32, form: &New
     let role_known: i64 =
         roles_table::table.filter(roles_table::code.eq(&form.role_code)).count().get_result(conn).await?;
     if role_known == 0 {
-        return Err(AppError::field("role_code", "role.unknown"));
+        return Err(AppError::field("role_code", ErrorCode::RoleUnknown));
     }
     let taken: i64 = users::table.filter(users::username.eq(&form.username)).count().get_result(conn).await?;
     if taken > 0 {
-        return Err(AppError::field("username", "username.taken"));
+        return Err(AppError::field("username", ErrorCode::UsernameTaken));
     }
     let hash = password_hash::hash(form.password.clone()).await?;
     let phone = Some(form.phone.trim()).filter(|p| !p.is_empty());
     let user_id: i64 = diesel::insert_into(users::table)
-        .values((
-            users::township_id.eq(township_id),
-            users::kind.eq(UserKind::Staff.as_str()),
-            users::username.eq(&form.username),
-            users::display_name.eq(form.display_name.trim()),
-            users::phone.eq(phone),
-            users::password_hash.eq(hash),
-            users::status.eq(UserStatus::Active.as_str()),
-            users::village_id.eq(form.village_id),
-            users::grid_id.eq(form.grid_id),
-        ))
+        .values(NewUser {
+            township_id,
+            kind: UserKind::Staff.as_str(),
+            username: &form.username,
+            display_name: form.display_name.trim(),
+            phone,
+            password_hash: &hash,
+            status: UserStatus::Active.as_str(),
+            village_id: form.village_id,
+            grid_id: form.grid_id,
+            credit_code: None,
+            enterprise_name: None,
+        })
         .returning(users::id)
         .get_result(conn)
         .await?;
@@ -218,7 +186,7 @@ pub async fn set_status(
         return Err(AppError::Forbidden);
     }
     if user_id == actor.id {
-        return Err(AppError::Conflict("cannot change own status".into()));
+        return Err(AppError::Conflict(ErrorCode::UserOwnStatus));
     }
     diesel::update(users::table.find(user_id)).set(users::status.eq(status.as_str())).execute(conn).await?;
     if status != UserStatus::Active {

@@ -4,8 +4,9 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::models::{CategorySettings, NewCategory, StoredCategory, StoredDepartment};
 use crate::accounts::SessionUser;
-use crate::error::{AppError, Validator};
+use crate::error::{AppError, ErrorCode, Validator};
 use crate::events::types::{Assignee, Category, Department};
 use crate::permissions::codes;
 use crate::schema::{departments, event_categories};
@@ -48,18 +49,15 @@ pub const DEFAULT_CATEGORIES: &[Group] = &[
 /// Seeds the default tree where its codes are missing. Idempotent; runs at every start.
 pub async fn ensure_categories(conn: &mut AsyncPgConnection) -> Result<(), AppError> {
     for (sort, (code, name, [normal, urgent, critical], children)) in DEFAULT_CATEGORIES.iter().enumerate() {
-        let hours = (
-            event_categories::hours_normal.eq(normal),
-            event_categories::hours_urgent.eq(urgent),
-            event_categories::hours_critical.eq(critical),
-        );
+        let settings = |name| CategorySettings {
+            name,
+            active: true,
+            hours_normal: *normal,
+            hours_urgent: *urgent,
+            hours_critical: *critical,
+        };
         diesel::insert_into(event_categories::table)
-            .values((
-                event_categories::code.eq(code),
-                event_categories::name.eq(name),
-                event_categories::sort.eq(sort as i32),
-                hours,
-            ))
+            .values(NewCategory { parent_id: None, code, sort: sort as i32, settings: settings(name) })
             .on_conflict_do_nothing()
             .execute(conn)
             .await?;
@@ -70,13 +68,12 @@ pub async fn ensure_categories(conn: &mut AsyncPgConnection) -> Result<(), AppEr
             .await?;
         for (child_sort, (child_code, child_name)) in children.iter().enumerate() {
             diesel::insert_into(event_categories::table)
-                .values((
-                    event_categories::parent_id.eq(parent),
-                    event_categories::code.eq(child_code),
-                    event_categories::name.eq(child_name),
-                    event_categories::sort.eq(child_sort as i32),
-                    hours,
-                ))
+                .values(NewCategory {
+                    parent_id: Some(parent),
+                    code: child_code,
+                    sort: child_sort as i32,
+                    settings: settings(child_name),
+                })
                 .on_conflict_do_nothing()
                 .execute(conn)
                 .await?;
@@ -85,31 +82,14 @@ pub async fn ensure_categories(conn: &mut AsyncPgConnection) -> Result<(), AppEr
     Ok(())
 }
 
-type CategoryTuple = (i32, Option<i32>, String, String, bool, i32, i32, i32);
-
-fn category(
-    (id, parent_id, code, name, active, hours_normal, hours_urgent, hours_critical): CategoryTuple,
-) -> Category {
-    Category { id, parent_id, code, name, active, hours_normal, hours_urgent, hours_critical }
-}
-
 /// The whole tree, parents before their children, in display order.
 pub async fn categories(conn: &mut AsyncPgConnection) -> Result<Vec<Category>, AppError> {
-    let rows: Vec<CategoryTuple> = event_categories::table
+    let rows: Vec<StoredCategory> = event_categories::table
         .order((event_categories::parent_id.is_not_null(), event_categories::sort, event_categories::id))
-        .select((
-            event_categories::id,
-            event_categories::parent_id,
-            event_categories::code,
-            event_categories::name,
-            event_categories::active,
-            event_categories::hours_normal,
-            event_categories::hours_urgent,
-            event_categories::hours_critical,
-        ))
+        .select(StoredCategory::as_select())
         .load(conn)
         .await?;
-    let all: Vec<Category> = rows.into_iter().map(category).collect();
+    let all: Vec<Category> = rows.into_iter().map(Category::from).collect();
     // Parents first, each followed by its children.
     let mut ordered = Vec::with_capacity(all.len());
     for parent in all.iter().filter(|c| c.parent_id.is_none()) {
@@ -120,23 +100,14 @@ pub async fn categories(conn: &mut AsyncPgConnection) -> Result<Vec<Category>, A
 }
 
 pub async fn category_by_id(conn: &mut AsyncPgConnection, id: i32) -> Result<Category, AppError> {
-    let row: CategoryTuple = event_categories::table
+    let row: StoredCategory = event_categories::table
         .find(id)
-        .select((
-            event_categories::id,
-            event_categories::parent_id,
-            event_categories::code,
-            event_categories::name,
-            event_categories::active,
-            event_categories::hours_normal,
-            event_categories::hours_urgent,
-            event_categories::hours_critical,
-        ))
+        .select(StoredCategory::as_select())
         .first(conn)
         .await
         .optional()?
-        .ok_or_else(|| AppError::field("category_id", "event.category_unknown"))?;
-    Ok(category(row))
+        .ok_or_else(|| AppError::field("category_id", ErrorCode::EventCategoryUnknown))?;
+    Ok(row.into())
 }
 
 /// A category edit: name, active flag and deadlines (working hours per priority).
@@ -152,8 +123,8 @@ pub struct CategoryForm {
     pub hours_critical: i32,
 }
 
-fn hours_check(hours: i32) -> Result<(), &'static str> {
-    if (1..=2000).contains(&hours) { Ok(()) } else { Err("category.hours") }
+fn hours_check(hours: i32) -> Result<(), ErrorCode> {
+    if (1..=2000).contains(&hours) { Ok(()) } else { Err(ErrorCode::CategoryHours) }
 }
 
 /// Creates or updates a category.
@@ -168,12 +139,12 @@ pub async fn save_category(
     let name = form.name.trim();
     let code = form.code.trim();
     let mut v = Validator::new();
-    v.check("name", if name.is_empty() || name.chars().count() > 20 { Err("category.name") } else { Ok(()) });
+    v.check("name", if name.is_empty() || name.chars().count() > 20 { Err(ErrorCode::CategoryName) } else { Ok(()) });
     if form.id.is_none() {
         v.check(
             "code",
             if code.is_empty() || code.len() > 12 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-                Err("category.code")
+                Err(ErrorCode::CategoryCode)
             } else {
                 Ok(())
             },
@@ -183,16 +154,16 @@ pub async fn save_category(
     v.check("hours_urgent", hours_check(form.hours_urgent));
     v.check("hours_critical", hours_check(form.hours_critical));
     v.finish()?;
-    let hours = (
-        event_categories::name.eq(name),
-        event_categories::active.eq(form.active),
-        event_categories::hours_normal.eq(form.hours_normal),
-        event_categories::hours_urgent.eq(form.hours_urgent),
-        event_categories::hours_critical.eq(form.hours_critical),
-    );
+    let settings = CategorySettings {
+        name,
+        active: form.active,
+        hours_normal: form.hours_normal,
+        hours_urgent: form.hours_urgent,
+        hours_critical: form.hours_critical,
+    };
     let id = match form.id {
         Some(id) => {
-            let updated = diesel::update(event_categories::table.find(id)).set(hours).execute(conn).await?;
+            let updated = diesel::update(event_categories::table.find(id)).set(&settings).execute(conn).await?;
             if updated == 0 {
                 return Err(AppError::NotFound);
             }
@@ -202,10 +173,11 @@ pub async fn save_category(
             let taken: i64 =
                 event_categories::table.filter(event_categories::code.eq(code)).count().get_result(conn).await?;
             if taken > 0 {
-                return Err(AppError::field("code", "category.code_taken"));
+                return Err(AppError::field("code", ErrorCode::CategoryCodeTaken));
             }
+            // `sort` 0 is the column's default: the form does not order categories.
             diesel::insert_into(event_categories::table)
-                .values((event_categories::code.eq(code), event_categories::parent_id.eq(form.parent_id), hours))
+                .values(NewCategory { parent_id: form.parent_id, code, sort: 0, settings })
                 .returning(event_categories::id)
                 .get_result(conn)
                 .await?
@@ -225,13 +197,13 @@ pub async fn save_category(
 }
 
 pub async fn departments(conn: &mut AsyncPgConnection, township_id: i32) -> Result<Vec<Department>, AppError> {
-    let rows: Vec<(i32, String, String)> = departments::table
+    let rows: Vec<StoredDepartment> = departments::table
         .filter(departments::township_id.eq(township_id))
         .order(departments::id)
-        .select((departments::id, departments::code, departments::name))
+        .select(StoredDepartment::as_select())
         .load(conn)
         .await?;
-    Ok(rows.into_iter().map(|(id, code, name)| Department { id, code, name }).collect())
+    Ok(rows.into_iter().map(Department::from).collect())
 }
 
 /// Staff who handle events (department handlers, village staff, grid workers) in the
@@ -240,29 +212,9 @@ pub async fn assignees(conn: &mut AsyncPgConnection, user: &SessionUser) -> Resu
     if !user.can(codes::EVENTS_DISPATCH) {
         return Err(AppError::Forbidden);
     }
-    #[derive(QueryableByName)]
-    struct Row {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Integer>)]
-        department_id: Option<i32>,
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        role: String,
-    }
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT DISTINCT ON (u.id) u.id, u.display_name AS name, u.department_id, r.name AS role \
-         FROM users u JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id \
-         WHERE u.township_id = $1 AND u.status = 'active' AND u.kind = 'staff' \
-           AND 'events.handle' = ANY (r.permissions) \
-         ORDER BY u.id",
-    )
-    .bind::<diesel::sql_types::Integer, _>(user.township_id)
-    .load(conn)
-    .await?;
-    Ok(rows
+    Ok(crate::accounts::service::handlers::handlers_with(conn, user.township_id, codes::EVENTS_HANDLE)
+        .await?
         .into_iter()
-        .map(|r| Assignee { id: r.id, name: r.name, department_id: r.department_id, role: r.role })
+        .map(|h| Assignee { id: h.id, name: h.name, department_id: h.department_id, role: h.role })
         .collect())
 }

@@ -1,15 +1,17 @@
 //! Possible duplicates: events of the same category near the same place within a time
 //! window (default 100 m and 7 days), still running. Staff decide whether to merge.
 
-use diesel::sql_types::{BigInt, Double, Integer};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::queries::{EVENT_ROW_SQL, RawRow};
-use super::visible_sql;
+use super::queries::{EVENT_ROW_SQL, OPEN, RawRow};
+use super::visible;
 use crate::accounts::SessionUser;
 use crate::error::AppError;
 use crate::events::types::EventRow;
+use crate::sql::Sql;
 
+/// Configured by `TONGGUAN_DUPLICATE_METRES` and `TONGGUAN_DUPLICATE_DAYS` (read and
+/// checked in the server's `config.rs`, handed over in `Settings`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DuplicateWindow {
     pub metres: f64,
@@ -22,18 +24,6 @@ impl Default for DuplicateWindow {
     }
 }
 
-impl DuplicateWindow {
-    /// From `TONGGUAN_DUPLICATE_METRES` and `TONGGUAN_DUPLICATE_DAYS`, else the defaults.
-    pub fn from_env() -> Self {
-        let default = Self::default();
-        let read = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<f64>().ok());
-        Self {
-            metres: read("TONGGUAN_DUPLICATE_METRES").filter(|m| *m > 0.0).unwrap_or(default.metres),
-            days: read("TONGGUAN_DUPLICATE_DAYS").filter(|d| *d > 0.0).map(|d| d as i32).unwrap_or(default.days),
-        }
-    }
-}
-
 /// Running events that may be the same as event `id`.
 pub async fn candidates(
     conn: &mut AsyncPgConnection,
@@ -41,20 +31,22 @@ pub async fn candidates(
     id: i64,
     window: DuplicateWindow,
 ) -> Result<Vec<EventRow>, AppError> {
-    let rows: Vec<RawRow> = diesel::sql_query(format!(
-        "{EVENT_ROW_SQL} JOIN events o ON o.id = $1 \
-         WHERE e.id <> o.id AND e.category_id = o.category_id AND e.township_id = o.township_id \
-           AND e.state NOT IN ('closed', 'rejected', 'merged') \
-           AND e.reported_at BETWEEN o.reported_at - make_interval(days => $3) AND o.reported_at + make_interval(days => $3) \
-           AND ST_DWithin(e.location::geography, o.location::geography, $2) \
-           AND {} \
-         ORDER BY ST_Distance(e.location::geography, o.location::geography), e.id LIMIT 10",
-        visible_sql(user)
-    ))
-    .bind::<BigInt, _>(id)
-    .bind::<Double, _>(window.metres)
-    .bind::<Integer, _>(window.days)
-    .load(conn)
-    .await?;
+    let rows: Vec<RawRow> = Sql::new(EVENT_ROW_SQL)
+        .push(" JOIN events o ON o.id = ")
+        .bind(id)
+        .push(" WHERE e.id <> o.id AND e.category_id = o.category_id AND e.township_id = o.township_id AND ")
+        .push(OPEN)
+        .push(" AND e.reported_at BETWEEN o.reported_at - make_interval(days => ")
+        .bind(window.days)
+        .push(") AND o.reported_at + make_interval(days => ")
+        .bind(window.days)
+        .push(") AND ST_DWithin(e.location::geography, o.location::geography, ")
+        .bind(window.metres)
+        .push(") AND ")
+        .append(visible(user))
+        .push(" ORDER BY ST_Distance(e.location::geography, o.location::geography), e.id LIMIT 10")
+        .query()
+        .load(conn)
+        .await?;
     Ok(rows.into_iter().map(RawRow::into_row).collect())
 }

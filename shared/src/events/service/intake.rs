@@ -6,13 +6,13 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use diesel::OptionalExtension;
-use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::{catalog, routing, work_calendar};
 use crate::accounts::{SessionUser, UserKind};
-use crate::error::AppError;
-use crate::events::state::EventState;
+use crate::error::{AppError, ErrorCode};
+use crate::events::state::{Action, EventState};
 use crate::events::tracking;
 use crate::events::types::{Channel, NewEvent, Priority, Reported};
 use crate::permissions::codes;
@@ -59,9 +59,10 @@ pub fn format_number(year: i32, n: i64) -> String {
 /// Files a report. Photos must have been uploaded by the same user and not be used yet.
 pub async fn report(conn: &mut AsyncPgConnection, user: &SessionUser, form: &NewEvent) -> Result<Reported, AppError> {
     form.validate()?;
-    let channel = Channel::parse(&form.channel).ok_or_else(|| AppError::field("channel", "event.channel_unknown"))?;
+    let channel =
+        Channel::parse(&form.channel).ok_or_else(|| AppError::field("channel", ErrorCode::EventChannelUnknown))?;
     if !channel_allowed(user, channel) {
-        return Err(AppError::field("channel", "event.channel_not_allowed"));
+        return Err(AppError::field("channel", ErrorCode::EventChannelNotAllowed));
     }
     let priority = Priority::parse(&form.priority).unwrap_or_default();
     // The public cannot raise priority: staff judge urgency.
@@ -74,7 +75,7 @@ pub async fn report(conn: &mut AsyncPgConnection, user: &SessionUser, form: &New
     }
     let category = catalog::category_by_id(conn, form.category_id).await?;
     if !category.active || category.parent_id.is_none() {
-        return Err(AppError::field("category_id", "event.category_unknown"));
+        return Err(AppError::field("category_id", ErrorCode::EventCategoryUnknown));
     }
     let (lat, lng) = (form.lat.unwrap_or_default(), form.lng.unwrap_or_default());
     let place = routing::locate(conn, user.township_id, lat, lng).await?;
@@ -92,7 +93,7 @@ pub async fn report(conn: &mut AsyncPgConnection, user: &SessionUser, form: &New
         .await;
     match reported {
         // Two copies of a draft raced each other: the other one made the event.
-        Err(AppError::Conflict(reason)) if reason == "event.duplicate_draft" => {
+        Err(AppError::Conflict(ErrorCode::EventDuplicateDraft)) => {
             by_client_ref(conn, &user, &client_ref).await?.ok_or(AppError::Internal)
         }
         other => other,
@@ -188,27 +189,26 @@ async fn insert(
     .await
     .optional()?;
     let Some(event) = inserted else {
-        return Err(AppError::Conflict("event.duplicate_draft".into()));
+        return Err(AppError::Conflict(ErrorCode::EventDuplicateDraft));
     };
-    let first_step =
-        add_step(conn, user, event.id, "report", None, EventState::Reported, "", department, 0, now).await?;
+    let step = |action, from, to, note, department| NewStep {
+        event_id: event.id,
+        action,
+        from,
+        to,
+        note,
+        department,
+        spent_seconds: 0,
+        at: now,
+    };
+    let first_step = add_step(conn, user, &step("report", None, EventState::Reported, "", department)).await?;
     link_photos(conn, user, event.id, first_step, &form.attachments).await?;
     if self_resolved {
-        add_step(
-            conn,
-            user,
-            event.id,
-            "handle",
-            Some(EventState::Reported),
-            EventState::Handled,
-            form.resolution.trim(),
-            None,
-            0,
-            now,
-        )
-        .await?;
-        add_step(conn, user, event.id, "close", Some(EventState::Handled), EventState::Closed, "", None, 0, now)
-            .await?;
+        let resolution = form.resolution.trim();
+        let handled = step(Action::Handle.as_str(), Some(EventState::Reported), EventState::Handled, resolution, None);
+        add_step(conn, user, &handled).await?;
+        let closed = step(Action::Close.as_str(), Some(EventState::Handled), EventState::Closed, "", None);
+        add_step(conn, user, &closed).await?;
     }
     Ok(event.reported(true))
 }
@@ -219,38 +219,40 @@ struct StepId {
     id: i64,
 }
 
+/// One step for the timeline.
+pub struct NewStep<'a> {
+    pub event_id: i64,
+    /// The action's code (`Action::as_str`, or `report` for the first step).
+    pub action: &'static str,
+    pub from: Option<EventState>,
+    pub to: EventState,
+    pub note: &'a str,
+    pub department: Option<i32>,
+    /// Time since the previous step, in seconds.
+    pub spent_seconds: i64,
+    pub at: DateTime<Utc>,
+}
+
 /// Appends one step to the timeline and returns its id.
-#[allow(clippy::too_many_arguments)]
-pub async fn add_step(
-    conn: &mut AsyncPgConnection,
-    actor: &SessionUser,
-    event_id: i64,
-    action: &str,
-    from: Option<EventState>,
-    to: EventState,
-    note: &str,
-    department: Option<i32>,
-    spent_seconds: i64,
-    at: DateTime<Utc>,
-) -> Result<i64, AppError> {
-    let step: StepId = diesel::sql_query(
+pub async fn add_step(conn: &mut AsyncPgConnection, actor: &SessionUser, step: &NewStep<'_>) -> Result<i64, AppError> {
+    let added: StepId = diesel::sql_query(
         "INSERT INTO event_steps (township_id, event_id, at, actor_id, actor_name, action, from_state, to_state, note, \
             department_id, spent_seconds) \
          SELECT township_id, id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM events WHERE id = $1 RETURNING id",
     )
-    .bind::<BigInt, _>(event_id)
-    .bind::<Timestamptz, _>(at)
+    .bind::<BigInt, _>(step.event_id)
+    .bind::<Timestamptz, _>(step.at)
     .bind::<Nullable<BigInt>, _>((actor.id > 0).then_some(actor.id))
     .bind::<Text, _>(&actor.display_name)
-    .bind::<Text, _>(action)
-    .bind::<Nullable<Text>, _>(from.map(EventState::as_str))
-    .bind::<Text, _>(to.as_str())
-    .bind::<Text, _>(note)
-    .bind::<Nullable<Integer>, _>(department)
-    .bind::<BigInt, _>(spent_seconds)
+    .bind::<Text, _>(step.action)
+    .bind::<Nullable<Text>, _>(step.from)
+    .bind::<Text, _>(step.to)
+    .bind::<Text, _>(step.note)
+    .bind::<Nullable<Integer>, _>(step.department)
+    .bind::<BigInt, _>(step.spent_seconds)
     .get_result(conn)
     .await?;
-    Ok(step.id)
+    Ok(added.id)
 }
 
 /// Attaches uploaded photos to an event step. Only the uploader's own, unused photos.
@@ -261,21 +263,10 @@ pub async fn link_photos(
     step_id: i64,
     ids: &[i64],
 ) -> Result<(), AppError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let linked = diesel::sql_query(
-        "UPDATE attachments SET event_id = $1, step_id = $2 \
-         WHERE id = ANY($3) AND uploader_id = $4 AND event_id IS NULL",
-    )
-    .bind::<BigInt, _>(event_id)
-    .bind::<BigInt, _>(step_id)
-    .bind::<Array<BigInt>, _>(ids)
-    .bind::<BigInt, _>(user.id)
-    .execute(conn)
-    .await?;
+    // The attachments are that module's: it links only the user's own, unlinked uploads.
+    let linked = crate::attachments::service::link_to_event(conn, user.id, event_id, step_id, ids).await?;
     if linked != ids.len() {
-        return Err(AppError::field("attachments", "event.photo_unknown"));
+        return Err(AppError::field("attachments", ErrorCode::EventPhotoUnknown));
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::accounts::service::handlers;
 use crate::error::AppError;
 
 /// Who should hear about something.
@@ -14,7 +15,7 @@ pub enum Audience {
     /// Everybody in a department.
     Department(i32),
     /// Everybody in the township holding a permission (e.g. dispatchers, leaders).
-    Permission(&'static str),
+    Permission(crate::permissions::Permission),
 }
 
 pub async fn send(
@@ -32,24 +33,20 @@ pub async fn send(
         match target {
             Audience::User(id) => users.push(*id),
             Audience::Department(id) => departments.push(*id),
-            Audience::Permission(code) => permissions.push(code.to_string()),
+            Audience::Permission(permission) => permissions.push(*permission),
         }
     }
+    // Who they are is the accounts module's answer; the notifications are ours.
+    let recipients = handlers::recipients(conn, township_id, &users, &departments, &permissions).await?;
     diesel::sql_query(
         "INSERT INTO notifications (township_id, user_id, event_id, kind, message) \
-         SELECT $1, u.id, $2, $3, $4 FROM users u \
-         WHERE u.status = 'active' AND (u.id = ANY($5) \
-            OR (u.township_id = $1 AND u.department_id = ANY($6)) \
-            OR (u.township_id = $1 AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id \
-                                               WHERE ur.user_id = u.id AND r.permissions && $7)))",
+         SELECT $1, u, $2, $3, $4 FROM unnest($5::bigint[]) u",
     )
     .bind::<Integer, _>(township_id)
     .bind::<Nullable<BigInt>, _>(Some(event_id))
     .bind::<Text, _>(kind)
     .bind::<Text, _>(message)
-    .bind::<Array<BigInt>, _>(users)
-    .bind::<Array<Integer>, _>(departments)
-    .bind::<Array<Text>, _>(permissions)
+    .bind::<Array<BigInt>, _>(recipients)
     .execute(conn)
     .await?;
     Ok(())

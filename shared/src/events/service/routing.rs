@@ -2,45 +2,23 @@
 //! grid; the routing table (category × village/grid → department) gives the department.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Double, Integer, Nullable, Text};
+use diesel::sql_types::{Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::SessionUser;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::events::types::RoutingRule;
 use crate::permissions::codes;
 use crate::schema::routing_rules;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Place {
-    pub village_id: i32,
-    pub grid_id: i32,
-}
-
-#[derive(QueryableByName)]
-struct PlaceRow {
-    #[diesel(sql_type = Integer)]
-    village_id: i32,
-    #[diesel(sql_type = Integer)]
-    grid_id: i32,
-}
+pub use crate::basedata::service::Place;
 
 /// The grid (and its village) containing a point of the township, or a `location` error
 /// that says the point is outside the town.
 pub async fn locate(conn: &mut AsyncPgConnection, township_id: i32, lat: f64, lng: f64) -> Result<Place, AppError> {
-    let row: Option<PlaceRow> = diesel::sql_query(
-        "SELECT g.village_id, g.id AS grid_id FROM grids g \
-         WHERE g.township_id = $1 AND ST_Intersects(g.boundary, ST_SetSRID(ST_MakePoint($2, $3), 4326)) \
-         ORDER BY g.id LIMIT 1",
-    )
-    .bind::<Integer, _>(township_id)
-    .bind::<Double, _>(lng)
-    .bind::<Double, _>(lat)
-    .get_result(conn)
-    .await
-    .optional()?;
-    row.map(|r| Place { village_id: r.village_id, grid_id: r.grid_id })
-        .ok_or_else(|| AppError::field("location", "event.location_outside"))
+    crate::basedata::service::place_at(conn, township_id, lat, lng)
+        .await?
+        .ok_or_else(|| AppError::field("location", ErrorCode::EventLocationOutside))
 }
 
 #[derive(QueryableByName)]
@@ -149,39 +127,32 @@ pub async fn save_rule(conn: &mut AsyncPgConnection, user: &SessionUser, form: &
         return Err(AppError::Forbidden);
     }
     let Some(department_id) = form.department_id else {
-        return Err(AppError::field("department_id", "event.department_required"));
+        return Err(AppError::field("department_id", ErrorCode::EventDepartmentRequired));
     };
-    // Every id must belong to the administrator's township.
+    // Every id must belong to the administrator's township: the department ours, the
+    // village and grid the base data's.
     #[derive(QueryableByName)]
-    struct Check {
+    struct Known {
         #[diesel(sql_type = diesel::sql_types::Bool)]
-        ok_department: bool,
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        ok_village: bool,
-        #[diesel(sql_type = diesel::sql_types::Bool)]
-        ok_grid: bool,
+        ok: bool,
     }
-    let check: Check = diesel::sql_query(
-        "SELECT EXISTS (SELECT 1 FROM departments WHERE id = $2 AND township_id = $1) AS ok_department, \
-                ($3::int IS NULL OR EXISTS (SELECT 1 FROM villages WHERE id = $3 AND township_id = $1)) AS ok_village, \
-                ($4::int IS NULL OR EXISTS (SELECT 1 FROM grids WHERE id = $4 AND township_id = $1 \
-                                              AND ($3::int IS NULL OR village_id = $3))) AS ok_grid",
-    )
-    .bind::<Integer, _>(user.township_id)
-    .bind::<Integer, _>(department_id)
-    .bind::<Nullable<Integer>, _>(form.village_id)
-    .bind::<Nullable<Integer>, _>(form.grid_id)
-    .get_result(conn)
-    .await?;
+    let department: Known =
+        diesel::sql_query("SELECT EXISTS (SELECT 1 FROM departments WHERE id = $2 AND township_id = $1) AS ok")
+            .bind::<Integer, _>(user.township_id)
+            .bind::<Integer, _>(department_id)
+            .get_result(conn)
+            .await?;
+    let (ok_village, ok_grid) =
+        crate::basedata::service::places_belong(conn, user.township_id, form.village_id, form.grid_id).await?;
     let mut errors = Vec::new();
-    if !check.ok_department {
-        errors.push(crate::FieldError::new("department_id", "event.department_unknown"));
+    if !department.ok {
+        errors.push(crate::FieldError::new("department_id", ErrorCode::EventDepartmentUnknown));
     }
-    if !check.ok_village {
-        errors.push(crate::FieldError::new("village_id", "routing.village_unknown"));
+    if !ok_village {
+        errors.push(crate::FieldError::new("village_id", ErrorCode::RoutingVillageUnknown));
     }
-    if !check.ok_grid {
-        errors.push(crate::FieldError::new("grid_id", "routing.grid_outside_village"));
+    if !ok_grid {
+        errors.push(crate::FieldError::new("grid_id", ErrorCode::RoutingGridOutsideVillage));
     }
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -232,7 +203,7 @@ pub async fn delete_rule(conn: &mut AsyncPgConnection, user: &SessionUser, id: i
         .optional()?;
     match rule {
         None => Err(AppError::NotFound),
-        Some((None, None, None)) => Err(AppError::Conflict("routing.default_rule".into())),
+        Some((None, None, None)) => Err(AppError::Conflict(ErrorCode::RoutingDefaultRule)),
         Some(_) => {
             diesel::delete(routing_rules::table.find(id)).execute(conn).await?;
             crate::audit::service::record(

@@ -9,7 +9,8 @@ use super::stats_cache::StatsCache;
 use super::stats_months::{self, Grouping};
 use crate::accounts::SessionUser;
 use crate::error::AppError;
-use crate::events::types::{EventFilter, EventRow, Stats, StatsDimension, StatsRow};
+use crate::events::state::EventState;
+use crate::events::types::{Channel, EventFilter, EventRow, Priority, Stats, StatsDimension, StatsRow};
 use crate::permissions::codes;
 
 pub async fn stats(
@@ -35,21 +36,20 @@ pub async fn stats_cached(
     }
     let grouping = grouping(dimension);
     let conditions = super::queries::filter_conditions(conn, user, filter).await?;
-    let pattern = super::queries::pattern(&filter.q);
-    // The SQL and its one parameter are the whole question: the cache key.
+    // The grouping and the condition with its values are the whole question: the cache key.
     let Grouping { key, drill, join } = &grouping;
-    let cache_key = format!("{key}\n{drill}\n{join}\n{conditions}\n{pattern}");
+    let cache_key = format!("{key}\n{drill}\n{join}\n{}", conditions.cache_key());
     cache
         .get_or_compute(&cache_key, move || async move {
-            let visible = crate::events::service::visible_sql(user);
-            let Some(span) = stats_months::span(conn, &visible, filter.from, filter.to).await? else {
+            let visible = crate::events::service::visible(user);
+            let Some(span) = stats_months::span(conn, visible, filter.from, filter.to).await? else {
                 return Ok(Stats {
                     dimension,
                     rows: Vec::new(),
                     total: StatsRow { key: "合计".into(), ..StatsRow::default() },
                 });
             };
-            let (mut rows, total) = stats_months::assemble(conn, &grouping, &conditions, &pattern, span, cache).await?;
+            let (mut rows, total) = stats_months::assemble(conn, &grouping, &conditions, span, cache).await?;
             if dimension == StatsDimension::Month {
                 rows.sort_by(|a, b| a.key.cmp(&b.key));
             } else {
@@ -73,8 +73,8 @@ fn grouping(dimension: StatsDimension) -> Grouping {
         StatsDimension::Village => ("v.name", "v.id::text", "JOIN villages v ON v.id = e.village_id"),
         StatsDimension::Grid => ("g.name", "g.id::text", "JOIN grids g ON g.id = e.grid_id"),
         StatsDimension::Month => (
-            "to_char(e.reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
-            "to_char(e.reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
+            "to_char(e.reported_at AT TIME ZONE app_time_zone(), 'YYYY-MM')",
+            "to_char(e.reported_at AT TIME ZONE app_time_zone(), 'YYYY-MM')",
             "",
         ),
     };
@@ -121,9 +121,9 @@ pub fn export_line(row: &EventRow, now: chrono::DateTime<chrono::Utc>) -> [Strin
         row.number.clone(),
         row.title.clone(),
         row.category.clone(),
-        channel_label(row.channel.as_str()).into(),
-        priority_label(row.priority.as_str()).into(),
-        state_label(row.state.as_str()).into(),
+        channel_label(row.channel).into(),
+        priority_label(row.priority).into(),
+        state_label(row.state).into(),
         row.village.clone(),
         row.grid.clone(),
         row.department.clone().unwrap_or_default(),
@@ -151,41 +151,41 @@ fn to_csv(rows: &[EventRow]) -> String {
     out
 }
 
-pub fn state_label(state: &str) -> &'static str {
+/// The export's words for a state (the export is in Chinese whatever the viewer's language:
+/// it is filed and passed on).
+pub fn state_label(state: EventState) -> &'static str {
     match state {
-        "reported" => "待受理",
-        "accepted" => "已立案",
-        "rejected" => "不予立案",
-        "dispatched" => "已派遣",
-        "handling" => "处置中",
-        "returned" => "已退回",
-        "handled" => "待核查",
-        "verified" => "已核查",
-        "closed" => "已结案",
-        "suspended" => "已挂起",
-        "reopened" => "重新打开",
-        "merged" => "已合并",
-        _ => "",
+        EventState::Reported => "待受理",
+        EventState::Accepted => "已立案",
+        EventState::Rejected => "不予立案",
+        EventState::Dispatched => "已派遣",
+        EventState::Handling => "处置中",
+        EventState::Returned => "已退回",
+        EventState::Handled => "待核查",
+        EventState::Verified => "已核查",
+        EventState::Closed => "已结案",
+        EventState::Suspended => "已挂起",
+        EventState::Reopened => "重新打开",
+        EventState::Merged => "已合并",
     }
 }
 
-pub fn channel_label(channel: &str) -> &'static str {
+pub fn channel_label(channel: Channel) -> &'static str {
     match channel {
-        "public" => "公众上报",
-        "patrol" => "网格巡查",
-        "self_resolved" => "自行处置",
-        "hotline" => "热线电话",
-        "walk_in" => "来访",
-        "superior" => "上级交办",
-        "sensor" => "物联感知",
-        _ => "",
+        Channel::Public => "公众上报",
+        Channel::Patrol => "网格巡查",
+        Channel::SelfResolved => "自行处置",
+        Channel::Hotline => "热线电话",
+        Channel::WalkIn => "来访",
+        Channel::Superior => "上级交办",
+        Channel::Sensor => "物联感知",
     }
 }
 
-pub fn priority_label(priority: &str) -> &'static str {
+pub fn priority_label(priority: Priority) -> &'static str {
     match priority {
-        "urgent" => "紧急",
-        "critical" => "特急",
-        _ => "一般",
+        Priority::Normal => "一般",
+        Priority::Urgent => "紧急",
+        Priority::Critical => "特急",
     }
 }

@@ -16,9 +16,11 @@ use chrono::{Datelike, NaiveDate};
 use diesel::sql_types::{Array, BigInt, Double, Float, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::queries::RUNNING;
 use super::stats_cache::StatsCache;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::events::types::StatsRow;
+use crate::sql::Sql;
 
 /// How a statistics table is grouped: the SQL of its label, its drill-down value and the
 /// join that provides them.
@@ -112,17 +114,18 @@ fn next_month(first: NaiveDate) -> Option<NaiveDate> {
 /// never costs a read of an empty month. `None` when there is nothing to count.
 pub async fn span(
     conn: &mut AsyncPgConnection,
-    visible: &str,
+    visible: Sql,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Option<(NaiveDate, NaiveDate)>, AppError> {
     let china = crate::events::calendar::china();
     let today = chrono::Utc::now().with_timezone(&china).date_naive();
     let to = to.map_or(today, |to| to.min(today));
-    let earliest: Earliest =
-        diesel::sql_query(format!("SELECT min(e.reported_at) AS at FROM events e WHERE {visible}"))
-            .get_result(conn)
-            .await?;
+    let earliest: Earliest = Sql::new("SELECT min(e.reported_at) AS at FROM events e WHERE ")
+        .append(visible)
+        .query()
+        .get_result(conn)
+        .await?;
     let Some(first) = earliest.at.map(|at| at.with_timezone(&china).date_naive()) else {
         return Ok(None);
     };
@@ -130,51 +133,57 @@ pub async fn span(
     Ok((from <= to).then_some((from, to)))
 }
 
-/// The figures of the events matching `conditions` (whose text parameter is `pattern`),
-/// grouped by `grouping`, over the months from `from` to `to`: each month kept in `cache` or
+/// The figures of the events matching `conditions`, grouped by `grouping`, over the months from `from` to `to`: each month kept in `cache` or
 /// read, then added up; "overdue and open" counted afresh.
 pub async fn assemble(
     conn: &mut AsyncPgConnection,
     grouping: &Grouping,
-    conditions: &str,
-    pattern: &str,
+    conditions: &Sql,
     (from, to): (NaiveDate, NaiveDate),
     cache: &StatsCache,
 ) -> Result<(Vec<StatsRow>, StatsRow), AppError> {
     let mut months = Vec::new();
     for first in months_between(from, to) {
-        months.push(month_figures(conn, grouping, conditions, pattern, first, cache).await?);
+        months.push(month_figures(conn, grouping, conditions, first, cache).await?);
     }
-    let overdue = overdue_open(conn, grouping, conditions, pattern).await?;
+    let overdue = overdue_open(conn, grouping, conditions).await?;
     Ok(add_up(&months, overdue))
 }
 
 async fn month_figures(
     conn: &mut AsyncPgConnection,
     grouping: &Grouping,
-    conditions: &str,
-    pattern: &str,
+    conditions: &Sql,
     first: NaiveDate,
     cache: &StatsCache,
 ) -> Result<Arc<MonthFigures>, AppError> {
-    let Grouping { key, drill, join } = grouping;
-    let next = next_month(first).ok_or(AppError::field("to", "filter.date_out_of_range"))?;
-    let closed = "e.state = 'closed' AND e.closed_at IS NOT NULL";
-    let hours = "extract(epoch FROM e.closed_at - e.reported_at) / 3600.0";
-    let sql = format!(
-        "SELECT {key} AS key, {drill} AS drill, count(*) AS reported, \
-           count(*) FILTER (WHERE e.state = 'closed') AS closed, \
-           count(*) FILTER (WHERE e.state = 'closed' AND e.closed_at <= e.deadline) AS on_time, \
-           coalesce(array_agg(({hours})::float4) FILTER (WHERE {closed}), '{{}}') AS hours, \
-           coalesce(sum({hours}) FILTER (WHERE {closed}), 0)::float8 AS hours_sum, \
-           coalesce(sum(e.satisfaction), 0)::bigint AS satisfaction_sum, count(e.satisfaction) AS rated \
-         FROM events e JOIN event_categories c ON c.id = e.category_id {join} \
-         WHERE {conditions} \
-           AND e.reported_at >= '{first}'::timestamp AT TIME ZONE 'Asia/Shanghai' \
-           AND e.reported_at < '{next}'::timestamp AT TIME ZONE 'Asia/Shanghai' \
-         GROUP BY 1, 2"
-    );
-    let cache_key = format!("{sql}\n{pattern}");
+    let next = next_month(first).ok_or(AppError::field("to", ErrorCode::FilterDateOutOfRange))?;
+    const CLOSED: &str = "e.state = 'closed' AND e.closed_at IS NOT NULL";
+    const HOURS: &str = "extract(epoch FROM e.closed_at - e.reported_at) / 3600.0";
+    let sql = grouped(grouping)
+        .push(
+            ", count(*) AS reported, count(*) FILTER (WHERE e.state = 'closed') AS closed, \
+                 count(*) FILTER (WHERE e.state = 'closed' AND e.closed_at <= e.deadline) AS on_time, \
+                 coalesce(array_agg((",
+        )
+        .push(HOURS)
+        .push(")::float4) FILTER (WHERE ")
+        .push(CLOSED)
+        .push("), '{}') AS hours, coalesce(sum(")
+        .push(HOURS)
+        .push(") FILTER (WHERE ")
+        .push(CLOSED)
+        .push(
+            "), 0)::float8 AS hours_sum, \
+                 coalesce(sum(e.satisfaction), 0)::bigint AS satisfaction_sum, count(e.satisfaction) AS rated",
+        )
+        .append(from_where(grouping, conditions))
+        .push(" AND e.reported_at >= ")
+        .bind(first)
+        .push("::timestamp AT TIME ZONE app_time_zone() AND e.reported_at < ")
+        .bind(next)
+        .push("::timestamp AT TIME ZONE app_time_zone() GROUP BY 1, 2");
+    let cache_key = sql.cache_key();
     let month = first.format("%Y-%m").to_string();
     let generation = cache.month_generation(&month);
     if let Some(generation) = generation
@@ -182,7 +191,7 @@ async fn month_figures(
     {
         return Ok(figures);
     }
-    let groups: Vec<GroupFigures> = diesel::sql_query(&sql).bind::<Text, _>(pattern).load(conn).await?;
+    let groups: Vec<GroupFigures> = sql.query().load(conn).await?;
     let figures = Arc::new(MonthFigures { groups });
     if let Some(generation) = generation {
         cache.keep_month_figures(&cache_key, generation, figures.clone());
@@ -190,22 +199,33 @@ async fn month_figures(
     Ok(figures)
 }
 
+/// `SELECT <key> AS key, <drill> AS drill` of a grouping.
+fn grouped(grouping: &Grouping) -> Sql {
+    Sql::new("SELECT ").push(grouping.key).push(" AS key, ").push(grouping.drill).push(" AS drill")
+}
+
+/// ` FROM events e …joins… WHERE <conditions>`.
+fn from_where(grouping: &Grouping, conditions: &Sql) -> Sql {
+    Sql::new(" FROM events e JOIN event_categories c ON c.id = e.category_id ")
+        .push(grouping.join)
+        .push(" WHERE ")
+        .append(conditions.clone())
+}
+
 async fn overdue_open(
     conn: &mut AsyncPgConnection,
     grouping: &Grouping,
-    conditions: &str,
-    pattern: &str,
+    conditions: &Sql,
 ) -> Result<Vec<Overdue>, AppError> {
-    let Grouping { key, drill, join } = grouping;
-    Ok(diesel::sql_query(format!(
-        "SELECT {key} AS key, {drill} AS drill, count(*) AS n \
-         FROM events e JOIN event_categories c ON c.id = e.category_id {join} \
-         WHERE {conditions} AND e.state NOT IN ('closed', 'rejected', 'merged', 'suspended') AND e.deadline < now() \
-         GROUP BY 1, 2"
-    ))
-    .bind::<Text, _>(pattern)
-    .load(conn)
-    .await?)
+    Ok(grouped(grouping)
+        .push(", count(*) AS n")
+        .append(from_where(grouping, conditions))
+        .push(" AND ")
+        .push(RUNNING)
+        .push(" AND e.deadline < now() GROUP BY 1, 2")
+        .query()
+        .load(conn)
+        .await?)
 }
 
 /// A group's figures summed over months, with every handling time for the percentile.

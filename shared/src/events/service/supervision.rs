@@ -8,9 +8,11 @@ use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::notify::{self, Audience};
+use super::queries::{RUNNING, warning_interval};
 use crate::error::AppError;
-use crate::events::types::WARNING_MINUTES;
+use crate::events::state::EventState;
 use crate::permissions::codes;
+use crate::sql::Sql;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TickReport {
@@ -28,15 +30,14 @@ struct Marked {
     #[diesel(sql_type = Text)]
     number: String,
     #[diesel(sql_type = Text)]
-    state: String,
+    state: EventState,
     #[diesel(sql_type = Nullable<BigInt>)]
     assignee_id: Option<i64>,
     #[diesel(sql_type = Nullable<Integer>)]
     department_id: Option<i32>,
 }
 
-const RUNNING: &str = "state NOT IN ('closed', 'rejected', 'merged', 'suspended')";
-const RETURNING: &str = "RETURNING id, township_id, number, state, assignee_id, department_id";
+const RETURNING: &str = " RETURNING e.id, e.township_id, e.number, e.state, e.assignee_id, e.department_id";
 
 fn handlers(event: &Marked) -> Vec<Audience> {
     match (event.assignee_id, event.department_id) {
@@ -50,39 +51,56 @@ fn handlers(event: &Marked) -> Vec<Audience> {
 /// event is escalated.
 pub async fn tick(conn: &mut AsyncPgConnection, now: DateTime<Utc>, grace: Duration) -> Result<TickReport, AppError> {
     conn.transaction::<_, AppError, _>(async |conn| {
-        let warned: Vec<Marked> = diesel::sql_query(format!(
-            "UPDATE events SET warned_at = $1 WHERE {RUNNING} AND warned_at IS NULL \
-               AND deadline > $1 AND deadline <= $1 + interval '{WARNING_MINUTES} minutes' {RETURNING}"
-        ))
-        .bind::<Timestamptz, _>(now)
-        .load(conn)
-        .await?;
+        let warned: Vec<Marked> = Sql::new("UPDATE events e SET warned_at = ")
+            .bind(now)
+            .push(" WHERE ")
+            .push(RUNNING)
+            .push(" AND e.warned_at IS NULL AND e.deadline > ")
+            .bind(now)
+            .push(" AND e.deadline <= ")
+            .bind(now)
+            .push(" + ")
+            .append(warning_interval())
+            .push(RETURNING)
+            .query()
+            .load(conn)
+            .await?;
         for event in &warned {
-            let message = format!("{}|warn|{}", event.number, event.state);
+            let message = format!("{}|warn|{}", event.number, event.state.as_str());
             notify::send(conn, event.township_id, &handlers(event), event.id, "warn", &message).await?;
         }
-        let overdue: Vec<Marked> = diesel::sql_query(format!(
-            "UPDATE events SET overdue_at = $1 WHERE {RUNNING} AND overdue_at IS NULL AND deadline <= $1 {RETURNING}"
-        ))
-        .bind::<Timestamptz, _>(now)
-        .load(conn)
-        .await?;
+        let overdue: Vec<Marked> = Sql::new("UPDATE events e SET overdue_at = ")
+            .bind(now)
+            .push(" WHERE ")
+            .push(RUNNING)
+            .push(" AND e.overdue_at IS NULL AND e.deadline <= ")
+            .bind(now)
+            .push(RETURNING)
+            .query()
+            .load(conn)
+            .await?;
         for event in &overdue {
             let mut audience = handlers(event);
             audience.push(Audience::Permission(codes::EVENTS_DISPATCH));
-            let message = format!("{}|overdue|{}", event.number, event.state);
+            let message = format!("{}|overdue|{}", event.number, event.state.as_str());
             notify::send(conn, event.township_id, &audience, event.id, "overdue", &message).await?;
         }
-        let escalated: Vec<Marked> = diesel::sql_query(format!(
-            "UPDATE events SET escalated_at = $1, escalation = escalation + 1, version = version + 1, updated_at = $1 \
-             WHERE {RUNNING} AND escalated_at IS NULL AND overdue_at IS NOT NULL AND deadline + $2 <= $1 {RETURNING}"
-        ))
-        .bind::<Timestamptz, _>(now)
-        .bind::<diesel::sql_types::Interval, _>(diesel::data_types::PgInterval::from_microseconds(
-            grace.num_microseconds().unwrap_or(0),
-        ))
-        .load(conn)
-        .await?;
+        // The grace in whole seconds (an interval the builder binds as a number).
+        let grace_seconds = grace.num_seconds();
+        let escalated: Vec<Marked> = Sql::new("UPDATE events e SET escalated_at = ")
+            .bind(now)
+            .push(", escalation = e.escalation + 1, version = e.version + 1, updated_at = ")
+            .bind(now)
+            .push(" WHERE ")
+            .push(RUNNING)
+            .push(" AND e.escalated_at IS NULL AND e.overdue_at IS NOT NULL AND e.deadline + make_interval(secs => ")
+            .bind(grace_seconds as f64)
+            .push(") <= ")
+            .bind(now)
+            .push(RETURNING)
+            .query()
+            .load(conn)
+            .await?;
         for event in &escalated {
             diesel::sql_query(
                 "INSERT INTO event_steps (township_id, event_id, at, actor_name, action, from_state, to_state, note) \
@@ -91,21 +109,15 @@ pub async fn tick(conn: &mut AsyncPgConnection, now: DateTime<Utc>, grace: Durat
             .bind::<Integer, _>(event.township_id)
             .bind::<BigInt, _>(event.id)
             .bind::<Timestamptz, _>(now)
-            .bind::<Text, _>(&event.state)
+            .bind::<Text, _>(event.state)
             .execute(conn)
             .await?;
             let audience =
                 [Audience::Permission(codes::EVENTS_SUPERVISE), Audience::Permission(codes::EVENTS_DISPATCH)];
-            let message = format!("{}|auto_escalate|{}", event.number, event.state);
+            let message = format!("{}|auto_escalate|{}", event.number, event.state.as_str());
             notify::send(conn, event.township_id, &audience, event.id, "escalate", &message).await?;
         }
         Ok(TickReport { warned: warned.len(), overdue: overdue.len(), escalated: escalated.len() })
     })
     .await
-}
-
-/// The grace period from `TONGGUAN_ESCALATION_GRACE_MINUTES` (default 240).
-pub fn grace_from_env() -> Duration {
-    let minutes = std::env::var("TONGGUAN_ESCALATION_GRACE_MINUTES").ok().and_then(|v| v.trim().parse::<i64>().ok());
-    Duration::minutes(minutes.filter(|m| *m >= 0).unwrap_or(240))
 }

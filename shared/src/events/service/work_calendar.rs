@@ -6,19 +6,20 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::models::{DayEntry, StoredDay};
 use crate::accounts::SessionUser;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::events::calendar::{BUILTIN_DAYS, CalendarDay, DayKind, WorkCalendar};
 use crate::permissions::codes;
 use crate::schema::work_calendar;
 
 /// Seeds the built-in days that are not there yet. Idempotent; runs at every start.
 pub async fn ensure_builtin(conn: &mut AsyncPgConnection) -> Result<(), AppError> {
-    let rows: Vec<_> = BUILTIN_DAYS
+    let rows: Vec<DayEntry> = BUILTIN_DAYS
         .iter()
         .filter_map(|(day, kind, name)| {
             let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
-            Some((work_calendar::day.eq(day), work_calendar::kind.eq(kind.as_str()), work_calendar::name.eq(*name)))
+            Some(DayEntry { day, kind: kind.as_str(), name })
         })
         .collect();
     diesel::insert_into(work_calendar::table).values(&rows).on_conflict_do_nothing().execute(conn).await?;
@@ -33,17 +34,17 @@ pub async fn load(conn: &mut AsyncPgConnection) -> Result<WorkCalendar, AppError
 }
 
 pub async fn list(conn: &mut AsyncPgConnection, year: i32) -> Result<Vec<CalendarDay>, AppError> {
-    let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| AppError::field("year", "calendar.year"))?;
-    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| AppError::field("year", "calendar.year"))?;
-    let rows: Vec<(NaiveDate, String, String)> = work_calendar::table
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| AppError::field("year", ErrorCode::CalendarYear))?;
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| AppError::field("year", ErrorCode::CalendarYear))?;
+    let rows: Vec<StoredDay> = work_calendar::table
         .filter(work_calendar::day.between(start, end))
         .order(work_calendar::day)
-        .select((work_calendar::day, work_calendar::kind, work_calendar::name))
+        .select(StoredDay::as_select())
         .load(conn)
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(day, kind, name)| Some(CalendarDay { day, kind: DayKind::parse(&kind)?, name }))
+        .filter_map(|StoredDay { day, kind, name }| Some(CalendarDay { day, kind: DayKind::parse(&kind)?, name }))
         .collect())
 }
 
@@ -58,25 +59,22 @@ pub async fn set_day(
     if !user.can(codes::EVENTS_CONFIGURE) {
         return Err(AppError::Forbidden);
     }
-    let parsed =
-        NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").map_err(|_| AppError::field("day", "calendar.day"))?;
+    let parsed = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::field("day", ErrorCode::CalendarDay))?;
     if kind == "normal" {
         diesel::delete(work_calendar::table.find(parsed)).execute(conn).await?;
     } else {
-        let kind = DayKind::parse(kind).ok_or_else(|| AppError::field("kind", "calendar.kind"))?;
+        let kind = DayKind::parse(kind).ok_or_else(|| AppError::field("kind", ErrorCode::CalendarKind))?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 20 {
-            return Err(AppError::field("name", "calendar.name"));
+            return Err(AppError::field("name", ErrorCode::CalendarName));
         }
+        let entry = DayEntry { day: parsed, kind: kind.as_str(), name };
         diesel::insert_into(work_calendar::table)
-            .values((
-                work_calendar::day.eq(parsed),
-                work_calendar::kind.eq(kind.as_str()),
-                work_calendar::name.eq(name),
-            ))
+            .values(&entry)
             .on_conflict(work_calendar::day)
             .do_update()
-            .set((work_calendar::kind.eq(kind.as_str()), work_calendar::name.eq(name)))
+            .set(&entry)
             .execute(conn)
             .await?;
     }

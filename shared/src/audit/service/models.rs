@@ -1,0 +1,49 @@
+//! The audit log as its service reads and writes it, checked against `schema.rs` at compile time.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::audit_log;
+
+/// One record with everything its hash covers, as the chain check walks it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
+pub struct ChainLink {
+    pub id: i64,
+    pub township_id: i32,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// One record as the auditor's list shows it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
+pub struct Listed {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_name: String,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+/// A record to append; `ip` keeps its default.
+#[derive(Insertable)]
+#[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
+pub struct NewRecord<'a> {
+    pub township_id: i32,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub detail: &'a str,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+}

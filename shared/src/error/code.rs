@@ -1,0 +1,159 @@
+//! Every code a field error can carry: what a validator found wrong with one input. The text
+//! form (`event.stale`) is what crossed the wire as a plain string before the codes were
+//! typed, and the UI shows the translation `errors.<code>` from `app/locales/*.yml` (a test in
+//! `app/src/i18n.rs` fails when one is missing in either language).
+
+crate::code_enum::code_enum! {
+    /// Why one field was refused. Serialized as its code (`"password.too_short"`).
+    pub enum ErrorCode in "errors" {
+        // Any field.
+        Required = "required",
+        TooLong = "too_long",
+        // The request body (the input guard of server/src/input_guard.rs).
+        RequestInvalidUtf8 = "request.invalid_utf8",
+        RequestTooManyFields = "request.too_many_fields",
+        RequestTooLarge = "request.too_large",
+        // Any text field.
+        TextControlCharacters = "text.control_characters",
+        // Table paging and search.
+        PagingPageOutOfRange = "paging.page_out_of_range",
+        PagingPerPageOutOfRange = "paging.per_page_out_of_range",
+        PagingSearchTooLong = "paging.search_too_long",
+        // The event list's filter.
+        FilterStateUnknown = "filter.state_unknown",
+        FilterDateFormat = "filter.date_format",
+        FilterDateOutOfRange = "filter.date_out_of_range",
+        FilterDateOrder = "filter.date_order",
+        FilterIdFormat = "filter.id_format",
+        // The password policy (GB/T 22239).
+        PasswordTooShort = "password.too_short",
+        PasswordTooLong = "password.too_long",
+        PasswordClasses = "password.classes",
+        PasswordContainsUsername = "password.contains_username",
+        PasswordCommon = "password.common",
+        PasswordMismatch = "password.mismatch",
+        MobileFormat = "mobile.format",
+        UsernameFormat = "username.format",
+        UsernameTaken = "username.taken",
+        // The unified social credit code (GB 32100).
+        CreditCodeFormat = "credit_code.format",
+        CreditCodeCheckDigit = "credit_code.check_digit",
+        // The resident ID number (GB 11643).
+        IdNumberFormat = "id_number.format",
+        IdNumberBirthDate = "id_number.birth_date",
+        IdNumberCheckDigit = "id_number.check_digit",
+        TownshipUnknown = "township.unknown",
+        // The role editor and staff creation.
+        RoleUnknown = "role.unknown",
+        RoleScope = "role.scope",
+        RoleScopeTooWide = "role.scope_too_wide",
+        RoleCodeFormat = "role.code_format",
+        RoleCodeTaken = "role.code_taken",
+        RolePermissions = "role.permissions",
+        // Reporting an event and the steps of its loop.
+        EventChannelUnknown = "event.channel_unknown",
+        EventChannelNotAllowed = "event.channel_not_allowed",
+        EventCategoryRequired = "event.category_required",
+        EventCategoryUnknown = "event.category_unknown",
+        EventPriorityUnknown = "event.priority_unknown",
+        EventTitleRequired = "event.title_required",
+        EventTitleTooLong = "event.title_too_long",
+        EventDescriptionTooShort = "event.description_too_short",
+        EventDescriptionTooLong = "event.description_too_long",
+        EventLocationRequired = "event.location_required",
+        EventLocationOutside = "event.location_outside",
+        EventGpsUnavailable = "event.gps_unavailable",
+        EventTooManyPhotos = "event.too_many_photos",
+        EventClientRefInvalid = "event.client_ref_invalid",
+        EventPhotoUnknown = "event.photo_unknown",
+        EventResolutionRequired = "event.resolution_required",
+        EventContactRequired = "event.contact_required",
+        EventActionUnknown = "event.action_unknown",
+        EventReasonRequired = "event.reason_required",
+        EventAddressTooLong = "event.address_too_long",
+        EventContactNameTooLong = "event.contact_name_too_long",
+        EventNoteTooLong = "event.note_too_long",
+        EventDepartmentRequired = "event.department_required",
+        EventDepartmentUnknown = "event.department_unknown",
+        EventAssigneeUnknown = "event.assignee_unknown",
+        EventMergeTargetRequired = "event.merge_target_required",
+        EventMergeTargetUnknown = "event.merge_target_unknown",
+        EventMergeIntoItself = "event.merge_into_itself",
+        EventMergeTargetFinished = "event.merge_target_finished",
+        EventSatisfactionRequired = "event.satisfaction_required",
+        EventStale = "event.stale",
+        EventIllegalTransition = "event.illegal_transition",
+        EventDuplicateDraft = "event.duplicate_draft",
+        // Photo uploads.
+        PhotoType = "photo.type",
+        PhotoTooLarge = "photo.too_large",
+        PhotoTooManyPixels = "photo.too_many_pixels",
+        PhotoUnreadable = "photo.unreadable",
+        PhotoRequired = "photo.required",
+        PhotoMalformed = "photo.malformed",
+        // Users.
+        /// An administrator changing their own account's status (said as a plain conflict).
+        UserOwnStatus = "user.own_status",
+        // Event categories (settings).
+        CategoryName = "category.name",
+        CategoryHours = "category.hours",
+        CategoryCode = "category.code",
+        CategoryCodeTaken = "category.code_taken",
+        // The working calendar (settings).
+        CalendarDay = "calendar.day",
+        CalendarKind = "calendar.kind",
+        CalendarName = "calendar.name",
+        CalendarYear = "calendar.year",
+        // The routing table (settings).
+        RoutingVillageUnknown = "routing.village_unknown",
+        RoutingGridOutsideVillage = "routing.grid_outside_village",
+        RoutingDefaultRule = "routing.default_rule",
+    }
+}
+
+impl ErrorCode {
+    /// The request or file was over its size limit (413 at REST endpoints).
+    pub fn is_too_large(self) -> bool {
+        matches!(self, ErrorCode::RequestTooLarge | ErrorCode::PhotoTooLarge)
+    }
+
+    /// The body did not parse (a broken multipart upload): a bad request (400), not a
+    /// refused value.
+    pub fn is_malformed(self) -> bool {
+        matches!(self, ErrorCode::PhotoMalformed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_through_their_text() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(*code));
+            assert_eq!(code.i18n_key(), format!("errors.{}", code.as_str()));
+        }
+        assert_eq!(ErrorCode::EventStale.as_str(), "event.stale");
+        assert_eq!(ErrorCode::parse("event.nonsense"), None);
+    }
+
+    #[test]
+    fn codes_cross_the_wire_as_their_text() {
+        let json = serde_json::to_string(&ErrorCode::PasswordTooShort).expect("serializes");
+        assert_eq!(json, r#""password.too_short""#);
+        assert_eq!(serde_json::from_str::<ErrorCode>(&json).expect("deserializes"), ErrorCode::PasswordTooShort);
+    }
+
+    #[test]
+    fn size_and_parse_failures_are_told_apart() {
+        let too_large: Vec<_> = ErrorCode::ALL.iter().filter(|c| c.is_too_large()).map(|c| c.as_str()).collect();
+        assert!(too_large.iter().all(|c| c.ends_with("too_large")));
+        assert_eq!(too_large.len(), ErrorCode::ALL.iter().filter(|c| c.as_str().ends_with("too_large")).count());
+        let malformed: Vec<_> = ErrorCode::ALL.iter().filter(|c| c.is_malformed()).map(|c| c.as_str()).collect();
+        assert_eq!(
+            malformed,
+            ErrorCode::ALL.iter().map(|c| c.as_str()).filter(|c| c.ends_with(".malformed")).collect::<Vec<_>>()
+        );
+    }
+}
