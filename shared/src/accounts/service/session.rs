@@ -14,6 +14,7 @@ use crate::accounts::{SessionUser, UserKind, UserStatus};
 use crate::error::AppError;
 use crate::permissions::{DataScope, parse_stored};
 use crate::schema::sessions;
+use crate::sql::Sql;
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz};
 
 pub const COOKIE_NAME: &str = "tg_session";
@@ -143,8 +144,11 @@ pub async fn revoke_all(conn: &mut AsyncPgConnection, user_id: i64) -> Result<()
 
 /// A user with the union of their roles' permissions and the widest of their scopes.
 pub async fn load_user(conn: &mut AsyncPgConnection, user_id: i64) -> Result<SessionUser, AppError> {
-    let row: UserRow = diesel::sql_query(format!("{USER_SQL} WHERE u.id = $1 GROUP BY u.id, t.name"))
-        .bind::<BigInt, _>(user_id)
+    let row: UserRow = Sql::new(USER_SQL)
+        .push(" WHERE u.id = ")
+        .bind(user_id)
+        .push(" GROUP BY u.id, t.name")
+        .query()
         .get_result(conn)
         .await?;
     row.into_session_user()
