@@ -49,7 +49,9 @@ async fn snapshot(db: &TestDb) -> Vec<(String, i64)> {
         "residents",
         "enterprises",
     ] {
-        let count: Count = diesel::sql_query(format!("SELECT count(*) AS n FROM {table}"))
+        let count: Count = shared::sql::Sql::new("SELECT count(*) AS n FROM ")
+            .push(table)
+            .query()
             .get_result(&mut *db.conn().await)
             .await
             .expect("count");

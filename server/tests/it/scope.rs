@@ -3,7 +3,7 @@
 //! and map answers exactly the rows an independent count of that scope finds, never one
 //! more and never one less (R-8.7.2, R-9.3.2).
 
-use diesel::sql_types::{BigInt, Integer, Nullable};
+use diesel::sql_types::{BigInt, Integer};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use shared::AppError;
 use shared::accounts::SessionUser;
@@ -12,6 +12,7 @@ use shared::events::service::{queries, stats};
 use shared::events::{EventFilter, StatsDimension};
 use shared::paging::TableQuery;
 use shared::permissions::{DataScope, Permission};
+use shared::sql::Sql;
 
 use crate::harness::TestDb;
 
@@ -67,50 +68,55 @@ fn viewer(base: &SessionUser, scope: DataScope, place: &Place) -> SessionUser {
 }
 
 /// The rows of `table` a scope may see, counted without the predicate under test.
-async fn expected(conn: &mut AsyncPgConnection, table: &str, scope: DataScope, place: &Place, extra: &str) -> i64 {
+async fn expected(
+    conn: &mut AsyncPgConnection,
+    table: &'static str,
+    scope: DataScope,
+    place: &Place,
+    extra: &'static str,
+) -> i64 {
     #[derive(diesel::QueryableByName)]
     struct Count {
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    let (township, village, grid): (Option<i32>, Option<i32>, Option<i32>) = match scope {
-        DataScope::County => (None, None, None),
-        DataScope::Township => (Some(place.township), None, None),
-        DataScope::Village => (Some(place.township), Some(place.village), None),
-        DataScope::Grid => (Some(place.township), None, Some(place.grid)),
+    let column = |name: &'static str, id: i32| Sql::new("x.").push(name).push(" = ").bind(id);
+    let places = match scope {
+        DataScope::County => vec![],
+        DataScope::Township => vec![column("township_id", place.township)],
+        DataScope::Village => vec![column("township_id", place.township), column("village_id", place.village)],
+        DataScope::Grid => vec![column("township_id", place.township), column("grid_id", place.grid)],
         DataScope::SelfOnly => return 0,
     };
-    // The table name and the extra condition are this test's own constants.
-    let sql = format!(
-        "SELECT count(*) AS n FROM {table} x WHERE ($1::int IS NULL OR x.township_id = $1) \
-           AND ($2::int IS NULL OR x.village_id = $2) AND ($3::int IS NULL OR x.grid_id = $3) {extra}"
-    );
-    let count: Count = diesel::sql_query(sql)
-        .bind::<Nullable<Integer>, _>(township)
-        .bind::<Nullable<Integer>, _>(village)
-        .bind::<Nullable<Integer>, _>(grid)
+    let count: Count = Sql::new("SELECT count(*) AS n FROM ")
+        .push(table)
+        .push(" x WHERE ")
+        .append(Sql::all(places))
+        .push(extra)
+        .query()
         .get_result(conn)
         .await
         .expect("count");
     count.n
 }
 
-/// The first event whose `column` is (`equal`) or is not the given place id: one to ask for
-/// by id, inside or outside a scope.
-async fn first_event(conn: &mut AsyncPgConnection, inside: bool, column_is: &str, id: i32) -> i64 {
+/// The first event in (`inside`) or outside the place whose id `column` holds: one to ask
+/// for by id.
+async fn first_event(conn: &mut AsyncPgConnection, inside: bool, column: &'static str, id: i32) -> i64 {
     #[derive(diesel::QueryableByName)]
     struct Id {
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    let comparison = if inside { "=" } else { "<>" };
-    // Both pieces of text are this test's own constants.
-    let found: Id =
-        diesel::sql_query(format!("SELECT id FROM events WHERE {column_is} {comparison} $1 ORDER BY id LIMIT 1"))
-            .bind::<Integer, _>(id)
-            .get_result(conn)
-            .await
-            .expect("an event");
+    let found: Id = Sql::new("SELECT id FROM events WHERE ")
+        .push(column)
+        .push(if inside { " = " } else { " <> " })
+        .bind(id)
+        .push(" ORDER BY id LIMIT 1")
+        .query()
+        .get_result(conn)
+        .await
+        .expect("an event");
     found.id
 }
 
@@ -123,7 +129,7 @@ async fn every_scope_sees_exactly_its_rows_in_every_module() {
     let elsewhere = first_event(&mut conn, false, "village_id", place.village).await;
     let here = first_event(&mut conn, true, "grid_id", place.grid).await;
     let all_rows = TableQuery { per_page: 100, ..Default::default() };
-    const OPEN: &str = concat!("AND x.state NOT IN (", shared::final_states_sql!(), ")");
+    const OPEN: &str = concat!(" AND x.state NOT IN (", shared::final_states_sql!(), ")");
 
     for scope in DataScope::ALL {
         let user = viewer(&base, scope, &place);
