@@ -60,6 +60,16 @@ pub fn minute_of_day(unix_seconds: i64) -> i64 {
     (unix_seconds + i64::from(OFFSET_SECS)).div_euclid(60).rem_euclid(24 * 60)
 }
 
+/// A wall-clock date and time as a form sends it (`2026-11-28T14:30`, `2026-11-28 14:30` or
+/// with seconds), as the instant it names in the township.
+pub fn parse_local_datetime(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim().replace(' ', "T");
+    let naive = chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    naive.checked_sub_signed(OFFSET_DELTA).map(|utc| utc.and_utc())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +83,8 @@ mod tests {
         assert_eq!(minute_of_day(-60), 8 * 60 - 1);
         assert_eq!(local_date(at).to_string(), "2026-02-01");
         assert_eq!(clock(at.timestamp()), "00:30");
+        assert_eq!(parse_local_datetime("2026-02-01 00:30"), Some(at));
+        assert_eq!(parse_local_datetime("2026-02-01T00:30:00"), Some(at));
+        assert_eq!(parse_local_datetime("yesterday"), None);
     }
 }

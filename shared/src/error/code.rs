@@ -108,6 +108,22 @@ crate::code_enum::code_enum! {
         RoutingVillageUnknown = "routing.village_unknown",
         RoutingGridOutsideVillage = "routing.grid_outside_village",
         RoutingDefaultRule = "routing.default_rule",
+        // A register's fields (the module engine: shared/src/engine/value.rs).
+        FieldUnknown = "field.unknown",
+        FieldNotANumber = "field.not_a_number",
+        FieldOutOfRange = "field.out_of_range",
+        FieldTooPrecise = "field.too_precise",
+        FieldNotADate = "field.not_a_date",
+        FieldNotAChoice = "field.not_a_choice",
+        FieldNotAReference = "field.not_a_reference",
+        FieldNotAGeometry = "field.not_a_geometry",
+        FieldTaken = "field.taken",
+        // A register's records.
+        RecordStale = "record.stale",
+        RecordIllegalTransition = "record.illegal_transition",
+        RecordReasonRequired = "record.reason_required",
+        RecordAttachmentRequired = "record.attachment_required",
+        RecordNotAnApprover = "record.not_an_approver",
     }
 }
 

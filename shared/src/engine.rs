@@ -1,0 +1,20 @@
+//! The module engine: a township register (台账) declared once, as typed values in
+//! its module's folder, gets its table, form, list, filters, history, permissions, audit,
+//! import and export, map layer and counters from the engine — no per-register code.
+//!
+//! - [`declare`]: what a module writes (registers, fields, workflow, map layer, counters).
+//! - [`value`]: a record's values and the one parser of forms and import rows.
+//! - `service` (server): the generic queries — list with keyset paging, read, create, edit,
+//!   delete, history — all under the one data-scope predicate and the register's permissions.
+//! - `ddl` (server): the migration a declaration needs, and the check that the migrations
+//!   and the declarations agree (`make lint`).
+//!
+//! The registers of every module are listed in [`crate::modules::MODULES`].
+
+pub mod declare;
+pub mod record;
+pub mod value;
+
+pub use declare::{Field, Kind, Module, Register};
+pub use record::{Action, Count, ListPage, ListQuery, ListRow, Record, Version};
+pub use value::{RecordForm, Value, Values};

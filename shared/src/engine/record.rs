@@ -1,0 +1,149 @@
+//! What the engine's pages and server functions exchange: records, list queries and pages,
+//! history versions, and the actions a role may be granted on a register.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::declare::Register;
+use super::value::Values;
+
+/// One record as the detail page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub id: i64,
+    pub version: i32,
+    /// The naming series' number, once given.
+    pub number: Option<String>,
+    /// The workflow state, for a register with a workflow.
+    pub state: Option<String>,
+    pub village_id: Option<i32>,
+    pub grid_id: Option<i32>,
+    /// The place's names ("梅李村 · 第3网格").
+    pub place: String,
+    pub values: Values,
+    /// The names of what reference, user and place fields point at, by field name, so the
+    /// page shows "城东党支部", not 17.
+    pub labels: BTreeMap<String, String>,
+    /// Custom fields added at run time (key → value as text).
+    pub extra: BTreeMap<String, String>,
+    #[serde(with = "chrono::serde::ts_seconds")]
+    pub created_at: DateTime<Utc>,
+    #[serde(with = "chrono::serde::ts_seconds")]
+    pub updated_at: DateTime<Utc>,
+    pub created_by: String,
+    pub updated_by: String,
+}
+
+/// A list request: filters by field (the text as a form sends it), a search of the
+/// register's first text field by prefix, the sort, and the keyset cursor of the page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListQuery {
+    pub filters: BTreeMap<String, String>,
+    pub q: String,
+    /// A list column or standard column; empty: the register's default order.
+    pub sort: String,
+    pub descending: Option<bool>,
+    /// Where the previous page ended (opaque to the browser).
+    pub after: Option<String>,
+    /// Rows per page, 1–100 (0: 50).
+    pub limit: u16,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListPage {
+    pub rows: Vec<ListRow>,
+    /// The cursor of the next page, if there is one.
+    pub next: Option<String>,
+    pub count: Count,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListRow {
+    pub id: i64,
+    pub number: Option<String>,
+    pub state: Option<String>,
+    pub place: String,
+    /// The list columns' values.
+    pub values: Values,
+    pub labels: BTreeMap<String, String>,
+}
+
+/// How many records match. Counting stops at a threshold: a list of a million records
+/// never counts them all to show "1,000+".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Count {
+    Exact(u64),
+    AtLeast(u64),
+}
+
+/// One version of a record in its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Version {
+    pub version: i32,
+    pub operation: Operation,
+    pub actor: String,
+    #[serde(with = "chrono::serde::ts_seconds")]
+    pub at: DateTime<Utc>,
+    /// The fields this version changed.
+    pub changed: Vec<String>,
+    /// The record as it was in this version.
+    pub values: Values,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Operation {
+    Create,
+    Edit,
+    Delete,
+    Restore,
+    Step,
+}
+
+/// What a role may be granted on a register. The permission code is
+/// `m.<module>.<register>.<action>` (`m.party.members.view`); a workflow transition's is
+/// `m.<module>.<register>.<transition>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    View,
+    Create,
+    Edit,
+    Delete,
+    Export,
+    Import,
+    /// Add and change the register's custom fields.
+    Configure,
+    /// A workflow transition, by name.
+    Step(&'static str),
+}
+
+impl Action {
+    pub const FIXED: [Action; 7] =
+        [Action::View, Action::Create, Action::Edit, Action::Delete, Action::Export, Action::Import, Action::Configure];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::View => "view",
+            Action::Create => "create",
+            Action::Edit => "edit",
+            Action::Delete => "delete",
+            Action::Export => "export",
+            Action::Import => "import",
+            Action::Configure => "configure",
+            Action::Step(name) => name,
+        }
+    }
+
+    /// The permission code of this action on `register`.
+    pub fn code(self, register: &Register) -> String {
+        format!("m.{}.{}.{}", register.module, register.name, self.name())
+    }
+
+    /// Every action of a register: the fixed ones, then its workflow's transitions.
+    pub fn of(register: &'static Register) -> impl Iterator<Item = Action> {
+        let steps = register.workflow.map(|workflow| workflow.transitions).unwrap_or(&[]);
+        Action::FIXED.into_iter().chain(steps.iter().map(|transition| Action::Step(transition.name)))
+    }
+}
