@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build lint unit fuzz e2e bench bench-events clean-data
+.PHONY: run test setup build lint schema unit fuzz e2e bench bench-events clean-data
 
 run: setup build
 	scripts/run.sh
@@ -30,6 +30,11 @@ lint:
 	scripts/check-schema.sh
 	cargo clippy -p shared -p app -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# After a change to a module's declarations: regenerate shared/src/schema.rs and write the
+# register migration the declarations need (migrations/<date>-<n>_registers), for review.
+schema:
+	scripts/check-schema.sh --write
 
 # Unit tests of every crate, then the integration tests against a real PostgreSQL with
 # PostGIS (a throwaway cluster under /tmp unless TEST_DATABASE_URL is set).

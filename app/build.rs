@@ -1,18 +1,61 @@
-//! Turns `locales/*.yml` into static tables (`$OUT_DIR/translations.rs`): one sorted slice of
-//! (key, text) per language, searched by `i18n::Tables`. rust-i18n's own `i18n!("locales")`
-//! would instead generate one HashMap insertion per string, about 100 KB of wasm code that
-//! runs before the first word is shown; a table is data, read in place.
+//! Turns `locales/*.yml`, and every module's `../shared/src/<module>/locales/*.yml`, into
+//! static tables (`$OUT_DIR/translations.rs`): one sorted slice of (key, text) per language,
+//! searched by `i18n::Tables`. rust-i18n's own `i18n!("locales")` would instead generate one
+//! HashMap insertion per string, about 100 KB of wasm code that runs before the first word is
+//! shown; a table is data, read in place.
+//!
+//! A module's texts live in its own folder (a register is one folder, texts included). Their
+//! keys nest like the app's; because a register's title (`reg.party.members`) is also the
+//! prefix of its fields' labels (`reg.party.members.name`), and a YAML key cannot be both a
+//! text and a map, a title may be written as `_title` inside the register's map:
+//! `reg: { party: { members: { _title: 党员, name: 姓名 } } }` gives `reg.party.members`.
+//! Dotted keys (`members.name: 姓名`) work as well.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::Path;
+
+/// The key segment that stands for its parent key (see above).
+const TITLE: &str = "._title";
 
 fn main() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    let dir = format!("{manifest}/locales");
     println!("cargo:rerun-if-changed={dir}");
-    let locales = rust_i18n_support::load_locales(dir, |_| false);
+    let mut locales = rust_i18n_support::load_locales(&dir, |_| false);
     assert!(!locales.is_empty(), "no translations found under {dir}");
 
+    // Every module folder of `shared` that has texts. The whole `src` is watched so that a new
+    // module's folder is found too (any change there rebuilds this crate anyway).
+    let shared = Path::new(manifest).join("../shared/src");
+    println!("cargo:rerun-if-changed={}", shared.display());
+    let mut module_dirs: Vec<_> = std::fs::read_dir(&shared)
+        .expect("shared/src is readable")
+        .map(|entry| entry.expect("a directory entry").path().join("locales"))
+        .filter(|path| path.is_dir())
+        .collect();
+    module_dirs.sort();
+    for module_dir in module_dirs {
+        let origin = module_dir.display().to_string();
+        for (locale, texts) in rust_i18n_support::load_locales(&origin, |_| false) {
+            let table = locales.get_mut(&locale).unwrap_or_else(|| panic!("{origin}: no app texts for {locale}"));
+            // `_version: 1`, rust-i18n's file format mark, is each file's own.
+            for (key, text) in texts.into_iter().filter(|(key, _)| key != "_version") {
+                let key = key.strip_suffix(TITLE).map(str::to_owned).unwrap_or(key);
+                // One place per text: a module may not redefine the app's or another module's.
+                if let Some(previous) = table.insert(key.clone(), text) {
+                    panic!("{origin}: {locale} `{key}` is defined twice (was {previous:?})");
+                }
+            }
+        }
+    }
+
+    write_tables(&locales);
+}
+
+fn write_tables(locales: &BTreeMap<String, BTreeMap<String, String>>) {
     let mut code = String::from("pub static TABLES: &[(&str, &[(&str, &str)])] = &[\n");
-    for (locale, texts) in &locales {
+    for (locale, texts) in locales {
         writeln!(code, "    ({locale:?}, &[").expect("write to a String");
         // BTreeMap iterates in key order: the slice is sorted for binary search.
         for (key, text) in texts {
@@ -22,6 +65,6 @@ fn main() {
     }
     code.push_str("];\n");
 
-    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("translations.rs");
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("translations.rs");
     std::fs::write(out, code).expect("write translations.rs");
 }

@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 pgbench=$(command -v pgbench || echo /usr/lib/postgresql/15/bin/pgbench)
 bin=$(realpath "${TONGGUAN_BIN:-target/release/tongguan}")
-site=$(realpath "${TONGGUAN_SITE:-target/site}")
+# The site is needed only for the map part (c); realpath -m, so BENCH_SKIP_MAP=1 runs without one.
+site=$(realpath -m "${TONGGUAN_SITE:-target/site}")
 port=${BENCH_PORT:-3900}
 events=${BENCH_EVENTS:-1000000}
 intake=${BENCH_INTAKE:-20000}

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Checks that shared/src/schema.rs is what `diesel print-schema` makes of the migrations:
 # migrates a throwaway database, prints its schema (diesel.toml), formats it as the workspace
-# formats Rust, and compares. `--write` replaces the file instead of comparing.
+# formats Rust, and compares. Then checks that the migrations made the register tables the
+# module declarations need (`tongguan schema check`, schema `reg`). `--write` replaces
+# schema.rs instead of comparing, and writes the missing register migration
+# (`migrations/<date>-<n>_registers`, by `tongguan schema diff --write registers`).
 #
 # The throwaway database is made on the server of $DATABASE_URL when it is set, else on a
 # throwaway cluster under /tmp (the system's PostgreSQL binaries, a Unix socket only, as the
@@ -60,8 +63,10 @@ else
   # Nothing here needs to survive a crash: no fsync, and no TCP port to collide with.
   pg_run "$cluster/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w -t 60 \
     -o "-c listen_addresses= -k $work/pg -c fsync=off -c full_page_writes=off" start >/dev/null
-  admin_url="postgres://postgres@localhost/postgres?host=$work/pg"
-  url="postgres://postgres@localhost/$database?host=$work/pg"
+  # No host before the `?`: a client that tries every host it is given (tokio-postgres)
+  # would reach a server on localhost first.
+  admin_url="postgres://postgres@/postgres?host=$work/pg"
+  url="postgres://postgres@/$database?host=$work/pg"
 fi
 
 psql -q -X -v ON_ERROR_STOP=1 "$admin_url" -c "CREATE DATABASE $database" >/dev/null
@@ -72,6 +77,7 @@ diesel migration run --config-file "$work/empty.toml" --migration-dir migrations
 diesel print-schema --config-file diesel.toml --database-url "$url" >"$work/printed.rs"
 rustfmt --edition 2024 --config-path rustfmt.toml --emit stdout <"$work/printed.rs" >"$work/schema.rs"
 
+status=0
 if $write; then
   if cmp -s "$work/schema.rs" shared/src/schema.rs; then
     echo "schema.rs is up to date"
@@ -82,5 +88,17 @@ if $write; then
 elif ! diff -u --label shared/src/schema.rs --label "from migrations/" shared/src/schema.rs "$work/schema.rs"; then
   echo >&2
   echo "schema.rs is out of date: run scripts/check-schema.sh --write" >&2
-  exit 1
+  status=1
 fi
+
+# The register tables: compared with the declarations on the database the migrations made
+# (the command never migrates it itself).
+# (LEPTOS_OUTPUT_NAME only quiets Leptos's configuration, which the server reads first.)
+schema_cmd() { DATABASE_URL="$url" LEPTOS_OUTPUT_NAME=tongguan cargo run -q -p server -- schema "$@"; }
+if $write; then
+  schema_cmd diff --write registers
+  # The new migration must apply, and leave nothing to do.
+  diesel migration run --config-file "$work/empty.toml" --migration-dir migrations --database-url "$url" >/dev/null
+fi
+schema_cmd check || status=1
+exit $status

@@ -193,4 +193,40 @@ mod tests {
         }
         assert!(missing.is_empty(), "translations missing: {missing:#?}");
     }
+
+    /// Every text a register's pages show comes from its module's locale files
+    /// (`shared/src/<module>/locales/`): the module's title, the register's title, every
+    /// field's label, every code of its code tables, every workflow state and step and every
+    /// counter, in both languages. A register declared without them fails here.
+    #[test]
+    fn every_register_is_translated_in_both_languages() {
+        use crate::engine::texts::{counter_key, module_key, state_key, step_key};
+        use shared::engine::declare::Kind;
+
+        let mut keys: Vec<String> = shared::modules::MODULES.iter().map(|module| module_key(module.name)).collect();
+        for register in shared::modules::registers() {
+            keys.push(register.title_key());
+            for field in register.fields {
+                keys.push(register.label_key(field.name));
+                if let Kind::Choice(table) | Kind::MultiChoice(table) = field.kind {
+                    keys.extend(table.codes.iter().map(|code| table.label_key(code)));
+                }
+            }
+            if let Some(workflow) = register.workflow {
+                keys.extend(workflow.states.iter().map(|state| state_key(register, state.name)));
+                keys.extend(workflow.transitions.iter().map(|step| step_key(register, step.name)));
+            }
+            keys.extend(register.counters.iter().map(|counter| counter_key(register, counter.name)));
+        }
+        let mut missing = Vec::new();
+        for key in &keys {
+            for (locale, texts) in tables::TABLES {
+                match texts.binary_search_by(|(probe, _)| (*probe).cmp(key.as_str())) {
+                    Ok(index) if !texts[index].1.trim().is_empty() => {}
+                    _ => missing.push(format!("{locale}: {key}")),
+                }
+            }
+        }
+        assert!(missing.is_empty(), "register texts missing: {missing:#?}");
+    }
 }

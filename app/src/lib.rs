@@ -15,6 +15,7 @@ pub mod auth;
 pub mod basedata;
 pub mod components;
 pub mod dashboard;
+pub mod engine;
 pub mod events;
 pub mod i18n;
 pub mod layout;
@@ -88,6 +89,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/register/enterprise") view=|| modules::lazy_page(&auth::REGISTER_ENTERPRISE_PAGE) ssr=SsrMode::Async />
                 <Route path=path!("/screen") view=|| modules::lazy_page(&dashboard::SCREEN_PAGE) ssr=SsrMode::Async />
                 <Route path=path!("/track") view=|| modules::lazy_page(&events::TRACK_PAGE) ssr=SsrMode::Async />
+                // A register's 登记表 for the printer: no console around it.
+                <Route path=path!("/m/:module/:register/:id/print") view=|| modules::lazy_page(&engine::PRINT_PAGE) ssr=SsrMode::Async />
                 <ParentRoute path=StaticSegment("") view=layout::AppShell ssr=SsrMode::Async>
                     <Route path=StaticSegment("") view=HomePage />
                     <Route path=WildcardSegment("any") view=modules::ModulePage />

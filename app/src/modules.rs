@@ -9,6 +9,7 @@ use std::pin::Pin;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use shared::accounts::SessionUser;
+use shared::engine::Action;
 
 use crate::components::{Forbidden, IconName, NotFound};
 
@@ -94,9 +95,14 @@ pub fn lazy_page(page: &Page) -> AnyView {
     .into_any()
 }
 
-/// Pages outside the module registry.
-pub const OTHER_PAGES: &[&Page] =
-    &[&crate::auth::REGISTER_PAGE, &crate::auth::REGISTER_ENTERPRISE_PAGE, &crate::events::TRACK_PAGE];
+/// Pages outside the module registry (the engine's: see [`ModulePage`]).
+pub const OTHER_PAGES: &[&Page] = &[
+    &crate::auth::REGISTER_PAGE,
+    &crate::auth::REGISTER_ENTERPRISE_PAGE,
+    &crate::events::TRACK_PAGE,
+    &crate::engine::PAGE,
+    &crate::engine::PRINT_PAGE,
+];
 
 /// Fetches the code of every page the server rendered into this document, so that it can be
 /// hydrated (a page whose code is missing cannot be: the markup would not match).
@@ -152,17 +158,90 @@ pub fn find(path: &str) -> Option<&'static Module> {
         .max_by_key(|m| m.path.len())
 }
 
+/// Whether a path is a page of the console: a module's, or a register's (`/m/…`).
+pub fn owns(path: &str) -> bool {
+    find(path).is_some() || crate::engine::route(path).is_some()
+}
+
 /// Renders the module page for the current path, or 404 / 403.
+///
+/// The registers of `shared::modules::MODULES` are served at `/m/<module>/<register>/…` by
+/// the engine's pages, without entries in [`REGISTRY`]: an entry carries one fixed
+/// `Permission`, while every register has its own codes (`m.<module>.<register>.view`,
+/// `SessionUser::may`), and the registers are listed once already, in `shared`. A second
+/// list here would be one more place to forget a register; so `/m/` is decided first, from
+/// the declarations, and every other path by the registry.
 #[component]
 pub fn ModulePage() -> impl IntoView {
     let location = use_location();
     let user = use_context::<SessionUser>();
     move || {
         let path = location.pathname.get();
+        if path.starts_with("/m/") {
+            return match (crate::engine::route(&path), &user) {
+                (None, _) => view! { <NotFound /> }.into_any(),
+                (Some((register, _)), Some(user)) if user.may(register, Action::View) => {
+                    lazy_page(&crate::engine::PAGE)
+                }
+                (Some(_), _) => view! { <Forbidden /> }.into_any(),
+            };
+        }
         match (find(&path), &user) {
             (None, _) => view! { <NotFound /> }.into_any(),
             (Some(module), Some(user)) if user.can(module.permission) => lazy_page(&module.page),
             (Some(_), _) => view! { <Forbidden /> }.into_any(),
         }
     }
+}
+
+/// One entry of the sidebar: a registry module's page or a register's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    pub path: String,
+    /// The translation key of its label.
+    pub title: String,
+    pub icon: IconName,
+}
+
+/// A titled group of entries in the sidebar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuSection {
+    /// The translation key of its title.
+    pub title: String,
+    pub entries: Vec<MenuEntry>,
+}
+
+/// The registry's section the engine's modules follow in the sidebar (business before
+/// administration).
+const ENGINE_SECTIONS_AFTER: &str = "nav.section.base";
+
+/// The sidebar of `user`: the registry's modules they may open, by section, and after the
+/// base data one section per engine module (`module.<module>`) with each register whose
+/// view permission they hold — a new register appears with no line written for it.
+pub fn menu(user: &SessionUser) -> Vec<MenuSection> {
+    let mut sections: Vec<MenuSection> = Vec::new();
+    for module in visible_to(user) {
+        let entry = MenuEntry { path: module.path.to_owned(), title: module.title.to_owned(), icon: module.icon };
+        match sections.iter_mut().find(|section| section.title == module.section) {
+            Some(section) => section.entries.push(entry),
+            None => sections.push(MenuSection { title: module.section.to_owned(), entries: vec![entry] }),
+        }
+    }
+    let engine = shared::modules::MODULES.iter().filter_map(|module| {
+        let entries: Vec<MenuEntry> = module
+            .registers
+            .iter()
+            .filter(|register| register.parent.is_none() && user.may(register, Action::View))
+            .map(|register| MenuEntry {
+                path: crate::engine::list_path(register),
+                title: register.title_key(),
+                icon: IconName::List,
+            })
+            .collect();
+        (!entries.is_empty()).then(|| MenuSection { title: crate::engine::texts::module_key(module.name), entries })
+    });
+    let at =
+        sections.iter().position(|section| section.title == ENGINE_SECTIONS_AFTER).map_or(sections.len(), |i| i + 1);
+    sections.splice(at..at, engine);
+    sections
 }

@@ -46,6 +46,12 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The register tables the module declarations need, against DATABASE_URL as the
+    /// migrations leave it (scripts/check-schema.sh makes one): print, write or check.
+    Schema {
+        #[command(subcommand)]
+        command: crate::schema_cmd::SchemaCommand,
+    },
     /// Load generators for the benchmarks (docs/benchmarks.md, scripts/bench-events.sh).
     Bench {
         #[command(subcommand)]
@@ -135,6 +141,11 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let result = create_admin(db.url.expose_secret(), password, username, name, role, township).await;
             stop(db);
             result
+        }
+        // No migrations first: the point is to compare what the migrations made.
+        Command::Schema { command } => {
+            let url = config.database.url.as_ref().map(|url| url.expose_secret().to_owned());
+            crate::schema_cmd::run(url.as_deref(), command).await
         }
         Command::Bench { command } => {
             let db = open_database(&config.database).await?;

@@ -10,7 +10,10 @@ pub mod enterprises;
 pub mod events;
 pub mod geography;
 pub mod names;
+pub mod office;
+pub mod party;
 pub mod people;
+pub mod registers;
 pub mod rng;
 pub mod seed;
 

@@ -15,5 +15,6 @@ pub mod health;
 pub mod input_guard;
 pub mod rate_limit;
 pub mod router;
+pub mod schema_cmd;
 pub mod security_headers;
 pub mod telemetry;

@@ -11,8 +11,13 @@
 //!
 //! The registers of every module are listed in [`crate::modules::MODULES`].
 
+pub mod access;
+#[cfg(feature = "ssr")]
+pub mod ddl;
 pub mod declare;
 pub mod record;
+#[cfg(feature = "ssr")]
+pub mod service;
 pub mod value;
 
 pub use declare::{Field, Kind, Module, Register};

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod modules;
+pub mod office;
 pub mod paging;
 pub mod party;
 pub mod permissions;

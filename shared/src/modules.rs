@@ -3,7 +3,7 @@
 
 use crate::engine::{Module, Register};
 
-pub static MODULES: &[&Module] = &[&crate::party::MODULE];
+pub static MODULES: &[&Module] = &[&crate::party::MODULE, &crate::office::MODULE];
 
 /// Every declared register, module by module.
 pub fn registers() -> impl Iterator<Item = &'static Register> {

@@ -1,13 +1,36 @@
-//! 党建引领 (clause 8.1): party organisations, members, organisational life, the development
-//! pipeline, relation transfers, study, and the New-Era civilisation practice stations — all
-//! declared registers of the module engine (`crate::engine`).
+//! 党建引领 (clause 8.1): party organisations, members, organisational life, dues, study,
+//! the development pipeline, relation transfers, and the New-Era civilisation practice
+//! stations — all declared registers of the module engine (`crate::engine`). The rules of
+//! the party's regulations that are pure arithmetic on dates and numbers are in [`rules`].
 
 mod codes;
+mod development;
+mod life;
+mod practice;
 mod registers;
+pub mod rules;
 
 pub use codes::*;
+pub use development::*;
+pub use life::*;
+pub use practice::*;
 pub use registers::*;
 
 use crate::engine::Module;
 
-pub static MODULE: Module = Module { name: "party", clause: "8.1", registers: &[&ORGANISATIONS, &MEMBERS] };
+pub static MODULE: Module = Module {
+    name: "party",
+    clause: "8.1",
+    registers: &[
+        &ORGANISATIONS,
+        &MEMBERS,
+        &MEETINGS,
+        &MEETING_ATTENDANCE,
+        &DUES,
+        &STUDIES,
+        &APPLICANTS,
+        &TRANSFERS,
+        &STATIONS,
+        &SERVICE_ORDERS,
+    ],
+};

@@ -117,23 +117,44 @@ pub mod codes {
 /// codes, as the plain `Vec<String>` it replaces was.
 pub type PermissionSet = std::collections::BTreeSet<Permission>;
 
+/// A role's stored codes, parsed: the fixed permissions of the registry above, and the
+/// register permissions of the module engine (`m.<module>.<register>.<action>`, see
+/// [`crate::engine::Action`]), which are as many as the declared registers and their workflows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grants {
+    pub permissions: Vec<Permission>,
+    pub records: Vec<String>,
+}
+
+/// Whether `code` is a register permission some declared register has: `m.`, a register
+/// named by [`crate::modules::register`], and one of its actions ([`crate::engine::Action::of`]).
+pub fn is_record_code(code: &str) -> bool {
+    let Some(rest) = code.strip_prefix("m.") else { return false };
+    let mut parts = rest.splitn(3, '.');
+    let (Some(module), Some(name), Some(action)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    crate::modules::register(module, name)
+        .is_some_and(|register| crate::engine::Action::of(register).any(|known| known.name() == action))
+}
+
 /// Parses stored permission codes (one role's, or several roles' together), in their stored
-/// order. A code that is not in the registry (a role edited by hand in the database, a
-/// permission removed from the code) grants nothing: it is logged as an error, never mapped
-/// to another permission.
+/// order. A code that is neither in the registry nor a declared register's action (a role
+/// edited by hand in the database, a permission or register removed from the code) grants
+/// nothing: it is logged as an error, never mapped to another permission.
 #[cfg(feature = "ssr")]
-pub fn parse_stored<'a>(role: &str, stored: impl IntoIterator<Item = &'a str>) -> Vec<Permission> {
-    stored
-        .into_iter()
-        .filter(|code| !code.is_empty())
-        .filter_map(|code| {
-            let permission = Permission::parse(code);
-            if permission.is_none() {
-                tracing::error!(role, code, "unknown permission code in the database, ignored");
-            }
-            permission
-        })
-        .collect()
+pub fn parse_stored<'a>(role: &str, stored: impl IntoIterator<Item = &'a str>) -> Grants {
+    let mut grants = Grants::default();
+    for code in stored.into_iter().filter(|code| !code.is_empty()) {
+        if let Some(permission) = Permission::parse(code) {
+            grants.permissions.push(permission);
+        } else if is_record_code(code) {
+            grants.records.push(code.to_owned());
+        } else {
+            tracing::error!(role, code, "unknown permission code in the database, ignored");
+        }
+    }
+    grants
 }
 
 #[cfg(test)]
@@ -164,8 +185,18 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn stored_codes_keep_their_order_and_unknown_ones_grant_nothing() {
-        let stored = ["events.view", "", "launch.missiles", "dashboard.view"];
-        assert_eq!(parse_stored("custom", stored), vec![Permission::EventsView, Permission::DashboardView]);
+        let stored = [
+            "events.view",
+            "",
+            "launch.missiles",
+            "m.party.members.view",
+            "m.party.members.fly",
+            "m.x.y.view",
+            "dashboard.view",
+        ];
+        let grants = parse_stored("custom", stored);
+        assert_eq!(grants.permissions, vec![Permission::EventsView, Permission::DashboardView]);
+        assert_eq!(grants.records, vec!["m.party.members.view".to_owned()]);
     }
 
     #[test]

@@ -39,6 +39,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    custom_fields (id) {
+        id -> Int4,
+        register -> Text,
+        key -> Text,
+        kind -> Text,
+        label_zh -> Text,
+        label_en -> Text,
+        required -> Bool,
+        in_list -> Bool,
+        filterable -> Bool,
+        position -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     departments (id) {
         id -> Int4,
         township_id -> Int4,
@@ -188,6 +204,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    naming_counters (register, year) {
+        register -> Text,
+        year -> Int4,
+        last -> Int4,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Int8,
         township_id -> Int4,
@@ -197,6 +221,33 @@ diesel::table! {
         message -> Text,
         created_at -> Timestamptz,
         read_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    record_approvals (id) {
+        id -> Int8,
+        register -> Text,
+        record_id -> Int8,
+        transition -> Text,
+        approver_id -> Int8,
+        decision -> Text,
+        reason -> Nullable<Text>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    record_history (id) {
+        id -> Int8,
+        register -> Text,
+        record_id -> Int8,
+        version -> Int4,
+        operation -> Text,
+        actor_id -> Nullable<Int8>,
+        at -> Timestamptz,
+        changed -> Array<Nullable<Text>>,
+        data -> Jsonb,
     }
 }
 
@@ -354,6 +405,8 @@ diesel::joinable!(houses -> villages (village_id));
 diesel::joinable!(notifications -> events (event_id));
 diesel::joinable!(notifications -> townships (township_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(record_approvals -> users (approver_id));
+diesel::joinable!(record_history -> users (actor_id));
 diesel::joinable!(residents -> grids (grid_id));
 diesel::joinable!(residents -> houses (house_id));
 diesel::joinable!(residents -> townships (township_id));
@@ -378,6 +431,7 @@ diesel::joinable!(worker_positions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     audit_log,
+    custom_fields,
     departments,
     enterprises,
     event_categories,
@@ -386,7 +440,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     geo_lines,
     grids,
     houses,
+    naming_counters,
     notifications,
+    record_approvals,
+    record_history,
     residents,
     roles,
     routing_rules,

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use shared::accounts::SessionUser;
+use shared::engine::{Action, Register};
 use shared::permissions::{DataScope, Permission, codes};
 
 use super::api::{CreateRole, list_roles};
@@ -57,6 +58,11 @@ pub fn RolesPage() -> impl IntoView {
                                                                     .permissions
                                                                     .iter()
                                                                     .map(|p| view! { <span class="badge badge-info">{locale.t(p.i18n_key())}</span> })
+                                                                    .collect_view()}
+                                                                {role
+                                                                    .records
+                                                                    .iter()
+                                                                    .map(|code| view! { <span class="badge badge-info">{record_label(locale, code)}</span> })
                                                                     .collect_view()}
                                                             </span>
                                                         </td>
@@ -129,8 +135,81 @@ fn CreateRoleCard(create: ServerAction<CreateRole>) -> impl IntoView {
                     </div>
                     {inline("permissions")}
                 </fieldset>
+                <RegisterPermissions offset=Permission::ALL.len() />
                 <button class="btn btn-primary" type="submit">{locale.t("roles.create_submit")}</button>
             </ActionForm>
         </details>
+    }
+}
+
+/// The label of an action on a register: its translation key, `engine.action.<action>` for
+/// the fixed ones, `reg.<module>.<register>.step.<name>` for a workflow's step.
+fn action_label(locale: crate::i18n::Locale, register: &Register, action: Action) -> String {
+    match action {
+        Action::Step(name) => locale.t(&format!("reg.{}.{}.step.{name}", register.module, register.name)),
+        fixed => locale.t(&format!("engine.action.{}", fixed.name())),
+    }
+}
+
+/// "党员 · 查看" for a stored code `m.party.members.view` (the code itself if no declared
+/// register has it: the service logged it and it grants nothing).
+fn record_label(locale: crate::i18n::Locale, code: &str) -> String {
+    shared::modules::registers()
+        .find_map(|register| {
+            Action::of(register).find(|action| action.code(register) == code).map(|action| {
+                format!("{} · {}", locale.t(&register.title_key()), action_label(locale, register, action))
+            })
+        })
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// Every declared register's actions, grouped by module and register, as checkboxes of the
+/// same `form[permissions][i]` list (numbered on from `offset`): a register added to a module
+/// appears here without a change to this page.
+#[component]
+fn RegisterPermissions(offset: usize) -> impl IntoView {
+    let locale = use_locale();
+    let mut index = offset;
+    let modules = shared::modules::MODULES
+        .iter()
+        .map(|module| {
+            let registers = module
+                .registers
+                .iter()
+                .map(|register| {
+                    let actions = Action::of(register)
+                        .map(|action| {
+                            let id = format!("perm-{index}");
+                            let name = format!("form[permissions][{index}]");
+                            index += 1;
+                            view! {
+                                <label class="checkbox" for=id.clone()>
+                                    <input type="checkbox" id=id.clone() name=name value=action.code(register) />
+                                    {action_label(locale, register, action)}
+                                </label>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="field">
+                            <strong>{locale.t(&register.title_key())}</strong>
+                            <div class="cluster">{actions}</div>
+                        </div>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="field">
+                    <legend>{locale.t(&format!("module.{}", module.name))}</legend>
+                    {registers}
+                </fieldset>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <p class="card-title">{locale.t("roles.registers")}</p>
+            {modules}
+        </div>
     }
 }

@@ -57,7 +57,7 @@ pub fn AppShell() -> impl IntoView {
                         let here = location.pathname.get_untracked();
                         // A path no module owns is a 404 for everyone: the login would only
                         // lead to the same missing page.
-                        if here != "/" && crate::modules::find(&here).is_none() {
+                        if here != "/" && !crate::modules::owns(&here) {
                             return view! { <crate::components::NotFound /> }.into_any();
                         }
                         let target = if here == "/" { "/login".to_owned() } else { format!("/login?next={here}") };
@@ -73,9 +73,16 @@ pub fn AppShell() -> impl IntoView {
 
 /// A menu entry is current when its module owns the path, the longest registered prefix
 /// (`modules::find`): `/events/command` is the command view's, not the inbox's at `/events`,
-/// while an event's page `/events/12` is the inbox's.
+/// while an event's page `/events/12` is the inbox's. A register's entry is current on its
+/// list and its records' pages (`/m/party/members/12`).
 fn is_current(module_path: &str, path: &str) -> bool {
-    if module_path == "/" { path == "/" } else { modules::find(path).is_some_and(|module| module.path == module_path) }
+    if module_path == "/" {
+        path == "/"
+    } else if module_path.starts_with("/m/") {
+        path == module_path || path.starts_with(&format!("{module_path}/"))
+    } else {
+        modules::find(path).is_some_and(|module| module.path == module_path)
+    }
 }
 
 #[component]
@@ -84,16 +91,9 @@ fn Shell(user: SessionUser) -> impl IntoView {
     let location = use_location();
     let logout = ServerAction::<Logout>::new();
     let current =
-        move |module_path: &'static str| move || is_current(module_path, &location.pathname.get()).then_some("page");
-    let visible: Vec<&'static modules::Module> = modules::visible_to(&user).collect();
-    let mut sections: Vec<(&'static str, Vec<&'static modules::Module>)> = Vec::new();
-    for module in &visible {
-        match sections.iter_mut().find(|(section, _)| *section == module.section) {
-            Some((_, entries)) => entries.push(module),
-            None => sections.push((module.section, vec![module])),
-        }
-    }
-    let tabs: Vec<&'static modules::Module> = visible.iter().copied().filter(|m| m.tab).take(5).collect();
+        move |module_path: String| move || is_current(&module_path, &location.pathname.get()).then_some("page");
+    let sections = modules::menu(&user);
+    let tabs: Vec<&'static modules::Module> = modules::visible_to(&user).filter(|m| m.tab).take(5).collect();
     let role_label = user.role_names.join("、");
     let here = move || location.pathname.get();
     view! {
@@ -121,18 +121,19 @@ fn Shell(user: SessionUser) -> impl IntoView {
             <nav class="sidebar" aria-label=locale.t("nav.main")>
                 {sections
                     .into_iter()
-                    .map(|(section, entries)| {
+                    .map(|section| {
                         view! {
-                            <p class="nav-section">{locale.t(section)}</p>
+                            <p class="nav-section">{locale.t(&section.title)}</p>
                             <ul class="nav-list">
-                                {entries
+                                {section
+                                    .entries
                                     .into_iter()
-                                    .map(|module| {
+                                    .map(|entry| {
                                         view! {
                                             <li>
-                                                <a class="nav-item" href=module.path aria-current=current(module.path)>
-                                                    <Icon name=module.icon />
-                                                    <span class="nav-label">{locale.t(module.title)}</span>
+                                                <a class="nav-item" href=entry.path.clone() aria-current=current(entry.path.clone())>
+                                                    <Icon name=entry.icon />
+                                                    <span class="nav-label">{locale.t(&entry.title)}</span>
                                                 </a>
                                             </li>
                                         }
@@ -151,7 +152,7 @@ fn Shell(user: SessionUser) -> impl IntoView {
                     .into_iter()
                     .map(|module| {
                         view! {
-                            <a class="tab-item" href=module.path aria-current=current(module.path)>
+                            <a class="tab-item" href=module.path aria-current=current(module.path.to_owned())>
                                 <Icon name=module.icon class="tab-icon" />
                                 <span class="tab-label">{locale.t(module.title)}</span>
                             </a>
@@ -173,5 +174,7 @@ mod tests {
         assert!(!is_current("/events", "/events/command"), "the inbox is not the command view");
         assert!(is_current("/events", "/events/12"), "an event's page belongs to the inbox");
         assert!(is_current("/", "/") && !is_current("/", "/me"));
+        assert!(is_current("/m/party/members", "/m/party/members/12/edit"), "a record belongs to its register");
+        assert!(!is_current("/m/party/members", "/m/party/members_x"));
     }
 }

@@ -24,6 +24,13 @@ pub async fn seed_if_empty(conn: &mut AsyncPgConnection, options: &DemoOptions) 
     let events = ((1500.0 * options.scale).round() as i64).max(60);
     super::events::seed_events(conn, summary.township_id, events, 365).await?;
     super::events::seed_worker_positions(conn, summary.township_id).await?;
+    let today = shared::time::today();
+    if super::registers::tables_exist(conn, &shared::party::MODULE).await? {
+        super::party::seed(conn, summary.township_id, options.seed, today).await?;
+    }
+    if super::registers::tables_exist(conn, &shared::office::MODULE).await? {
+        super::office::seed(conn, summary.township_id, options.seed, today).await?;
+    }
     tracing::info!(
         residents = summary.residents,
         enterprises = summary.enterprises,

@@ -7,6 +7,8 @@ mod audit;
 mod basedata;
 mod command_map;
 mod embedded;
+mod engine;
+mod engine_schema;
 mod events;
 mod hardening;
 mod harness;

@@ -5,6 +5,8 @@
 //! manages users and configuration but cannot read the audit log; the security
 //! administrator manages roles and policies; the auditor only reads the audit log.
 
+use crate::engine::declare::{Place, Register};
+use crate::engine::record::Action;
 use crate::permissions::{DataScope, Permission, codes::*};
 
 pub struct BuiltinRole {
@@ -12,7 +14,58 @@ pub struct BuiltinRole {
     pub name: &'static str,
     pub description: &'static str,
     pub permissions: &'static [Permission],
+    /// Its actions on the module engine's registers.
+    pub records: RecordGrants,
     pub scope: DataScope,
+}
+
+/// What a built-in role may do on the registers of the module engine, as a rule over the
+/// registry (`crate::modules`): a register added to a module is granted to the roles at the
+/// next start, without a code listed by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordGrants {
+    None,
+    /// Every action of every register, workflow steps included (the township's leaders run
+    /// its registers and sign their documents).
+    All,
+    /// View and export every register (the county reads what the townships keep).
+    Read,
+    /// View, create, edit and export every register.
+    Staff,
+    /// View and create on the registers whose records belong to a village or a grid.
+    Village,
+    /// View and create on the registers whose records belong to a grid (a village-level record
+    /// lies outside a grid worker's scope: they could not see what they wrote).
+    Grid,
+    /// Add and change the registers' custom fields (system configuration).
+    Configure,
+}
+
+impl RecordGrants {
+    /// Whether the rule grants `action` on `register`.
+    pub fn grants(self, register: &Register, action: Action) -> bool {
+        let basic = matches!(action, Action::View | Action::Create);
+        match self {
+            RecordGrants::None => false,
+            RecordGrants::All => true,
+            RecordGrants::Read => matches!(action, Action::View | Action::Export),
+            RecordGrants::Staff => matches!(action, Action::View | Action::Create | Action::Edit | Action::Export),
+            RecordGrants::Village => basic && matches!(register.place, Place::Village | Place::Grid),
+            RecordGrants::Grid => basic && register.place == Place::Grid,
+            RecordGrants::Configure => action == Action::Configure,
+        }
+    }
+
+    /// The permission codes the rule grants on every declared register.
+    pub fn codes(self) -> Vec<String> {
+        crate::modules::registers()
+            .flat_map(|register| {
+                Action::of(register)
+                    .filter(move |action| self.grants(register, *action))
+                    .map(|action| action.code(register))
+            })
+            .collect()
+    }
 }
 
 pub const SYSTEM_ADMIN: &str = "system_admin";
@@ -33,6 +86,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
         name: "系统管理员",
         description: "管理用户账号与系统配置；不能查看审计日志",
         permissions: &[DASHBOARD_VIEW, USERS_VIEW, USERS_MANAGE, ENTERPRISES_APPROVE, EVENTS_CONFIGURE, PROFILE_VIEW],
+        records: RecordGrants::Configure,
         scope: DataScope::Township,
     },
     BuiltinRole {
@@ -40,6 +94,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
         name: "安全管理员",
         description: "管理角色、权限与安全策略",
         permissions: &[DASHBOARD_VIEW, ROLES_VIEW, ROLES_MANAGE, USERS_VIEW, PROFILE_VIEW],
+        records: RecordGrants::None,
         scope: DataScope::Township,
     },
     BuiltinRole {
@@ -47,6 +102,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
         name: "审计管理员",
         description: "只读审计日志并校验其完整性",
         permissions: &[AUDIT_VIEW, PROFILE_VIEW],
+        records: RecordGrants::None,
         scope: DataScope::Township,
     },
     BuiltinRole {
@@ -62,6 +118,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             EVENTS_STATS,
             PROFILE_VIEW,
         ],
+        records: RecordGrants::Read,
         scope: DataScope::County,
     },
     BuiltinRole {
@@ -77,6 +134,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             EVENTS_STATS,
             PROFILE_VIEW,
         ],
+        records: RecordGrants::All,
         scope: DataScope::Township,
     },
     BuiltinRole {
@@ -100,6 +158,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             EVENTS_STATS,
             PROFILE_VIEW,
         ],
+        records: RecordGrants::Staff,
         scope: DataScope::Township,
     },
     BuiltinRole {
@@ -117,6 +176,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             EVENTS_VERIFY,
             PROFILE_VIEW,
         ],
+        records: RecordGrants::Village,
         scope: DataScope::Village,
     },
     BuiltinRole {
@@ -133,6 +193,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             EVENTS_VERIFY,
             PROFILE_VIEW,
         ],
+        records: RecordGrants::Grid,
         scope: DataScope::Grid,
     },
     BuiltinRole {
@@ -140,6 +201,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
         name: "部门处置人员",
         description: "签收、处置派遣给本部门的事件",
         permissions: &[EVENTS_REPORT, EVENTS_VIEW, EVENTS_HANDLE, PROFILE_VIEW],
+        records: RecordGrants::None,
         scope: DataScope::Township,
     },
     BuiltinRole {
@@ -147,6 +209,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
         name: "企业用户",
         description: "已认证的企业账号",
         permissions: &[EVENTS_REPORT, PROFILE_VIEW],
+        records: RecordGrants::None,
         scope: DataScope::SelfOnly,
     },
     BuiltinRole {
@@ -154,6 +217,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
         name: "社会公众",
         description: "以手机号注册的公众账号",
         permissions: &[EVENTS_REPORT, PROFILE_VIEW],
+        records: RecordGrants::None,
         scope: DataScope::SelfOnly,
     },
 ];
@@ -174,6 +238,26 @@ mod tests {
             seen.dedup();
             assert_eq!(seen.len(), role.permissions.len(), "{} lists a permission twice", role.code);
         }
+    }
+
+    #[test]
+    fn register_grants_follow_the_registry() {
+        let members = &crate::party::MEMBERS;
+        let organisations = &crate::party::ORGANISATIONS;
+        let all = RecordGrants::All.codes();
+        assert_eq!(all.len(), crate::modules::registers().map(|r| Action::of(r).count()).sum::<usize>());
+        assert!(all.iter().all(|code| crate::permissions::is_record_code(code)));
+        assert!(
+            RecordGrants::Staff.grants(members, Action::Edit) && !RecordGrants::Staff.grants(members, Action::Delete)
+        );
+        // Members belong to grids, organisations to villages.
+        assert!(
+            RecordGrants::Grid.grants(members, Action::Create)
+                && !RecordGrants::Grid.grants(organisations, Action::View)
+        );
+        assert!(RecordGrants::Village.grants(organisations, Action::Create));
+        assert!(!RecordGrants::Village.grants(organisations, Action::Edit));
+        assert!(RecordGrants::None.codes().is_empty());
     }
 
     #[test]

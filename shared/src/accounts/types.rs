@@ -81,6 +81,10 @@ pub struct SessionUser {
     pub permissions: PermissionSet,
     /// The widest scope among the user's roles.
     pub scope: DataScope,
+    /// The union of the roles' register permissions (`m.<module>.<register>.<action>`), read
+    /// by [`SessionUser::may`] (`crate::engine::access`).
+    #[serde(default)]
+    pub records: std::collections::BTreeSet<String>,
 }
 
 impl SessionUser {
@@ -114,6 +118,8 @@ pub struct RoleRow {
     pub description: String,
     /// The role's permissions as stored (codes unknown to the registry left out, and logged).
     pub permissions: Vec<Permission>,
+    /// The role's register permissions (`m.<module>.<register>.<action>`), as stored.
+    pub records: Vec<String>,
     pub scope: DataScope,
     pub builtin: bool,
     pub users: i64,

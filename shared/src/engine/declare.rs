@@ -209,7 +209,7 @@ pub struct Field {
     pub unique: bool,
     /// A check of the text as entered (the GB 11643 ID number, GB 32100 credit code and mobile
     /// number validators of `crate::codes`, or the module's own).
-    pub check: Option<fn(&str) -> Result<(), ErrorCode>>,
+    pub check: Option<Check>,
     /// The column's former name, when the field was renamed.
     pub renamed_from: Option<&'static str>,
 }
@@ -224,13 +224,16 @@ impl Field {
     pub const fn unique(self) -> Field {
         Field { unique: true, ..self }
     }
-    pub const fn check(self, check: fn(&str) -> Result<(), ErrorCode>) -> Field {
+    pub const fn check(self, check: Check) -> Field {
         Field { check: Some(check), ..self }
     }
     pub const fn renamed_from(self, old: &'static str) -> Field {
         Field { renamed_from: Some(old), ..self }
     }
 }
+
+/// A check of a field's text as entered: the reason it is refused, if it is.
+pub type Check = fn(&str) -> Result<(), ErrorCode>;
 
 /// What a field holds, and so its column type, its form control, its filter and its
 /// validation.

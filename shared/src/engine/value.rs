@@ -180,6 +180,7 @@ fn decimal(text: &str, scale: u8) -> Result<String, ErrorCode> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::declare::fields::point;
     use super::super::declare::fields::*;
     use super::super::declare::{CodeTable, Register};
     use super::*;

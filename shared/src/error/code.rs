@@ -124,6 +124,11 @@ crate::code_enum::code_enum! {
         RecordReasonRequired = "record.reason_required",
         RecordAttachmentRequired = "record.attachment_required",
         RecordNotAnApprover = "record.not_an_approver",
+        /// The village or grid is outside the user's data scope.
+        RecordPlaceOutside = "record.place_outside",
+        // A register's list.
+        ListSortUnknown = "list.sort_unknown",
+        ListCursorInvalid = "list.cursor_invalid",
     }
 }
 

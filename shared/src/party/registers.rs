@@ -1,17 +1,21 @@
-//! The party module's registers.
+//! 党组织 and 党员: the organisation tree and its members.
 
 use super::codes::*;
 use crate::codes::{id_number, mobile};
 use crate::engine::declare::fields::*;
 use crate::engine::declare::{MapLayer, Place, Register, Sort, Target};
 
-/// 党组织: the tree of 党委 / 党总支 / 党支部 / 党小组.
+/// 党组织: the tree of 党委 / 党总支 / 党支部 / 党小组, with its secretary, committee and term
+/// (the size and term rules are `rules::organisation_warnings` and `rules::term_reminder`).
 pub static ORGANISATIONS: Register = Register {
     fields: &[
         text("name", 60).required().unique(),
         choice("kind", &ORGANISATION_KIND).required(),
         reference("parent", Target::Register("party.organisations")),
         text("secretary", 20),
+        text("deputy_secretary", 20),
+        text("committee", 200),
+        integer("committee_size", 0, 15),
         date("term_start"),
         date("term_end"),
         point("location"),
@@ -39,6 +43,7 @@ pub static MEMBERS: Register = Register {
         boolean("floating"),
         choice("dues_basis", &DUES_BASIS).required(),
         money("monthly_income"),
+        reference("resident", Target::Resident),
     ],
     list: &["name", "political_status", "organisation", "joined_on", "floating"],
     filters: &["political_status", "organisation", "floating", "dues_basis"],

@@ -10,13 +10,15 @@ use crate::accounts::builtin_roles::BUILTIN_ROLES;
 use crate::accounts::{RoleRow, SessionUser};
 use crate::audit::service as audit;
 use crate::error::{AppError, ErrorCode, FieldError};
-use crate::permissions::{DataScope, Permission, codes, parse_stored};
+use crate::permissions::{DataScope, Grants, Permission, codes, is_record_code, parse_stored};
 use crate::schema::{roles, user_roles};
 
 /// Inserts or refreshes the built-in roles. Idempotent; runs at every start.
 pub async fn ensure_builtin(conn: &mut AsyncPgConnection) -> Result<(), AppError> {
     for role in BUILTIN_ROLES {
-        let permissions: Vec<&str> = role.permissions.iter().map(|p| p.as_str()).collect();
+        let records = role.records.codes();
+        let permissions: Vec<&str> =
+            role.permissions.iter().map(|p| p.as_str()).chain(records.iter().map(String::as_str)).collect();
         let definition = RoleDefinition {
             code: role.code,
             name: role.name,
@@ -63,9 +65,14 @@ pub async fn list(conn: &mut AsyncPgConnection) -> Result<Vec<RoleRow>, AppError
         .await?;
     Ok(rows
         .into_iter()
-        .map(|role| RoleRow {
+        .map(|role| {
+            let grants = parse_stored(&role.code, role.permissions.iter().map(String::as_str));
+            (role, grants)
+        })
+        .map(|(role, grants)| RoleRow {
             users: counts.iter().find(|(id, _)| *id == role.id).map(|(_, n)| *n).unwrap_or(0),
-            permissions: parse_stored(&role.code, role.permissions.iter().map(String::as_str)),
+            permissions: grants.permissions,
+            records: grants.records,
             scope: role.data_scope,
             id: role.id,
             code: role.code,
@@ -87,8 +94,9 @@ pub struct RoleForm {
 }
 
 impl RoleForm {
-    /// The role's scope and permissions, or every problem with the form at once.
-    pub fn validate(&self, actor: &SessionUser) -> Result<(DataScope, Vec<Permission>), AppError> {
+    /// The role's scope and permissions (the fixed ones, then the register ones), or every
+    /// problem with the form at once.
+    pub fn validate(&self, actor: &SessionUser) -> Result<(DataScope, Grants), AppError> {
         let mut errors = Vec::new();
         let code_ok = (3..=32).contains(&self.code.len())
             && self.code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
@@ -98,13 +106,22 @@ impl RoleForm {
         if self.name.trim().is_empty() {
             errors.push(FieldError::new("name", ErrorCode::Required));
         }
-        // Each code once, in the registry's order; an unknown code is the client's mistake.
-        let permissions: Option<Vec<Permission>> = self.permissions.iter().map(|p| Permission::parse(p)).collect();
-        let permissions = permissions.map(|mut permissions| {
-            permissions.sort();
-            permissions.dedup();
-            permissions
-        });
+        // Each code once, in the registry's order (register codes sorted); an unknown code is
+        // the client's mistake.
+        let mut grants = Grants::default();
+        let mut unknown = false;
+        for code in &self.permissions {
+            match Permission::parse(code) {
+                Some(permission) => grants.permissions.push(permission),
+                None if is_record_code(code) => grants.records.push(code.clone()),
+                None => unknown = true,
+            }
+        }
+        grants.permissions.sort();
+        grants.permissions.dedup();
+        grants.records.sort();
+        grants.records.dedup();
+        let permissions = (!unknown).then_some(grants);
         if self.permissions.is_empty() || permissions.is_none() {
             errors.push(FieldError::new("permissions", ErrorCode::RolePermissions));
         }
@@ -130,8 +147,9 @@ pub async fn create_custom(
     if !actor.can(codes::ROLES_MANAGE) {
         return Err(AppError::Forbidden);
     }
-    let (scope, permissions) = form.validate(actor)?;
-    let permissions: Vec<&str> = permissions.iter().map(|p| p.as_str()).collect();
+    let (scope, grants) = form.validate(actor)?;
+    let permissions: Vec<&str> =
+        grants.permissions.iter().map(|p| p.as_str()).chain(grants.records.iter().map(String::as_str)).collect();
     let taken: i64 = roles::table.filter(roles::code.eq(&form.code)).count().get_result(conn).await?;
     if taken > 0 {
         return Err(AppError::field("code", ErrorCode::RoleCodeTaken));

@@ -211,7 +211,7 @@ impl UserRow {
             return Err(AppError::Unauthorized);
         }
         // Parsed once here: an unknown code is logged (with the user's roles) and grants nothing.
-        let permissions = parse_stored(&self.role_names.join(","), self.permissions.split(',')).into_iter().collect();
+        let grants = parse_stored(&self.role_names.join(","), self.permissions.split(','));
         // As with permissions: a scope the registry does not know is logged and widens nothing.
         let scope = self
             .scopes
@@ -236,8 +236,9 @@ impl UserRow {
             grid_id: self.grid_id,
             department_id: self.department_id,
             role_names: self.role_names,
-            permissions,
+            permissions: grants.permissions.into_iter().collect(),
             scope,
+            records: grants.records.into_iter().collect(),
         })
     }
 }

@@ -126,6 +126,7 @@ mod tests {
             role_names: vec![],
             permissions: Default::default(),
             scope: DataScope::Township,
+            records: Default::default(),
         }
     }
 

@@ -35,9 +35,14 @@ use crate::events::types::Stats;
 
 /// The longest a result is served as current, even without a change.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
-/// While the figures after a change are being computed, the previous ones are served if they
-/// are younger than this.
-pub const MAX_STALE: Duration = Duration::from_secs(60);
+/// While the figures after a change, or after [`MAX_AGE`], are being computed, the previous
+/// ones are served if they are younger than this. It must outlast `MAX_AGE` and one
+/// computation: when it equalled `MAX_AGE`, an answer that aged out was too old to serve
+/// as well, and every client waited for the one recomputation at once, once a minute — the
+/// statistics' tail of 191 ms p95 / 1.5 s p99 under 32 clients (docs/benchmarks.md, sixth
+/// measuring session).
+pub const MAX_STALE: Duration = Duration::from_secs(2 * MAX_AGE.as_secs());
+const _: () = assert!(MAX_STALE.as_secs() > MAX_AGE.as_secs() + 30, "stale answers must outlast MAX_AGE");
 /// Distinct keys kept at most; beyond that the cache starts over.
 const MAX_ENTRIES: usize = 512;
 /// The longest a month's figures are kept without a change in that month (names of

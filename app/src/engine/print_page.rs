@@ -1,0 +1,73 @@
+//! `/m/<module>/<register>/<id>/print`: the record as a 登记表 on one A4 page — the
+//! township's name and the register's title as heading, a table of label and value — with
+//! no console around it (its own route, outside the shell; `@page { size: A4 }` in
+//! style/main.css). Anyone who may see the record may print it; the server checks as for the
+//! detail.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+use shared::engine::Register;
+
+use super::api::get_record;
+use super::detail_page::{Facts, record_name};
+use super::{View, route};
+use crate::auth::api::get_me;
+use crate::components::{DocumentTitle, ErrorAlert, NotFound};
+use crate::i18n::use_locale;
+use crate::wire::resource;
+
+#[component]
+pub fn PrintPage() -> impl IntoView {
+    match route(&use_location().pathname.get_untracked()) {
+        Some((register, View::Print(id))) => view! { <Sheet register id /> }.into_any(),
+        _ => view! { <NotFound /> }.into_any(),
+    }
+}
+
+#[component]
+fn Sheet(register: &'static Register, id: i64) -> impl IntoView {
+    let locale = use_locale();
+    let (module, name) = (register.module, register.name);
+    let record = resource(move || id, move |id| get_record(module.into(), name.into(), id));
+    let me = resource(|| (), |_| get_me());
+    let title = locale.t(&register.title_key());
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    view! {
+        <main class="print-sheet" id="main">
+            <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+                {move || {
+                    let title = title.clone();
+                    Suspend::new(async move {
+                        let township = me.await.ok().flatten().map(|user| user.township_name).unwrap_or_default();
+                        match record.await {
+                            Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                            Ok(record) => {
+                                let name = record_name(locale, register, &record);
+                                view! {
+                                    <DocumentTitle text=format!("{name} · {title}") />
+                                    <header class="print-head">
+                                        <p class="print-township">{township}</p>
+                                        <h1>{locale.tf("engine.print_title", &[("title", title.clone())])}</h1>
+                                    </header>
+                                    <dl class="print-table">
+                                        <Facts register record />
+                                    </dl>
+                                }
+                                .into_any()
+                            }
+                        }
+                    })
+                }}
+            </Suspense>
+            <p class="no-print cluster">
+                <button class="btn btn-primary" type="button" on:click=print>{locale.t("engine.print")}</button>
+                <a class="btn btn-ghost" href=super::record_path(register, id)>{locale.t("engine.back")}</a>
+            </p>
+        </main>
+    }
+}

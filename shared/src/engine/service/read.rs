@@ -1,0 +1,227 @@
+//! Reading one record, its history and its version as of a moment. A record outside the
+//! user's scope is not found (never forbidden), so its existence does not leak.
+
+use chrono::{DateTime, Utc};
+use diesel::sql_types::{Array, BigInt, Integer, Jsonb, Nullable, Text, Timestamptz};
+use diesel::{OptionalExtension, QueryableByName};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::decode::{Source, data_object, decode, extra, labels_object};
+use super::{require, table, visible};
+use crate::accounts::SessionUser;
+use crate::engine::declare::Register;
+use crate::engine::record::{Action, Operation, Record, Version};
+use crate::error::AppError;
+use crate::sql::Sql;
+
+#[derive(QueryableByName)]
+struct RecordRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Integer)]
+    version: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    number: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    state: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    village_id: Option<i32>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    grid_id: Option<i32>,
+    #[diesel(sql_type = Text)]
+    place: String,
+    #[diesel(sql_type = Jsonb)]
+    data: serde_json::Value,
+    #[diesel(sql_type = Jsonb)]
+    labels: serde_json::Value,
+    #[diesel(sql_type = Jsonb)]
+    extra: serde_json::Value,
+    #[diesel(sql_type = Timestamptz)]
+    created_at: DateTime<Utc>,
+    #[diesel(sql_type = Timestamptz)]
+    updated_at: DateTime<Utc>,
+    #[diesel(sql_type = Text)]
+    created_by: String,
+    #[diesel(sql_type = Text)]
+    updated_by: String,
+}
+
+/// The place's names ("梅李村 · 第3网格"), from the joins `v` and `g`.
+pub(super) const PLACE_SQL: &str = "concat_ws(' · ', v.name, g.name)";
+/// The joins [`PLACE_SQL`] reads.
+pub(super) const PLACE_JOINS: &str =
+    " LEFT JOIN villages v ON v.id = r.village_id LEFT JOIN grids g ON g.id = r.grid_id";
+
+/// One live record in the user's scope.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    id: i64,
+) -> Result<Record, AppError> {
+    require(user, register, Action::View)?;
+    let row: RecordRow = Sql::new("SELECT r.id, r.version, r.number, r.state, r.village_id, r.grid_id, ")
+        .push(PLACE_SQL)
+        .push(" AS place, ")
+        .append(data_object(register.fields, Source::Row))
+        .push(" AS data, ")
+        .append(labels_object(register, register.fields))
+        .push(
+            " AS labels, r.extra, r.created_at, r.updated_at, coalesce(cu.display_name, '') AS created_by, \
+             coalesce(uu.display_name, '') AS updated_by FROM ",
+        )
+        .append(table(register))
+        .push(" r")
+        .push(PLACE_JOINS)
+        .push(" LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by WHERE r.id = ")
+        .bind(id)
+        .push(" AND r.deleted_at IS NULL AND ")
+        .append(visible(user, "r"))
+        .query()
+        .get_result(conn)
+        .await?;
+    Ok(Record {
+        id: row.id,
+        version: row.version,
+        number: row.number,
+        state: row.state,
+        village_id: row.village_id,
+        grid_id: row.grid_id,
+        place: row.place,
+        values: decode(register, &row.data),
+        labels: extra(&row.labels),
+        extra: extra(&row.extra),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        created_by: row.created_by,
+        updated_by: row.updated_by,
+    })
+}
+
+#[derive(QueryableByName)]
+pub(super) struct VersionRow {
+    #[diesel(sql_type = Integer)]
+    version: i32,
+    #[diesel(sql_type = Text)]
+    operation: String,
+    #[diesel(sql_type = Text)]
+    actor: String,
+    #[diesel(sql_type = Timestamptz)]
+    at: DateTime<Utc>,
+    #[diesel(sql_type = Array<Text>)]
+    changed: Vec<String>,
+    #[diesel(sql_type = Jsonb)]
+    data: serde_json::Value,
+    /// The place the version had.
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub(super) village_id: Option<i32>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub(super) grid_id: Option<i32>,
+}
+
+impl VersionRow {
+    pub(super) fn into_version(self, register: &Register) -> Result<Version, AppError> {
+        let operation = operation(&self.operation).ok_or_else(|| {
+            tracing::error!(register = %register.key(), operation = %self.operation, "unknown operation in record_history");
+            AppError::Internal
+        })?;
+        Ok(Version {
+            version: self.version,
+            operation,
+            actor: self.actor,
+            at: self.at,
+            changed: self.changed,
+            values: decode(register, &self.data),
+        })
+    }
+}
+
+fn operation(text: &str) -> Option<Operation> {
+    Some(match text {
+        "create" => Operation::Create,
+        "edit" => Operation::Edit,
+        "delete" => Operation::Delete,
+        "restore" => Operation::Restore,
+        "step" => Operation::Step,
+        _ => return None,
+    })
+}
+
+/// The versions of a record (alias `h`), their place and actor's name, for the condition that
+/// follows.
+pub(super) fn versions(register: &Register, id: i64) -> Sql {
+    Sql::new("SELECT h.version, h.operation, coalesce(u.display_name, '') AS actor, h.at, h.changed, ")
+        .append(data_object(register.fields, Source::History))
+        .push(
+            " AS data, (h.data ->> 'village_id')::int AS village_id, (h.data ->> 'grid_id')::int AS grid_id \
+             FROM record_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.register = ",
+        )
+        .bind(register.key())
+        .push(" AND h.record_id = ")
+        .bind(id)
+}
+
+/// Whether the record (live or deleted) is in the user's scope: its history is readable, and
+/// a deleted record can be restored.
+pub(super) async fn exists(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &Register,
+    id: i64,
+) -> Result<bool, AppError> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        found: bool,
+    }
+    let found: Found = Sql::new("SELECT EXISTS (SELECT 1 FROM ")
+        .append(table(register))
+        .push(" r WHERE r.id = ")
+        .bind(id)
+        .push(" AND ")
+        .append(visible(user, "r"))
+        .push(") AS found")
+        .query()
+        .get_result(conn)
+        .await?;
+    Ok(found.found)
+}
+
+/// Every version of a record, newest first.
+pub async fn history(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    id: i64,
+) -> Result<Vec<Version>, AppError> {
+    require(user, register, Action::View)?;
+    if !exists(conn, user, register, id).await? {
+        return Err(AppError::NotFound);
+    }
+    let rows: Vec<VersionRow> =
+        versions(register, id).push(" ORDER BY h.version DESC, h.id DESC").query().load(conn).await?;
+    rows.into_iter().map(|row| row.into_version(register)).collect()
+}
+
+/// The version that was current at `at` (none: the record did not exist yet).
+pub async fn as_of(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<Option<Version>, AppError> {
+    require(user, register, Action::View)?;
+    if !exists(conn, user, register, id).await? {
+        return Err(AppError::NotFound);
+    }
+    let row: Option<VersionRow> = versions(register, id)
+        .push(" AND h.at <= ")
+        .bind(at)
+        .push(" ORDER BY h.version DESC, h.id DESC LIMIT 1")
+        .query()
+        .get_result(conn)
+        .await
+        .optional()?;
+    row.map(|row| row.into_version(register)).transpose()
+}

@@ -1,0 +1,479 @@
+//! Writing records: create, edit, soft delete and restore, each in one transaction with its
+//! history (the table's trigger, told the actor and the operation here) and its audit entry.
+//! Every problem with a form is reported at once and nothing is written.
+
+use chrono::Datelike;
+use diesel::QueryableByName;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde_json::{Map, Value as Json};
+
+use super::decode::{bind_value, encode};
+use super::naming::next_number;
+use super::place::{Located, locate};
+use super::read::{VersionRow, versions};
+use super::{require, table, target, visible};
+use crate::accounts::SessionUser;
+use crate::audit::service as audit;
+use crate::engine::ddl::index_name;
+use crate::engine::declare::{Kind, Register, Target};
+use crate::engine::record::Action;
+use crate::engine::value::{RecordForm, Value, Values, parse_form};
+use crate::error::{AppError, ErrorCode, FieldError};
+use crate::scope::ScopeFilter;
+use crate::sql::Sql;
+
+/// What the trigger writes into `record_history.operation`.
+#[derive(Clone, Copy)]
+enum Operation {
+    Create,
+    Edit,
+    Delete,
+    Restore,
+}
+
+impl Operation {
+    fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "create",
+            Operation::Edit => "edit",
+            Operation::Delete => "delete",
+            Operation::Restore => "restore",
+        }
+    }
+}
+
+/// A new record; returns its id.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    form: &RecordForm,
+) -> Result<i64, AppError> {
+    require(user, register, Action::Create)?;
+    let parsed = parse_form(register, &form.values);
+    let township = user.township_id;
+    let place = locate(conn, user, register, township, form.village_id, form.grid_id).await?;
+    let (values, place) = checked(parsed, place)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let mut problems = reference_problems(conn, user, register, &values).await?;
+        problems.extend(unique_problems(conn, register, township, &values, None).await?);
+        if !problems.is_empty() {
+            return Err(AppError::Validation(problems));
+        }
+        let mut row = encode(&values);
+        row.insert("township_id".into(), Json::from(township));
+        row.insert("village_id".into(), Json::from(place.village_id));
+        row.insert("grid_id".into(), Json::from(place.grid_id));
+        row.insert("owner_id".into(), Json::from(user.id));
+        row.insert("created_by".into(), Json::from(user.id));
+        row.insert("updated_by".into(), Json::from(user.id));
+        if let Some(workflow) = register.workflow {
+            row.insert("state".into(), Json::from(workflow.initial));
+        }
+        if let Some(series) = register.naming.filter(|series| series.on_state.is_none()) {
+            let year = crate::time::today().year();
+            row.insert("number".into(), Json::from(next_number(conn, register, &series, year).await?));
+        }
+        act_as(conn, user, Operation::Create).await?;
+        #[derive(QueryableByName)]
+        struct Created {
+            #[diesel(sql_type = BigInt)]
+            id: i64,
+        }
+        let columns = || {
+            Sql::new("township_id, village_id, grid_id, owner_id, number, state, created_by, updated_by")
+                .append(field_columns(register, ", ", ""))
+        };
+        let created: Created = Sql::new("INSERT INTO ")
+            .append(table(register))
+            .push(" (")
+            .append(columns())
+            .push(") SELECT ")
+            .append(columns())
+            .push(" FROM jsonb_populate_record(NULL::")
+            .append(table(register))
+            .push(", ")
+            .append(json(row))
+            .push(") RETURNING id")
+            .query()
+            .get_result(conn)
+            .await
+            .map_err(|error| taken(register, error))?;
+        audit_entry(conn, user, register, township, created.id, Operation::Create).await?;
+        Ok(created.id)
+    })
+    .await
+}
+
+/// Edits a record: `form.version` must be the version stored, else `Conflict(RecordStale)`
+/// and nothing changes. A form that changes nothing writes nothing.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    id: i64,
+    form: &RecordForm,
+) -> Result<(), AppError> {
+    require(user, register, Action::Edit)?;
+    let parsed = parse_form(register, &form.values);
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let current = lock(conn, user, register, id, true).await?;
+        if form.version != Some(current.version) {
+            return Err(AppError::Conflict(ErrorCode::RecordStale));
+        }
+        let place = locate(conn, user, register, current.township_id, form.village_id, form.grid_id).await?;
+        let (values, place) = checked(parsed, place)?;
+        let mut problems = reference_problems(conn, user, register, &values).await?;
+        problems.extend(unique_problems(conn, register, current.township_id, &values, Some(id)).await?);
+        if !problems.is_empty() {
+            return Err(AppError::Validation(problems));
+        }
+        rewrite(conn, user, register, &current, id, values, place, None, Operation::Edit).await
+    })
+    .await
+}
+
+/// Soft-deletes a record (it stays in the history and can be restored); `version` is the
+/// version the user saw.
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    id: i64,
+    version: i32,
+) -> Result<(), AppError> {
+    require(user, register, Action::Delete)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let current = lock(conn, user, register, id, true).await?;
+        if current.version != version {
+            return Err(AppError::Conflict(ErrorCode::RecordStale));
+        }
+        act_as(conn, user, Operation::Delete).await?;
+        Sql::new("UPDATE ")
+            .append(table(register))
+            .push(" SET deleted_at = now(), version = version + 1, updated_at = now(), updated_by = ")
+            .bind(user.id)
+            .push(" WHERE id = ")
+            .bind(id)
+            .query()
+            .execute(conn)
+            .await?;
+        audit_entry(conn, user, register, current.township_id, id, Operation::Delete).await
+    })
+    .await
+}
+
+/// Writes the values and place of an earlier version as a new version (undeleting the record
+/// when the version was live). Restoring what the record already holds writes nothing.
+pub async fn restore(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    id: i64,
+    version: i32,
+) -> Result<(), AppError> {
+    require(user, register, Action::Edit)?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let current = lock(conn, user, register, id, false).await?;
+        let old: VersionRow =
+            versions(register, id).push(" AND h.version = ").bind(version).query().get_result(conn).await?;
+        let place = Located { village_id: old.village_id, grid_id: old.grid_id };
+        let deleted = deleted_at(conn, register, id, version).await?;
+        let values = old.into_version(register)?.values;
+        let problems = unique_problems(conn, register, current.township_id, &values, Some(id)).await?;
+        if !problems.is_empty() {
+            return Err(AppError::Validation(problems));
+        }
+        rewrite(conn, user, register, &current, id, values, place, Some(deleted), Operation::Restore).await
+    })
+    .await
+}
+
+/// The form's values and place, or every problem with either.
+fn checked(
+    parsed: Result<Values, Vec<FieldError>>,
+    place: Result<Located, Vec<FieldError>>,
+) -> Result<(Values, Located), AppError> {
+    match (parsed, place) {
+        (Ok(values), Ok(place)) => Ok((values, place)),
+        (parsed, place) => {
+            let mut problems = parsed.err().unwrap_or_default();
+            problems.extend(place.err().unwrap_or_default());
+            Err(AppError::Validation(problems))
+        }
+    }
+}
+
+/// The stored record as an edit starts from it, locked to the commit.
+struct Current {
+    version: i32,
+    township_id: i32,
+}
+
+/// Locks a record in the user's scope (`live`: not deleted), or says it is not found.
+async fn lock(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &Register,
+    id: i64,
+    live: bool,
+) -> Result<Current, AppError> {
+    #[derive(QueryableByName)]
+    struct Locked {
+        #[diesel(sql_type = Integer)]
+        version: i32,
+        #[diesel(sql_type = Integer)]
+        township_id: i32,
+    }
+    let locked: Locked = Sql::new("SELECT r.version, r.township_id FROM ")
+        .append(table(register))
+        .push(" r WHERE r.id = ")
+        .bind(id)
+        .push(if live { " AND r.deleted_at IS NULL AND " } else { " AND " })
+        .append(visible(user, "r"))
+        .push(" FOR UPDATE")
+        .query()
+        .get_result(conn)
+        .await?;
+    Ok(Current { version: locked.version, township_id: locked.township_id })
+}
+
+/// Whether the record was deleted in `version` (the moment, as the history holds it).
+async fn deleted_at(
+    conn: &mut AsyncPgConnection,
+    register: &Register,
+    id: i64,
+    version: i32,
+) -> Result<Json, AppError> {
+    #[derive(QueryableByName)]
+    struct Deleted {
+        #[diesel(sql_type = Nullable<Jsonb>)]
+        deleted_at: Option<Json>,
+    }
+    let row: Deleted =
+        Sql::new("SELECT h.data -> 'deleted_at' AS deleted_at FROM record_history h WHERE h.register = ")
+            .bind(register.key())
+            .push(" AND h.record_id = ")
+            .bind(id)
+            .push(" AND h.version = ")
+            .bind(version)
+            .query()
+            .get_result(conn)
+            .await?;
+    Ok(row.deleted_at.unwrap_or(Json::Null))
+}
+
+/// Writes the declared fields and the place as a new version of a locked record, if they
+/// differ from what it holds; `deleted_at` too when restoring.
+#[allow(clippy::too_many_arguments)]
+async fn rewrite(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    current: &Current,
+    id: i64,
+    values: Values,
+    place: Located,
+    deleted_at: Option<Json>,
+    operation: Operation,
+) -> Result<(), AppError> {
+    let mut row = encode(&values);
+    row.insert("village_id".into(), Json::from(place.village_id));
+    row.insert("grid_id".into(), Json::from(place.grid_id));
+    let restoring = deleted_at.is_some();
+    if let Some(deleted_at) = deleted_at {
+        row.insert("deleted_at".into(), deleted_at);
+    }
+    act_as(conn, user, operation).await?;
+    let mut assignments = Sql::new("village_id = p.village_id, grid_id = p.grid_id");
+    let mut old = Sql::new("r.village_id, r.grid_id");
+    let mut new = Sql::new("p.village_id, p.grid_id");
+    if restoring {
+        assignments = assignments.push(", deleted_at = p.deleted_at");
+        old = old.push(", r.deleted_at");
+        new = new.push(", p.deleted_at");
+    }
+    for field in register.fields {
+        assignments = assignments.push(", ").push(field.name).push(" = p.").push(field.name);
+        old = old.push(", r.").push(field.name);
+        new = new.push(", p.").push(field.name);
+    }
+    let changed = Sql::new("UPDATE ")
+        .append(table(register))
+        .push(" r SET ")
+        .append(assignments)
+        .push(", version = r.version + 1, updated_at = now(), updated_by = ")
+        .bind(user.id)
+        .push(" FROM jsonb_populate_record(NULL::")
+        .append(table(register))
+        .push(", ")
+        .append(json(row))
+        .push(") p WHERE r.id = ")
+        .bind(id)
+        .push(" AND ROW(")
+        .append(old)
+        .push(") IS DISTINCT FROM ROW(")
+        .append(new)
+        .push(")")
+        .query()
+        .execute(conn)
+        .await
+        .map_err(|error| taken(register, error))?;
+    if changed > 0 {
+        audit_entry(conn, user, register, current.township_id, id, operation).await?;
+    }
+    Ok(())
+}
+
+/// The declared fields' columns, each with `prefix`, each after `separator`.
+fn field_columns(register: &Register, separator: &'static str, prefix: &'static str) -> Sql {
+    register.fields.iter().fold(Sql::new(""), |sql, field| sql.push(separator).push(prefix).push(field.name))
+}
+
+/// A JSON object bound as one `jsonb` parameter.
+fn json(row: Map<String, Json>) -> Sql {
+    Sql::value(Json::Object(row).to_string()).push("::jsonb")
+}
+
+/// Tells the history trigger who acts and what they do, for this transaction only.
+async fn act_as(conn: &mut AsyncPgConnection, user: &SessionUser, operation: Operation) -> Result<(), AppError> {
+    Sql::new("SELECT set_config('tongguan.actor', ")
+        .bind(user.id.to_string())
+        .push(", true), set_config('tongguan.operation', ")
+        .bind(operation.as_str())
+        .push(", true)")
+        .query()
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn audit_entry(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &Register,
+    township: i32,
+    id: i64,
+    operation: Operation,
+) -> Result<(), AppError> {
+    let action = match operation {
+        Operation::Create => "record.create",
+        Operation::Edit => "record.edit",
+        Operation::Delete => "record.delete",
+        Operation::Restore => "record.restore",
+    };
+    let target = format!("{}#{id}", register.key());
+    audit::record(conn, township, Some(user.id), &user.display_name, action, &target, "").await
+}
+
+/// A unique value taken by a concurrent record between the check and the write (the unique
+/// index of the field): said as the field's error, never a 500.
+fn taken(register: &Register, error: DieselError) -> AppError {
+    if let DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) = &error {
+        let constraint = info.constraint_name().unwrap_or_default();
+        if let Some(field) = register
+            .fields
+            .iter()
+            .find(|field| field.unique && index_name(register.table, field.name, "key") == constraint)
+        {
+            return AppError::field(field.name, ErrorCode::FieldTaken);
+        }
+    }
+    error.into()
+}
+
+/// Fields whose value another live record of the township already has.
+async fn unique_problems(
+    conn: &mut AsyncPgConnection,
+    register: &Register,
+    township: i32,
+    values: &Values,
+    except: Option<i64>,
+) -> Result<Vec<FieldError>, AppError> {
+    let mut problems = Vec::new();
+    for field in register.fields.iter().filter(|field| field.unique) {
+        let Some(value) = values.get(field.name) else { continue };
+        let found = count(
+            conn,
+            Sql::new("SELECT count(*) AS n FROM ")
+                .append(table(register))
+                .push(" r WHERE r.township_id = ")
+                .bind(township)
+                .push(" AND r.deleted_at IS NULL AND r.")
+                .push(field.name)
+                .push(" = ")
+                .append(bind_value(value))
+                .push(" AND r.id <> ")
+                .bind(except.unwrap_or(0)),
+        )
+        .await?;
+        if found > 0 {
+            problems.push(FieldError::new(field.name, ErrorCode::FieldTaken));
+        }
+    }
+    Ok(problems)
+}
+
+/// Reference and user fields naming what does not exist or the user may not see: a live
+/// record of the register in scope, base data in scope, an active user of the township.
+async fn reference_problems(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    values: &Values,
+) -> Result<Vec<FieldError>, AppError> {
+    let scope = ScopeFilter::for_user(user);
+    let mut problems = Vec::new();
+    for field in register.fields {
+        let ids = match values.get(field.name) {
+            Some(Value::Id(id)) => vec![*id],
+            Some(Value::Ids(ids)) if matches!(field.kind, Kind::Users) => ids.clone(),
+            _ => continue,
+        };
+        let mut wanted = ids.clone();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let from = match field.kind {
+            Kind::Reference(Target::Register(key)) => {
+                let Some(other) = target(register, key) else {
+                    tracing::error!(register = %register.key(), field = field.name, key, "reference to an unknown register");
+                    return Err(AppError::Internal);
+                };
+                Sql::new("FROM reg.")
+                    .push(other.table)
+                    .push(" t WHERE t.deleted_at IS NULL AND ")
+                    .append(visible(user, "t"))
+            }
+            Kind::Reference(Target::Village) => Sql::new("FROM villages t WHERE ").append(scope.villages("t")),
+            Kind::Reference(Target::Grid) => Sql::new("FROM grids t WHERE ").append(scope.grids("t")),
+            Kind::Reference(Target::Resident) => Sql::new("FROM residents t WHERE ").append(scope.rows("t")),
+            Kind::Reference(Target::Enterprise) => Sql::new("FROM enterprises t WHERE ").append(scope.rows("t")),
+            Kind::Reference(Target::House) => Sql::new("FROM houses t WHERE ").append(scope.rows("t")),
+            Kind::User | Kind::Users => {
+                Sql::new("FROM users t WHERE t.status = 'active' AND t.township_id = ").bind(user.township_id)
+            }
+            _ => continue,
+        };
+        let found = count(
+            conn,
+            Sql::new("SELECT count(*) AS n ").append(from).push(" AND t.id = ANY (").bind(wanted.clone()).push(")"),
+        )
+        .await?;
+        if found != wanted.len() as i64 {
+            problems.push(FieldError::new(field.name, ErrorCode::FieldNotAReference));
+        }
+    }
+    Ok(problems)
+}
+
+async fn count(conn: &mut AsyncPgConnection, sql: Sql) -> Result<i64, AppError> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let counted: Count = sql.query().get_result(conn).await?;
+    Ok(counted.n)
+}
