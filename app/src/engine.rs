@@ -96,8 +96,9 @@ fn engine_pages(page: EnginePage) -> AnyView {
     }
 }
 
-/// The page of the current path. `ModulePage` has checked the view permission; the
-/// create and edit forms need their own action too (the service checks again on saving).
+/// The page of the current path: a 404 for a path that names no register, a 403 without the
+/// register's view permission or, for the create and edit forms, their own action (the
+/// server functions check again). `ModulePage` only knows the path is under `/m/`.
 #[component]
 fn ConsolePage() -> impl IntoView {
     let path = use_location().pathname.get_untracked();
@@ -105,7 +106,7 @@ fn ConsolePage() -> impl IntoView {
     let Some((register, view)) = route(&path) else {
         return view! { <NotFound /> }.into_any();
     };
-    if !user.is_some_and(|user| user.may(register, needed(view))) {
+    if !user.is_some_and(|user| user.may(register, Action::View) && user.may(register, needed(view))) {
         return view! { <crate::components::Forbidden /> }.into_any();
     }
     match view {

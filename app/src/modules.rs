@@ -9,7 +9,6 @@ use std::pin::Pin;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use shared::accounts::SessionUser;
-use shared::engine::Action;
 
 use crate::components::{Forbidden, IconName, NotFound};
 
@@ -158,10 +157,15 @@ pub fn find(path: &str) -> Option<&'static Module> {
         .max_by_key(|m| m.path.len())
 }
 
-/// Whether a path is a page of the console: a module's, or a register's (`/m/…`).
+/// Whether a path may be a page of the console: a module's, or under the engine's `/m/`
+/// (which registers exist is known to the engine's chunk, not to the main wasm: see
+/// [`ModulePage`]).
 pub fn owns(path: &str) -> bool {
-    find(path).is_some() || crate::engine::route(path).is_some()
+    find(path).is_some() || path.starts_with(ENGINE_PREFIX)
 }
+
+/// Where the engine's pages are.
+const ENGINE_PREFIX: &str = "/m/";
 
 /// Renders the module page for the current path, or 404 / 403.
 ///
@@ -170,20 +174,19 @@ pub fn owns(path: &str) -> bool {
 /// `Permission`, while every register has its own codes (`m.<module>.<register>.view`,
 /// `SessionUser::may`), and the registers are listed once already, in `shared`. A second
 /// list here would be one more place to forget a register; so `/m/` is decided first, from
-/// the declarations, and every other path by the registry.
+/// the declarations, and every other path by the registry. The engine's page (in its own
+/// chunk) finds the register and checks the view's permission itself, so the declarations
+/// stay out of the main wasm (the first page's budget).
 #[component]
 pub fn ModulePage() -> impl IntoView {
     let location = use_location();
     let user = use_context::<SessionUser>();
     move || {
         let path = location.pathname.get();
-        if path.starts_with("/m/") {
-            return match (crate::engine::route(&path), &user) {
-                (None, _) => view! { <NotFound /> }.into_any(),
-                (Some((register, _)), Some(user)) if user.may(register, Action::View) => {
-                    lazy_page(&crate::engine::PAGE)
-                }
-                (Some(_), _) => view! { <Forbidden /> }.into_any(),
+        if path.starts_with(ENGINE_PREFIX) {
+            return match &user {
+                Some(_) => lazy_page(&crate::engine::PAGE),
+                None => view! { <Forbidden /> }.into_any(),
             };
         }
         match (find(&path), &user) {
@@ -227,19 +230,14 @@ pub fn menu(user: &SessionUser) -> Vec<MenuSection> {
             None => sections.push(MenuSection { title: module.section.to_owned(), entries: vec![entry] }),
         }
     }
-    let engine = shared::modules::MODULES.iter().filter_map(|module| {
-        let entries: Vec<MenuEntry> = module
-            .registers
-            .iter()
-            .filter(|register| register.parent.is_none() && user.may(register, Action::View))
-            .map(|register| MenuEntry {
-                path: crate::engine::list_path(register),
-                title: register.title_key(),
-                icon: IconName::List,
-            })
-            .collect();
-        (!entries.is_empty()).then(|| MenuSection { title: crate::engine::texts::module_key(module.name), entries })
-    });
+    let mut engine: Vec<MenuSection> = Vec::new();
+    for register in &user.registers {
+        let entry = MenuEntry { path: register.path(), title: register.title_key(), icon: IconName::List };
+        match engine.last_mut() {
+            Some(section) if section.title == register.section_key() => section.entries.push(entry),
+            _ => engine.push(MenuSection { title: register.section_key(), entries: vec![entry] }),
+        }
+    }
     let at =
         sections.iter().position(|section| section.title == ENGINE_SECTIONS_AFTER).map_or(sections.len(), |i| i + 1);
     sections.splice(at..at, engine);

@@ -21,5 +21,5 @@ pub mod service;
 pub mod value;
 
 pub use declare::{Field, Kind, Module, Register};
-pub use record::{Action, Count, ListPage, ListQuery, ListRow, Record, Version};
+pub use record::{Action, Count, ListPage, ListQuery, ListRow, Record, RegisterLink, StepOutcome, Version};
 pub use value::{RecordForm, Value, Values};

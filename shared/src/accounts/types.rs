@@ -85,6 +85,11 @@ pub struct SessionUser {
     /// by [`SessionUser::may`] (`crate::engine::access`).
     #[serde(default)]
     pub records: std::collections::BTreeSet<String>,
+    /// The registers the user may open, in the order of their declarations, for the menu.
+    /// Worked out on the server (`crate::engine::access::viewable`), so the browser's main
+    /// wasm carries no declaration: they are in the engine pages' chunk only.
+    #[serde(default)]
+    pub registers: Vec<crate::engine::RegisterLink>,
 }
 
 impl SessionUser {

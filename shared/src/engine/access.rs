@@ -4,13 +4,24 @@
 //! checks again; hiding a button is never the check.
 
 use super::declare::Register;
-use super::record::Action;
+use super::record::{Action, RegisterLink};
 use crate::accounts::SessionUser;
 
 impl SessionUser {
     /// Whether the user's roles grant `action` on `register`.
     pub fn may(&self, register: &Register, action: Action) -> bool {
         self.records.contains(&action.code(register))
+    }
+
+    /// The user with [`SessionUser::registers`] filled from their grants: every register of
+    /// `crate::modules::MODULES` they may view that is not a child table (those are edited
+    /// inside their parent), in the order declared.
+    pub fn with_register_links(self) -> SessionUser {
+        let registers = crate::modules::registers()
+            .filter(|register| register.parent.is_none() && self.may(register, Action::View))
+            .map(|register| RegisterLink { module: register.module.to_owned(), name: register.name.to_owned() })
+            .collect();
+        SessionUser { registers, ..self }
     }
 }
 
@@ -35,6 +46,7 @@ mod tests {
             permissions: Default::default(),
             scope: DataScope::Township,
             records: records.iter().map(|code| (*code).to_owned()).collect(),
+            registers: Vec::new(),
         }
     }
 
@@ -46,5 +58,19 @@ mod tests {
         assert!(!clerk.may(&crate::party::ORGANISATIONS, Action::View));
         assert!(clerk.may(&crate::party::ORGANISATIONS, Action::Edit));
         assert!(!user(&[]).may(&crate::party::MEMBERS, Action::View));
+    }
+
+    #[test]
+    fn the_menu_lists_viewable_registers_in_declared_order_without_child_tables() {
+        let codes: Vec<String> = crate::modules::registers().map(|register| Action::View.code(register)).collect();
+        let user = user(&codes.iter().map(String::as_str).collect::<Vec<_>>()).with_register_links();
+        let declared: Vec<String> = crate::modules::registers()
+            .filter(|r| r.parent.is_none())
+            .map(|r| format!("{}.{}", r.module, r.name))
+            .collect();
+        let listed: Vec<String> = user.registers.iter().map(|link| format!("{}.{}", link.module, link.name)).collect();
+        assert_eq!(listed, declared);
+        assert!(!listed.contains(&"party.meeting_attendance".to_owned()));
+        assert_eq!(self::user(&["m.party.members.edit"]).with_register_links().registers, vec![]);
     }
 }

@@ -9,6 +9,31 @@ use serde::{Deserialize, Serialize};
 use super::declare::Register;
 use super::value::Values;
 
+/// A register named by its module and name, as the menu and links need it (the declaration
+/// itself stays on the server and in the engine pages' chunk).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterLink {
+    pub module: String,
+    pub name: String,
+}
+
+impl RegisterLink {
+    /// Its list's path (`/m/party/members`).
+    pub fn path(&self) -> String {
+        format!("/m/{}/{}", self.module, self.name)
+    }
+
+    /// The translation key of its title (`reg.party.members`).
+    pub fn title_key(&self) -> String {
+        format!("reg.{}.{}", self.module, self.name)
+    }
+
+    /// The translation key of its module's menu section (`module.party`).
+    pub fn section_key(&self) -> String {
+        format!("module.{}", self.module)
+    }
+}
+
 /// One record as the detail page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -39,6 +64,8 @@ pub struct Record {
 /// A list request: filters by field (the text as a form sends it), a search of the
 /// register's first text field by prefix, the sort, and the keyset cursor of the page.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+// Every part may be absent from a form (an empty map or an unset option sends no key).
+#[serde(default)]
 pub struct ListQuery {
     pub filters: BTreeMap<String, String>,
     pub q: String,
@@ -100,6 +127,16 @@ pub enum Operation {
     Delete,
     Restore,
     Step,
+}
+
+/// What a workflow step did: moved the record, or recorded one approval of a step that
+/// needs more (会签, N of M).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepOutcome {
+    /// The record is now in this state.
+    Moved { to: String },
+    /// The approval is recorded; `approvals` of the `needed` are in.
+    Approved { approvals: u32, needed: u32 },
 }
 
 /// What a role may be granted on a register. The permission code is

@@ -26,6 +26,7 @@ mod naming;
 mod options;
 mod place;
 mod read;
+mod step;
 mod write;
 
 pub use decode::decode;
@@ -33,6 +34,7 @@ pub use list::list;
 pub use naming::next_number;
 pub use options::reference_options;
 pub use read::{as_of, get, history};
+pub use step::step;
 pub use write::{create, delete, restore, update};
 
 /// Refuses a user without the permission of `action` on `register`.

@@ -36,6 +36,8 @@ pub type Values = BTreeMap<String, Value>;
 /// A form as the browser sends it (`form[values][name]=…`), and an import row: every field
 /// as the text the user typed. Parsed by [`parse_form`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+// Every part may be absent from a form (an empty map or an unset option sends no key).
+#[serde(default)]
 pub struct RecordForm {
     pub values: BTreeMap<String, String>,
     /// The record's place (the register's [`super::declare::Place`] says which are asked).

@@ -239,6 +239,8 @@ impl UserRow {
             permissions: grants.permissions.into_iter().collect(),
             scope,
             records: grants.records.into_iter().collect(),
-        })
+            registers: Vec::new(),
+        }
+        .with_register_links())
     }
 }

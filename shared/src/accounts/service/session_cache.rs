@@ -127,6 +127,7 @@ mod tests {
             permissions: Default::default(),
             scope: DataScope::Township,
             records: Default::default(),
+            registers: Vec::new(),
         }
     }
 

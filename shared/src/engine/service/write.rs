@@ -26,11 +26,12 @@ use crate::sql::Sql;
 
 /// What the trigger writes into `record_history.operation`.
 #[derive(Clone, Copy)]
-enum Operation {
+pub(super) enum Operation {
     Create,
     Edit,
     Delete,
     Restore,
+    Step,
 }
 
 impl Operation {
@@ -40,6 +41,7 @@ impl Operation {
             Operation::Edit => "edit",
             Operation::Delete => "delete",
             Operation::Restore => "restore",
+            Operation::Step => "step",
         }
     }
 }
@@ -338,7 +340,11 @@ fn json(row: Map<String, Json>) -> Sql {
 }
 
 /// Tells the history trigger who acts and what they do, for this transaction only.
-async fn act_as(conn: &mut AsyncPgConnection, user: &SessionUser, operation: Operation) -> Result<(), AppError> {
+pub(super) async fn act_as(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    operation: Operation,
+) -> Result<(), AppError> {
     Sql::new("SELECT set_config('tongguan.actor', ")
         .bind(user.id.to_string())
         .push(", true), set_config('tongguan.operation', ")
@@ -363,6 +369,7 @@ async fn audit_entry(
         Operation::Edit => "record.edit",
         Operation::Delete => "record.delete",
         Operation::Restore => "record.restore",
+        Operation::Step => "record.step",
     };
     let target = format!("{}#{id}", register.key());
     audit::record(conn, township, Some(user.id), &user.display_name, action, &target, "").await
