@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::permissions::codes;
 
-/// The final states ([`EventState::FINAL`]) as an SQL list, for `concat!`: SQL that must match
-/// a partial index (`WHERE state NOT IN (…)`) has to spell the list as literals, and this is
-/// the one spelling. `e.state NOT IN (final_states_sql!())` is "open";
+/// The final states, spelt once: as the SQL list that `concat!` puts into queries (SQL that
+/// must match a partial index, `WHERE state NOT IN (…)`, has to spell the list as literals),
+/// from which [`EventState::FINAL`] is read at compile time. `e.state NOT IN (final_states_sql!())` is "open";
 /// `NOT IN (final_states_sql!(), 'suspended')` is "its deadline runs".
 #[macro_export]
 macro_rules! final_states_sql {
@@ -64,7 +64,7 @@ impl EventState {
         EventState::Merged,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             EventState::Reported => "reported",
             EventState::Accepted => "accepted",
@@ -85,9 +85,10 @@ impl EventState {
         Self::ALL.into_iter().find(|s| s.as_str() == value)
     }
 
-    /// Closed, rejected and merged events are finished: no deadline runs for them. SQL names
-    /// the same states through [`final_states_sql!`](crate::final_states_sql) (checked by a test).
-    pub const FINAL: [EventState; 3] = [EventState::Closed, EventState::Rejected, EventState::Merged];
+    /// Closed, rejected and merged events are finished: no deadline runs for them. Read at
+    /// compile time from the one list, [`final_states_sql!`](crate::final_states_sql): a code
+    /// there that names no state fails the build.
+    pub const FINAL: [EventState; 3] = states_of_sql_list(final_states_sql!());
 
     pub fn is_final(self) -> bool {
         Self::FINAL.contains(&self)
@@ -275,6 +276,48 @@ pub fn next_state(
         _ => return illegal,
     };
     Ok(to)
+}
+
+/// The states of an SQL list `'a', 'b', 'c'`, in order (`N` must be their number).
+const fn states_of_sql_list<const N: usize>(list: &str) -> [EventState; N] {
+    let bytes = list.as_bytes();
+    let mut states = [EventState::Reported; N];
+    let (mut found, mut at) = (0, 0);
+    while at < bytes.len() {
+        if bytes[at] == b'\'' {
+            let start = at + 1;
+            let mut end = start;
+            while bytes[end] != b'\'' {
+                end += 1;
+            }
+            assert!(found < N, "more states in the list than N");
+            states[found] = state_of_code(bytes, start, end);
+            found += 1;
+            at = end;
+        }
+        at += 1;
+    }
+    assert!(found == N, "fewer states in the list than N");
+    states
+}
+
+/// The state whose code is `bytes[start..end]`.
+const fn state_of_code(bytes: &[u8], start: usize, end: usize) -> EventState {
+    let mut i = 0;
+    while i < EventState::ALL.len() {
+        let code = EventState::ALL[i].as_str().as_bytes();
+        if code.len() == end - start {
+            let mut j = 0;
+            while j < code.len() && code[j] == bytes[start + j] {
+                j += 1;
+            }
+            if j == code.len() {
+                return EventState::ALL[i];
+            }
+        }
+        i += 1;
+    }
+    panic!("a final state in final_states_sql! names no state")
 }
 
 /// The actions legal in a state (whoever takes them).
