@@ -10,7 +10,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::naming::next_number;
-use super::write::{Operation, act_as};
+use super::write::{Operation, act_as, count};
 use super::{table, visible};
 use crate::accounts::SessionUser;
 use crate::audit::service as audit;
@@ -285,14 +285,4 @@ async fn r#move(
         None => format!("{} → {}", transition.name, transition.to),
     };
     audit::record(conn, current.township_id, Some(user.id), &user.display_name, "record.step", &target, &detail).await
-}
-
-async fn count(conn: &mut AsyncPgConnection, sql: Sql) -> Result<i64, AppError> {
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let counted: Count = sql.query().get_result(conn).await?;
-    Ok(counted.n)
 }

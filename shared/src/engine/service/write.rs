@@ -475,7 +475,8 @@ async fn reference_problems(
     Ok(problems)
 }
 
-async fn count(conn: &mut AsyncPgConnection, sql: Sql) -> Result<i64, AppError> {
+/// The `n` a counting query answers (also the workflow's approvals, `step.rs`).
+pub(super) async fn count(conn: &mut AsyncPgConnection, sql: Sql) -> Result<i64, AppError> {
     #[derive(QueryableByName)]
     struct Count {
         #[diesel(sql_type = BigInt)]
