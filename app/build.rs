@@ -10,6 +10,12 @@
 //! text and a map, a title may be written as `_title` inside the register's map:
 //! `reg: { party: { members: { _title: 党员, name: 姓名 } } }` gives `reg.party.members`.
 //! Dotted keys (`members.name: 姓名`) work as well.
+//!
+//! A module's texts are the server's: the registers' pages get their labels from the server
+//! (`engine/meta`), so only the titles the menu shows — `module.<m>` and `reg.<m>.<r>` — go
+//! into the browser's tables (`TABLES`); the rest go into `SERVER_TABLES`, compiled only into
+//! the server (and tests). A register's many labels, codes and states cost the browser's
+//! first page nothing.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,6 +30,8 @@ fn main() {
     println!("cargo:rerun-if-changed={dir}");
     let mut locales = rust_i18n_support::load_locales(&dir, |_| false);
     assert!(!locales.is_empty(), "no translations found under {dir}");
+    let mut server: BTreeMap<String, BTreeMap<String, String>> =
+        locales.keys().map(|locale| (locale.clone(), BTreeMap::new())).collect();
 
     // Every module folder of `shared` that has texts. The whole `src` is watched so that a new
     // module's folder is found too (any change there rebuilds this crate anyway).
@@ -38,23 +46,36 @@ fn main() {
     for module_dir in module_dirs {
         let origin = module_dir.display().to_string();
         for (locale, texts) in rust_i18n_support::load_locales(&origin, |_| false) {
-            let table = locales.get_mut(&locale).unwrap_or_else(|| panic!("{origin}: no app texts for {locale}"));
+            assert!(locales.contains_key(&locale), "{origin}: no app texts for {locale}");
             // `_version: 1`, rust-i18n's file format mark, is each file's own.
             for (key, text) in texts.into_iter().filter(|(key, _)| key != "_version") {
                 let key = key.strip_suffix(TITLE).map(str::to_owned).unwrap_or(key);
                 // One place per text: a module may not redefine the app's or another module's.
-                if let Some(previous) = table.insert(key.clone(), text) {
-                    panic!("{origin}: {locale} `{key}` is defined twice (was {previous:?})");
-                }
+                let defined = locales[&locale].contains_key(&key) || server[&locale].contains_key(&key);
+                assert!(!defined, "{origin}: {locale} `{key}` is defined twice");
+                let table = if is_menu_title(&key) { &mut locales } else { &mut server };
+                table.get_mut(&locale).expect("a language of the app").insert(key, text);
             }
         }
     }
 
-    write_tables(&locales);
+    let mut code = tables("TABLES", &locales);
+    code.push_str("#[cfg(any(feature = \"ssr\", test))]\n");
+    code.push_str(&tables("SERVER_TABLES", &server));
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("translations.rs");
+    std::fs::write(out, code).expect("write translations.rs");
 }
 
-fn write_tables(locales: &BTreeMap<String, BTreeMap<String, String>>) {
-    let mut code = String::from("pub static TABLES: &[(&str, &[(&str, &str)])] = &[\n");
+/// A module's or a register's title (`module.party`, `reg.party.members`): what the menu
+/// shows, so the browser has it.
+fn is_menu_title(key: &str) -> bool {
+    let parts: Vec<&str> = key.split('.').collect();
+    matches!(parts.as_slice(), ["module", _] | ["reg", _, _])
+}
+
+/// One static of sorted (key, text) slices per language.
+fn tables(name: &str, locales: &BTreeMap<String, BTreeMap<String, String>>) -> String {
+    let mut code = format!("pub static {name}: &[(&str, &[(&str, &str)])] = &[\n");
     for (locale, texts) in locales {
         writeln!(code, "    ({locale:?}, &[").expect("write to a String");
         // BTreeMap iterates in key order: the slice is sorted for binary search.
@@ -64,7 +85,5 @@ fn write_tables(locales: &BTreeMap<String, BTreeMap<String, String>>) {
         code.push_str("    ]),\n");
     }
     code.push_str("];\n");
-
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("translations.rs");
-    std::fs::write(out, code).expect("write translations.rs");
+    code
 }

@@ -3,24 +3,36 @@
 //!
 //! - `/m/<module>/<register>`: the list (filters, search, sort, keyset pages, the count);
 //! - `…/new` and `…/<id>/edit`: the form, generated from the fields;
-//! - `…/<id>`: the record, its history and restore;
-//! - `…/<id>/print`: the A4 登记表, outside the console's chrome.
+//! - `…/<id>`: the record, its workflow steps, its history and restore;
+//! - `…/<id>/print`: the A4 登记表, outside the console's chrome;
+//! - `…/fields`: the register's custom fields, for an administrator.
 //!
-//! All of them are one wasm chunk (`engine_pages`), loaded on first use like a module's.
+//! The pages render from the register's description the server sends
+//! ([`shared::engine::RegisterMeta`], with the custom fields and every label in the user's
+//! language), never from the declarations: those and the registers' texts stay on the server,
+//! out of the browser's wasm. All of them are one wasm chunk (`engine_pages`), loaded on first
+//! use like a module's.
 
 pub mod api;
 mod detail_page;
+mod fields_page;
 mod form_page;
 mod header;
 mod list_page;
 mod print_page;
+mod steps;
 pub mod texts;
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use shared::engine::{Action, Register};
+use shared::engine::{Action, RegisterMeta};
+use shared::error::AppError;
 
-use crate::components::NotFound;
+use crate::components::{ErrorAlert, Forbidden, NotFound};
+use crate::i18n::use_locale;
+use crate::wire::resource;
 
 /// The console's engine pages (list, form, detail): the router serves `/m/…` with it
 /// (`modules::ModulePage`).
@@ -29,24 +41,40 @@ pub const PAGE: crate::modules::Page = crate::lazy_page!(EnginePage::Console, en
 /// The print view, a page of its own route (no console around it).
 pub const PRINT_PAGE: crate::modules::Page = crate::lazy_page!(EnginePage::Print, engine_pages, __preload_engine_pages);
 
+/// A register as the pages share it (cheap to clone into every view).
+pub type Meta = Arc<RegisterMeta>;
+
 /// What a path under `/m/` asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     List,
     New,
+    Fields,
     Detail(i64),
     Edit(i64),
     Print(i64),
 }
 
-/// The register and the view of a path `/m/<module>/<register>[/new | /<id>[/edit | /print]]`;
-/// `None` for any other path (a 404).
-pub fn route(path: &str) -> Option<(&'static Register, View)> {
+/// A path's register (module and name, as written: the server says whether it exists).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub module: String,
+    pub register: String,
+    pub view: View,
+}
+
+/// The register and the view of a path `/m/<module>/<register>[/new | /fields | /<id>[/edit |
+/// /print]]`; `None` for any other shape (a 404).
+pub fn route(path: &str) -> Option<Route> {
     let mut parts = path.strip_prefix("/m/")?.trim_end_matches('/').split('/');
-    let register = shared::modules::register(parts.next()?, parts.next()?)?;
+    let name = |part: &str| {
+        !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    let (module, register) = (parts.next().filter(|p| name(p))?, parts.next().filter(|p| name(p))?);
     let view = match (parts.next(), parts.next(), parts.next()) {
         (None, _, _) => View::List,
         (Some("new"), None, _) => View::New,
+        (Some("fields"), None, _) => View::Fields,
         (Some(id), rest, None) => {
             let id = id.parse().ok().filter(|id: &i64| *id > 0)?;
             match rest {
@@ -58,17 +86,17 @@ pub fn route(path: &str) -> Option<(&'static Register, View)> {
         }
         _ => return None,
     };
-    Some((register, view))
+    Some(Route { module: module.to_owned(), register: register.to_owned(), view })
 }
 
 /// The path of a register's list (`/m/party/members`).
-pub fn list_path(register: &Register) -> String {
-    format!("/m/{}/{}", register.module, register.name)
+pub fn list_path(meta: &RegisterMeta) -> String {
+    meta.path()
 }
 
 /// The path of one record.
-pub fn record_path(register: &Register, id: i64) -> String {
-    format!("{}/{id}", list_path(register))
+pub fn record_path(meta: &RegisterMeta, id: i64) -> String {
+    format!("{}/{id}", meta.path())
 }
 
 /// The action a view needs beyond seeing the register.
@@ -76,6 +104,7 @@ fn needed(view: View) -> Action {
     match view {
         View::New => Action::Create,
         View::Edit(_) => Action::Edit,
+        View::Fields => Action::Configure,
         View::List | View::Detail(_) | View::Print(_) => Action::View,
     }
 }
@@ -96,26 +125,50 @@ fn engine_pages(page: EnginePage) -> AnyView {
     }
 }
 
+/// The description of the register a route names, for the page to render from.
+pub fn use_meta(route: &Route) -> Resource<Result<RegisterMeta, AppError>, crate::wire::Data> {
+    let (module, register) = (route.module.clone(), route.register.clone());
+    resource(move || (module.clone(), register.clone()), |(module, register)| api::describe_register(module, register))
+}
+
 /// The page of the current path: a 404 for a path that names no register, a 403 without the
-/// register's view permission or, for the create and edit forms, their own action (the
-/// server functions check again). `ModulePage` only knows the path is under `/m/`.
+/// register's view permission (both said by the server when it describes the register) or,
+/// for the forms and the fields page, their own action (the server functions check again).
+/// `ModulePage` only knows the path is under `/m/`.
 #[component]
 fn ConsolePage() -> impl IntoView {
+    let locale = use_locale();
     let path = use_location().pathname.get_untracked();
-    let user = use_context::<shared::accounts::SessionUser>();
-    let Some((register, view)) = route(&path) else {
+    let Some(route) = route(&path) else {
         return view! { <NotFound /> }.into_any();
     };
-    if !user.is_some_and(|user| user.may(register, Action::View) && user.may(register, needed(view))) {
-        return view! { <crate::components::Forbidden /> }.into_any();
+    let meta = use_meta(&route);
+    let view = route.view;
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match meta.await {
+                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
+                    Err(AppError::Forbidden) => view! { <Forbidden /> }.into_any(),
+                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                    Ok(meta) if !meta.may(needed(view).name()) => view! { <Forbidden /> }.into_any(),
+                    Ok(meta) => page(Arc::new(meta), view),
+                }
+            })}
+        </Suspense>
     }
+    .into_any()
+}
+
+fn page(meta: Meta, view: View) -> AnyView {
     match view {
-        View::List => view! { <list_page::ListPage register /> }.into_any(),
-        View::New => view! { <form_page::FormPage register id=None /> }.into_any(),
-        View::Edit(id) => view! { <form_page::FormPage register id=Some(id) /> }.into_any(),
-        View::Detail(id) => view! { <detail_page::DetailPage register id /> }.into_any(),
+        View::List => view! { <list_page::ListPage meta /> }.into_any(),
+        View::New => view! { <form_page::FormPage meta id=None /> }.into_any(),
+        View::Edit(id) => view! { <form_page::FormPage meta id=Some(id) /> }.into_any(),
+        View::Fields => view! { <fields_page::FieldsPage meta /> }.into_any(),
+        View::Detail(id) => view! { <detail_page::DetailPage meta id /> }.into_any(),
         // Served by its own route; a link into the console shows the record instead.
-        View::Print(id) => view! { <detail_page::DetailPage register id /> }.into_any(),
+        View::Print(id) => view! { <detail_page::DetailPage meta id /> }.into_any(),
     }
 }
 
@@ -125,21 +178,24 @@ mod tests {
 
     #[test]
     fn paths_name_a_register_and_a_view() {
-        let members = shared::modules::register("party", "members").expect("declared");
-        let is = |path: &str, view: View| route(path).is_some_and(|(r, v)| std::ptr::eq(r, members) && v == view);
+        let is = |path: &str, view: View| {
+            route(path) == Some(Route { module: "party".into(), register: "members".into(), view })
+        };
         assert!(is("/m/party/members", View::List));
         assert!(is("/m/party/members/", View::List));
         assert!(is("/m/party/members/new", View::New));
+        assert!(is("/m/party/members/fields", View::Fields));
         assert!(is("/m/party/members/12", View::Detail(12)));
         assert!(is("/m/party/members/12/edit", View::Edit(12)));
         assert!(is("/m/party/members/12/print", View::Print(12)));
         for path in [
             "/m/party",
-            "/m/party/nothing",
+            "/m/party/Members",
             "/m/party/members/0",
             "/m/party/members/x",
             "/m/party/members/1/2",
             "/m/party/members/1/edit/x",
+            "/m/../members",
         ] {
             assert!(route(path).is_none(), "{path}");
         }

@@ -105,10 +105,19 @@ impl rust_i18n::Backend for Tables {
     }
 
     fn translate(&self, locale: &str, key: &str) -> Option<&str> {
-        let (_, texts) = tables::TABLES.iter().find(|(code, _)| *code == locale)?;
-        let index = texts.binary_search_by(|(probe, _)| (*probe).cmp(key)).ok()?;
-        Some(texts[index].1)
+        let found = lookup(tables::TABLES, locale, key);
+        // The modules' texts beyond the menu's titles are the server's (`build.rs`).
+        #[cfg(any(feature = "ssr", test))]
+        let found = found.or_else(|| lookup(tables::SERVER_TABLES, locale, key));
+        found
     }
+}
+
+/// A key's text in one of the generated tables.
+fn lookup(tables: &'static [(&str, &[(&str, &str)])], locale: &str, key: &str) -> Option<&'static str> {
+    let (_, texts) = tables.iter().find(|(code, _)| *code == locale)?;
+    let index = texts.binary_search_by(|(probe, _)| (*probe).cmp(key)).ok()?;
+    Some(texts[index].1)
 }
 
 pub fn provide_locale() {
@@ -200,11 +209,12 @@ mod tests {
     /// counter, in both languages. A register declared without them fails here.
     #[test]
     fn every_register_is_translated_in_both_languages() {
-        use crate::engine::texts::{counter_key, module_key, state_key, step_key};
+        use rust_i18n::Backend;
         use shared::engine::declare::Kind;
 
-        let mut keys: Vec<String> = shared::modules::MODULES.iter().map(|module| module_key(module.name)).collect();
+        let mut keys: Vec<String> = Vec::new();
         for register in shared::modules::registers() {
+            keys.push(register.module_key());
             keys.push(register.title_key());
             for field in register.fields {
                 keys.push(register.label_key(field.name));
@@ -213,20 +223,24 @@ mod tests {
                 }
             }
             if let Some(workflow) = register.workflow {
-                keys.extend(workflow.states.iter().map(|state| state_key(register, state.name)));
-                keys.extend(workflow.transitions.iter().map(|step| step_key(register, step.name)));
+                keys.extend(workflow.states.iter().map(|state| register.state_key(state.name)));
+                keys.extend(workflow.transitions.iter().map(|step| register.step_key(step.name)));
             }
-            keys.extend(register.counters.iter().map(|counter| counter_key(register, counter.name)));
+            keys.extend(register.counters.iter().map(|counter| register.counter_key(counter.name)));
         }
         let mut missing = Vec::new();
         for key in &keys {
-            for (locale, texts) in tables::TABLES {
-                match texts.binary_search_by(|(probe, _)| (*probe).cmp(key.as_str())) {
-                    Ok(index) if !texts[index].1.trim().is_empty() => {}
-                    _ => missing.push(format!("{locale}: {key}")),
+            for locale in Locale::ALL {
+                let found = Tables.translate(locale.code(), key).is_some_and(|text| !text.trim().is_empty());
+                if !found {
+                    missing.push(format!("{}: {key}", locale.code()));
                 }
             }
         }
         assert!(missing.is_empty(), "register texts missing: {missing:#?}");
+        // The browser has the menu's titles, and none of a register's other texts.
+        let members = &shared::party::MEMBERS;
+        assert!(lookup(tables::TABLES, "zh-CN", &members.title_key()).is_some());
+        assert!(lookup(tables::TABLES, "zh-CN", &members.label_key("name")).is_none());
     }
 }

@@ -215,8 +215,9 @@ pub struct MenuSection {
 }
 
 /// The registry's section the engine's modules follow in the sidebar (business before
-/// administration).
+/// administration), and, for a user without it, the sections they come before.
 const ENGINE_SECTIONS_AFTER: &str = "nav.section.base";
+const ENGINE_SECTIONS_BEFORE: [&str; 2] = ["nav.section.admin", "nav.section.me"];
 
 /// The sidebar of `user`: the registry's modules they may open, by section, and after the
 /// base data one section per engine module (`module.<module>`) with each register whose
@@ -238,8 +239,12 @@ pub fn menu(user: &SessionUser) -> Vec<MenuSection> {
             _ => engine.push(MenuSection { title: register.section_key(), entries: vec![entry] }),
         }
     }
-    let at =
-        sections.iter().position(|section| section.title == ENGINE_SECTIONS_AFTER).map_or(sections.len(), |i| i + 1);
+    let at = sections
+        .iter()
+        .position(|section| section.title == ENGINE_SECTIONS_AFTER)
+        .map(|i| i + 1)
+        .or_else(|| sections.iter().position(|section| ENGINE_SECTIONS_BEFORE.contains(&section.title.as_str())))
+        .unwrap_or(sections.len());
     sections.splice(at..at, engine);
     sections
 }

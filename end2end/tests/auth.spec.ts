@@ -12,7 +12,8 @@ const GRID_REGISTERS = ['党员', '志愿服务点单'];
 
 // What each kind of user may open: the menu is built from their permissions.
 const menus: Record<string, string[]> = {
-  sysadmin: ['态势总览', '事件配置', '用户管理', '消息通知', '我的'],
+  // The system administrator configures every register's fields (its link opens them).
+  sysadmin: ['态势总览', '事件配置', ...ALL_REGISTERS, '用户管理', '消息通知', '我的'],
   secadmin: ['态势总览', '用户管理', '角色权限', '消息通知', '我的'],
   auditor: ['审计日志', '消息通知', '我的'],
   county: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', ...ALL_REGISTERS, '消息通知', '我的'],

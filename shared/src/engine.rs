@@ -4,6 +4,8 @@
 //!
 //! - [`declare`]: what a module writes (registers, fields, workflow, map layer, counters).
 //! - [`value`]: a record's values and the one parser of forms and import rows.
+//! - [`custom`]: the fields an administrator adds at run time (kept in `extra`).
+//! - [`meta`]: a register as its pages see it, sent by the server in the user's language.
 //! - `service` (server): the generic queries — list with keyset paging, read, create, edit,
 //!   delete, history — all under the one data-scope predicate and the register's permissions.
 //! - `ddl` (server): the migration a declaration needs, and the check that the migrations
@@ -12,14 +14,17 @@
 //! The registers of every module are listed in [`crate::modules::MODULES`].
 
 pub mod access;
+pub mod custom;
 #[cfg(feature = "ssr")]
 pub mod ddl;
 pub mod declare;
+pub mod meta;
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod value;
 
 pub use declare::{Field, Kind, Module, Register};
+pub use meta::{FieldKind, FieldMeta, RegisterMeta};
 pub use record::{Action, Count, ListPage, ListQuery, ListRow, Record, RegisterLink, StepOutcome, Version};
 pub use value::{RecordForm, Value, Values};

@@ -51,6 +51,7 @@ diesel::table! {
         filterable -> Bool,
         position -> Int4,
         created_at -> Timestamptz,
+        options -> Jsonb,
     }
 }
 

@@ -3,11 +3,13 @@
 
 use leptos::prelude::*;
 use shared::accounts::SessionUser;
-use shared::engine::{Action, Register};
+use shared::engine::meta::RegisterGrants;
+use shared::error::AppError;
 use shared::permissions::{DataScope, Permission, codes};
 
 use super::api::{CreateRole, list_roles};
 use crate::components::{Choice, ErrorAlert, ErrorBanner, Field, PageHeader, Select, field_errors, last_error};
+use crate::engine::api::grant_catalogue;
 use crate::i18n::use_locale;
 use crate::wire::resource;
 
@@ -18,13 +20,16 @@ pub fn RolesPage() -> impl IntoView {
     let create = ServerAction::<CreateRole>::new();
     let params = leptos_router::hooks::use_query_map();
     let roles = resource(move || create.version().get(), |_| list_roles());
+    // The registers' permission codes and their labels (the registers' texts are the server's).
+    let grants: Grants = resource(|| (), |_| grant_catalogue());
     view! {
         <PageHeader title="nav.roles" section="nav.section.admin" description="roles.description" />
         {move || params.read().get("created").is_some().then(|| view! { <div class="alert alert-success" role="status">{locale.t("roles.created")}</div> })}
-        {can_manage.then(|| view! { <CreateRoleCard create /> })}
+        {can_manage.then(|| view! { <CreateRoleCard create grants /> })}
         <section class="card">
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
                 {move || Suspend::new(async move {
+                    let grants = grants.await.unwrap_or_default();
                     match roles.await {
                         Err(error) => view! { <ErrorAlert error /> }.into_any(),
                         Ok(roles) => view! {
@@ -62,7 +67,7 @@ pub fn RolesPage() -> impl IntoView {
                                                                 {role
                                                                     .records
                                                                     .iter()
-                                                                    .map(|code| view! { <span class="badge badge-info">{record_label(locale, code)}</span> })
+                                                                    .map(|code| view! { <span class="badge badge-info">{record_label(&grants, code)}</span> })
                                                                     .collect_view()}
                                                             </span>
                                                         </td>
@@ -83,8 +88,10 @@ pub fn RolesPage() -> impl IntoView {
     }
 }
 
+type Grants = Resource<Result<Vec<RegisterGrants>, AppError>, crate::wire::Data>;
+
 #[component]
-fn CreateRoleCard(create: ServerAction<CreateRole>) -> impl IntoView {
+fn CreateRoleCard(create: ServerAction<CreateRole>, grants: Grants) -> impl IntoView {
     let locale = use_locale();
     let errors = move |field| field_errors(last_error(create.value()), field);
     let inline = move |field: &'static str| {
@@ -135,64 +142,74 @@ fn CreateRoleCard(create: ServerAction<CreateRole>) -> impl IntoView {
                     </div>
                     {inline("permissions")}
                 </fieldset>
-                <RegisterPermissions offset=Permission::ALL.len() />
+                <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+                    {move || Suspend::new(async move {
+                        match grants.await {
+                            Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                            Ok(grants) => view! { <RegisterPermissions grants offset=Permission::ALL.len() /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
                 <button class="btn btn-primary" type="submit">{locale.t("roles.create_submit")}</button>
             </ActionForm>
         </details>
     }
 }
 
-/// The label of an action on a register: its translation key, `engine.action.<action>` for
-/// the fixed ones, `reg.<module>.<register>.step.<name>` for a workflow's step.
-fn action_label(locale: crate::i18n::Locale, register: &Register, action: Action) -> String {
-    match action {
-        Action::Step(name) => locale.t(&format!("reg.{}.{}.step.{name}", register.module, register.name)),
-        fixed => locale.t(&format!("engine.action.{}", fixed.name())),
-    }
-}
-
 /// "党员 · 查看" for a stored code `m.party.members.view` (the code itself if no declared
 /// register has it: the service logged it and it grants nothing).
-fn record_label(locale: crate::i18n::Locale, code: &str) -> String {
-    shared::modules::registers()
+fn record_label(grants: &[RegisterGrants], code: &str) -> String {
+    grants
+        .iter()
         .find_map(|register| {
-            Action::of(register).find(|action| action.code(register) == code).map(|action| {
-                format!("{} · {}", locale.t(&register.title_key()), action_label(locale, register, action))
-            })
+            register
+                .grants
+                .iter()
+                .find(|grant| grant.code == code)
+                .map(|grant| format!("{} · {}", register.title, grant.label))
         })
         .unwrap_or_else(|| code.to_owned())
 }
 
-/// Every declared register's actions, grouped by module and register, as checkboxes of the
-/// same `form[permissions][i]` list (numbered on from `offset`): a register added to a module
+/// Every register's grants, grouped by module and register, as checkboxes of the same
+/// `form[permissions][i]` list (numbered on from `offset`): a register added to a module
 /// appears here without a change to this page.
 #[component]
-fn RegisterPermissions(offset: usize) -> impl IntoView {
+fn RegisterPermissions(grants: Vec<RegisterGrants>, offset: usize) -> impl IntoView {
     let locale = use_locale();
     let mut index = offset;
-    let modules = shared::modules::MODULES
-        .iter()
-        .map(|module| {
-            let registers = module
-                .registers
-                .iter()
+    // Registers come module by module: a new legend where the module changes.
+    let mut modules: Vec<(String, Vec<RegisterGrants>)> = Vec::new();
+    for register in grants {
+        match modules.last_mut() {
+            Some((title, registers)) if *title == register.module_title => registers.push(register),
+            _ => modules.push((register.module_title.clone(), vec![register])),
+        }
+    }
+    let modules = modules
+        .into_iter()
+        .map(|(module_title, registers)| {
+            let registers = registers
+                .into_iter()
                 .map(|register| {
-                    let actions = Action::of(register)
-                        .map(|action| {
+                    let actions = register
+                        .grants
+                        .into_iter()
+                        .map(|grant| {
                             let id = format!("perm-{index}");
                             let name = format!("form[permissions][{index}]");
                             index += 1;
                             view! {
                                 <label class="checkbox" for=id.clone()>
-                                    <input type="checkbox" id=id.clone() name=name value=action.code(register) />
-                                    {action_label(locale, register, action)}
+                                    <input type="checkbox" id=id.clone() name=name value=grant.code />
+                                    {grant.label}
                                 </label>
                             }
                         })
                         .collect_view();
                     view! {
                         <div class="field">
-                            <strong>{locale.t(&register.title_key())}</strong>
+                            <strong>{register.title}</strong>
                             <div class="cluster">{actions}</div>
                         </div>
                     }
@@ -200,7 +217,7 @@ fn RegisterPermissions(offset: usize) -> impl IntoView {
                 .collect_view();
             view! {
                 <fieldset class="field">
-                    <legend>{locale.t(&format!("module.{}", module.name))}</legend>
+                    <legend>{module_title}</legend>
                     {registers}
                 </fieldset>
             }

@@ -16,8 +16,11 @@ where
 }
 
 /// The error codes for one field out of an action's last error.
-pub fn field_errors(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Vec<ErrorCode>> {
-    Signal::derive(move || error.get().map(|e| e.field_codes(field)).unwrap_or_default())
+pub fn field_errors(
+    error: Signal<Option<AppError>>,
+    field: impl AsRef<str> + Send + Sync + 'static,
+) -> Signal<Vec<ErrorCode>> {
+    Signal::derive(move || error.get().map(|e| e.field_codes(field.as_ref())).unwrap_or_default())
 }
 
 #[component]

@@ -9,7 +9,9 @@
 
 use leptos::prelude::*;
 use shared::basedata::VillageOption;
-use shared::engine::{ListPage, ListQuery, Record, RecordForm, Version};
+use shared::engine::custom::CustomFieldForm;
+use shared::engine::meta::RegisterGrants;
+use shared::engine::{ListPage, ListQuery, Record, RecordForm, RegisterMeta, StepOutcome, Version};
 use shared::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -27,6 +29,67 @@ fn register(module: &str, name: &str) -> Result<&'static shared::engine::Registe
 #[cfg(feature = "ssr")]
 fn record_path(register: &shared::engine::Register, id: i64) -> String {
     format!("/m/{}/{}/{id}", register.module, register.name)
+}
+
+/// The key's text in the request's language (the registers' texts live on the server).
+#[cfg(feature = "ssr")]
+fn translate(key: &str) -> String {
+    crate::i18n::Locale::from_request().t(key)
+}
+
+/// A register as its pages show it to this user: fields (with the custom ones), labels in
+/// the request's language, list, filters, workflow, and what the user may do. A 403 without
+/// the register's view permission.
+#[server(endpoint = "engine/meta", output = Postcard)]
+pub async fn describe_register(module: String, register: String) -> Result<RegisterMeta, AppError> {
+    use shared::engine::service::Language;
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    let language = match crate::i18n::Locale::from_request() {
+        crate::i18n::Locale::ZhCn => Language::Chinese,
+        crate::i18n::Locale::En => Language::English,
+    };
+    shared::engine::service::describe(&mut conn, &user, register, language, &translate).await
+}
+
+/// Every register's permission codes with their labels, for the role editor (the same
+/// permission as the roles page that asks).
+#[server(endpoint = "engine/grants", output = Postcard)]
+pub async fn grant_catalogue() -> Result<Vec<RegisterGrants>, AppError> {
+    let Authorized { user, .. } = session::authorized().await?;
+    if !user.can(shared::permissions::codes::ROLES_VIEW) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(shared::engine::service::grants(&translate))
+}
+
+/// Adds a custom field to a register (its `configure` permission); back to the fields page.
+#[server(endpoint = "engine/add_field", output = Postcard)]
+pub async fn add_custom_field(module: String, register: String, form: CustomFieldForm) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    shared::engine::service::add_custom_field(&mut conn, &user, register, &form).await?;
+    leptos_axum::redirect(&format!("/m/{}/{}/fields", register.module, register.name));
+    Ok(())
+}
+
+/// Takes a workflow step on the version the user saw (with the reason, when the step asks
+/// for one); back to the record.
+#[server(endpoint = "engine/step", output = Postcard)]
+pub async fn step_record(
+    module: String,
+    register: String,
+    id: i64,
+    version: i32,
+    step: String,
+    #[server(default)] reason: String,
+) -> Result<StepOutcome, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    let reason = Some(reason.trim()).filter(|reason| !reason.is_empty());
+    let outcome = shared::engine::service::step(&mut conn, &user, register, id, version, &step, reason).await?;
+    leptos_axum::redirect(&record_path(register, id));
+    Ok(outcome)
 }
 
 #[server(endpoint = "engine/list", output = Postcard)]

@@ -8,10 +8,12 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use shared::engine::declare::{Field, Kind, Place};
-use shared::engine::{Register, Value};
+use shared::engine::declare::Place;
+use shared::engine::meta::Code;
+use shared::engine::{FieldKind, FieldMeta};
 use shared::error::{AppError, ErrorCode};
 
+use super::Meta;
 use super::api::{CreateRecord, UpdateRecord, get_record, places, reference_options};
 use super::header::Header;
 use super::texts::form_texts;
@@ -26,90 +28,90 @@ type Places = Resource<Result<(Vec<shared::basedata::VillageOption>, Vec<(i32, i
 /// inside a Suspend, which may run again with other resource ids).
 #[derive(Clone)]
 struct Sources {
-    references: Vec<(&'static str, Options)>,
+    references: Vec<(String, Options)>,
     places: Places,
 }
 
 impl Sources {
-    fn new(register: &'static Register) -> Sources {
-        let (module, name) = (register.module, register.name);
-        let references = register
+    fn new(meta: &Meta) -> Sources {
+        let references = meta
             .fields
             .iter()
-            .filter(|field| matches!(field.kind, Kind::Reference(_) | Kind::User))
+            .filter(|field| matches!(field.kind, FieldKind::Reference | FieldKind::User))
             .map(|field| {
-                let field_name = field.name;
-                (
-                    field_name,
-                    resource(
-                        || (),
-                        move |_| reference_options(module.into(), name.into(), field_name.into(), String::new()),
-                    ),
-                )
+                let (module, name, field_name) = (meta.module.clone(), meta.name.clone(), field.name.clone());
+                let options = resource(
+                    || (),
+                    move |_| reference_options(module.clone(), name.clone(), field_name.clone(), String::new()),
+                );
+                (field.name.clone(), options)
             })
             .collect();
         Sources { references, places: resource(|| (), |_| places()) }
     }
 
     fn options(&self, field: &str) -> Option<Options> {
-        self.references.iter().find(|(name, _)| *name == field).map(|(_, options)| *options)
+        self.references.iter().find(|(name, _)| name == field).map(|(_, options)| *options)
     }
 }
 
 #[component]
-pub fn FormPage(register: &'static Register, id: Option<i64>) -> impl IntoView {
-    let sources = Sources::new(register);
+pub fn FormPage(meta: Meta, id: Option<i64>) -> impl IntoView {
+    let sources = Sources::new(&meta);
     match id {
-        None => view! { <NewForm register sources /> }.into_any(),
-        Some(id) => view! { <EditForm register id sources /> }.into_any(),
+        None => view! { <NewForm meta sources /> }.into_any(),
+        Some(id) => view! { <EditForm meta id sources /> }.into_any(),
     }
 }
 
 #[component]
-fn NewForm(register: &'static Register, sources: Sources) -> impl IntoView {
+fn NewForm(meta: Meta, sources: Sources) -> impl IntoView {
     let locale = use_locale();
     let create = ServerAction::<CreateRecord>::new();
     let error = last_error(create.value());
     view! {
-        <Header register heading=locale.t("engine.new_title") />
+        <Header meta=meta.clone() heading=locale.t("engine.new_title") />
         <ErrorBanner error />
         <ActionForm action=create attr:class="form engine-form card" attr:novalidate=true>
-            <input type="hidden" name="module" value=register.module />
-            <input type="hidden" name="register" value=register.name />
-            <Controls register values=BTreeMap::new() place=(None, None) error sources />
-            <FormButtons back=super::list_path(register) pending=create.pending() />
+            <input type="hidden" name="module" value=meta.module.clone() />
+            <input type="hidden" name="register" value=meta.name.clone() />
+            <Controls meta=meta.clone() texts=BTreeMap::new() place=(None, None) error sources />
+            <FormButtons back=super::list_path(&meta) pending=create.pending() />
         </ActionForm>
     }
 }
 
 #[component]
-fn EditForm(register: &'static Register, id: i64, sources: Sources) -> impl IntoView {
+fn EditForm(meta: Meta, id: i64, sources: Sources) -> impl IntoView {
     let locale = use_locale();
     let update = ServerAction::<UpdateRecord>::new();
     let error = last_error(update.value());
-    let (module, name) = (register.module, register.name);
+    let (module, name) = (meta.module.clone(), meta.name.clone());
     // Keyed by the id alone: a refused save must not reload the record over what was typed.
-    let record = resource(move || id, move |id| get_record(module.into(), name.into(), id));
+    let record = resource(move || id, move |id| get_record(module.clone(), name.clone(), id));
     view! {
-        <Header register heading=locale.t("engine.edit_title") />
+        <Header meta=meta.clone() heading=locale.t("engine.edit_title") />
         <ErrorBanner error />
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
             {move || {
-                let sources = sources.clone();
+                let (sources, meta) = (sources.clone(), meta.clone());
                 Suspend::new(async move {
                     match record.await {
                         Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                        Ok(record) => view! {
-                            <ActionForm action=update attr:class="form engine-form card" attr:novalidate=true>
-                                <input type="hidden" name="module" value=register.module />
-                                <input type="hidden" name="register" value=register.name />
-                                <input type="hidden" name="id" value=id />
-                                <input type="hidden" name="form[version]" value=record.version />
-                                <Controls register values=record.values.clone() place=(record.village_id, record.grid_id) error sources />
-                                <FormButtons back=super::record_path(register, id) pending=update.pending() />
-                            </ActionForm>
+                        Ok(record) => {
+                            let texts = form_texts(&meta, &record.values, &record.extra);
+                            view! {
+                                <ActionForm action=update attr:class="form engine-form card" attr:novalidate=true>
+                                    <input type="hidden" name="module" value=meta.module.clone() />
+                                    <input type="hidden" name="register" value=meta.name.clone() />
+                                    <input type="hidden" name="id" value=id />
+                                    <input type="hidden" name="form[version]" value=record.version />
+                                    <Controls meta=meta.clone() texts place=(record.village_id, record.grid_id) error sources />
+                                    <FormButtons back=super::record_path(&meta, id) pending=update.pending() />
+                                </ActionForm>
+                            }
+                            .into_any()
                         }
-                        .into_any(),
                     }
                 })
             }}
@@ -130,30 +132,30 @@ fn FormButtons(back: String, pending: Memo<bool>) -> impl IntoView {
     }
 }
 
-/// The place the register asks for, then one control per field.
+/// The place the register asks for, then one control per field (declared, then custom),
+/// each holding its text at first (`texts`, by field name: the record's, for an edit).
 #[component]
 fn Controls(
-    register: &'static Register,
-    values: BTreeMap<String, Value>,
+    meta: Meta,
+    texts: BTreeMap<String, String>,
     place: (Option<i32>, Option<i32>),
     error: Signal<Option<AppError>>,
     sources: Sources,
 ) -> impl IntoView {
-    let texts = form_texts(register, &values);
     view! {
         <div class="form-row engine-fields">
-            <PlaceControl register place error places=sources.places />
-            {register.fields.iter().map(|field| {
-                let value = texts.get(field.name).cloned().unwrap_or_default();
-                let options = sources.options(field.name);
-                view! { <Control register field value error options /> }
+            <PlaceControl place=meta.place selected=place error places=sources.places />
+            {meta.fields.iter().map(|field| {
+                let value = texts.get(&field.name).cloned().unwrap_or_default();
+                let options = sources.options(&field.name);
+                view! { <Control field=field.clone() value error options /> }
             }).collect_view()}
         </div>
     }
 }
 
 /// The errors of one field, said next to it.
-fn errors_view(error: Signal<Option<AppError>>, field: &'static str, id: String) -> impl IntoView {
+fn errors_view(error: Signal<Option<AppError>>, field: String, id: String) -> impl IntoView {
     let locale = use_locale();
     let codes = field_errors(error, field);
     move || {
@@ -168,22 +170,22 @@ fn errors_view(error: Signal<Option<AppError>>, field: &'static str, id: String)
 /// The village (a register of villages) or the grid (of grids; its village follows).
 #[component]
 fn PlaceControl(
-    register: &'static Register,
-    place: (Option<i32>, Option<i32>),
+    place: Place,
+    selected: (Option<i32>, Option<i32>),
     error: Signal<Option<AppError>>,
     places: Places,
 ) -> impl IntoView {
     let locale = use_locale();
-    let (key, label) = match register.place {
+    let (key, label) = match place {
         Place::Township => return None,
         Place::Village => ("village_id", "engine.village"),
         Place::Grid => ("grid_id", "engine.grid"),
     };
     let id = format!("field-{key}");
     let error_id = format!("{id}-error");
-    let selected = match register.place {
-        Place::Grid => place.1,
-        _ => place.0,
+    let selected = match place {
+        Place::Grid => selected.1,
+        _ => selected.0,
     }
     .map(|id| id.to_string())
     .unwrap_or_default();
@@ -215,16 +217,16 @@ fn PlaceControl(
                     })
                 }}
             </Suspense>
-            {errors_view(error, key, error_id)}
+            {errors_view(error, key.to_owned(), error_id)}
         </div>
     })
 }
 
-/// One field's control, by its kind.
+/// One field's control, by its kind. A declared field posts `form[values][<name>]`, a custom
+/// one `form[extra][<name>]`.
 #[component]
 fn Control(
-    register: &'static Register,
-    field: &'static Field,
+    field: FieldMeta,
     /// The text it holds at first (the record's value, for an edit).
     value: String,
     error: Signal<Option<AppError>>,
@@ -233,59 +235,60 @@ fn Control(
     let locale = use_locale();
     let id = format!("field-{}", field.name);
     let error_id = format!("{id}-error");
-    let name = format!("form[values][{}]", field.name);
-    let label = locale.t(&register.label_key(field.name));
-    let codes = field_errors(error, field.name);
+    let name = format!("form[{}][{}]", if field.custom { "extra" } else { "values" }, field.name);
+    let label = field.label.clone();
+    let codes = field_errors(error, field.name.clone());
     let invalid = move || if codes.get().is_empty() { "false" } else { "true" };
     let required = field.required;
-    let wide = matches!(field.kind, Kind::LongText | Kind::Line | Kind::Polygon | Kind::MultiChoice(_));
-    let control = match field.kind {
-        Kind::Text { max } => view! {
+    let wide =
+        matches!(field.kind, FieldKind::LongText | FieldKind::Line | FieldKind::Polygon | FieldKind::MultiChoice(_));
+    let control = match field.kind.clone() {
+        FieldKind::Text { max } => view! {
             <input id=id.clone() name=name type="text" maxlength=max value=value required=required aria-invalid=invalid aria-describedby=error_id.clone() />
         }
         .into_any(),
-        Kind::LongText => view! {
+        FieldKind::LongText => view! {
             <textarea id=id.clone() name=name rows="6" required=required aria-invalid=invalid aria-describedby=error_id.clone()>{value}</textarea>
         }
         .into_any(),
-        Kind::Integer { min, max } => view! {
+        FieldKind::Integer { min, max } => view! {
             <input id=id.clone() name=name type="number" step="1" min=min max=max value=value required=required aria-invalid=invalid aria-describedby=error_id.clone() />
         }
         .into_any(),
-        Kind::Decimal { .. } => view! {
+        FieldKind::Decimal { .. } => view! {
             <input id=id.clone() name=name type="text" inputmode="decimal" value=value required=required aria-invalid=invalid aria-describedby=error_id.clone() />
         }
         .into_any(),
-        Kind::Money => view! {
+        FieldKind::Money => view! {
             <div class="input-affix">
                 <span aria-hidden="true">"¥"</span>
                 <input id=id.clone() name=name type="text" inputmode="decimal" placeholder="0.00" value=value required=required aria-invalid=invalid aria-describedby=error_id.clone() />
             </div>
         }
         .into_any(),
-        Kind::Date => view! {
+        FieldKind::Date => view! {
             <input id=id.clone() name=name type="date" value=value required=required aria-invalid=invalid aria-describedby=error_id.clone() />
         }
         .into_any(),
-        Kind::DateTime => view! {
+        FieldKind::DateTime => view! {
             <input id=id.clone() name=name type="datetime-local" value=value required=required aria-invalid=invalid aria-describedby=error_id.clone() />
         }
         .into_any(),
-        Kind::Boolean => view! {
+        FieldKind::Boolean => view! {
             <label class="check">
                 <input id=id.clone() name=name type="checkbox" value="true" checked=value == "true" aria-describedby=error_id.clone() />
                 {locale.t("engine.yes")}
             </label>
         }
         .into_any(),
-        Kind::Choice(table) => {
+        FieldKind::Choice(codes) => {
             let choices: Vec<Choice> = std::iter::once(Choice::empty(locale.t("engine.choose")))
-                .chain(table.codes.iter().map(|code| Choice::new(code, locale.t(&table.label_key(code)))))
+                .chain(codes.into_iter().map(|code| Choice::new(code.code, code.label)))
                 .collect();
             view! { <Select id=id.clone() name=name choices selected=value required=required described_by=error_id.clone() /> }.into_any()
         }
-        Kind::MultiChoice(table) => view! { <MultiChoiceControl table name value /> }.into_any(),
-        Kind::Reference(_) | Kind::User => match options {
+        FieldKind::MultiChoice(codes) => view! { <MultiChoiceControl codes name value /> }.into_any(),
+        FieldKind::Reference | FieldKind::User => match options {
             Some(options) => {
                 let (select_id, described_by) = (id.clone(), error_id.clone());
                 view! {
@@ -305,26 +308,26 @@ fn Control(
             }
             None => ().into_any(),
         },
-        Kind::Point => view! { <PointControl id=id.clone() name value error_id=error_id.clone() required /> }.into_any(),
-        Kind::Line | Kind::Polygon => view! {
+        FieldKind::Point => view! { <PointControl id=id.clone() name value error_id=error_id.clone() required /> }.into_any(),
+        FieldKind::Line | FieldKind::Polygon => view! {
             <textarea id=id.clone() name=name rows="4" class="mono" placeholder=r#"{"type":"…","coordinates":[…]}"# required=required aria-invalid=invalid aria-describedby=error_id.clone()>{value}</textarea>
         }
         .into_any(),
         // Ids, comma-separated, this round (a user picker and the upload come later).
-        Kind::Users | Kind::Photos | Kind::Files => view! {
+        FieldKind::Users | FieldKind::Photos | FieldKind::Files => view! {
             <input id=id.clone() name=name type="text" class="mono" inputmode="numeric" placeholder="12,15" value=value required=required aria-invalid=invalid aria-describedby=error_id.clone() />
         }
         .into_any(),
     };
     view! {
-        <div class="field" class:field-wide=wide class:has-error=move || !codes.get().is_empty() data-field=field.name>
+        <div class="field" class:field-wide=wide class:has-error=move || !codes.get().is_empty() data-field=field.name.clone()>
             {match field.kind {
                 // A group of checkboxes is named by its legend (in the control).
-                Kind::MultiChoice(_) => view! { <span class="field-label" class:required=required id=format!("{id}-label")>{label.clone()}</span> }.into_any(),
+                FieldKind::MultiChoice(_) => view! { <span class="field-label" class:required=required id=format!("{id}-label")>{label.clone()}</span> }.into_any(),
                 _ => view! { <label for=id.clone() class:required=required>{label.clone()}</label> }.into_any(),
             }}
             {control}
-            {errors_view(error, field.name, error_id)}
+            {errors_view(error, field.name.clone(), error_id)}
         </div>
     }
 }
@@ -334,49 +337,47 @@ fn Control(
 /// that, and without JavaScript, the codes are typed in a text input of the same name (the
 /// server renders that, so the page hydrates as rendered and then switches).
 #[component]
-fn MultiChoiceControl(
-    table: &'static shared::engine::declare::CodeTable,
-    name: String,
-    value: String,
-) -> impl IntoView {
-    let locale = use_locale();
+fn MultiChoiceControl(codes: Vec<Code>, name: String, value: String) -> impl IntoView {
+    let all: Vec<String> = codes.iter().map(|code| code.code.clone()).collect();
     let chosen = RwSignal::new(value.split(',').filter(|code| !code.is_empty()).map(str::to_owned).collect::<Vec<_>>());
-    let joined = move || {
-        chosen.with(|codes| {
-            table.codes.iter().filter(|code| codes.iter().any(|c| c == *code)).copied().collect::<Vec<_>>().join(",")
-        })
+    let joined = {
+        let all = all.clone();
+        move || {
+            chosen.with(|chosen| all.iter().filter(|code| chosen.contains(code)).cloned().collect::<Vec<_>>().join(","))
+        }
     };
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     move || {
         if !hydrated.get() {
-            return view! { <input type="text" name=name.clone() value=value.clone() placeholder=table.codes.join(",") /> }
+            return view! { <input type="text" name=name.clone() value=value.clone() placeholder=all.join(",") /> }
                 .into_any();
         }
         view! {
             <div class="check-group">
-                {table.codes.iter().map(|code| {
-                    let code = *code;
+                {codes.iter().map(|code| {
+                    let (code, label) = (code.code.clone(), code.label.clone());
+                    let checked = chosen.with_untracked(|codes| codes.contains(&code));
                     view! {
                         <label class="check">
                             <input
                                 type="checkbox"
-                                checked=chosen.with_untracked(|codes| codes.iter().any(|c| c == code))
+                                checked=checked
                                 on:change=move |ev| {
                                     let on = event_target_checked(&ev);
                                     chosen.update(|codes| {
-                                        codes.retain(|c| c != code);
+                                        codes.retain(|c| *c != code);
                                         if on {
-                                            codes.push(code.to_owned());
+                                            codes.push(code.clone());
                                         }
                                     });
                                 }
                             />
-                            {locale.t(&table.label_key(code))}
+                            {label}
                         </label>
                     }
                 }).collect_view()}
-                <input type="hidden" name=name.clone() value=joined />
+                <input type="hidden" name=name.clone() value=joined.clone() />
             </div>
         }
         .into_any()

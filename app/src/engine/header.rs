@@ -2,22 +2,21 @@
 //! heading and the document title, and the page's buttons.
 
 use leptos::prelude::*;
-use shared::engine::Register;
 
-use super::texts::module_key;
+use super::Meta;
 use crate::components::DocumentTitle;
 use crate::i18n::use_locale;
 
 #[component]
 pub fn Header(
-    register: &'static Register,
+    meta: Meta,
     /// The heading; `None`: the register's title (the list).
     #[prop(optional, into)]
     heading: Option<String>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let title = locale.t(&register.title_key());
+    let title = meta.title.clone();
     let here = heading.clone().unwrap_or_else(|| title.clone());
     let document_title = if heading.is_some() { format!("{here} · {title}") } else { title.clone() };
     view! {
@@ -25,8 +24,8 @@ pub fn Header(
         <nav class="breadcrumbs" aria-label=locale.t("nav.breadcrumbs")>
             <ol>
                 <li><a href="/">{locale.t("nav.home")}</a></li>
-                <li>{locale.t(&module_key(register.module))}</li>
-                {heading.is_some().then(|| view! { <li><a href=super::list_path(register)>{title.clone()}</a></li> })}
+                <li>{meta.module_title.clone()}</li>
+                {heading.is_some().then(|| view! { <li><a href=meta.path()>{title.clone()}</a></li> })}
                 <li aria-current="page">{here.clone()}</li>
             </ol>
         </nav>

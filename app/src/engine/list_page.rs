@@ -6,27 +6,27 @@
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-use shared::engine::declare::Kind;
-use shared::engine::{Action, Count, ListPage as Rows, ListQuery, ListRow, Register};
+use shared::engine::{Action, Count, FieldKind, ListPage as Rows, ListQuery, ListRow, RegisterMeta};
 use shared::error::AppError;
 
+use super::Meta;
 use super::api::{list_records, reference_options};
 use super::header::Header;
-use super::texts::{column_label, display, state_key};
+use super::texts::{column_label, display_any};
 use crate::components::{Choice, ErrorAlert, Select};
 use crate::i18n::{Locale, use_locale};
 use crate::wire::{Data, resource};
 
-/// The list query of the current URL: the register's declared filters by field name.
-/// (A field named like one of the list's own parameters, `q`, `sort`, `dir` or `after`,
-/// cannot be a filter; no declaration has one.)
-fn use_list_query(register: &'static Register) -> Memo<ListQuery> {
+/// The list query of the current URL: the register's filters by field name. (A field named
+/// like one of the list's own parameters, `q`, `sort`, `dir` or `after`, cannot be a filter;
+/// no declaration has one, and a custom field cannot be named so.)
+fn use_list_query(meta: Meta) -> Memo<ListQuery> {
     let params = use_query_map();
     Memo::new(move |_| {
         let params = params.read();
         let get = |key: &str| params.get(key).filter(|value| !value.is_empty());
         ListQuery {
-            filters: register.filters.iter().filter_map(|name| Some(((*name).to_owned(), get(name)?))).collect(),
+            filters: meta.filters.iter().filter_map(|name| Some((name.clone(), get(name)?))).collect(),
             q: get("q").unwrap_or_default(),
             sort: get("sort").unwrap_or_default(),
             descending: get("dir").map(|dir| dir == "desc"),
@@ -67,25 +67,12 @@ fn sorted_by(query: &ListQuery, column: &str) -> ListQuery {
     ListQuery { sort: column.to_owned(), descending: Some(descending), after: None, ..query.clone() }
 }
 
-/// Whether the list can be ordered by a column: a field of a kind with an order, or a
-/// standard column. (The service's `sort_column` is the rule that counts: it refuses any other
-/// order; this only keeps the page from offering one. Both would better read one
-/// `Kind::sortable` in `shared::engine::declare`.)
-fn sortable(register: &Register, column: &str) -> bool {
-    match register.field(column) {
-        Some(field) => matches!(
-            field.kind,
-            Kind::Text { .. }
-                | Kind::Choice(_)
-                | Kind::Integer { .. }
-                | Kind::User
-                | Kind::Reference(_)
-                | Kind::Decimal { .. }
-                | Kind::Money
-                | Kind::Date
-                | Kind::DateTime
-                | Kind::Boolean
-        ),
+/// Whether the list can be ordered by a column: a declared field of a kind with an order, or
+/// a standard column (custom fields are filtered, not sorted). The service's `sort_column` is
+/// the rule that counts: it refuses any other order; this only keeps the page from offering one.
+fn sortable(meta: &RegisterMeta, column: &str) -> bool {
+    match meta.field(column) {
+        Some(field) => !field.custom && field.kind.sortable(),
         None => ["id", "number", "state", "created_at", "updated_at"].contains(&column),
     }
 }
@@ -101,30 +88,44 @@ pub fn count_text(locale: Locale, count: Count) -> String {
 type Options = Resource<Result<Vec<(i64, String)>, AppError>, Data>;
 
 #[component]
-pub fn ListPage(register: &'static Register) -> impl IntoView {
+pub fn ListPage(meta: Meta) -> impl IntoView {
     let locale = use_locale();
-    let query = use_list_query(register);
-    let (module, name) = (register.module, register.name);
-    let page = resource(move || query.get(), move |query| list_records(module.into(), name.into(), query));
+    let query = use_list_query(meta.clone());
+    let (module, name) = (meta.module.clone(), meta.name.clone());
+    let page = {
+        let (module, name) = (module.clone(), name.clone());
+        resource(move || query.get(), move |query| list_records(module.clone(), name.clone(), query))
+    };
     // The options of reference filters, made here (not in a Suspend, which may run again).
-    let options: Vec<(&'static str, Options)> = register
+    let options: Vec<(String, Options)> = meta
         .filters
         .iter()
-        .filter(|filter| register.field(filter).is_some_and(|f| matches!(f.kind, Kind::Reference(_) | Kind::User)))
+        .filter(|filter| meta.field(filter).is_some_and(|f| matches!(f.kind, FieldKind::Reference | FieldKind::User)))
         .map(|filter| {
-            let options = resource(
-                || (),
-                move |_| reference_options(module.into(), name.into(), (*filter).into(), String::new()),
-            );
-            (*filter, options)
+            let (module, name, field) = (module.clone(), name.clone(), filter.clone());
+            let options =
+                resource(|| (), move |_| reference_options(module.clone(), name.clone(), field.clone(), String::new()));
+            (filter.clone(), options)
         })
         .collect();
-    let may_create =
-        use_context::<shared::accounts::SessionUser>().is_some_and(|user| user.may(register, Action::Create));
+    let path = meta.path();
+    let (may_configure, may_create) = (meta.may(Action::Configure.name()), meta.may(Action::Create.name()));
+    let filters = meta
+        .filters
+        .iter()
+        .map(|filter| {
+            let options = options.iter().find(|(name, _)| name == filter).map(|(_, options)| *options);
+            view! { <Filter meta=meta.clone() name=filter.clone() query options /> }
+        })
+        .collect_view();
+    let header_meta = meta.clone();
     view! {
-        <Header register>
+        <Header meta=header_meta>
+            {may_configure.then(|| view! {
+                <a class="btn btn-ghost" href=format!("{path}/fields") data-testid="engine-fields">{locale.t("engine.fields.link")}</a>
+            })}
             {may_create.then(|| view! {
-                <a class="btn btn-primary" href=format!("{}/new", super::list_path(register)) data-testid="engine-new">{locale.t("engine.new")}</a>
+                <a class="btn btn-primary" href=format!("{path}/new") data-testid="engine-new">{locale.t("engine.new")}</a>
             })}
         </Header>
         <section class="card">
@@ -133,10 +134,7 @@ pub fn ListPage(register: &'static Register) -> impl IntoView {
                     <label for="q">{locale.t("engine.search")}</label>
                     <input id="q" name="q" type="search" value=move || query.get().q />
                 </div>
-                {register.filters.iter().map(|filter| {
-                    let options = options.iter().find(|(name, _)| name == filter).map(|(_, options)| *options);
-                    view! { <Filter register name=filter query options /> }
-                }).collect_view()}
+                {filters}
                 // The order chosen stays when the filters change.
                 {move || {
                     let q = query.get();
@@ -148,12 +146,15 @@ pub fn ListPage(register: &'static Register) -> impl IntoView {
                 <button class="btn btn-primary" type="submit">{locale.t("table.search")}</button>
             </Form>
             <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                        Ok(rows) => view! { <Table register query rows /> }.into_any(),
-                    }
-                })}
+                {move || {
+                    let meta = meta.clone();
+                    Suspend::new(async move {
+                        match page.await {
+                            Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                            Ok(rows) => view! { <Table meta query rows /> }.into_any(),
+                        }
+                    })
+                }}
             </Transition>
         </section>
     }
@@ -161,38 +162,36 @@ pub fn ListPage(register: &'static Register) -> impl IntoView {
 
 /// One filter's control, by the field's kind.
 #[component]
-fn Filter(
-    register: &'static Register,
-    name: &'static str,
-    query: Memo<ListQuery>,
-    options: Option<Options>,
-) -> impl IntoView {
+fn Filter(meta: Meta, name: String, query: Memo<ListQuery>, options: Option<Options>) -> impl IntoView {
     let locale = use_locale();
     let id = format!("filter-{name}");
-    let label = column_label(locale, register, name);
-    let selected = Signal::derive(move || query.get().filters.get(name).cloned().unwrap_or_default());
+    let label = column_label(locale, &meta, &name);
+    let selected = {
+        let name = name.clone();
+        Signal::derive(move || query.get().filters.get(&name).cloned().unwrap_or_default())
+    };
     let all = move || Choice::empty(locale.t("table.all"));
-    let control = match (register.field(name).map(|field| field.kind), options) {
-        (Some(Kind::Choice(table) | Kind::MultiChoice(table)), _) => {
+    let control = match (meta.field(&name).map(|field| &field.kind), options) {
+        (Some(FieldKind::Choice(codes) | FieldKind::MultiChoice(codes)), _) => {
             let choices: Vec<Choice> = std::iter::once(all())
-                .chain(table.codes.iter().map(|code| Choice::new(code, locale.t(&table.label_key(code)))))
+                .chain(codes.iter().map(|code| Choice::new(code.code.clone(), code.label.clone())))
                 .collect();
             view! { <Select id=id.clone() name=name choices selected /> }.into_any()
         }
-        (Some(Kind::Boolean), _) => {
+        (Some(FieldKind::Boolean), _) => {
             let choices =
                 vec![all(), Choice::new("true", locale.t("engine.yes")), Choice::new("false", locale.t("engine.no"))];
             view! { <Select id=id.clone() name=name choices selected /> }.into_any()
         }
-        (Some(Kind::Date), _) => {
+        (Some(FieldKind::Date), _) => {
             view! { <input id=id.clone() name=name type="date" value=move || selected.get() /> }.into_any()
         }
-        (Some(Kind::Reference(_) | Kind::User), Some(options)) => {
-            let id = id.clone();
+        (Some(FieldKind::Reference | FieldKind::User), Some(options)) => {
+            let (id, name) = (id.clone(), name.clone());
             view! {
                 <Suspense fallback=move || view! { <Select id="" choices={Vec::<Choice>::new()} disabled=true /> }>
                     {move || {
-                        let id = id.clone();
+                        let (id, name) = (id.clone(), name.clone());
                         Suspend::new(async move {
                             let choices: Vec<Choice> = std::iter::once(all())
                                 .chain(options.await.unwrap_or_default().into_iter().map(|(value, label)| Choice::new(value, label)))
@@ -206,9 +205,8 @@ fn Filter(
         }
         // The workflow state (a standard column).
         (None, _) if name == "state" => {
-            let states = register.workflow.map(|workflow| workflow.states).unwrap_or(&[]);
             let choices: Vec<Choice> = std::iter::once(all())
-                .chain(states.iter().map(|state| Choice::new(state.name, locale.t(&state_key(register, state.name)))))
+                .chain(meta.states.iter().map(|state| Choice::new(state.code.clone(), state.label.clone())))
                 .collect();
             view! { <Select id=id.clone() name=name choices selected /> }.into_any()
         }
@@ -224,16 +222,16 @@ fn Filter(
 
 /// The rows (cards on a phone), the count and the pager.
 #[component]
-fn Table(register: &'static Register, query: Memo<ListQuery>, rows: Rows) -> impl IntoView {
+fn Table(meta: Meta, query: Memo<ListQuery>, rows: Rows) -> impl IntoView {
     let locale = use_locale();
     let current = query.get_untracked();
     let first_page = current.after.is_some().then(|| ListQuery { after: None, ..current.clone() });
     let next_page = rows.next.clone().map(|after| ListQuery { after: Some(after), ..current.clone() });
-    let columns = register.list;
+    let columns = meta.list.clone();
     view! {
         <div class="table-wrap">
             <table class="data-table stack-mobile engine-list">
-                <caption class="visually-hidden">{locale.t(&register.title_key())}</caption>
+                <caption class="visually-hidden">{meta.title.clone()}</caption>
                 <thead>
                     <tr>
                         {columns.iter().map(|column| {
@@ -244,8 +242,8 @@ fn Table(register: &'static Register, query: Memo<ListQuery>, rows: Rows) -> imp
                             } else {
                                 "ascending"
                             };
-                            let label = column_label(locale, register, column);
-                            if sortable(register, column) {
+                            let label = column_label(locale, &meta, column);
+                            if sortable(&meta, column) {
                                 view! {
                                     <th scope="col" aria-sort=aria_sort>
                                         <a class="sort-link" href=href(&sorted_by(&current, column))>{label}</a>
@@ -260,7 +258,7 @@ fn Table(register: &'static Register, query: Memo<ListQuery>, rows: Rows) -> imp
                 </thead>
                 <tbody>
                     {rows.rows.is_empty().then(|| view! { <tr><td class="table-empty" colspan=columns.len()>{locale.t("table.empty")}</td></tr> })}
-                    {rows.rows.into_iter().map(|row| view! { <Row register row /> }).collect_view()}
+                    {rows.rows.into_iter().map(|row| view! { <Row meta=meta.clone() row /> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -278,25 +276,23 @@ fn Table(register: &'static Register, query: Memo<ListQuery>, rows: Rows) -> imp
 }
 
 #[component]
-fn Row(register: &'static Register, row: ListRow) -> impl IntoView {
+fn Row(meta: Meta, row: ListRow) -> impl IntoView {
     let locale = use_locale();
-    let link = super::record_path(register, row.id);
-    let cell = move |column: &str| match register.field(column) {
-        Some(field) => display(locale, field, row.values.get(column), row.labels.get(column)),
+    let link = super::record_path(&meta, row.id);
+    let cell = |column: &str| match meta.field(column) {
+        Some(field) => display_any(locale, field, &row.values, &row.labels, &row.extra),
         None => match column {
             "number" => row.number.clone().unwrap_or_else(|| "—".into()),
-            "state" => {
-                row.state.as_deref().map(|state| locale.t(&state_key(register, state))).unwrap_or_else(|| "—".into())
-            }
+            "state" => row.state.as_deref().map(|state| meta.state_label(state)).unwrap_or_else(|| "—".into()),
             "place" | "village_id" | "grid_id" => row.place.clone(),
             _ => "—".into(),
         },
     };
     view! {
         <tr>
-            {register.list.iter().enumerate().map(|(index, column)| {
+            {meta.list.iter().enumerate().map(|(index, column)| {
                 let text = cell(column);
-                let label = column_label(locale, register, column);
+                let label = column_label(locale, &meta, column);
                 if index == 0 {
                     view! { <td data-label=label><a href=link.clone()>{text}</a></td> }.into_any()
                 } else {

@@ -4,13 +4,14 @@
 //! style/main.css). Anyone who may see the record may print it; the server checks as for the
 //! detail.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use shared::engine::Register;
 
 use super::api::get_record;
 use super::detail_page::{Facts, record_name};
-use super::{View, route};
+use super::{Meta, Route, View, route, use_meta};
 use crate::auth::api::get_me;
 use crate::components::{DocumentTitle, ErrorAlert, NotFound};
 use crate::i18n::use_locale;
@@ -18,19 +19,32 @@ use crate::wire::resource;
 
 #[component]
 pub fn PrintPage() -> impl IntoView {
-    match route(&use_location().pathname.get_untracked()) {
-        Some((register, View::Print(id))) => view! { <Sheet register id /> }.into_any(),
-        _ => view! { <NotFound /> }.into_any(),
+    let locale = use_locale();
+    let Some(route @ Route { view: View::Print(id), .. }) = route(&use_location().pathname.get_untracked()) else {
+        return view! { <NotFound /> }.into_any();
+    };
+    let meta = use_meta(&route);
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match meta.await {
+                    Err(error) => view! { <main class="print-sheet" id="main"><ErrorAlert error /></main> }.into_any(),
+                    Ok(meta) => view! { <Sheet meta=Arc::new(meta) id /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
+    .into_any()
 }
 
 #[component]
-fn Sheet(register: &'static Register, id: i64) -> impl IntoView {
+fn Sheet(meta: Meta, id: i64) -> impl IntoView {
     let locale = use_locale();
-    let (module, name) = (register.module, register.name);
-    let record = resource(move || id, move |id| get_record(module.into(), name.into(), id));
+    let (module, name) = (meta.module.clone(), meta.name.clone());
+    let record = resource(move || id, move |id| get_record(module.clone(), name.clone(), id));
     let me = resource(|| (), |_| get_me());
-    let title = locale.t(&register.title_key());
+    let title = meta.title.clone();
+    let back = super::record_path(&meta, id);
     let print = move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(window) = web_sys::window() {
@@ -41,13 +55,13 @@ fn Sheet(register: &'static Register, id: i64) -> impl IntoView {
         <main class="print-sheet" id="main">
             <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
                 {move || {
-                    let title = title.clone();
+                    let (title, meta) = (title.clone(), meta.clone());
                     Suspend::new(async move {
                         let township = me.await.ok().flatten().map(|user| user.township_name).unwrap_or_default();
                         match record.await {
                             Err(error) => view! { <ErrorAlert error /> }.into_any(),
                             Ok(record) => {
-                                let name = record_name(locale, register, &record);
+                                let name = record_name(locale, &meta, &record);
                                 view! {
                                     <DocumentTitle text=format!("{name} · {title}") />
                                     <header class="print-head">
@@ -55,7 +69,7 @@ fn Sheet(register: &'static Register, id: i64) -> impl IntoView {
                                         <h1>{locale.tf("engine.print_title", &[("title", title.clone())])}</h1>
                                     </header>
                                     <dl class="print-table">
-                                        <Facts register record />
+                                        <Facts meta record />
                                     </dl>
                                 }
                                 .into_any()
@@ -66,7 +80,7 @@ fn Sheet(register: &'static Register, id: i64) -> impl IntoView {
             </Suspense>
             <p class="no-print cluster">
                 <button class="btn btn-primary" type="button" on:click=print>{locale.t("engine.print")}</button>
-                <a class="btn btn-ghost" href=super::record_path(register, id)>{locale.t("engine.back")}</a>
+                <a class="btn btn-ghost" href=back>{locale.t("engine.back")}</a>
             </p>
         </main>
     }

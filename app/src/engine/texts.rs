@@ -1,44 +1,25 @@
-//! What a register's values look like on a page, and the translation keys of what a
-//! declaration names (the one place the key layout of the module locale files is spelt; the
-//! register's title and field labels come from `Register::{title_key, label_key}`).
-//!
-//! Pure functions of a declaration and a value, so the list, the detail, the print view and
-//! the form all say a value the same way (and a unit test can hold them to it).
+//! What a register's values look like on a page: pure functions of the register's
+//! description (`RegisterMeta`, labels already in the user's language) and a value, so the
+//! list, the detail, the print view and the form all say a value the same way (and a unit
+//! test can hold them to it).
 
 use std::collections::BTreeMap;
 
-use shared::engine::declare::{Field, Kind};
-use shared::engine::{Register, Value};
+use shared::engine::{FieldKind, FieldMeta, RegisterMeta, Value};
 
 use crate::i18n::Locale;
 
-/// `module.<module>`: the module's title (its sidebar section).
-pub fn module_key(module: &str) -> String {
-    format!("module.{module}")
-}
-
-/// `reg.<module>.<register>.state.<state>`.
-pub fn state_key(register: &Register, state: &str) -> String {
-    format!("reg.{}.{}.state.{state}", register.module, register.name)
-}
-
-/// `reg.<module>.<register>.step.<transition>`.
-pub fn step_key(register: &Register, transition: &str) -> String {
-    format!("reg.{}.{}.step.{transition}", register.module, register.name)
-}
-
-/// `reg.<module>.<register>.counter.<name>`.
-pub fn counter_key(register: &Register, counter: &str) -> String {
-    format!("reg.{}.{}.counter.{counter}", register.module, register.name)
-}
-
 /// The label of a list column: a field's, or a standard column's (`engine.column.<name>`).
-pub fn column_label(locale: Locale, register: &Register, column: &str) -> String {
-    if register.field(column).is_some() {
-        locale.t(&register.label_key(column))
-    } else {
-        locale.t(&format!("engine.column.{column}"))
+pub fn column_label(locale: Locale, meta: &RegisterMeta, column: &str) -> String {
+    match meta.field(column) {
+        Some(field) => field.label.clone(),
+        None => locale.t(&format!("engine.column.{column}")),
     }
+}
+
+/// The label of a choice's code (the code itself if the description has none).
+fn code_label(field: &FieldMeta, code: &str) -> String {
+    field.kind.codes().iter().find(|c| c.code == code).map(|c| c.label.clone()).unwrap_or_else(|| code.to_owned())
 }
 
 /// "¥1,234.50": yuan with two decimals and thousands separated.
@@ -58,33 +39,31 @@ pub fn yuan(text: &str) -> String {
 
 /// A value as the detail page, the list and the print view show it. `label` is what the
 /// server named the referenced record, user or place by (`Record.labels[field]`).
-pub fn display(locale: Locale, field: &Field, value: Option<&Value>, label: Option<&String>) -> String {
+pub fn display(locale: Locale, field: &FieldMeta, value: Option<&Value>, label: Option<&String>) -> String {
     let Some(value) = value else {
         return match field.kind {
-            Kind::Boolean => locale.t("engine.no"),
+            FieldKind::Boolean => locale.t("engine.no"),
             _ => "—".to_owned(),
         };
     };
-    match (value, field.kind) {
-        (Value::Decimal(text), Kind::Money) => yuan(text),
+    match (value, &field.kind) {
+        (Value::Decimal(text), FieldKind::Money) => yuan(text),
         (Value::Text(text) | Value::Decimal(text), _) => text.clone(),
         (Value::Integer(number), _) => number.to_string(),
         (Value::Boolean(yes), _) => locale.t(if *yes { "engine.yes" } else { "engine.no" }),
         (Value::Date(date), _) => date.format("%Y-%m-%d").to_string(),
         (Value::DateTime(at), _) => shared::time::local(*at).format("%Y-%m-%d %H:%M").to_string(),
-        (Value::Code(code), Kind::Choice(table) | Kind::MultiChoice(table)) => locale.t(&table.label_key(code)),
-        (Value::Codes(codes), Kind::Choice(table) | Kind::MultiChoice(table)) => codes
-            .iter()
-            .map(|code| locale.t(&table.label_key(code)))
-            .collect::<Vec<_>>()
-            .join(&locale.t("engine.separator")),
+        (Value::Code(code), _) if !field.kind.codes().is_empty() => code_label(field, code),
+        (Value::Codes(codes), _) if !field.kind.codes().is_empty() => {
+            codes.iter().map(|code| code_label(field, code)).collect::<Vec<_>>().join(&locale.t("engine.separator"))
+        }
         (Value::Code(code), _) => code.clone(),
         (Value::Codes(codes), _) => codes.join("、"),
         (Value::Id(id), _) => label.cloned().unwrap_or_else(|| format!("#{id}")),
         (Value::Ids(ids), _) => {
             label.cloned().unwrap_or_else(|| ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join("、"))
         }
-        (Value::Geometry(json), Kind::Point) => point_text(json).unwrap_or_else(|| json.clone()),
+        (Value::Geometry(json), FieldKind::Point) => point_text(json).unwrap_or_else(|| json.clone()),
         (Value::Geometry(_), _) => locale.t("engine.geometry"),
     }
 }
@@ -106,12 +85,48 @@ pub fn form_text(value: &Value) -> String {
     }
 }
 
-/// Every declared field's form text of a record.
-pub fn form_texts(register: &Register, values: &BTreeMap<String, Value>) -> BTreeMap<String, String> {
-    register
-        .fields
+/// A custom field's value (the text `extra` holds) as the pages show it.
+pub fn display_custom(locale: Locale, field: &FieldMeta, text: Option<&String>) -> String {
+    match (text.map(String::as_str), &field.kind) {
+        (None | Some(""), FieldKind::Boolean) => locale.t("engine.no"),
+        (None | Some(""), _) => "—".to_owned(),
+        (Some("true"), FieldKind::Boolean) => locale.t("engine.yes"),
+        (Some(_), FieldKind::Boolean) => locale.t("engine.no"),
+        (Some(text), FieldKind::Choice(_)) => code_label(field, text),
+        (Some(text), _) => text.to_owned(),
+    }
+}
+
+/// Any field's value on a record or a list row: a declared field's from its values, a custom
+/// field's from its `extra`.
+pub fn display_any(
+    locale: Locale,
+    field: &FieldMeta,
+    values: &BTreeMap<String, Value>,
+    labels: &BTreeMap<String, String>,
+    extra: &BTreeMap<String, String>,
+) -> String {
+    if field.custom {
+        display_custom(locale, field, extra.get(&field.name))
+    } else {
+        display(locale, field, values.get(&field.name), labels.get(&field.name))
+    }
+}
+
+/// Every field's form text of a record: declared fields from their values, custom fields as
+/// `extra` holds them.
+pub fn form_texts(
+    meta: &RegisterMeta,
+    values: &BTreeMap<String, Value>,
+    extra: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    meta.fields
         .iter()
-        .filter_map(|field| values.get(field.name).map(|value| (field.name.to_owned(), form_text(value))))
+        .filter_map(|field| {
+            let text =
+                if field.custom { extra.get(&field.name).cloned() } else { values.get(&field.name).map(form_text) };
+            Some((field.name.clone(), text?))
+        })
         .collect()
 }
 
@@ -128,11 +143,19 @@ fn point_text(json: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::engine::declare::CodeTable;
-    use shared::engine::declare::fields::*;
+    use shared::engine::meta::Code;
     use shared::engine::value::parse_value;
 
-    static STATUS: CodeTable = CodeTable { name: "political_status", codes: &["01", "02"] };
+    fn field(name: &str, kind: FieldKind) -> FieldMeta {
+        FieldMeta { name: name.into(), label: name.into(), kind, required: false, custom: false }
+    }
+
+    fn status() -> FieldKind {
+        FieldKind::Choice(vec![
+            Code { code: "01".into(), label: "中共党员".into() },
+            Code { code: "02".into(), label: "中共预备党员".into() },
+        ])
+    }
 
     #[test]
     fn money_has_the_yuan_sign_two_decimals_and_groups() {
@@ -145,23 +168,45 @@ mod tests {
     #[test]
     fn values_are_said_in_the_users_language() {
         let zh = Locale::ZhCn;
-        assert_eq!(display(zh, &boolean("floating"), Some(&Value::Boolean(true)), None), "是");
-        assert_eq!(display(zh, &boolean("floating"), None, None), "否");
-        assert_eq!(display(zh, &text("name", 20), None, None), "—");
-        assert_eq!(display(zh, &money("dues"), Some(&Value::Decimal("3.5".into())), None), "¥3.50");
-        let org = reference("organisation", shared::engine::declare::Target::Register("party.organisations"));
+        assert_eq!(display(zh, &field("floating", FieldKind::Boolean), Some(&Value::Boolean(true)), None), "是");
+        assert_eq!(display(zh, &field("floating", FieldKind::Boolean), None, None), "否");
+        assert_eq!(display(zh, &field("name", FieldKind::Text { max: 20 }), None, None), "—");
+        assert_eq!(display(zh, &field("dues", FieldKind::Money), Some(&Value::Decimal("3.5".into())), None), "¥3.50");
+        let org = field("organisation", FieldKind::Reference);
         assert_eq!(display(zh, &org, Some(&Value::Id(7)), Some(&"城东党支部".to_owned())), "城东党支部");
         assert_eq!(display(zh, &org, Some(&Value::Id(7)), None), "#7");
         // A datetime is shown in China time.
         let at = chrono::DateTime::parse_from_rfc3339("2026-11-28T16:30:00Z").expect("a time").to_utc();
-        assert_eq!(display(zh, &datetime("at"), Some(&Value::DateTime(at)), None), "2026-11-29 00:30");
-        let status = choice("political_status", &STATUS);
-        assert_eq!(display(zh, &status, Some(&Value::Code("01".into())), None), zh.t("code.political_status.01"));
+        assert_eq!(
+            display(zh, &field("at", FieldKind::DateTime), Some(&Value::DateTime(at)), None),
+            "2026-11-29 00:30"
+        );
+        let political = field("political_status", status());
+        assert_eq!(display(zh, &political, Some(&Value::Code("01".into())), None), "中共党员");
+        let tags = field("tags", FieldKind::MultiChoice(status().codes().to_vec()));
+        assert_eq!(
+            display(zh, &tags, Some(&Value::Codes(vec!["01".into(), "02".into()])), None),
+            "中共党员、中共预备党员"
+        );
+    }
+
+    #[test]
+    fn custom_values_are_said_by_their_kind() {
+        let zh = Locale::ZhCn;
+        let flag = FieldMeta { custom: true, ..field("flag", FieldKind::Boolean) };
+        assert_eq!(display_custom(zh, &flag, Some(&"true".to_owned())), "是");
+        assert_eq!(display_custom(zh, &flag, None), "否");
+        let note = FieldMeta { custom: true, ..field("note", FieldKind::Text { max: 200 }) };
+        assert_eq!(display_custom(zh, &note, Some(&"三楼".to_owned())), "三楼");
+        assert_eq!(display_custom(zh, &note, None), "—");
     }
 
     /// What the edit form shows is what the parser reads back to the same value.
     #[test]
     fn the_form_text_of_a_value_parses_back_to_it() {
+        use shared::engine::declare::CodeTable;
+        use shared::engine::declare::fields::*;
+        static STATUS: CodeTable = CodeTable { name: "political_status", codes: &["01", "02"] };
         let at = chrono::DateTime::parse_from_rfc3339("2026-11-28T06:30:00Z").expect("a time").to_utc();
         let cases = [
             (text("name", 20), Value::Text("张三".into())),

@@ -88,9 +88,8 @@ fn clerk(base: &SessionUser, scope: DataScope, grid: &Grid) -> SessionUser {
 fn form(grid: &Grid, pairs: &[(&str, &str)]) -> RecordForm {
     RecordForm {
         values: pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-        village_id: None,
         grid_id: Some(grid.id),
-        version: None,
+        ..RecordForm::default()
     }
 }
 

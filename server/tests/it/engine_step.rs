@@ -94,9 +94,7 @@ async fn new_doc(conn: &mut AsyncPgConnection, user: &SessionUser, signers: &[&S
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect(),
-        village_id: None,
-        grid_id: None,
-        version: None,
+        ..RecordForm::default()
     };
     service::create(conn, user, &DOCS, &form).await.expect("create")
 }

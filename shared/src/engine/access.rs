@@ -14,12 +14,19 @@ impl SessionUser {
     }
 
     /// The user with [`SessionUser::registers`] filled from their grants: every register of
-    /// `crate::modules::MODULES` they may view that is not a child table (those are edited
-    /// inside their parent), in the order declared.
+    /// `crate::modules::MODULES` they may view or configure that is not a child table (those
+    /// are edited inside their parent), in the order declared.
     pub fn with_register_links(self) -> SessionUser {
         let registers = crate::modules::registers()
-            .filter(|register| register.parent.is_none() && self.may(register, Action::View))
-            .map(|register| RegisterLink { module: register.module.to_owned(), name: register.name.to_owned() })
+            .filter(|register| register.parent.is_none())
+            .filter_map(|register| {
+                let view = self.may(register, Action::View);
+                (view || self.may(register, Action::Configure)).then(|| RegisterLink {
+                    module: register.module.to_owned(),
+                    name: register.name.to_owned(),
+                    fields_only: !view,
+                })
+            })
             .collect();
         SessionUser { registers, ..self }
     }
@@ -71,6 +78,10 @@ mod tests {
         let listed: Vec<String> = user.registers.iter().map(|link| format!("{}.{}", link.module, link.name)).collect();
         assert_eq!(listed, declared);
         assert!(!listed.contains(&"party.meeting_attendance".to_owned()));
+        assert!(user.registers.iter().all(|link| !link.fields_only));
         assert_eq!(self::user(&["m.party.members.edit"]).with_register_links().registers, vec![]);
+        // Configuring without viewing: the link opens the fields page.
+        let admin = self::user(&["m.party.members.configure"]).with_register_links();
+        assert_eq!(admin.registers.iter().map(RegisterLink::path).collect::<Vec<_>>(), ["/m/party/members/fields"]);
     }
 }

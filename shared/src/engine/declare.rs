@@ -117,6 +117,26 @@ impl Register {
     pub fn label_key(&self, field: &str) -> String {
         format!("reg.{}.{}.{}", self.module, self.name, field)
     }
+
+    /// `reg.<module>.<register>.state.<state>`.
+    pub fn state_key(&self, state: &str) -> String {
+        format!("reg.{}.{}.state.{state}", self.module, self.name)
+    }
+
+    /// `reg.<module>.<register>.step.<transition>`.
+    pub fn step_key(&self, step: &str) -> String {
+        format!("reg.{}.{}.step.{step}", self.module, self.name)
+    }
+
+    /// `reg.<module>.<register>.counter.<name>`.
+    pub fn counter_key(&self, counter: &str) -> String {
+        format!("reg.{}.{}.counter.{counter}", self.module, self.name)
+    }
+
+    /// `module.<module>`: the title of the register's module (its menu section).
+    pub fn module_key(&self) -> String {
+        format!("module.{}", self.module)
+    }
 }
 
 /// The columns every register table has, before its own (`migrations` are generated with
@@ -155,7 +175,7 @@ pub const STANDARD_COLUMNS: &[&str] = &[
 ];
 
 /// The narrowest place a record belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Place {
     /// The township as a whole (an office's documents): village and grid users see none.
     Township,

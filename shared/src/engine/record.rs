@@ -10,17 +10,22 @@ use super::declare::Register;
 use super::value::Values;
 
 /// A register named by its module and name, as the menu and links need it (the declaration
-/// itself stays on the server and in the engine pages' chunk).
+/// itself stays on the server).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterLink {
     pub module: String,
     pub name: String,
+    /// The user configures the register's fields but may not see its records (a system
+    /// administrator): the link opens the fields page.
+    pub fields_only: bool,
 }
 
 impl RegisterLink {
-    /// Its list's path (`/m/party/members`).
+    /// The page the menu opens: its list (`/m/party/members`), or its custom fields
+    /// (`/m/party/members/fields`) for a user who only configures it.
     pub fn path(&self) -> String {
-        format!("/m/{}/{}", self.module, self.name)
+        let list = format!("/m/{}/{}", self.module, self.name);
+        if self.fields_only { format!("{list}/fields") } else { list }
     }
 
     /// The translation key of its title (`reg.party.members`).
@@ -96,6 +101,8 @@ pub struct ListRow {
     /// The list columns' values.
     pub values: Values,
     pub labels: BTreeMap<String, String>,
+    /// The custom fields shown in the list (key → value as text).
+    pub extra: BTreeMap<String, String>,
 }
 
 /// How many records match. Counting stops at a threshold: a list of a million records

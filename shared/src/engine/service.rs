@@ -20,8 +20,10 @@ use crate::sql::Sql;
 use super::declare::{Field, Kind, Register, Target};
 use super::record::Action;
 
+mod custom;
 mod decode;
 mod list;
+mod meta;
 mod naming;
 mod options;
 mod place;
@@ -29,8 +31,10 @@ mod read;
 mod step;
 mod write;
 
+pub use custom::{add_custom_field, custom_fields, indexed};
 pub use decode::decode;
 pub use list::list;
+pub use meta::{Language, describe, grants};
 pub use naming::next_number;
 pub use options::reference_options;
 pub use read::{as_of, get, history};

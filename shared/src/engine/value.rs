@@ -40,6 +40,8 @@ pub type Values = BTreeMap<String, Value>;
 #[serde(default)]
 pub struct RecordForm {
     pub values: BTreeMap<String, String>,
+    /// The custom fields (`form[extra][<key>]`), checked by `custom::parse_extra`.
+    pub extra: BTreeMap<String, String>,
     /// The record's place (the register's [`super::declare::Place`] says which are asked).
     pub village_id: Option<i32>,
     pub grid_id: Option<i32>,
@@ -161,7 +163,7 @@ fn point(text: &str) -> Result<String, ErrorCode> {
 }
 
 /// A decimal number with at most `scale` digits after the point, as its canonical text.
-fn decimal(text: &str, scale: u8) -> Result<String, ErrorCode> {
+pub(crate) fn decimal(text: &str, scale: u8) -> Result<String, ErrorCode> {
     let text = text.replace([',', '，'], "");
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let digits = whole.strip_prefix('-').unwrap_or(whole);

@@ -129,6 +129,12 @@ crate::code_enum::code_enum! {
         // A register's list.
         ListSortUnknown = "list.sort_unknown",
         ListCursorInvalid = "list.cursor_invalid",
+        // A register's custom fields (shared/src/engine/custom.rs).
+        CustomFieldKeyInvalid = "custom_field.key_invalid",
+        CustomFieldKeyTaken = "custom_field.key_taken",
+        CustomFieldOptionsInvalid = "custom_field.options_invalid",
+        CustomFieldNotFilterable = "custom_field.not_filterable",
+        CustomFieldTooMany = "custom_field.too_many",
     }
 }
 

@@ -11,10 +11,12 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Jsonb, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::custom::custom_fields;
 use super::decode::{Source, bind_value, data_object, decode, extra, labels_object};
 use super::read::{PLACE_JOINS, PLACE_SQL};
 use super::{column, require, search_field, table, visible};
 use crate::accounts::SessionUser;
+use crate::engine::custom::CustomField;
 use crate::engine::declare::{Field, Kind, Register, Target};
 use crate::engine::record::{Action, Count, ListPage, ListQuery, ListRow};
 use crate::engine::value::{Value, parse_value};
@@ -68,9 +70,10 @@ pub async fn list(
             DEFAULT_LIMIT
         }
     };
+    let custom = custom_fields(conn, register).await?;
     let mut conditions = vec![Sql::new("r.deleted_at IS NULL"), visible(user, "r")];
     for (name, text) in &query.filters {
-        match filter(register, name, text.trim()) {
+        match filter(register, &custom, name, text.trim()) {
             Ok(Some(condition)) => conditions.push(condition),
             Ok(None) => {}
             Err(code) => problems.push(FieldError::new(name.clone(), code)),
@@ -112,6 +115,8 @@ pub async fn list(
         .push(" AS data, ")
         .append(labels_object(register, fields.iter().copied()))
         .push(" AS labels, ")
+        .append(listed_extra(&custom))
+        .push(" AS extra, ")
         .append(sort_key(sort))
         .push(" AS sort_key FROM ")
         .append(table(register))
@@ -144,6 +149,7 @@ pub async fn list(
                 place: row.place,
                 values: decode(register, &row.data),
                 labels: extra(&row.labels),
+                extra: extra(&row.extra),
             })
             .collect(),
         next,
@@ -165,6 +171,8 @@ struct RawRow {
     data: serde_json::Value,
     #[diesel(sql_type = Jsonb)]
     labels: serde_json::Value,
+    #[diesel(sql_type = Jsonb)]
+    extra: serde_json::Value,
     #[diesel(sql_type = Nullable<Text>)]
     sort_key: Option<String>,
 }
@@ -189,8 +197,28 @@ async fn count(conn: &mut AsyncPgConnection, register: &Register, matching: Sql)
     Ok(if counted.n > COUNT_CAP { Count::AtLeast(COUNT_CAP as u64) } else { Count::Exact(counted.n as u64) })
 }
 
-/// The condition of one filter (`None`: left empty, any value), or why it is refused.
-fn filter(register: &Register, name: &str, text: &str) -> Result<Option<Sql>, ErrorCode> {
+/// The custom fields shown in the list, as one object (`{}` when there are none): only their
+/// keys, so a long text kept beside them is not carried.
+fn listed_extra(custom: &[CustomField]) -> Sql {
+    let listed: Vec<String> = custom.iter().filter(|field| field.in_list).map(|field| field.key.clone()).collect();
+    if listed.is_empty() {
+        return Sql::new("'{}'::jsonb");
+    }
+    Sql::new("jsonb_strip_nulls(coalesce((SELECT jsonb_object_agg(k, r.extra -> k) FROM unnest(")
+        .bind(listed)
+        .push("::text[]) k), '{}'::jsonb))")
+}
+
+/// The condition of one filter (`None`: left empty, any value), or why it is refused. A
+/// filterable custom field compares `extra ->> key`, the expression its index holds.
+fn filter(register: &Register, custom: &[CustomField], name: &str, text: &str) -> Result<Option<Sql>, ErrorCode> {
+    if let Some(field) = custom.iter().find(|field| field.filterable && field.key == name) {
+        let Some(value) = field.parse(text)? else { return Ok(None) };
+        // The key is a checked custom field key; DDL wrote the index with it the same way.
+        let condition =
+            Sql::new("(r.extra ->> ").bind(field.key.clone()).push(") = ").bind(CustomField::index_text(&value));
+        return Ok(Some(condition));
+    }
     let Some(&declared) = register.filters.iter().find(|filter| **filter == name) else {
         return Err(ErrorCode::FieldUnknown);
     };

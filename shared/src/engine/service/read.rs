@@ -117,6 +117,9 @@ pub(super) struct VersionRow {
     pub(super) village_id: Option<i32>,
     #[diesel(sql_type = Nullable<Integer>)]
     pub(super) grid_id: Option<i32>,
+    /// The custom fields the version had (a restore writes them back).
+    #[diesel(sql_type = Jsonb)]
+    pub(super) extra: serde_json::Value,
 }
 
 impl VersionRow {
@@ -153,7 +156,8 @@ pub(super) fn versions(register: &Register, id: i64) -> Sql {
     Sql::new("SELECT h.version, h.operation, coalesce(u.display_name, '') AS actor, h.at, h.changed, ")
         .append(data_object(register.fields, Source::History))
         .push(
-            " AS data, (h.data ->> 'village_id')::int AS village_id, (h.data ->> 'grid_id')::int AS grid_id \
+            " AS data, (h.data ->> 'village_id')::int AS village_id, (h.data ->> 'grid_id')::int AS grid_id, \
+             coalesce(h.data -> 'extra', '{}'::jsonb) AS extra \
              FROM record_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.register = ",
         )
         .bind(register.key())

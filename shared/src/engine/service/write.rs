@@ -9,6 +9,7 @@ use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{Map, Value as Json};
 
+use super::custom::custom_fields;
 use super::decode::{bind_value, encode};
 use super::naming::next_number;
 use super::place::{Located, locate};
@@ -16,6 +17,7 @@ use super::read::{VersionRow, versions};
 use super::{require, table, target, visible};
 use crate::accounts::SessionUser;
 use crate::audit::service as audit;
+use crate::engine::custom::parse_extra;
 use crate::engine::ddl::index_name;
 use crate::engine::declare::{Kind, Register, Target};
 use crate::engine::record::Action;
@@ -54,10 +56,10 @@ pub async fn create(
     form: &RecordForm,
 ) -> Result<i64, AppError> {
     require(user, register, Action::Create)?;
-    let parsed = parse_form(register, &form.values);
+    let parsed = parse(conn, register, form).await?;
     let township = user.township_id;
     let place = locate(conn, user, register, township, form.village_id, form.grid_id).await?;
-    let (values, place) = checked(parsed, place)?;
+    let ((values, extra), place) = checked(parsed, place)?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let mut problems = reference_problems(conn, user, register, &values).await?;
         problems.extend(unique_problems(conn, register, township, &values, None).await?);
@@ -69,6 +71,7 @@ pub async fn create(
         row.insert("village_id".into(), Json::from(place.village_id));
         row.insert("grid_id".into(), Json::from(place.grid_id));
         row.insert("owner_id".into(), Json::from(user.id));
+        row.insert("extra".into(), Json::Object(extra.values));
         row.insert("created_by".into(), Json::from(user.id));
         row.insert("updated_by".into(), Json::from(user.id));
         if let Some(workflow) = register.workflow {
@@ -85,7 +88,7 @@ pub async fn create(
             id: i64,
         }
         let columns = || {
-            Sql::new("township_id, village_id, grid_id, owner_id, number, state, created_by, updated_by")
+            Sql::new("township_id, village_id, grid_id, owner_id, number, state, extra, created_by, updated_by")
                 .append(field_columns(register, ", ", ""))
         };
         let created: Created = Sql::new("INSERT INTO ")
@@ -119,20 +122,21 @@ pub async fn update(
     form: &RecordForm,
 ) -> Result<(), AppError> {
     require(user, register, Action::Edit)?;
-    let parsed = parse_form(register, &form.values);
+    let parsed = parse(conn, register, form).await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         let current = lock(conn, user, register, id, true).await?;
         if form.version != Some(current.version) {
             return Err(AppError::Conflict(ErrorCode::RecordStale));
         }
         let place = locate(conn, user, register, current.township_id, form.village_id, form.grid_id).await?;
-        let (values, place) = checked(parsed, place)?;
+        let ((values, extra), place) = checked(parsed, place)?;
         let mut problems = reference_problems(conn, user, register, &values).await?;
         problems.extend(unique_problems(conn, register, current.township_id, &values, Some(id)).await?);
         if !problems.is_empty() {
             return Err(AppError::Validation(problems));
         }
-        rewrite(conn, user, register, &current, id, values, place, None, Operation::Edit).await
+        let change = Change { values, extra: ExtraChange::Custom(extra), place, deleted_at: None };
+        rewrite(conn, user, register, &current, id, change, Operation::Edit).await
     })
     .await
 }
@@ -183,21 +187,49 @@ pub async fn restore(
             versions(register, id).push(" AND h.version = ").bind(version).query().get_result(conn).await?;
         let place = Located { village_id: old.village_id, grid_id: old.grid_id };
         let deleted = deleted_at(conn, register, id, version).await?;
+        let extra = old.extra.clone();
         let values = old.into_version(register)?.values;
         let problems = unique_problems(conn, register, current.township_id, &values, Some(id)).await?;
         if !problems.is_empty() {
             return Err(AppError::Validation(problems));
         }
-        rewrite(conn, user, register, &current, id, values, place, Some(deleted), Operation::Restore).await
+        let change = Change { values, extra: ExtraChange::Whole(extra), place, deleted_at: Some(deleted) };
+        rewrite(conn, user, register, &current, id, change, Operation::Restore).await
     })
     .await
 }
 
+/// A form's custom fields, checked: their values, and every key a custom field has (an
+/// edit replaces those and keeps what `extra` holds beside them).
+pub(super) struct Extra {
+    values: Map<String, Json>,
+    keys: Vec<String>,
+}
+
+/// The form's declared and custom fields, or every problem with either (the register's
+/// custom fields read now: one added a moment ago on another server is checked too).
+async fn parse(
+    conn: &mut AsyncPgConnection,
+    register: &Register,
+    form: &RecordForm,
+) -> Result<Result<(Values, Extra), Vec<FieldError>>, AppError> {
+    let custom = custom_fields(conn, register).await?;
+    let keys = custom.iter().map(|field| field.key.clone()).collect();
+    Ok(match (parse_form(register, &form.values), parse_extra(&custom, &form.extra)) {
+        (Ok(values), Ok(extra)) => Ok((values, Extra { values: extra, keys })),
+        (values, extra) => {
+            let mut problems = values.err().unwrap_or_default();
+            problems.extend(extra.err().unwrap_or_default());
+            Err(problems)
+        }
+    })
+}
+
 /// The form's values and place, or every problem with either.
-fn checked(
-    parsed: Result<Values, Vec<FieldError>>,
+fn checked<T>(
+    parsed: Result<T, Vec<FieldError>>,
     place: Result<Located, Vec<FieldError>>,
-) -> Result<(Values, Located), AppError> {
+) -> Result<(T, Located), AppError> {
     match (parsed, place) {
         (Ok(values), Ok(place)) => Ok((values, place)),
         (parsed, place) => {
@@ -267,20 +299,34 @@ async fn deleted_at(
     Ok(row.deleted_at.unwrap_or(Json::Null))
 }
 
-/// Writes the declared fields and the place as a new version of a locked record, if they
-/// differ from what it holds; `deleted_at` too when restoring.
-#[allow(clippy::too_many_arguments)]
+/// What an edit or a restore writes.
+struct Change {
+    values: Values,
+    extra: ExtraChange,
+    place: Located,
+    /// When restoring: the version's `deleted_at` (null: the record lives again).
+    deleted_at: Option<Json>,
+}
+
+enum ExtraChange {
+    /// An edit: the custom fields' values replace what `extra` held under their keys.
+    Custom(Extra),
+    /// A restore: `extra` as the version had it.
+    Whole(Json),
+}
+
+/// Writes the declared fields, the custom fields and the place as a new version of a locked
+/// record, if they differ from what it holds; `deleted_at` too when restoring.
 async fn rewrite(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
     register: &'static Register,
     current: &Current,
     id: i64,
-    values: Values,
-    place: Located,
-    deleted_at: Option<Json>,
+    change: Change,
     operation: Operation,
 ) -> Result<(), AppError> {
+    let Change { values, extra, place, deleted_at } = change;
     let mut row = encode(&values);
     row.insert("village_id".into(), Json::from(place.village_id));
     row.insert("grid_id".into(), Json::from(place.grid_id));
@@ -288,10 +334,21 @@ async fn rewrite(
     if let Some(deleted_at) = deleted_at {
         row.insert("deleted_at".into(), deleted_at);
     }
+    let new_extra = match extra {
+        ExtraChange::Custom(Extra { values, keys }) => {
+            row.insert("extra".into(), Json::Object(values));
+            Sql::new("(r.extra - ").bind(keys).push("::text[]) || p.extra")
+        }
+        ExtraChange::Whole(extra) => {
+            row.insert("extra".into(), if extra.is_object() { extra } else { Json::Object(Map::new()) });
+            Sql::new("p.extra")
+        }
+    };
     act_as(conn, user, operation).await?;
-    let mut assignments = Sql::new("village_id = p.village_id, grid_id = p.grid_id");
-    let mut old = Sql::new("r.village_id, r.grid_id");
-    let mut new = Sql::new("p.village_id, p.grid_id");
+    let mut assignments =
+        Sql::new("village_id = p.village_id, grid_id = p.grid_id, extra = ").append(new_extra.clone());
+    let mut old = Sql::new("r.village_id, r.grid_id, r.extra");
+    let mut new = Sql::new("p.village_id, p.grid_id, ").append(new_extra);
     if restoring {
         assignments = assignments.push(", deleted_at = p.deleted_at");
         old = old.push(", r.deleted_at");
