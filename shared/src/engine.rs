@@ -18,6 +18,7 @@ pub mod declare;
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod transfer;
 pub mod value;
 
 pub use declare::{Field, Kind, Module, Register};
