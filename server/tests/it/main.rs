@@ -8,6 +8,7 @@ mod basedata;
 mod command_map;
 mod embedded;
 mod engine;
+mod engine_io;
 mod engine_schema;
 mod engine_step;
 mod events;
