@@ -82,7 +82,8 @@ pub async fn check(
     if register.parent.is_some() {
         return Err(AppError::NotFound);
     }
-    if table.rows.len() > MAX_ROWS {
+    // (A template's row of keys is not a data row.)
+    if table.rows.len() > MAX_ROWS + 1 {
         return Err(AppError::field("file", ErrorCode::ImportTooManyRows));
     }
     let places = match register.place {
@@ -105,6 +106,9 @@ pub async fn check(
     let rows = &table.rows[usize::from(keys_row)..];
     if rows.is_empty() {
         return Err(AppError::field("file", ErrorCode::ImportEmpty));
+    }
+    if rows.len() > MAX_ROWS {
+        return Err(AppError::field("file", ErrorCode::ImportTooManyRows));
     }
     let label = |key: &str| languages.first().map(|label| label(key)).unwrap_or_else(|| key.to_owned());
     let columns = Columns::new(register, &table.header, &targets, &label);

@@ -47,7 +47,7 @@ struct NewImport<'a> {
     user_id: i64,
     file_name: &'a str,
     format: &'static str,
-    file: &'a [u8],
+    file: Option<&'a [u8]>,
     status: &'static str,
     total: i32,
     good: i32,
@@ -72,7 +72,8 @@ pub async fn previewed(
             user_id: user.id,
             file_name,
             format: format.as_str(),
-            file,
+            // Kept for the commit; a file with problems can only be uploaded again.
+            file: (checked.errors.is_empty() && checked.good() > 0).then_some(file),
             status: ImportStatus::Previewed.as_str(),
             total: checked.total as i32,
             good: checked.good() as i32,
