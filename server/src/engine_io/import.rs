@@ -55,10 +55,9 @@ async fn check(
     first: app::i18n::Locale,
 ) -> Result<Checked, AppError> {
     let locales = languages(first);
-    let translators: Vec<Box<dyn Fn(&str) -> String + Sync + Send>> =
-        locales.into_iter().map(|locale| Box::new(move |key: &str| locale.t(key)) as _).collect();
-    let languages: Vec<Translate<'_>> =
-        translators.iter().map(|translate| translate.as_ref() as Translate<'_>).collect();
+    // One closure type for every language, so they sit in one Vec.
+    let translators: Vec<_> = locales.into_iter().map(|locale| move |key: &str| locale.t(key)).collect();
+    let languages: Vec<Translate<'_>> = translators.iter().map(|translate| translate as Translate<'_>).collect();
     import::check(conn, user, register, table, &languages).await
 }
 

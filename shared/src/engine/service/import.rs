@@ -95,7 +95,7 @@ pub async fn check(
         _ => Places::of_township(conn, user.township_id).await?,
     };
     let first = table.rows.first().map(|(_, cells)| cells.as_slice());
-    let (targets, keys_row) = match columns::map(register, &table.header, first, languages) {
+    let columns::Mapped { targets, keys_row } = match columns::map(register, &table.header, first, languages) {
         Ok(mapped) => mapped,
         Err(problems) => {
             let errors =

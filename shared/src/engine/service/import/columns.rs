@@ -88,6 +88,15 @@ fn names(register: &'static Register, languages: &[Translate<'_>]) -> HashMap<St
     names
 }
 
+/// A file's columns as [`map`] finds them.
+#[derive(Debug)]
+pub(super) struct Mapped {
+    /// What each column fills, by index (`None`: an empty header, read past).
+    pub targets: Vec<Option<Target>>,
+    /// The first data row is a template's row of keys.
+    pub keys_row: bool,
+}
+
 /// The columns of a file, by index (`None`: an empty header, read past), and whether its
 /// first data row is a template's row of keys; or every problem with its header: a column
 /// not known or named twice (by its header), a required field without a column (by the
@@ -97,7 +106,7 @@ pub(super) fn map(
     header: &[String],
     first_row: Option<&[String]>,
     languages: &[Translate<'_>],
-) -> Result<(Vec<Option<Target>>, bool), Vec<(String, ErrorCode)>> {
+) -> Result<Mapped, Vec<(String, ErrorCode)>> {
     let keys = keys(register);
     let keys_row = first_row.filter(|row| {
         let mut cells = row.iter().map(|cell| cell.trim()).filter(|cell| !cell.is_empty()).peekable();
@@ -140,7 +149,7 @@ pub(super) fn map(
         Place::Grid if !has(Target::Grid) => problems.push((label("engine.grid"), ErrorCode::ImportColumnMissing)),
         _ => {}
     }
-    if problems.is_empty() { Ok((targets, keys_row.is_some())) } else { Err(problems) }
+    if problems.is_empty() { Ok(Mapped { targets, keys_row: keys_row.is_some() }) } else { Err(problems) }
 }
 
 /// One column of a register's import template.
@@ -266,7 +275,7 @@ mod tests {
     #[test]
     fn headers_map_by_label_in_either_language_or_by_name() {
         let header = strings(&["名称*", " kind ", "网格", "", "photos"]);
-        let (targets, keys_row) = map(&SHEDS, &header, None, &[&zh, &en]).expect("mapped");
+        let Mapped { targets, keys_row } = map(&SHEDS, &header, None, &[&zh, &en]).expect("mapped");
         assert!(!keys_row);
         assert_eq!(targets[0], Some(Target::Field(&SHEDS.fields[0])));
         assert_eq!(targets[1], Some(Target::Field(&SHEDS.fields[1])));
@@ -281,7 +290,7 @@ mod tests {
     fn a_row_of_keys_maps_renamed_headers() {
         let header = strings(&["我的名称", "我的网格"]);
         let keys = strings(&["name", "grid_id"]);
-        let (targets, keys_row) = map(&SHEDS, &header, Some(&keys), &[&zh]).expect("mapped by keys");
+        let Mapped { targets, keys_row } = map(&SHEDS, &header, Some(&keys), &[&zh]).expect("mapped by keys");
         assert!(keys_row);
         assert_eq!(targets, vec![Some(Target::Field(&SHEDS.fields[0])), Some(Target::Grid)]);
     }
