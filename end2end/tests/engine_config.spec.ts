@@ -64,6 +64,8 @@ for (const [device, viewport] of [
       await expect(rows).toHaveCount(1);
       await expect(rows.first()).toContainText(name);
       await expect(rows.first()).toContainText('二楼');
+      // The export is of what the list shows: the same filter.
+      await expect(page.getByTestId('engine-export')).toHaveAttribute('href', new RegExp(`/export\\.xlsx\\?.*${key}=`));
     });
 
     test('a seal use is approved and used from its record, another refused with a reason', async ({ page }, testInfo) => {

@@ -10,6 +10,7 @@ pub mod csrf;
 pub mod database;
 pub mod demo;
 pub mod embedded_pg;
+pub mod engine_io;
 pub mod events;
 pub mod health;
 pub mod input_guard;

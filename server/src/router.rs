@@ -17,7 +17,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::security_headers::{self, SecurityHeaders};
-use crate::{api_errors, csrf, events, health, input_guard, rate_limit};
+use crate::{api_errors, csrf, engine_io, events, health, input_guard, rate_limit};
 
 #[derive(Clone)]
 pub struct ServerState {
@@ -108,6 +108,7 @@ pub fn build(state: ServerState) -> Router {
         .merge(events::photos::routes())
         .merge(events::live::routes())
         .merge(events::export::routes())
+        .merge(engine_io::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .nest_service(
             "/pkg",

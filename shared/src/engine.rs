@@ -22,6 +22,7 @@ pub mod meta;
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod transfer;
 pub mod value;
 
 pub use declare::{Field, Kind, Module, Register};

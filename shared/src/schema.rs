@@ -65,6 +65,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    engine_imports (id) {
+        id -> Int8,
+        township_id -> Int4,
+        register -> Text,
+        user_id -> Int8,
+        file_name -> Text,
+        format -> Text,
+        file -> Nullable<Bytea>,
+        status -> Text,
+        total -> Int4,
+        good -> Int4,
+        done -> Int4,
+        errors -> Jsonb,
+        created_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use super::sql_types::Geometry;
 
@@ -386,6 +405,8 @@ diesel::joinable!(attachments -> townships (township_id));
 diesel::joinable!(attachments -> users (uploader_id));
 diesel::joinable!(audit_log -> townships (township_id));
 diesel::joinable!(departments -> townships (township_id));
+diesel::joinable!(engine_imports -> townships (township_id));
+diesel::joinable!(engine_imports -> users (user_id));
 diesel::joinable!(enterprises -> grids (grid_id));
 diesel::joinable!(enterprises -> townships (township_id));
 diesel::joinable!(enterprises -> villages (village_id));
@@ -434,6 +455,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     custom_fields,
     departments,
+    engine_imports,
     enterprises,
     event_categories,
     event_steps,

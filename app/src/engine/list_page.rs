@@ -110,6 +110,17 @@ pub fn ListPage(meta: Meta) -> impl IntoView {
         .collect();
     let path = meta.path();
     let (may_configure, may_create) = (meta.may(Action::Configure.name()), meta.may(Action::Create.name()));
+    let may_export = meta.may(Action::Export.name());
+    let mapped =
+        meta.fields.iter().any(|field| matches!(field.kind, FieldKind::Point | FieldKind::Line | FieldKind::Polygon));
+    // The export of what the list shows now: its filters, search and order, every page.
+    let export = {
+        let base = format!("/api/engine/{}/{}", meta.module, meta.name);
+        move |format: &'static str| {
+            let base = base.clone();
+            move || format!("{base}/export.{format}{}", href(&ListQuery { after: None, ..query.get() }))
+        }
+    };
     let filters = meta
         .filters
         .iter()
@@ -121,6 +132,11 @@ pub fn ListPage(meta: Meta) -> impl IntoView {
     let header_meta = meta.clone();
     view! {
         <Header meta=header_meta>
+            {may_export.then(|| view! {
+                <a class="btn btn-ghost" href=export("xlsx") rel="external" download data-testid="engine-export">{locale.t("engine.export_xlsx")}</a>
+                <a class="btn btn-ghost" href=export("csv") rel="external" download>{locale.t("engine.export_csv")}</a>
+                {mapped.then(|| view! { <a class="btn btn-ghost" href=export("geojson") rel="external" download>{locale.t("engine.export_geojson")}</a> })}
+            })}
             {may_configure.then(|| view! {
                 <a class="btn btn-ghost" href=format!("{path}/fields") data-testid="engine-fields">{locale.t("engine.fields.link")}</a>
             })}

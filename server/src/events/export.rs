@@ -34,7 +34,7 @@ fn filter(query: &HashMap<String, String>) -> Result<EventFilter, AppError> {
 static EXPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 const EXPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
-async fn export_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+pub(crate) async fn export_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
     match tokio::time::timeout(EXPORT_WAIT, EXPORTS.acquire()).await {
         Ok(Ok(permit)) => Ok(permit),
         Ok(Err(_)) => Err(AppError::Internal),
@@ -42,7 +42,7 @@ async fn export_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError
     }
 }
 
-fn attachment(name: &str, content_type: &'static str, body: Vec<u8>) -> Response {
+pub(crate) fn attachment(name: &str, content_type: &'static str, body: Vec<u8>) -> Response {
     let today = chrono::Utc::now().with_timezone(&shared::events::calendar::china()).format("%Y%m%d");
     // RFC 5987: a UTF-8 file name for the Chinese title, an ASCII one for old clients.
     let disposition = format!(

@@ -9,6 +9,7 @@ mod command_map;
 mod embedded;
 mod engine;
 mod engine_custom;
+mod engine_io;
 mod engine_schema;
 mod engine_step;
 mod events;

@@ -81,8 +81,27 @@ pub async fn record(
     target: &str,
     detail: &str,
 ) -> Result<(), AppError> {
-    let (actor_name, action, target, detail) =
-        (actor_name.to_owned(), action.to_owned(), target.to_owned(), detail.to_owned());
+    record_many(conn, township_id, actor_id, actor_name, action, &[target.to_owned()], detail).await
+}
+
+/// Audit rows per statement when appending many (9 bound values each).
+const APPEND_CHUNK: usize = 1_000;
+
+/// Appends one record per target, in order, linked one to the next: one hold of the chain
+/// lock and one read of the chain's end for all of them (a register import audits each of
+/// its records without a lock and a query per record).
+pub async fn record_many(
+    conn: &mut AsyncPgConnection,
+    township_id: i32,
+    actor_id: Option<i64>,
+    actor_name: &str,
+    action: &str,
+    targets: &[String],
+    detail: &str,
+) -> Result<(), AppError> {
+    if targets.is_empty() {
+        return Ok(());
+    }
     conn.transaction::<_, diesel::result::Error, _>(async |conn| {
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
             .bind::<diesel::sql_types::BigInt, _>(CHAIN_LOCK)
@@ -90,19 +109,25 @@ pub async fn record(
             .await?;
         let prev: Option<String> =
             audit_log::table.order(audit_log::id.desc()).select(audit_log::hash).first(conn).await.optional()?;
-        let prev = prev.unwrap_or_else(|| GENESIS.to_owned());
+        let mut prev = prev.unwrap_or_else(|| GENESIS.to_owned());
         let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_default();
-        let content = Content {
-            township_id,
-            at,
-            actor_id,
-            actor_name: &actor_name,
-            action: &action,
-            target: &target,
-            detail: &detail,
-        };
-        let hash = content.chain_hash(&prev);
-        diesel::insert_into(audit_log::table).values(content.record(&prev, &hash)).execute(conn).await?;
+        // (prev_hash, hash) of each target, in order.
+        let mut links = Vec::with_capacity(targets.len());
+        for target in targets {
+            let content = Content { township_id, at, actor_id, actor_name, action, target, detail };
+            let hash = content.chain_hash(&prev);
+            links.push((std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        for (targets, links) in targets.chunks(APPEND_CHUNK).zip(links.chunks(APPEND_CHUNK)) {
+            let rows: Vec<NewRecord> = targets
+                .iter()
+                .zip(links)
+                .map(|(target, (prev_hash, hash))| {
+                    Content { township_id, at, actor_id, actor_name, action, target, detail }.record(prev_hash, hash)
+                })
+                .collect();
+            diesel::insert_into(audit_log::table).values(rows).execute(conn).await?;
+        }
         Ok(())
     })
     .await?;

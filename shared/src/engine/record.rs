@@ -83,6 +83,29 @@ pub struct ListQuery {
     pub limit: u16,
 }
 
+impl ListQuery {
+    /// The query of a list page's URL parameters (`q`, `sort`, `dir`, and each filter by its
+    /// field's name), as an export of that page receives them. Every other name is taken as
+    /// a filter, so an undeclared one is refused by the list rather than ignored: a file
+    /// never holds something else than was asked.
+    pub fn from_params<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> ListQuery {
+        let mut query = ListQuery::default();
+        for (name, value) in params {
+            match name {
+                "q" => query.q = value.to_owned(),
+                "sort" => query.sort = value.to_owned(),
+                "dir" => query.descending = Some(value == "desc"),
+                // A page's position means nothing to a whole export.
+                "after" | "limit" => {}
+                _ => {
+                    query.filters.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        query
+    }
+}
+
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListPage {

@@ -22,6 +22,9 @@ use super::record::Action;
 
 mod custom;
 mod decode;
+pub mod export;
+pub mod import;
+pub mod imports;
 mod list;
 mod meta;
 mod naming;
@@ -40,6 +43,10 @@ pub use options::reference_options;
 pub use read::{as_of, get, history};
 pub use step::step;
 pub use write::{create, delete, restore, update};
+
+/// Translates a key (`reg.party.members.name`, `code.gender.1`) into the user's language: the
+/// service's texts come from its caller, so it does not depend on the app's translations.
+pub type Translate<'a> = &'a (dyn Fn(&str) -> String + Sync);
 
 /// Refuses a user without the permission of `action` on `register`.
 fn require(user: &SessionUser, register: &Register, action: Action) -> Result<(), AppError> {

@@ -135,19 +135,40 @@ crate::code_enum::code_enum! {
         CustomFieldOptionsInvalid = "custom_field.options_invalid",
         CustomFieldNotFilterable = "custom_field.not_filterable",
         CustomFieldTooMany = "custom_field.too_many",
+        // A register's export and import (shared/src/engine/service/{export,import}.rs).
+        ExportTooManyRows = "export.too_many_rows",
+        ExportNoGeometry = "export.no_geometry",
+        ImportFileRequired = "import.file_required",
+        ImportTooLarge = "import.too_large",
+        ImportMalformed = "import.malformed",
+        ImportFormat = "import.format",
+        ImportUnreadable = "import.unreadable",
+        ImportEmpty = "import.empty",
+        ImportTooManyRows = "import.too_many_rows",
+        ImportColumnUnknown = "import.column_unknown",
+        ImportColumnTwice = "import.column_twice",
+        ImportColumnMissing = "import.column_missing",
+        ImportAmbiguous = "import.ambiguous",
+        ImportDuplicateInFile = "import.duplicate_in_file",
+        /// A commit of an import whose preview found problems.
+        ImportHasErrors = "import.has_errors",
+        /// A commit of an import already committed (or running).
+        ImportNotPending = "import.not_pending",
+        /// The database refused a record at the commit (nothing was written).
+        ImportRefused = "import.refused",
     }
 }
 
 impl ErrorCode {
     /// The request or file was over its size limit (413 at REST endpoints).
     pub fn is_too_large(self) -> bool {
-        matches!(self, ErrorCode::RequestTooLarge | ErrorCode::PhotoTooLarge)
+        matches!(self, ErrorCode::RequestTooLarge | ErrorCode::PhotoTooLarge | ErrorCode::ImportTooLarge)
     }
 
     /// The body did not parse (a broken multipart upload): a bad request (400), not a
     /// refused value.
     pub fn is_malformed(self) -> bool {
-        matches!(self, ErrorCode::PhotoMalformed)
+        matches!(self, ErrorCode::PhotoMalformed | ErrorCode::ImportMalformed)
     }
 }
 

@@ -48,7 +48,7 @@ enum SortType {
 
 /// The sort column: a declared field that is a list column, or a standard column.
 #[derive(Debug, Clone, Copy)]
-struct SortColumn {
+pub(super) struct SortColumn {
     name: &'static str,
     kind: SortType,
     descending: bool,
@@ -71,74 +71,28 @@ pub async fn list(
         }
     };
     let custom = custom_fields(conn, register).await?;
-    let mut conditions = vec![Sql::new("r.deleted_at IS NULL"), visible(user, "r")];
-    for (name, text) in &query.filters {
-        match filter(register, &custom, name, text.trim()) {
-            Ok(Some(condition)) => conditions.push(condition),
-            Ok(None) => {}
-            Err(code) => problems.push(FieldError::new(name.clone(), code)),
-        }
-    }
-    match search(register, query.q.trim()) {
-        Ok(Some(condition)) => conditions.push(condition),
-        Ok(None) => {}
-        Err(code) => problems.push(FieldError::new("q", code)),
-    }
-    let sort = sort_column(register, &query.sort, query.descending);
-    let after = match (sort, &query.after) {
-        (Some(sort), Some(cursor)) => match Cursor::decode(cursor, sort) {
-            Some(cursor) => Some(cursor.condition(sort)),
+    let selection = select(user, register, &custom, query, &mut problems);
+    let after = match (&selection, &query.after) {
+        (Some(selection), Some(cursor)) => match Cursor::decode(cursor, selection.sort) {
+            Some(cursor) => Some(cursor),
             None => {
                 problems.push(FieldError::new("after", ErrorCode::ListCursorInvalid));
                 None
             }
         },
-        (None, _) => {
-            problems.push(FieldError::new("sort", ErrorCode::ListSortUnknown));
-            None
-        }
-        (Some(_), None) => None,
+        _ => None,
     };
-    let Some(sort) = sort else { return Err(AppError::Validation(problems)) };
+    let Some(selection) = selection else { return Err(AppError::Validation(problems)) };
     if !problems.is_empty() {
         return Err(AppError::Validation(problems));
     }
 
-    let matching = Sql::all(conditions);
-    let count = count(conn, register, matching.clone()).await?;
+    let count = count(conn, register, selection.matching.clone()).await?;
     let fields: Vec<&'static Field> = register.list.iter().filter_map(|name| register.field(name)).collect();
-    let order = if sort.descending { " DESC NULLS FIRST, r.id DESC" } else { " ASC NULLS LAST, r.id ASC" };
-    let rows: Vec<RawRow> = Sql::new("SELECT r.id, r.number, r.state, ")
-        .push(PLACE_SQL)
-        .push(" AS place, ")
-        .append(data_object(fields.iter().copied(), Source::Row))
-        .push(" AS data, ")
-        .append(labels_object(register, fields.iter().copied()))
-        .push(" AS labels, ")
-        .append(listed_extra(&custom))
-        .push(" AS extra, ")
-        .append(sort_key(sort))
-        .push(" AS sort_key FROM ")
-        .append(table(register))
-        .push(" r")
-        .push(PLACE_JOINS)
-        .push(" WHERE ")
-        .append(Sql::all([matching].into_iter().chain(after)))
-        .push(" ORDER BY r.")
-        .push(sort.name)
-        .push(order)
-        .push(" LIMIT ")
-        .bind(i64::from(limit) + 1)
-        .query()
-        .load(conn)
-        .await?;
+    let rows = read(conn, register, &selection, after.as_ref(), &fields, i64::from(limit) + 1).await?;
     let more = rows.len() > usize::from(limit);
     let rows: Vec<RawRow> = rows.into_iter().take(usize::from(limit)).collect();
-    let next = if more {
-        rows.last().map(|last| Cursor { id: last.id, value: last.sort_key.clone() }.encode(sort))
-    } else {
-        None
-    };
+    let next = if more { rows.last().map(|last| Cursor::after(last).encode(selection.sort)) } else { None };
     Ok(ListPage {
         rows: rows
             .into_iter()
@@ -157,28 +111,132 @@ pub async fn list(
     })
 }
 
+/// The records a list query selects and their order: live records in the user's scope that
+/// pass its filters and search, sorted as it asks. The list's pages and the export both read
+/// through it, so a file holds exactly what the page shows.
+pub(super) struct Selection {
+    pub matching: Sql,
+    pub sort: SortColumn,
+    /// The custom fields shown as columns (their values are read with the rows).
+    pub listed: Sql,
+}
+
+/// The selection of `query`; every problem with its filters, search or sort goes to
+/// `problems` (field, reason).
+pub(super) fn select(
+    user: &SessionUser,
+    register: &Register,
+    custom: &[CustomField],
+    query: &ListQuery,
+    problems: &mut Vec<FieldError>,
+) -> Option<Selection> {
+    let matching = conditions(user, register, custom, query, problems);
+    let sort = sort_column(register, &query.sort, query.descending);
+    if sort.is_none() {
+        problems.push(FieldError::new("sort", ErrorCode::ListSortUnknown));
+    }
+    Some(Selection { matching, sort: sort?, listed: listed_extra(custom) })
+}
+
+/// The one WHERE condition of a list query (alias `r`): live, in the user's data scope
+/// ([`visible`]), its filters (declared, and filterable custom fields) and its prefix search.
+fn conditions(
+    user: &SessionUser,
+    register: &Register,
+    custom: &[CustomField],
+    query: &ListQuery,
+    problems: &mut Vec<FieldError>,
+) -> Sql {
+    let mut conditions = vec![Sql::new("r.deleted_at IS NULL"), visible(user, "r")];
+    for (name, text) in &query.filters {
+        match filter(register, custom, name, text.trim()) {
+            Ok(Some(condition)) => conditions.push(condition),
+            Ok(None) => {}
+            Err(code) => problems.push(FieldError::new(name.clone(), code)),
+        }
+    }
+    match search(register, query.q.trim()) {
+        Ok(Some(condition)) => conditions.push(condition),
+        Ok(None) => {}
+        Err(code) => problems.push(FieldError::new("q", code)),
+    }
+    Sql::all(conditions)
+}
+
+/// At most `limit` rows of a selection after `after`, in its order, with `fields`' values
+/// and the names their references point at.
+pub(super) async fn read(
+    conn: &mut AsyncPgConnection,
+    register: &'static Register,
+    selection: &Selection,
+    after: Option<&Cursor>,
+    fields: &[&'static Field],
+    limit: i64,
+) -> Result<Vec<RawRow>, AppError> {
+    let sort = selection.sort;
+    let order = if sort.descending { " DESC NULLS FIRST, r.id DESC" } else { " ASC NULLS LAST, r.id ASC" };
+    let after = after.map(|cursor| cursor.condition(sort));
+    let rows = Sql::new("SELECT r.id, r.number, r.state, ")
+        .push(PLACE_SQL)
+        .push(" AS place, ")
+        .append(data_object(fields.iter().copied(), Source::Row))
+        .push(" AS data, ")
+        .append(labels_object(register, fields.iter().copied()))
+        .push(" AS labels, ")
+        .append(selection.listed.clone())
+        .push(" AS extra, ")
+        .append(sort_key(sort))
+        .push(" AS sort_key FROM ")
+        .append(table(register))
+        .push(" r")
+        .push(PLACE_JOINS)
+        .push(" WHERE ")
+        .append(Sql::all([selection.matching.clone()].into_iter().chain(after)))
+        .push(" ORDER BY r.")
+        .push(sort.name)
+        .push(order)
+        .push(" LIMIT ")
+        .bind(limit)
+        .query()
+        .load(conn)
+        .await?;
+    Ok(rows)
+}
+
 #[derive(QueryableByName)]
-struct RawRow {
+pub(super) struct RawRow {
     #[diesel(sql_type = BigInt)]
-    id: i64,
+    pub id: i64,
     #[diesel(sql_type = Nullable<Text>)]
-    number: Option<String>,
+    pub number: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
-    state: Option<String>,
+    pub state: Option<String>,
     #[diesel(sql_type = Text)]
-    place: String,
+    pub place: String,
     #[diesel(sql_type = Jsonb)]
-    data: serde_json::Value,
+    pub data: serde_json::Value,
     #[diesel(sql_type = Jsonb)]
-    labels: serde_json::Value,
+    pub labels: serde_json::Value,
     #[diesel(sql_type = Jsonb)]
-    extra: serde_json::Value,
+    pub extra: serde_json::Value,
     #[diesel(sql_type = Nullable<Text>)]
     sort_key: Option<String>,
 }
 
 /// The number of matching records, counted up to [`COUNT_CAP`] and no further.
 async fn count(conn: &mut AsyncPgConnection, register: &Register, matching: Sql) -> Result<Count, AppError> {
+    let n = count_up_to(conn, register, matching, COUNT_CAP + 1).await?;
+    Ok(if n > COUNT_CAP { Count::AtLeast(COUNT_CAP as u64) } else { Count::Exact(n as u64) })
+}
+
+/// The number of matching records, or `cap` when there are at least as many (the rows past
+/// it are never visited).
+pub(super) async fn count_up_to(
+    conn: &mut AsyncPgConnection,
+    register: &Register,
+    matching: Sql,
+    cap: i64,
+) -> Result<i64, AppError> {
     #[derive(QueryableByName)]
     struct Counted {
         #[diesel(sql_type = BigInt)]
@@ -189,12 +247,12 @@ async fn count(conn: &mut AsyncPgConnection, register: &Register, matching: Sql)
         .push(" r WHERE ")
         .append(matching)
         .push(" LIMIT ")
-        .bind(COUNT_CAP + 1)
+        .bind(cap)
         .push(") c")
         .query()
         .get_result(conn)
         .await?;
-    Ok(if counted.n > COUNT_CAP { Count::AtLeast(COUNT_CAP as u64) } else { Count::Exact(counted.n as u64) })
+    Ok(counted.n)
 }
 
 /// The custom fields shown in the list, as one object (`{}` when there are none): only their
@@ -327,7 +385,7 @@ fn sort_key(sort: SortColumn) -> Sql {
 
 /// Where a page ended: the last row's sort value (as text) and id.
 #[derive(Debug, Clone, PartialEq)]
-struct Cursor {
+pub(super) struct Cursor {
     id: i64,
     value: Option<String>,
 }
@@ -335,6 +393,11 @@ struct Cursor {
 const SEPARATOR: char = '\u{1f}';
 
 impl Cursor {
+    /// Where `row` ends a page.
+    pub(super) fn after(row: &RawRow) -> Cursor {
+        Cursor { id: row.id, value: row.sort_key.clone() }
+    }
+
     /// Hex of `column ␟ a|d ␟ id ␟ n|v<value>`: URL-safe, and tied to its sort.
     fn encode(&self, sort: SortColumn) -> String {
         let direction = if sort.descending { "d" } else { "a" };

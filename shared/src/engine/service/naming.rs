@@ -19,20 +19,40 @@ pub async fn next_number(
     series: &NamingSeries,
     year: i32,
 ) -> Result<String, AppError> {
+    let mut numbers = next_numbers(conn, register, series, year, 1).await?;
+    numbers.pop().ok_or(AppError::Internal)
+}
+
+/// The next `n` numbers of the series, in order, taken at once (an import's batch): one
+/// counter update whatever `n` is, under the same lock as one number.
+pub(super) async fn next_numbers(
+    conn: &mut AsyncPgConnection,
+    register: &Register,
+    series: &NamingSeries,
+    year: i32,
+    n: i32,
+) -> Result<Vec<String>, AppError> {
     #[derive(QueryableByName)]
     struct Last {
         #[diesel(sql_type = Integer)]
         last: i32,
     }
+    if n <= 0 {
+        return Ok(Vec::new());
+    }
     let taken: Last = Sql::new("INSERT INTO naming_counters (register, year, last) VALUES (")
         .bind(register.key())
         .push(", ")
         .bind(year)
-        .push(", 1) ON CONFLICT (register, year) DO UPDATE SET last = naming_counters.last + 1 RETURNING last")
+        .push(", ")
+        .bind(n)
+        .push(") ON CONFLICT (register, year) DO UPDATE SET last = naming_counters.last + ")
+        .bind(n)
+        .push(" RETURNING last")
         .query()
         .get_result(conn)
         .await?;
-    Ok(number(series, year, taken.last))
+    Ok((taken.last - n + 1..=taken.last).map(|k| number(series, year, k)).collect())
 }
 
 /// `prefix〔year〕n suffix`.

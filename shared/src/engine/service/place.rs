@@ -3,23 +3,49 @@
 //! user's data scope (a record the user could not see afterwards is refused before it is
 //! written).
 
-use diesel::sql_types::Integer;
-use diesel::{OptionalExtension, QueryableByName};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 
 use crate::accounts::SessionUser;
-use crate::basedata::service::places_belong;
+use crate::basedata::service::{grids_of_township, villages_of_township};
 use crate::engine::declare::{Place, Register};
 use crate::error::{AppError, ErrorCode, FieldError};
 use crate::permissions::DataScope;
 use crate::scope::ScopeFilter;
-use crate::sql::Sql;
 
 /// Where a record is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(super) struct Located {
     pub village_id: Option<i32>,
     pub grid_id: Option<i32>,
+}
+
+/// The villages and grids of a township, as a place is checked against them (and an import
+/// finds them by name).
+#[derive(Debug, Default)]
+pub(super) struct Places {
+    /// (id, name) of each village.
+    pub villages: Vec<(i32, String)>,
+    /// (id, village id, name) of each grid.
+    pub grids: Vec<(i32, i32, String)>,
+}
+
+impl Places {
+    /// Every village and grid of `township` (a few dozen rows: two small queries, through
+    /// the base data's service).
+    pub(super) async fn of_township(conn: &mut AsyncPgConnection, township: i32) -> Result<Places, AppError> {
+        let villages = villages_of_township(conn, township).await?.into_iter().map(|v| (v.id, v.name)).collect();
+        let grids = grids_of_township(conn, township).await?;
+        Ok(Places { villages, grids })
+    }
+
+    fn has_village(&self, id: i32) -> bool {
+        self.villages.iter().any(|(village, _)| *village == id)
+    }
+
+    /// The village of a grid of the township.
+    fn village_of(&self, grid: i32) -> Option<i32> {
+        self.grids.iter().find(|(id, _, _)| *id == grid).map(|(_, village, _)| *village)
+    }
 }
 
 /// The place of a record of `register` in `township` from what a form names, or the
@@ -33,10 +59,28 @@ pub(super) async fn locate(
     village_id: Option<i32>,
     grid_id: Option<i32>,
 ) -> Result<Result<Located, Vec<FieldError>>, AppError> {
+    if register.place == Place::Township {
+        return check_place(user, register, &Places::default(), village_id, grid_id);
+    }
+    let places = Places::of_township(conn, township).await?;
+    check_place(user, register, &places, village_id, grid_id)
+}
+
+/// [`locate`] against places already read: a form's one place, or each row of an import.
+/// Refuses a place the register asks for that is missing, not of the township, not
+/// belonging together, or outside the user's data scope (a record the user could not see
+/// afterwards is refused before it is written).
+pub(super) fn check_place(
+    user: &SessionUser,
+    register: &Register,
+    places: &Places,
+    village_id: Option<i32>,
+    grid_id: Option<i32>,
+) -> Result<Result<Located, Vec<FieldError>>, AppError> {
     let scope = ScopeFilter::for_user(user);
     // A user who sees only their own records sees them wherever they are in the township.
     let own_only = user.scope == DataScope::SelfOnly;
-    let outside = |field: &str| Ok(Err(vec![FieldError::new(field, ErrorCode::RecordPlaceOutside)]));
+    let refused = |field: &str, code: ErrorCode| Ok(Err(vec![FieldError::new(field, code)]));
     match register.place {
         Place::Township => {
             // A village or grid worker would not see a record of the whole township.
@@ -46,57 +90,34 @@ pub(super) async fn locate(
             Ok(Ok(Located::default()))
         }
         Place::Village => {
-            let Some(village) = village_id else {
-                return Ok(Err(vec![FieldError::new("village_id", ErrorCode::Required)]));
-            };
-            let (village_ok, _) = places_belong(conn, township, Some(village), None).await?;
-            if !village_ok {
-                return Ok(Err(vec![FieldError::new("village_id", ErrorCode::FieldNotAReference)]));
+            let Some(village) = village_id else { return refused("village_id", ErrorCode::Required) };
+            if !places.has_village(village) {
+                return refused("village_id", ErrorCode::FieldNotAReference);
             }
             let in_scope = own_only || (scope.village_id.is_none_or(|mine| mine == village) && scope.grid_id.is_none());
             if !in_scope {
-                return outside("village_id");
+                return refused("village_id", ErrorCode::RecordPlaceOutside);
             }
             Ok(Ok(Located { village_id: Some(village), grid_id: None }))
         }
         Place::Grid => {
-            let Some(grid) = grid_id else {
-                return Ok(Err(vec![FieldError::new("grid_id", ErrorCode::Required)]));
-            };
-            let (village_ok, grid_ok) = places_belong(conn, township, village_id, Some(grid)).await?;
-            if !village_ok {
-                return Ok(Err(vec![FieldError::new("village_id", ErrorCode::FieldNotAReference)]));
-            }
-            if !grid_ok {
-                let code = if village_id.is_some() {
-                    ErrorCode::RoutingGridOutsideVillage
-                } else {
-                    ErrorCode::FieldNotAReference
-                };
-                return Ok(Err(vec![FieldError::new("grid_id", code)]));
+            let Some(grid) = grid_id else { return refused("grid_id", ErrorCode::Required) };
+            if village_id.is_some_and(|village| !places.has_village(village)) {
+                return refused("village_id", ErrorCode::FieldNotAReference);
             }
             // The village follows from the grid.
-            let Some(village) = village_of(conn, grid).await? else {
-                return Ok(Err(vec![FieldError::new("grid_id", ErrorCode::FieldNotAReference)]));
+            let village = match (places.village_of(grid), village_id) {
+                (Some(village), named) if named.is_none_or(|named| named == village) => village,
+                (_, Some(_)) => return refused("grid_id", ErrorCode::RoutingGridOutsideVillage),
+                (_, None) => return refused("grid_id", ErrorCode::FieldNotAReference),
             };
             let in_scope = own_only
                 || (scope.village_id.is_none_or(|mine| mine == village)
                     && scope.grid_id.is_none_or(|mine| mine == grid));
             if !in_scope {
-                return outside("grid_id");
+                return refused("grid_id", ErrorCode::RecordPlaceOutside);
             }
             Ok(Ok(Located { village_id: Some(village), grid_id: Some(grid) }))
         }
     }
-}
-
-async fn village_of(conn: &mut AsyncPgConnection, grid: i32) -> Result<Option<i32>, AppError> {
-    #[derive(QueryableByName)]
-    struct Village {
-        #[diesel(sql_type = Integer)]
-        village_id: i32,
-    }
-    let found: Option<Village> =
-        Sql::new("SELECT village_id FROM grids WHERE id = ").bind(grid).query().get_result(conn).await.optional()?;
-    Ok(found.map(|found| found.village_id))
 }

@@ -11,15 +11,15 @@ use serde_json::{Map, Value as Json};
 
 use super::custom::custom_fields;
 use super::decode::{bind_value, encode};
-use super::naming::next_number;
+use super::naming::next_numbers;
 use super::place::{Located, locate};
 use super::read::{VersionRow, versions};
-use super::{require, table, target, visible};
+use super::{base_table, name_field, require, table, target, visible};
 use crate::accounts::SessionUser;
 use crate::audit::service as audit;
 use crate::engine::custom::parse_extra;
 use crate::engine::ddl::index_name;
-use crate::engine::declare::{Kind, Register, Target};
+use crate::engine::declare::{Field, Kind, Register, Target};
 use crate::engine::record::Action;
 use crate::engine::value::{RecordForm, Value, Values, parse_form};
 use crate::error::{AppError, ErrorCode, FieldError};
@@ -60,56 +60,115 @@ pub async fn create(
     let township = user.township_id;
     let place = locate(conn, user, register, township, form.village_id, form.grid_id).await?;
     let ((values, extra), place) = checked(parsed, place)?;
+    let record = NewRecord { values, extra: extra.values, place };
     conn.transaction::<_, AppError, _>(async |conn| {
-        let mut problems = reference_problems(conn, user, register, &values).await?;
-        problems.extend(unique_problems(conn, register, township, &values, None).await?);
+        let mut problems = reference_problems(conn, user, register, &record.values).await?;
+        problems.extend(unique_problems(conn, register, township, &record.values, None).await?);
         if !problems.is_empty() {
             return Err(AppError::Validation(problems));
         }
-        let mut row = encode(&values);
-        row.insert("township_id".into(), Json::from(township));
-        row.insert("village_id".into(), Json::from(place.village_id));
-        row.insert("grid_id".into(), Json::from(place.grid_id));
-        row.insert("owner_id".into(), Json::from(user.id));
-        row.insert("extra".into(), Json::Object(extra.values));
-        row.insert("created_by".into(), Json::from(user.id));
-        row.insert("updated_by".into(), Json::from(user.id));
-        if let Some(workflow) = register.workflow {
-            row.insert("state".into(), Json::from(workflow.initial));
-        }
-        if let Some(series) = register.naming.filter(|series| series.on_state.is_none()) {
+        let ids = insert(conn, user, register, township, std::slice::from_ref(&record)).await?;
+        audit_created(conn, user, register, township, &ids).await?;
+        ids.into_iter().next().ok_or(AppError::Internal)
+    })
+    .await
+}
+
+/// A new record whose values and place are checked.
+pub(super) struct NewRecord {
+    pub values: Values,
+    /// The custom fields' values (`extra`).
+    pub extra: Map<String, Json>,
+    pub place: Located,
+}
+
+/// Records per INSERT when writing many (one bound JSON array each).
+const INSERT_CHUNK: usize = 500;
+
+/// Writes checked new records of `register` in `township`, inside the caller's transaction:
+/// the one way a new record is written, from a form (`create`, one) or a file (an import,
+/// many). Each gets the workflow's first state, the series' next number (in the order given)
+/// and its first version in the history (the trigger, told the actor here). The audit entries
+/// are [`audit_created`]'s, which the caller writes once it has written them all.
+pub(super) async fn insert(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    township: i32,
+    records: &[NewRecord],
+) -> Result<Vec<i64>, AppError> {
+    let numbers = match register.naming.filter(|series| series.on_state.is_none()) {
+        Some(series) => {
             let year = crate::time::today().year();
-            row.insert("number".into(), Json::from(next_number(conn, register, &series, year).await?));
+            let n = i32::try_from(records.len()).map_err(|_| AppError::Internal)?;
+            next_numbers(conn, register, &series, year, n).await?
         }
-        act_as(conn, user, Operation::Create).await?;
-        #[derive(QueryableByName)]
-        struct Created {
-            #[diesel(sql_type = BigInt)]
-            id: i64,
-        }
-        let columns = || {
-            Sql::new("township_id, village_id, grid_id, owner_id, number, state, extra, created_by, updated_by")
-                .append(field_columns(register, ", ", ""))
-        };
-        let created: Created = Sql::new("INSERT INTO ")
+        None => Vec::new(),
+    };
+    act_as(conn, user, Operation::Create).await?;
+    #[derive(QueryableByName)]
+    struct Created {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let columns = || {
+        Sql::new("township_id, village_id, grid_id, owner_id, number, state, extra, created_by, updated_by")
+            .append(field_columns(register, ", ", ""))
+    };
+    let mut ids = Vec::with_capacity(records.len());
+    let mut numbers = numbers.into_iter();
+    for chunk in records.chunks(INSERT_CHUNK) {
+        let rows: Vec<Json> = chunk
+            .iter()
+            .map(|record| {
+                let mut row = encode(&record.values);
+                row.insert("township_id".into(), Json::from(township));
+                row.insert("village_id".into(), Json::from(record.place.village_id));
+                row.insert("grid_id".into(), Json::from(record.place.grid_id));
+                row.insert("owner_id".into(), Json::from(user.id));
+                row.insert("extra".into(), Json::Object(record.extra.clone()));
+                row.insert("created_by".into(), Json::from(user.id));
+                row.insert("updated_by".into(), Json::from(user.id));
+                if let Some(workflow) = register.workflow {
+                    row.insert("state".into(), Json::from(workflow.initial));
+                }
+                if let Some(number) = numbers.next() {
+                    row.insert("number".into(), Json::from(number));
+                }
+                Json::Object(row)
+            })
+            .collect();
+        let created: Vec<Created> = Sql::new("INSERT INTO ")
             .append(table(register))
             .push(" (")
             .append(columns())
             .push(") SELECT ")
             .append(columns())
-            .push(" FROM jsonb_populate_record(NULL::")
+            .push(" FROM jsonb_populate_recordset(NULL::")
             .append(table(register))
             .push(", ")
-            .append(json(row))
+            .append(Sql::value(Json::Array(rows).to_string()).push("::jsonb"))
             .push(") RETURNING id")
             .query()
-            .get_result(conn)
+            .load(conn)
             .await
             .map_err(|error| taken(register, error))?;
-        audit_entry(conn, user, register, township, created.id, Operation::Create).await?;
-        Ok(created.id)
-    })
-    .await
+        ids.extend(created.into_iter().map(|created| created.id));
+    }
+    Ok(ids)
+}
+
+/// The audit entries of new records, one each, appended at once: an import holds the audit
+/// chain's lock (to its commit) only from its last write, not through all of them.
+pub(super) async fn audit_created(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &Register,
+    township: i32,
+    ids: &[i64],
+) -> Result<(), AppError> {
+    let targets: Vec<String> = ids.iter().map(|id| format!("{}#{id}", register.key())).collect();
+    audit::record_many(conn, township, Some(user.id), &user.display_name, "record.create", &targets, "").await
 }
 
 /// Edits a record: `form.version` must be the version stored, else `Conflict(RecordStale)`
@@ -488,7 +547,6 @@ async fn reference_problems(
     register: &'static Register,
     values: &Values,
 ) -> Result<Vec<FieldError>, AppError> {
-    let scope = ScopeFilter::for_user(user);
     let mut problems = Vec::new();
     for field in register.fields {
         let ids = match values.get(field.name) {
@@ -499,30 +557,14 @@ async fn reference_problems(
         let mut wanted = ids.clone();
         wanted.sort_unstable();
         wanted.dedup();
-        let from = match field.kind {
-            Kind::Reference(Target::Register(key)) => {
-                let Some(other) = target(register, key) else {
-                    tracing::error!(register = %register.key(), field = field.name, key, "reference to an unknown register");
-                    return Err(AppError::Internal);
-                };
-                Sql::new("FROM reg.")
-                    .push(other.table)
-                    .push(" t WHERE t.deleted_at IS NULL AND ")
-                    .append(visible(user, "t"))
-            }
-            Kind::Reference(Target::Village) => Sql::new("FROM villages t WHERE ").append(scope.villages("t")),
-            Kind::Reference(Target::Grid) => Sql::new("FROM grids t WHERE ").append(scope.grids("t")),
-            Kind::Reference(Target::Resident) => Sql::new("FROM residents t WHERE ").append(scope.rows("t")),
-            Kind::Reference(Target::Enterprise) => Sql::new("FROM enterprises t WHERE ").append(scope.rows("t")),
-            Kind::Reference(Target::House) => Sql::new("FROM houses t WHERE ").append(scope.rows("t")),
-            Kind::User | Kind::Users => {
-                Sql::new("FROM users t WHERE t.status = 'active' AND t.township_id = ").bind(user.township_id)
-            }
-            _ => continue,
-        };
+        let Some(source) = reference_source(user, register, field)? else { continue };
         let found = count(
             conn,
-            Sql::new("SELECT count(*) AS n ").append(from).push(" AND t.id = ANY (").bind(wanted.clone()).push(")"),
+            Sql::new("SELECT count(*) AS n ")
+                .append(source.from)
+                .push(" AND t.id = ANY (")
+                .bind(wanted.clone())
+                .push(")"),
         )
         .await?;
         if found != wanted.len() as i64 {
@@ -530,6 +572,55 @@ async fn reference_problems(
         }
     }
     Ok(problems)
+}
+
+/// What a reference or user field may point at, for `user`.
+pub(super) struct ReferenceSource {
+    /// `FROM <table> t WHERE <what the user may pick>`: a live record of the register in
+    /// scope, base data in scope, an active user of the township.
+    pub from: Sql,
+    /// The column of `t` that names a row (what a person types for it in a file).
+    pub name: &'static str,
+}
+
+/// The rows `field` may point at (`None`: the field is not a reference).
+pub(super) fn reference_source(
+    user: &SessionUser,
+    register: &'static Register,
+    field: &Field,
+) -> Result<Option<ReferenceSource>, AppError> {
+    let scope = ScopeFilter::for_user(user);
+    let base = |target: Target, rows: Sql| {
+        base_table(target).map(|(table, name)| ReferenceSource {
+            from: Sql::new("FROM ").push(table).push(" t WHERE ").append(rows),
+            name,
+        })
+    };
+    let source = match field.kind {
+        Kind::Reference(Target::Register(key)) => {
+            let Some(other) = target(register, key) else {
+                tracing::error!(register = %register.key(), field = field.name, key, "reference to an unknown register");
+                return Err(AppError::Internal);
+            };
+            let Some(name) = name_field(other) else { return Ok(None) };
+            Some(ReferenceSource {
+                from: Sql::new("FROM reg.")
+                    .push(other.table)
+                    .push(" t WHERE t.deleted_at IS NULL AND ")
+                    .append(visible(user, "t")),
+                name: name.name,
+            })
+        }
+        Kind::Reference(target @ Target::Village) => base(target, scope.villages("t")),
+        Kind::Reference(target @ Target::Grid) => base(target, scope.grids("t")),
+        Kind::Reference(target) => base(target, scope.rows("t")),
+        Kind::User | Kind::Users => Some(ReferenceSource {
+            from: Sql::new("FROM users t WHERE t.status = 'active' AND t.township_id = ").bind(user.township_id),
+            name: "display_name",
+        }),
+        _ => None,
+    };
+    Ok(source)
 }
 
 /// The `n` a counting query answers (also the workflow's approvals, `step.rs`).

@@ -1,0 +1,210 @@
+//! The imports table (`engine_imports`): an import from its preview to the end of its commit.
+//! The file is kept between the two steps and dropped at the end; the commit, which runs in
+//! the background, is claimed once (a conditional update: two clicks never write a file
+//! twice) and counts its progress in `done`, which a page polls. Only the user who uploaded
+//! a file sees its import.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::import::Checked;
+use super::require;
+use crate::accounts::SessionUser;
+use crate::engine::declare::Register;
+use crate::engine::record::Action;
+use crate::engine::transfer::{ImportPreview, ImportProgress, ImportStatus, RowError};
+use crate::error::{AppError, ErrorCode};
+use crate::schema::engine_imports;
+
+/// The file formats an import reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    GeoJson,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::GeoJson => "geojson",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Format> {
+        [Format::Csv, Format::Xlsx, Format::GeoJson].into_iter().find(|format| format.as_str() == text)
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = engine_imports, check_for_backend(diesel::pg::Pg))]
+struct NewImport<'a> {
+    township_id: i32,
+    register: String,
+    user_id: i64,
+    file_name: &'a str,
+    format: &'static str,
+    file: Option<&'a [u8]>,
+    status: &'static str,
+    total: i32,
+    good: i32,
+    errors: serde_json::Value,
+}
+
+/// Records a checked file (nothing of it written yet) and says what the check found.
+pub async fn previewed(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &Register,
+    file_name: &str,
+    format: Format,
+    file: &[u8],
+    checked: &Checked,
+) -> Result<ImportPreview, AppError> {
+    let errors = serde_json::to_value(&checked.errors).map_err(|_| AppError::Internal)?;
+    let id: i64 = diesel::insert_into(engine_imports::table)
+        .values(NewImport {
+            township_id: user.township_id,
+            register: register.key(),
+            user_id: user.id,
+            file_name,
+            format: format.as_str(),
+            // Kept for the commit; a file with problems can only be uploaded again.
+            file: (checked.errors.is_empty() && checked.good() > 0).then_some(file),
+            status: ImportStatus::Previewed.as_str(),
+            total: checked.total as i32,
+            good: checked.good() as i32,
+            errors,
+        })
+        .returning(engine_imports::id)
+        .get_result(conn)
+        .await?;
+    Ok(ImportPreview { import_id: id, total: checked.total, good: checked.good(), errors: checked.errors.clone() })
+}
+
+/// A commit's claim on an import: its file, to check again and write.
+pub struct Claimed {
+    pub id: i64,
+    pub register: &'static Register,
+    pub format: Format,
+    pub file: Vec<u8>,
+}
+
+/// Marks the user's previewed, clean import as running and hands over its file. A file
+/// with problems, or one already committed, is a conflict; another user's import is not found.
+pub async fn claim(conn: &mut AsyncPgConnection, user: &SessionUser, id: i64) -> Result<Claimed, AppError> {
+    let (register, status, total, good): (String, String, i32, i32) = engine_imports::table
+        .filter(engine_imports::id.eq(id).and(engine_imports::user_id.eq(user.id)))
+        .select((engine_imports::register, engine_imports::status, engine_imports::total, engine_imports::good))
+        .first(conn)
+        .await?;
+    let register = registered(&register)?;
+    require(user, register, Action::Import)?;
+    if status != ImportStatus::Previewed.as_str() {
+        return Err(AppError::Conflict(ErrorCode::ImportNotPending));
+    }
+    if good != total || total == 0 {
+        return Err(AppError::Conflict(ErrorCode::ImportHasErrors));
+    }
+    let claimed: Option<(String, Option<Vec<u8>>)> = diesel::update(
+        engine_imports::table
+            .filter(engine_imports::id.eq(id))
+            .filter(engine_imports::status.eq(ImportStatus::Previewed.as_str())),
+    )
+    .set(engine_imports::status.eq(ImportStatus::Running.as_str()))
+    .returning((engine_imports::format, engine_imports::file))
+    .get_result(conn)
+    .await
+    .optional()?;
+    // Claimed by a commit at the same moment.
+    let Some((format, Some(file))) = claimed else { return Err(AppError::Conflict(ErrorCode::ImportNotPending)) };
+    let format = Format::parse(&format).ok_or(AppError::Internal)?;
+    Ok(Claimed { id, register, format, file })
+}
+
+/// How many records of a running import are written.
+pub async fn progress(conn: &mut AsyncPgConnection, id: i64, done: u32) -> Result<(), AppError> {
+    diesel::update(engine_imports::table.filter(engine_imports::id.eq(id)))
+        .set(engine_imports::done.eq(done as i32))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends a running import: done with every record written, or failed with the problems that
+/// stopped it (nothing written); the file is dropped either way.
+pub async fn finish(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    outcome: Result<u32, Vec<RowError>>,
+) -> Result<(), AppError> {
+    let (status, done, errors) = match outcome {
+        Ok(written) => (ImportStatus::Done, written as i32, Vec::new()),
+        Err(errors) => (ImportStatus::Failed, 0, errors),
+    };
+    let errors = serde_json::to_value(&errors).map_err(|_| AppError::Internal)?;
+    diesel::update(engine_imports::table.filter(engine_imports::id.eq(id)))
+        .set((
+            engine_imports::status.eq(status.as_str()),
+            engine_imports::done.eq(done),
+            engine_imports::errors.eq(errors),
+            engine_imports::file.eq(None::<Vec<u8>>),
+            engine_imports::finished_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// One of the user's imports.
+pub async fn get(conn: &mut AsyncPgConnection, user: &SessionUser, id: i64) -> Result<ImportProgress, AppError> {
+    #[allow(clippy::type_complexity)]
+    let row: (String, String, String, i32, i32, i32, serde_json::Value, DateTime<Utc>, Option<DateTime<Utc>>) =
+        engine_imports::table
+            .filter(engine_imports::id.eq(id).and(engine_imports::user_id.eq(user.id)))
+            .select((
+                engine_imports::register,
+                engine_imports::file_name,
+                engine_imports::status,
+                engine_imports::total,
+                engine_imports::good,
+                engine_imports::done,
+                engine_imports::errors,
+                engine_imports::created_at,
+                engine_imports::finished_at,
+            ))
+            .first(conn)
+            .await?;
+    let (register, file_name, status, total, good, done, errors, created_at, finished_at) = row;
+    let status = ImportStatus::parse(&status).ok_or_else(|| {
+        tracing::error!(id, %status, "unknown import status");
+        AppError::Internal
+    })?;
+    let errors: Vec<RowError> = serde_json::from_value(errors).map_err(|error| {
+        tracing::error!(id, %error, "unreadable import errors");
+        AppError::Internal
+    })?;
+    Ok(ImportProgress {
+        id,
+        register,
+        file_name,
+        status,
+        total: total as u32,
+        good: good as u32,
+        done: done as u32,
+        errors,
+        created_at,
+        finished_at,
+    })
+}
+
+fn registered(key: &str) -> Result<&'static Register, AppError> {
+    let (module, name) = key.split_once('.').ok_or(AppError::Internal)?;
+    crate::modules::register(module, name).ok_or_else(|| {
+        tracing::error!(register = key, "an import of a register no longer declared");
+        AppError::NotFound
+    })
+}
