@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build lint schema unit fuzz e2e bench bench-events clean-data
+.PHONY: run test setup build lint schema unit fuzz e2e bench bench-events bench-import clean-data
 
 run: setup build
 	scripts/run.sh
@@ -55,6 +55,11 @@ bench: setup build
 # The event benchmarks: a million generated events, intake, the command map (takes ~15 min).
 bench-events: setup build
 	scripts/bench-events.sh
+
+# The import benchmark: 100,000 party members previewed and committed (R-import, ≤ 60 s;
+# figures in docs/benchmarks.md). Kept out of `make test`: it takes about a minute.
+bench-import: setup
+	cargo test --release -p server --test it -- --ignored import_of_100000_members --nocapture
 
 clean-data:
 	rm -rf data

@@ -2,6 +2,7 @@
 
 mod error_banner;
 mod field;
+pub mod geolocation;
 mod icon;
 mod list_table;
 pub mod options;

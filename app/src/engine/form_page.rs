@@ -410,30 +410,11 @@ fn PointControl(id: String, name: String, value: String, error_id: String, requi
 /// The browser's position into the point's text (longitude first, as the parser reads it).
 #[cfg(feature = "hydrate")]
 fn locate_device(text: RwSignal<String>, failed: RwSignal<bool>) {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    let Some(geolocation) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
-        failed.set(true);
-        return;
-    };
-    let success = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |position: wasm_bindgen::JsValue| {
-        let get = |object: &wasm_bindgen::JsValue, key: &str| js_sys::Reflect::get(object, &key.into()).ok();
-        let coords = get(&position, "coords");
-        let number = |key| coords.as_ref().and_then(|c| get(c, key)).and_then(|v| v.as_f64());
-        if let (Some(lat), Some(lon)) = (number("latitude"), number("longitude")) {
+    crate::components::geolocation::locate_device(
+        move |lat, lon| {
             failed.set(false);
-            text.set(format!("{:.6},{:.6}", lon, lat));
-        }
-    });
-    let failure = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| failed.set(true));
-    let options = web_sys::PositionOptions::new();
-    options.set_enable_high_accuracy(true);
-    options.set_timeout(15_000);
-    let _ = geolocation.get_current_position_with_error_callback_and_options(
-        success.as_ref().unchecked_ref(),
-        Some(failure.as_ref().unchecked_ref()),
-        &options,
+            text.set(format!("{lon:.6},{lat:.6}"));
+        },
+        move || failed.set(true),
     );
-    success.forget();
-    failure.forget();
 }

@@ -574,7 +574,7 @@ async fn a_geojson_export_parses_back_and_imports() {
     db.finish().await;
 }
 
-/// The benchmark of an import of 100,000 members (`cargo test -p server --test it --
+/// The benchmark of an import of 100,000 members (`make bench-import`: `cargo test -p server --test it --
 /// --ignored import_of_100000_members --nocapture`); its figure is in docs/benchmarks.md.
 #[tokio::test]
 #[ignore = "a benchmark, run by hand"]

@@ -22,21 +22,11 @@ pub fn use_geolocation(
     }
 }
 
-/// The device's position, through the browser's geolocation.
+/// The device's position, picked as a tap would; a failure said on the location field.
 #[cfg(feature = "hydrate")]
 fn locate_device(on_pick: Callback<(f64, f64)>, error: RwSignal<Option<AppError>>, share: bool) {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    let Some(geolocation) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) else {
-        error.set(Some(AppError::field("location", ErrorCode::EventGpsUnavailable)));
-        return;
-    };
-    // GeolocationPosition is still "unstable" in web-sys: read the two numbers directly.
-    let success = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |position: wasm_bindgen::JsValue| {
-        let get = |object: &wasm_bindgen::JsValue, key: &str| js_sys::Reflect::get(object, &key.into()).ok();
-        let coords = get(&position, "coords");
-        let number = |key| coords.as_ref().and_then(|c| get(c, key)).and_then(|v| v.as_f64());
-        if let (Some(lat), Some(lng)) = (number("latitude"), number("longitude")) {
+    crate::components::geolocation::locate_device(
+        move |lat, lng| {
             on_pick.run((lat, lng));
             // Grid workers' phones tell the command map where they are.
             if share {
@@ -44,21 +34,9 @@ fn locate_device(on_pick: Callback<(f64, f64)>, error: RwSignal<Option<AppError>
                     let _ = super::super::api::report_position(lat, lng).await;
                 });
             }
-        }
-    });
-    let failure = Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| {
-        error.set(Some(AppError::field("location", ErrorCode::EventGpsUnavailable)));
-    });
-    let options = web_sys::PositionOptions::new();
-    options.set_enable_high_accuracy(true);
-    options.set_timeout(15_000);
-    let _ = geolocation.get_current_position_with_error_callback_and_options(
-        success.as_ref().unchecked_ref(),
-        Some(failure.as_ref().unchecked_ref()),
-        &options,
+        },
+        move || error.set(Some(AppError::field("location", ErrorCode::EventGpsUnavailable))),
     );
-    success.forget();
-    failure.forget();
 }
 
 /// The middle of a grid's outline in the town's GeoJSON (the mean of its ring's corners).
