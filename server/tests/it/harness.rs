@@ -59,7 +59,8 @@ async fn test_server() -> Server {
                         // Under the temporary directory: the checkout may sit below a directory
                         // (such as /root) that the cluster's unprivileged user cannot enter.
                         data_dir: std::env::temp_dir().join(format!("tongguan-test-pg-{}", checkout_id())),
-                        embedded_port: 54339,
+                        // `TEST_PG_PORT` lets two checkouts run their suites side by side.
+                        embedded_port: std::env::var("TEST_PG_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(54339),
                         pg_bin: std::env::var("TONGGUAN_PG_BIN").ok().map(Into::into),
                         pool_size: 4,
                     };
