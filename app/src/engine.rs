@@ -5,7 +5,9 @@
 //! - `…/new` and `…/<id>/edit`: the form, generated from the fields;
 //! - `…/<id>`: the record, its workflow steps, its history and restore;
 //! - `…/<id>/print`: the A4 登记表, outside the console's chrome;
-//! - `…/fields`: the register's custom fields, for an administrator.
+//! - `…/fields`: the register's custom fields, for an administrator;
+//! - `…/map`: a register with a map layer, its records on the township's map (the list's
+//!   filters carried over).
 //!
 //! The pages render from the register's description the server sends
 //! ([`shared::engine::RegisterMeta`], with the custom fields and every label in the user's
@@ -19,6 +21,8 @@ mod fields_page;
 mod form_page;
 mod header;
 mod list_page;
+mod map_page;
+pub mod pending;
 mod print_page;
 mod steps;
 pub mod texts;
@@ -50,6 +54,7 @@ pub enum View {
     List,
     New,
     Fields,
+    Map,
     Detail(i64),
     Edit(i64),
     Print(i64),
@@ -63,8 +68,8 @@ pub struct Route {
     pub view: View,
 }
 
-/// The register and the view of a path `/m/<module>/<register>[/new | /fields | /<id>[/edit |
-/// /print]]`; `None` for any other shape (a 404).
+/// The register and the view of a path `/m/<module>/<register>[/new | /fields | /map |
+/// /<id>[/edit | /print]]`; `None` for any other shape (a 404).
 pub fn route(path: &str) -> Option<Route> {
     let mut parts = path.strip_prefix("/m/")?.trim_end_matches('/').split('/');
     let name = |part: &str| {
@@ -75,6 +80,7 @@ pub fn route(path: &str) -> Option<Route> {
         (None, _, _) => View::List,
         (Some("new"), None, _) => View::New,
         (Some("fields"), None, _) => View::Fields,
+        (Some("map"), None, _) => View::Map,
         (Some(id), rest, None) => {
             let id = id.parse().ok().filter(|id: &i64| *id > 0)?;
             match rest {
@@ -105,7 +111,7 @@ fn needed(view: View) -> Action {
         View::New => Action::Create,
         View::Edit(_) => Action::Edit,
         View::Fields => Action::Configure,
-        View::List | View::Detail(_) | View::Print(_) => Action::View,
+        View::List | View::Map | View::Detail(_) | View::Print(_) => Action::View,
     }
 }
 
@@ -166,6 +172,7 @@ fn page(meta: Meta, view: View) -> AnyView {
         View::New => view! { <form_page::FormPage meta id=None /> }.into_any(),
         View::Edit(id) => view! { <form_page::FormPage meta id=Some(id) /> }.into_any(),
         View::Fields => view! { <fields_page::FieldsPage meta /> }.into_any(),
+        View::Map => view! { <map_page::MapPage meta /> }.into_any(),
         View::Detail(id) => view! { <detail_page::DetailPage meta id /> }.into_any(),
         // Served by its own route; a link into the console shows the record instead.
         View::Print(id) => view! { <detail_page::DetailPage meta id /> }.into_any(),
@@ -185,6 +192,7 @@ mod tests {
         assert!(is("/m/party/members/", View::List));
         assert!(is("/m/party/members/new", View::New));
         assert!(is("/m/party/members/fields", View::Fields));
+        assert!(is("/m/party/members/map", View::Map));
         assert!(is("/m/party/members/12", View::Detail(12)));
         assert!(is("/m/party/members/12/edit", View::Edit(12)));
         assert!(is("/m/party/members/12/print", View::Print(12)));

@@ -27,5 +27,8 @@ pub mod value;
 
 pub use declare::{Field, Kind, Module, Register};
 pub use meta::{FieldKind, FieldMeta, RegisterMeta};
-pub use record::{Action, Count, ListPage, ListQuery, ListRow, Record, RegisterLink, StepOutcome, Version};
+pub use record::{
+    Action, Count, ListPage, ListQuery, ListRow, MAX_MAP_POINTS, PendingRecord, PendingRecords, Record, RecordPoint,
+    RegisterLink, RegisterMap, StepOutcome, Version,
+};
 pub use value::{RecordForm, Value, Values};

@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use shared::basedata::VillageOption;
 use shared::engine::custom::CustomFieldForm;
 use shared::engine::meta::RegisterGrants;
-use shared::engine::{ListPage, ListQuery, Record, RecordForm, RegisterMeta, StepOutcome, Version};
+use shared::engine::{
+    ListPage, ListQuery, PendingRecords, Record, RecordForm, RegisterMap, RegisterMeta, StepOutcome, Version,
+};
 use shared::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -50,6 +52,14 @@ pub async fn describe_register(module: String, register: String) -> Result<Regis
         crate::i18n::Locale::En => Language::English,
     };
     shared::engine::service::describe(&mut conn, &user, register, language, &translate).await
+}
+
+/// The register records waiting for this user (a step their role may take, an approval
+/// asked of them), soonest deadline first: the registers' part of "my tasks".
+#[server(endpoint = "engine/pending", output = Postcard)]
+pub async fn records_waiting_for_me() -> Result<PendingRecords, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    shared::engine::service::pending(&mut conn, &user, &translate).await
 }
 
 /// Every register's permission codes with their labels, for the role editor (the same
@@ -97,6 +107,14 @@ pub async fn list_records(module: String, register: String, query: ListQuery) ->
     let Authorized { user, mut conn } = session::authorized().await?;
     let register = self::register(&module, &register)?;
     shared::engine::service::list(&mut conn, &user, register, &query).await
+}
+
+/// The register's map layer: the places of the records the list's query selects.
+#[server(endpoint = "engine/map", output = Postcard)]
+pub async fn map_layer(module: String, register: String, query: ListQuery) -> Result<RegisterMap, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    shared::engine::service::map(&mut conn, &user, register, &query).await
 }
 
 #[server(endpoint = "engine/get", output = Postcard)]

@@ -20,7 +20,7 @@ use crate::wire::{Data, resource};
 /// The list query of the current URL: the register's filters by field name. (A field named
 /// like one of the list's own parameters, `q`, `sort`, `dir` or `after`, cannot be a filter;
 /// no declaration has one, and a custom field cannot be named so.)
-fn use_list_query(meta: Meta) -> Memo<ListQuery> {
+pub(super) fn use_list_query(meta: Meta) -> Memo<ListQuery> {
     let params = use_query_map();
     Memo::new(move |_| {
         let params = params.read();
@@ -130,12 +130,20 @@ pub fn ListPage(meta: Meta) -> impl IntoView {
         })
         .collect_view();
     let header_meta = meta.clone();
+    let mapped_layer = meta.mapped;
     view! {
         <Header meta=header_meta>
             {may_export.then(|| view! {
                 <a class="btn btn-ghost" href=export("xlsx") rel="external" download data-testid="engine-export">{locale.t("engine.export_xlsx")}</a>
                 <a class="btn btn-ghost" href=export("csv") rel="external" download>{locale.t("engine.export_csv")}</a>
                 {mapped.then(|| view! { <a class="btn btn-ghost" href=export("geojson") rel="external" download>{locale.t("engine.export_geojson")}</a> })}
+            })}
+            {mapped_layer.then(|| {
+                let path = path.clone();
+                view! {
+                    <a class="btn btn-ghost" href=move || format!("{path}/map{}", href(&ListQuery { after: None, ..query.get() }))
+                        data-testid="engine-map">{locale.t("engine.map.link")}</a>
+                }
             })}
             {may_configure.then(|| view! {
                 <a class="btn btn-ghost" href=format!("{path}/fields") data-testid="engine-fields">{locale.t("engine.fields.link")}</a>

@@ -10,6 +10,7 @@ use shared::engine::meta::StepMeta;
 
 use super::Meta;
 use super::api::StepRecord;
+use super::pending::deadline_flag;
 use crate::i18n::use_locale;
 
 #[component]
@@ -19,6 +20,17 @@ pub fn Steps(meta: Meta, record: Record, action: ServerAction<StepRecord>) -> im
     let steps: Vec<StepMeta> =
         meta.steps.iter().filter(|step| step.from.contains(&state) && meta.may(&step.name)).cloned().collect();
     let label = meta.state_label(&state);
+    // The state's deadline in working days, with its flag (overdue, due soon).
+    let deadline = record.state_due.map(|due| {
+        let flag = deadline_flag(record.deadline);
+        view! {
+            <p data-testid="engine-due">
+                {locale.t("engine.pending.due")}" "
+                <time datetime=due.to_rfc3339()>{shared::time::local(due).format("%Y-%m-%d %H:%M").to_string()}</time>
+                {flag.map(|(class, key)| view! { " " <span class=class>{locale.t(key)}</span> })}
+            </p>
+        }
+    });
     let buttons = steps
         .into_iter()
         .map(|step| view! { <StepForm meta=meta.clone() record=record.clone() step action /> })
@@ -30,6 +42,7 @@ pub fn Steps(meta: Meta, record: Record, action: ServerAction<StepRecord>) -> im
                 {locale.t("engine.column.state")}" "
                 <span class="badge badge-info" data-testid="engine-state" data-state=state.clone()>{label}</span>
             </p>
+            {deadline}
             <div class="cluster">{buttons}</div>
         </section>
     })

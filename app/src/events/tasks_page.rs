@@ -1,5 +1,6 @@
 //! `/events/tasks`: what waits for me — the events on which I can take the next step,
-//! soonest deadline first, on PC and phone; live.
+//! soonest deadline first, on PC and phone; live. Below them, the register records waiting
+//! for me (approvals and workflow steps, `engine::pending`).
 
 use leptos::prelude::*;
 use shared::events::EventFilter;
@@ -9,6 +10,7 @@ use super::event_table::{EventPager, EventTable};
 use super::inbox_page::use_filter;
 use super::live::use_live;
 use crate::components::{ErrorAlert, PageHeader};
+use crate::engine::pending::PendingRecordsCard;
 use crate::i18n::use_locale;
 use crate::wire::resource;
 
@@ -35,5 +37,6 @@ pub fn TasksPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        <PendingRecordsCard />
     }
 }

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use shared::engine::declare::Kind;
 use shared::engine::value::parse_value;
 use shared::engine::{Module, Register};
+use shared::events::calendar::{MINUTES_PER_DAY, WorkCalendar};
 use shared::sql::Sql;
 
 /// Rows per statement: bounds one message, not the work.
@@ -182,6 +183,7 @@ pub async fn insert(
     let mut ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
     ids.sort_unstable();
 
+    let calendar = WorkCalendar::china_builtin();
     for (chunk, chunk_ids) in rows.chunks(CHUNK).zip(ids.chunks(CHUNK)) {
         let json: Vec<Value> = chunk
             .iter()
@@ -195,6 +197,12 @@ pub async fn insert(
                 object.insert("parent_id".into(), row.parent_id.into());
                 object.insert("number".into(), row.number.clone().into());
                 object.insert("state".into(), row.state.into());
+                // The record entered its state when it was made; the state's deadline counts
+                // from then, so the demo has records on time, due soon and overdue.
+                if row.state.is_some() {
+                    object.insert("state_since".into(), row.created_at.map(|at| at.to_rfc3339()).into());
+                    object.insert("state_due".into(), state_due(register, row, &calendar).into());
+                }
                 let created = row.created_at.map(|at| at.to_rfc3339());
                 object.insert("created_at".into(), created.clone().into());
                 object.insert("updated_at".into(), created.into());
@@ -218,6 +226,14 @@ pub async fn insert(
             .await?;
     }
     Ok(ids)
+}
+
+/// The deadline of a demo record's state, counted from its making as the service counts it
+/// from a step (`engine::service::deadline`).
+fn state_due(register: &Register, row: &Row, calendar: &WorkCalendar) -> Option<String> {
+    let days = register.workflow?.states.iter().find(|state| Some(state.name) == row.state)?.deadline_days?;
+    let due = calendar.add_working_minutes(row.created_at?, i64::from(days) * MINUTES_PER_DAY);
+    Some(due.to_rfc3339())
 }
 
 /// The demo's values pass the same checks as a form's: every field declared, every required
@@ -252,8 +268,18 @@ fn check(register: &'static Register, row: &Row) -> anyhow::Result<()> {
 
 /// The columns the demo writes: the standard ones it sets, then every declared field.
 fn columns(register: &'static Register) -> Sql {
-    let mut names: Vec<&'static str> =
-        vec!["id", "township_id", "village_id", "grid_id", "number", "state", "created_at", "updated_at"];
+    let mut names: Vec<&'static str> = vec![
+        "id",
+        "township_id",
+        "village_id",
+        "grid_id",
+        "number",
+        "state",
+        "state_since",
+        "state_due",
+        "created_at",
+        "updated_at",
+    ];
     if register.parent.is_some() {
         names.push("parent_id");
     }

@@ -1,7 +1,8 @@
 //! Workflow steps of the module engine (`shared::engine::service::step`) on a register with a
 //! workflow declared only here: refusals that change nothing, 会签 / 或签 / N of M approvals
 //! by the users of an approvers field, approvals that lapse when a record is sent back, the
-//! number given on entering a state, and the history's `step` versions.
+//! number given on entering a state, the history's `step` versions, and the states'
+//! deadlines and "my tasks" (`service::pending_in`).
 
 use diesel::sql_types::{Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -22,7 +23,7 @@ static FLOW: Workflow = Workflow {
     initial: "draft",
     states: &[
         State::new("draft"),
-        State::new("review"),
+        State::new("review").within(2),
         State::new("signed"),
         State::new("checked"),
         State::new("filed").terminal(),
@@ -270,6 +271,78 @@ async fn a_record_sent_back_and_resubmitted_needs_its_approvals_anew() {
     assert_eq!(service::step(&mut conn, &a, &DOCS, id, 4, "sign", None).await, approved(2, 3));
     assert_eq!(service::step(&mut conn, &b, &DOCS, id, 4, "sign", None).await, moved("signed"));
     assert_eq!(at(&mut conn, &staff, id).await.0, "signed");
+    drop(conn);
+    db.finish().await;
+}
+
+/// The register records waiting for `user`, as (id, steps, approval asked).
+async fn waiting(conn: &mut AsyncPgConnection, user: &SessionUser) -> Vec<(i64, Vec<String>, bool)> {
+    let pending =
+        service::pending_in(conn, user, std::iter::once(&DOCS), &|key: &str| key.to_owned()).await.expect("pending");
+    pending.rows.into_iter().map(|row| (row.id, row.steps, row.approval)).collect()
+}
+
+#[tokio::test]
+async fn my_tasks_hold_my_drafts_and_the_approvals_asked_of_me_with_their_deadlines() {
+    use chrono::Utc;
+    use shared::events::DeadlineStatus;
+    use shared::events::calendar::MINUTES_PER_DAY;
+    use shared::events::service::work_calendar;
+
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    create_table(&mut conn).await;
+    let (staff, [a, b, c]) = people(&db).await;
+    let id = new_doc(&mut conn, &staff, &[&a, &b], "").await;
+    let step = |name: &str| format!("reg.test.docs.step.{name}");
+
+    // A draft waits for the person responsible for it only, though c may submit drafts too;
+    // the draft's state has no deadline.
+    assert_eq!(waiting(&mut conn, &staff).await, [(id, vec![step("submit"), step("scan")], false)]);
+    assert_eq!(waiting(&mut conn, &c).await, []);
+    let draft = service::get(&mut conn, &staff, &DOCS, id).await.expect("get");
+    assert_eq!((draft.state_due, draft.deadline), (None, None));
+
+    // In review: due two working days (of the stored calendar) after entering it.
+    let before = Utc::now();
+    assert_eq!(service::step(&mut conn, &staff, &DOCS, id, 1, "submit", None).await, moved("review"));
+    let review = service::get(&mut conn, &staff, &DOCS, id).await.expect("get");
+    let calendar = work_calendar::load(&mut conn).await.expect("calendar");
+    let due = review.state_due.expect("review has a deadline");
+    assert!(due >= calendar.add_working_minutes(before, 2 * MINUTES_PER_DAY));
+    assert!(due <= calendar.add_working_minutes(Utc::now(), 2 * MINUTES_PER_DAY));
+    assert_eq!(review.deadline, Some(DeadlineStatus::OnTrack));
+
+    // The signers named are asked for their approval; c, not named, is not. The clerk may
+    // send it back, so it waits for them too, without an approval.
+    assert_eq!(waiting(&mut conn, &a).await, [(id, vec![step("send_back"), step("sign")], true)]);
+    assert_eq!(waiting(&mut conn, &b).await, [(id, vec![step("send_back"), step("sign")], true)]);
+    assert!(waiting(&mut conn, &c).await.iter().all(|(_, _, approval)| !approval));
+    let mut clerk_only = staff.clone();
+    clerk_only.records.remove(&Action::Step("sign").code(&DOCS));
+    assert_eq!(waiting(&mut conn, &clerk_only).await, [(id, vec![step("send_back")], false)]);
+
+    // Once a has approved, the record no longer waits for a's approval, still for b's.
+    assert_eq!(service::step(&mut conn, &a, &DOCS, id, 2, "sign", None).await, approved(1, 2));
+    assert!(waiting(&mut conn, &a).await.iter().all(|(_, _, approval)| !approval));
+    assert_eq!(waiting(&mut conn, &b).await, [(id, vec![step("send_back"), step("sign")], true)]);
+
+    // Past its deadline the record is overdue, on its page and in my tasks.
+    diesel::sql_query("UPDATE reg.test_docs SET state_due = now() - interval '1 hour'")
+        .execute(&mut conn)
+        .await
+        .expect("age the deadline");
+    let late = service::get(&mut conn, &staff, &DOCS, id).await.expect("get");
+    assert_eq!(late.deadline, Some(DeadlineStatus::Overdue));
+    let pending =
+        service::pending_in(&mut conn, &b, std::iter::once(&DOCS), &|key: &str| key.to_owned()).await.expect("pending");
+    assert_eq!(pending.rows[0].deadline, Some(DeadlineStatus::Overdue));
+    assert_eq!(pending.rows[0].state, "reg.test.docs.state.review");
+
+    // The deadline is bookkeeping: the step's version records the state as its change.
+    let history = service::history(&mut conn, &staff, &DOCS, id).await.expect("history");
+    let submitted = history.iter().find(|version| version.version == 2).expect("version 2");
+    assert_eq!(submitted.changed, ["state"]);
     drop(conn);
     db.finish().await;
 }

@@ -10,6 +10,7 @@ mod embedded;
 mod engine;
 mod engine_custom;
 mod engine_io;
+mod engine_map;
 mod engine_schema;
 mod engine_step;
 mod events;

@@ -37,6 +37,8 @@ pub const STANDARD_COLUMN_DEFINITIONS: &[(&str, &str, &str)] = &[
     ("owner_id", "bigint", " REFERENCES users(id)"),
     ("number", "text", ""),
     ("state", "text", ""),
+    ("state_since", "timestamp with time zone", ""),
+    ("state_due", "timestamp with time zone", ""),
     ("version", "integer", " NOT NULL DEFAULT 1"),
     ("extra", "jsonb", " NOT NULL DEFAULT '{}'"),
     ("created_by", "bigint", " REFERENCES users(id)"),
@@ -222,6 +224,11 @@ pub(crate) fn indexes_as(
     for field in register.fields.iter().filter(|field| is_geometry(&field.kind)) {
         let name = index_name(table, column(field.name), "gist");
         indexes.push(Index { create: format!("CREATE INDEX {name} ON {on} USING gist ({}) {live}", field.name), name });
+    }
+    // The open work of a workflow ("my tasks", deadlines): records by state, soonest due first.
+    if register.workflow.is_some() {
+        let name = index_name(table, "state", "due");
+        indexes.push(Index { create: format!("CREATE INDEX {name} ON {on} (state, state_due) {live}"), name });
     }
     if register.parent.is_some() {
         let name = index_name(table, PARENT_COLUMN, "idx");

@@ -151,6 +151,8 @@ impl Register {
 /// | `owner_id` | `bigint NULL` → users | the person responsible ("my records") |
 /// | `number` | `text NULL` | the naming series' number |
 /// | `state` | `text NULL` | the workflow state |
+/// | `state_since` | `timestamptz NULL` | when the record entered its state |
+/// | `state_due` | `timestamptz NULL` | the state's deadline ([`State::deadline_days`] working days), if it has one |
 /// | `version` | `integer NOT NULL DEFAULT 1` | optimistic locking: an edit names the version it saw |
 /// | `extra` | `jsonb NOT NULL DEFAULT '{}'` | the custom fields an administrator added at run time |
 /// | `created_by`, `updated_by` | `bigint` → users | |
@@ -165,6 +167,8 @@ pub const STANDARD_COLUMNS: &[&str] = &[
     "owner_id",
     "number",
     "state",
+    "state_since",
+    "state_due",
     "version",
     "extra",
     "created_by",

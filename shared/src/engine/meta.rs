@@ -31,6 +31,8 @@ pub struct RegisterMeta {
     /// The actions this user may take: `view`, `create`, `edit`, `delete`, `export`, `import`,
     /// `configure` and the names of workflow steps (`Action::name`).
     pub actions: Vec<String>,
+    /// The register is a layer of the map (its records have a place drawn there).
+    pub mapped: bool,
 }
 
 impl RegisterMeta {

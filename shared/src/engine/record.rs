@@ -48,6 +48,9 @@ pub struct Record {
     pub number: Option<String>,
     /// The workflow state, for a register with a workflow.
     pub state: Option<String>,
+    /// The deadline of the state, when it has one, and how the record stands against it.
+    pub state_due: Option<DateTime<Utc>>,
+    pub deadline: Option<crate::events::DeadlineStatus>,
     pub village_id: Option<i32>,
     pub grid_id: Option<i32>,
     /// The place's names ("梅李村 · 第3网格").
@@ -157,6 +160,67 @@ pub enum Operation {
     Delete,
     Restore,
     Step,
+}
+
+/// A record waiting for the user in "my tasks": a step the user may take from its state, or
+/// an approval (会签, 或签, N of M) in which the user is named and has not yet approved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingRecord {
+    pub module: String,
+    pub register: String,
+    /// The register's title in the user's language.
+    pub register_title: String,
+    pub id: i64,
+    pub number: Option<String>,
+    /// The value of the register's first text field (what names the record).
+    pub title: String,
+    /// The state's label in the user's language.
+    pub state: String,
+    /// The labels of the steps the user may take now.
+    pub steps: Vec<String>,
+    /// The user's approval is asked for.
+    pub approval: bool,
+    pub since: DateTime<Utc>,
+    /// The state's deadline, when it has one.
+    pub due: Option<DateTime<Utc>>,
+    pub deadline: Option<crate::events::DeadlineStatus>,
+}
+
+impl PendingRecord {
+    /// The record's page.
+    pub fn path(&self) -> String {
+        format!("/m/{}/{}/{}", self.module, self.register, self.id)
+    }
+}
+
+/// The records waiting for the user, soonest deadline first, at most a page of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingRecords {
+    pub rows: Vec<PendingRecord>,
+    /// More are waiting than the page holds.
+    pub more: bool,
+}
+
+/// A register as a layer of the map: its records' places (a point, or a point inside a
+/// line or polygon), at most [`MAX_MAP_POINTS`] of those the list's filters select.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterMap {
+    pub points: Vec<RecordPoint>,
+    /// More records matched than the map carries (narrow the filters).
+    pub more: bool,
+}
+
+/// The most records one register's map layer carries.
+pub const MAX_MAP_POINTS: usize = 5_000;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordPoint {
+    pub id: i64,
+    pub lat: f64,
+    pub lng: f64,
+    /// The layer's label field's value (the popup's title).
+    pub label: String,
+    pub state: Option<String>,
 }
 
 /// What a workflow step did: moved the record, or recorded one approval of a step that

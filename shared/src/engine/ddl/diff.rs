@@ -98,7 +98,16 @@ fn compare(register: &'static Register, database: &Catalogue, claimed: &mut BTre
                 .problems
                 .push(format!("{REG_SCHEMA}.{table}.{name}: the column is {found}, the engine needs {kind}")),
             Some(_) => {}
-            None => diff.problems.push(format!("{REG_SCHEMA}.{table}.{name}: the standard column is missing")),
+            // A standard column the engine gained since the table was made. Only a nullable
+            // one without a default is added (no rewrite of the table); any other needs a
+            // hand-written migration that says how old rows get their value.
+            None => match STANDARD_COLUMN_DEFINITIONS.iter().find(|(standard, _, _)| standard == name) {
+                Some((_, kind, "")) => diff.add(Change {
+                    up: format!("ALTER TABLE {REG_SCHEMA}.{table} ADD COLUMN {name} {kind}"),
+                    down: format!("ALTER TABLE {REG_SCHEMA}.{table} DROP COLUMN {name}"),
+                }),
+                _ => diff.problems.push(format!("{REG_SCHEMA}.{table}.{name}: the standard column is missing")),
+            },
         }
     }
     for field in register.fields {

@@ -42,6 +42,8 @@ fn a_register_gets_its_table_indexes_and_trigger() {
              owner_id bigint REFERENCES users(id),\n    \
              number text,\n    \
              state text,\n    \
+             state_since timestamp with time zone,\n    \
+             state_due timestamp with time zone,\n    \
              version integer NOT NULL DEFAULT 1,\n    \
              extra jsonb NOT NULL DEFAULT '{}',\n    \
              created_by bigint REFERENCES users(id),\n    \

@@ -112,6 +112,7 @@ pub(super) fn meta(
             .filter(|action| user.may(register, *action))
             .map(|action| action.name().to_owned())
             .collect(),
+        mapped: register.map.is_some(),
     }
 }
 

@@ -24,6 +24,10 @@ struct RecordRow {
     number: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     state: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    state_since: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    state_due: Option<DateTime<Utc>>,
     #[diesel(sql_type = Nullable<Integer>)]
     village_id: Option<i32>,
     #[diesel(sql_type = Nullable<Integer>)]
@@ -60,31 +64,36 @@ pub async fn get(
     id: i64,
 ) -> Result<Record, AppError> {
     require(user, register, Action::View)?;
-    let row: RecordRow = Sql::new("SELECT r.id, r.version, r.number, r.state, r.village_id, r.grid_id, ")
-        .push(PLACE_SQL)
-        .push(" AS place, ")
-        .append(data_object(register.fields, Source::Row))
-        .push(" AS data, ")
-        .append(labels_object(register, register.fields))
-        .push(
-            " AS labels, r.extra, r.created_at, r.updated_at, coalesce(cu.display_name, '') AS created_by, \
+    let row: RecordRow =
+        Sql::new("SELECT r.id, r.version, r.number, r.state, r.state_since, r.state_due, r.village_id, r.grid_id, ")
+            .push(PLACE_SQL)
+            .push(" AS place, ")
+            .append(data_object(register.fields, Source::Row))
+            .push(" AS data, ")
+            .append(labels_object(register, register.fields))
+            .push(
+                " AS labels, r.extra, r.created_at, r.updated_at, coalesce(cu.display_name, '') AS created_by, \
              coalesce(uu.display_name, '') AS updated_by FROM ",
-        )
-        .append(table(register))
-        .push(" r")
-        .push(PLACE_JOINS)
-        .push(" LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by WHERE r.id = ")
-        .bind(id)
-        .push(" AND r.deleted_at IS NULL AND ")
-        .append(visible(user, "r"))
-        .query()
-        .get_result(conn)
-        .await?;
+            )
+            .append(table(register))
+            .push(" r")
+            .push(PLACE_JOINS)
+            .push(
+                " LEFT JOIN users cu ON cu.id = r.created_by LEFT JOIN users uu ON uu.id = r.updated_by WHERE r.id = ",
+            )
+            .bind(id)
+            .push(" AND r.deleted_at IS NULL AND ")
+            .append(visible(user, "r"))
+            .query()
+            .get_result(conn)
+            .await?;
     Ok(Record {
         id: row.id,
         version: row.version,
         number: row.number,
+        deadline: row.state_since.and_then(|since| super::deadline::status(since, row.state_due, chrono::Utc::now())),
         state: row.state,
+        state_due: row.state_due,
         village_id: row.village_id,
         grid_id: row.grid_id,
         place: row.place,

@@ -258,7 +258,14 @@ async fn r#move(
     transition: &Transition,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
-    let mut assignments = Sql::new("state = ").bind(transition.to);
+    let entered = chrono::Utc::now();
+    let due = super::deadline::due(conn, register, transition.to, entered).await?;
+    let mut assignments = Sql::new("state = ")
+        .bind(transition.to)
+        .push(", state_since = ")
+        .bind(entered)
+        .push(", state_due = ")
+        .append(due.map_or_else(|| Sql::new("NULL"), Sql::value));
     if let Some(series) = register.naming.filter(|series| series.on_state == Some(transition.to))
         && !current.numbered
     {

@@ -2,7 +2,7 @@
 //! history (the table's trigger, told the actor and the operation here) and its audit entry.
 //! Every problem with a form is reported at once and nothing is written.
 
-use chrono::Datelike;
+use chrono::{Datelike, Utc};
 use diesel::QueryableByName;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable};
@@ -105,6 +105,12 @@ pub(super) async fn insert(
         }
         None => Vec::new(),
     };
+    // Every record of the call enters the first state at once, with one deadline.
+    let entered = Utc::now();
+    let due = match register.workflow {
+        Some(workflow) => super::deadline::due(conn, register, workflow.initial, entered).await?,
+        None => None,
+    };
     act_as(conn, user, Operation::Create).await?;
     #[derive(QueryableByName)]
     struct Created {
@@ -112,8 +118,11 @@ pub(super) async fn insert(
         id: i64,
     }
     let columns = || {
-        Sql::new("township_id, village_id, grid_id, owner_id, number, state, extra, created_by, updated_by")
-            .append(field_columns(register, ", ", ""))
+        Sql::new(
+            "township_id, village_id, grid_id, owner_id, number, state, state_since, state_due, extra, created_by, \
+             updated_by",
+        )
+        .append(field_columns(register, ", ", ""))
     };
     let mut ids = Vec::with_capacity(records.len());
     let mut numbers = numbers.into_iter();
@@ -131,6 +140,8 @@ pub(super) async fn insert(
                 row.insert("updated_by".into(), Json::from(user.id));
                 if let Some(workflow) = register.workflow {
                     row.insert("state".into(), Json::from(workflow.initial));
+                    row.insert("state_since".into(), Json::from(entered.to_rfc3339()));
+                    row.insert("state_due".into(), due.map_or(Json::Null, |due| Json::from(due.to_rfc3339())));
                 }
                 if let Some(number) = numbers.next() {
                     row.insert("number".into(), Json::from(number));
