@@ -115,6 +115,29 @@ fn needed(view: View) -> Action {
     }
 }
 
+/// A module's own page among its registers, at `/m/<module>/<name>`: what the generic pages
+/// cannot say (the party board). It is listed first in its module's menu section for a user
+/// who may view `register`; its server function checks the permissions it needs. `name` is
+/// never a register's (a test checks it).
+pub struct ModuleView {
+    pub module: &'static str,
+    pub name: &'static str,
+    /// The translation key of its menu entry and heading.
+    pub title: &'static str,
+    /// The register whose view permission opens it (the menu's rule; the server decides).
+    pub register: &'static str,
+    pub page: fn() -> AnyView,
+}
+
+impl ModuleView {
+    pub fn path(&self) -> String {
+        format!("/m/{}/{}", self.module, self.name)
+    }
+}
+
+/// Every module's own pages.
+pub const MODULE_VIEWS: &[ModuleView] = &[crate::party::BOARD];
+
 /// The pages of the engine's chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum EnginePage {
@@ -148,6 +171,11 @@ fn ConsolePage() -> impl IntoView {
     let Some(route) = route(&path) else {
         return view! { <NotFound /> }.into_any();
     };
+    if route.view == View::List
+        && let Some(own) = MODULE_VIEWS.iter().find(|own| own.module == route.module && own.name == route.register)
+    {
+        return (own.page)();
+    }
     let meta = use_meta(&route);
     let view = route.view;
     view! {
@@ -182,6 +210,15 @@ fn page(meta: Meta, view: View) -> AnyView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_modules_own_page_is_named_like_no_register_and_opens_with_one() {
+        for own in MODULE_VIEWS {
+            assert!(shared::modules::register(own.module, own.name).is_none(), "{}: a register's name", own.path());
+            assert!(shared::modules::register(own.module, own.register).is_some(), "{}: no such register", own.path());
+            assert_eq!(route(&own.path()).map(|route| route.view), Some(View::List));
+        }
+    }
 
     #[test]
     fn paths_name_a_register_and_a_view() {

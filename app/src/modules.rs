@@ -239,6 +239,15 @@ pub fn menu(user: &SessionUser) -> Vec<MenuSection> {
             _ => engine.push(MenuSection { title: register.section_key(), entries: vec![entry] }),
         }
     }
+    // A module's own pages (the party board) open its section, for who may view their register.
+    for own in crate::engine::MODULE_VIEWS.iter().rev() {
+        let opens = user.registers.iter().any(|r| !r.fields_only && r.module == own.module && r.name == own.register);
+        let section_key = format!("module.{}", own.module);
+        if opens && let Some(section) = engine.iter_mut().find(|section| section.title == section_key) {
+            let entry = MenuEntry { path: own.path(), title: own.title.to_owned(), icon: IconName::Dashboard };
+            section.entries.insert(0, entry);
+        }
+    }
     let at = sections
         .iter()
         .position(|section| section.title == ENGINE_SECTIONS_AFTER)

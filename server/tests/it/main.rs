@@ -18,6 +18,7 @@ mod hardening;
 mod harness;
 mod http;
 mod limits;
+mod party;
 mod permissions;
 mod scope;
 mod time_zone;

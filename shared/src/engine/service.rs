@@ -61,7 +61,7 @@ fn require(user: &SessionUser, register: &Register, action: Action) -> Result<()
 /// The register rows (alias `alias`) the user may see: the one data-scope predicate; a user
 /// whose scope is their own records sees the records they are responsible for (`owner_id`,
 /// the creator unless reassigned) in their township.
-fn visible(user: &SessionUser, alias: &'static str) -> Sql {
+pub fn visible(user: &SessionUser, alias: &'static str) -> Sql {
     if user.scope == DataScope::SelfOnly {
         return Sql::all([
             Sql::new(alias).push(".township_id = ").bind(user.township_id),

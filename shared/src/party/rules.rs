@@ -250,6 +250,24 @@ impl MeetingKind {
         MeetingKind::ALL.into_iter().find(|kind| kind.code() == code)
     }
 
+    /// The month or quarter this kind is judged by that holds `day` (its first day).
+    pub fn period_of(self, day: NaiveDate) -> NaiveDate {
+        period_start(day, self.months())
+    }
+
+    /// The month or quarter before the one that holds `day`: the last that has ended.
+    pub fn last_ended_period(self, day: NaiveDate) -> NaiveDate {
+        let current = self.period_of(day);
+        current.checked_sub_months(Months::new(self.months())).unwrap_or(current)
+    }
+
+    fn months(self) -> u32 {
+        match self.due_every() {
+            Period::Month => 1,
+            Period::Quarter => 3,
+        }
+    }
+
     /// 中国共产党支部工作条例(试行) 第十九条: 支部党员大会 once a quarter, 支委会 once a month,
     /// 党小组会 once a month, 党课 once a quarter; 主题党日 once a month.
     pub fn due_every(self) -> Period {
@@ -280,10 +298,7 @@ pub fn meeting_shortfalls(
 ) -> Vec<Shortfall> {
     let mut shortfalls = Vec::new();
     for &kind in kinds {
-        let step = match kind.due_every() {
-            Period::Month => 1,
-            Period::Quarter => 3,
-        };
+        let step = kind.months();
         let mut start = period_start(from, step);
         if start < from {
             start = start.checked_add_months(Months::new(step)).expect("in range");

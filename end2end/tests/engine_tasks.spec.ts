@@ -1,0 +1,70 @@
+import { expect, test } from '@playwright/test';
+import { gotoReady, login } from './helpers';
+
+// The registers in "my tasks" and on the map (issue 13): a town leader, who may take every
+// step of every register, finds the records waiting for them under their events, soonest
+// deadline first with its flag, opens one and finds on its page the step the list offered
+// and the state's deadline; a register with a map layer shows its records on the township's
+// map, with the list's filters carried over. Without JavaScript the tasks are the same
+// server-rendered table, and the map page says how many records it holds.
+
+for (const [device, viewport] of [
+  ['PC', { width: 1280, height: 860 }],
+  ['phone', { width: 390, height: 844 }],
+] as const) {
+  test.describe(`on ${device}`, () => {
+    test.use({ viewport });
+
+    test('a leader finds the register records waiting for them and opens one', async ({ page }, testInfo) => {
+      await login(page, testInfo, 'leader', undefined, '/events/tasks');
+      const card = page.getByTestId('pending-records');
+      await expect(card.getByRole('heading', { name: '待我办理的台账' })).toBeVisible();
+      const rows = card.locator('tbody tr');
+      await expect(rows.first()).toBeVisible();
+      expect(await rows.count()).toBeLessThanOrEqual(50);
+      // The demo's older documents are past their deadlines: flagged, and listed first.
+      await expect(rows.first().getByText('已超期')).toBeVisible();
+      await page.screenshot({ path: `artifacts/engine-tasks-${device}-${testInfo.project.name}.png`, fullPage: true });
+
+      const first = rows.first();
+      const steps = (await first.locator('td').nth(3).innerText()).split('、').map((s) => s.trim());
+      const link = first.locator('a').first();
+      const href = (await link.getAttribute('href'))!;
+      expect(href).toMatch(/^\/m\/[a-z_]+\/[a-z_]+\/\d+$/);
+      await link.click();
+      await expect(page).toHaveURL(new RegExp(`${href}$`));
+      const workflow = page.getByTestId('engine-workflow');
+      await expect(workflow).toBeVisible();
+      await expect(page.getByTestId('engine-due')).toContainText('已超期');
+      // Every step the list offered is on the record (a button, or a disclosure asking a reason).
+      for (const step of steps) {
+        await expect(workflow.locator('[data-step]', { hasText: step }).first()).toBeVisible();
+      }
+    });
+
+    test('a register with a map layer shows its filtered records on the map', async ({ page }, testInfo) => {
+      await login(page, testInfo, 'leader', undefined, '/m/party/organisations');
+      await page.getByTestId('engine-map').click();
+      await expect(page).toHaveURL(/\/m\/party\/organisations\/map/);
+      const count = page.getByTestId('engine-map-count');
+      await expect(count).toContainText(/地图上共 \d+ 条记录/);
+      const all = Number((await count.innerText()).match(/(\d+)/)![1]);
+      expect(all).toBeGreaterThan(0);
+      if (testInfo.project.use.javaScriptEnabled !== false) {
+        await expect(page.locator('.engine-map')).toHaveAttribute('data-state', 'ready');
+      }
+      await page.screenshot({ path: `artifacts/engine-map-${device}-${testInfo.project.name}.png`, fullPage: true });
+
+      // A filter of the list narrows the map (to the one 党委): the link carries it.
+      await gotoReady(page, testInfo, '/m/party/organisations?kind=committee');
+      await expect(page.getByTestId('engine-map')).toHaveAttribute('href', /\/map\?kind=committee/);
+      await page.getByTestId('engine-map').click();
+      await expect(count).toContainText(/地图上共 \d+ 条记录/);
+      const narrowed = Number((await count.innerText()).match(/(\d+)/)![1]);
+      expect(narrowed).toBe(1);
+      expect(narrowed).toBeLessThan(all);
+      // Back to the list, with the same filter.
+      await expect(page.getByTestId('engine-map-list')).toHaveAttribute('href', /\/m\/party\/organisations\?kind=committee/);
+    });
+  });
+}

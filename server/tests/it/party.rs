@@ -1,0 +1,134 @@
+//! The party board (`shared::party::service::board`) on the demo township: the tree in
+//! order with members counted up it, the size rules and the 三会一课 compliance judged from
+//! the registers (a meeting recorded shows at once), the village figures adding up to the
+//! total, the village worker's board holding only their village, and no board without the
+//! registers' view.
+
+use chrono::{Datelike, Months};
+use diesel::sql_types::{BigInt, Date, Integer, Text};
+use diesel_async::RunQueryDsl;
+use shared::AppError;
+use shared::party::board::PartyBoard;
+use shared::party::service::board;
+
+use crate::harness::TestDb;
+
+fn translate(key: &str) -> String {
+    key.to_owned()
+}
+
+#[derive(diesel::QueryableByName)]
+struct N {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+async fn count(conn: &mut diesel_async::AsyncPgConnection, sql: &str) -> i64 {
+    diesel::sql_query(sql).get_result::<N>(conn).await.expect("count").n
+}
+
+#[tokio::test]
+async fn the_board_counts_judges_and_scopes_the_party_registers() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let leader = db.user("leader").await;
+    let today = shared::time::today();
+    let seen: PartyBoard = board(&mut conn, &leader, today, &translate).await.expect("board");
+
+    // The tree: the 党委 first, every organisation after its parent, all of them once.
+    let organisations =
+        count(&mut conn, "SELECT count(*) AS n FROM reg.party_organisations WHERE deleted_at IS NULL").await;
+    assert_eq!(seen.organisations.len() as i64, organisations);
+    assert_eq!((seen.organisations[0].kind.as_str(), seen.organisations[0].depth), ("committee", 0));
+    for (at, row) in seen.organisations.iter().enumerate().skip(1) {
+        assert!(row.depth >= 1, "{}: below the 党委", row.name);
+        assert!(
+            seen.organisations[..at].iter().any(|above| above.depth + 1 == row.depth),
+            "{}: after its parent",
+            row.name
+        );
+    }
+    // Every member counted once, at the top.
+    let members = count(&mut conn, "SELECT count(*) AS n FROM reg.party_members WHERE deleted_at IS NULL").await;
+    let top = &seen.organisations[0];
+    assert_eq!(i64::from(top.full_members + top.probationary_members), members);
+    let total = seen.villages.last().expect("the total");
+    assert!(total.village.is_empty());
+    assert_eq!(i64::from(total.full_members + total.probationary_members), members);
+    // The township's own organisations (the 党委, its offices' branches) are in the total only.
+    let townwide = count(
+        &mut conn,
+        "SELECT count(*) AS n FROM reg.party_organisations WHERE deleted_at IS NULL AND village_id IS NULL",
+    )
+    .await;
+    assert_eq!(
+        i64::from(seen.villages[..seen.villages.len() - 1].iter().map(|v| v.organisations).sum::<u32>()) + townwide,
+        i64::from(total.organisations),
+    );
+    assert_eq!(i64::from(total.organisations), organisations);
+    // The size rules, as the regulations say them.
+    for row in &seen.organisations {
+        let small = row.kind == "branch" && row.full_members < 3;
+        assert_eq!(row.warnings.contains(&"party_board.warning.branch_too_small".to_owned()), small, "{}", row.name);
+    }
+
+    // A branch that held no 主题党日 last month: one recorded now counts at once.
+    let kinds: Vec<&str> = seen.meeting_kinds.iter().map(|(code, _)| code.as_str()).collect();
+    let theme_day = kinds.iter().position(|kind| *kind == "theme_day").expect("a column");
+    let branch = seen
+        .organisations
+        .iter()
+        .find(|row| row.kind == "branch" && row.meetings[theme_day].as_ref().is_some_and(|c| c.missed_last))
+        .or_else(|| seen.organisations.iter().find(|row| row.kind == "branch"))
+        .expect("a branch");
+    let before = branch.meetings[theme_day].clone().expect("a branch owes 主题党日");
+    let last_month =
+        today.with_day(1).expect("day 1").checked_sub_months(Months::new(1)).expect("a month") + chrono::Days::new(9);
+    diesel::sql_query(
+        "INSERT INTO reg.party_meetings (township_id, village_id, topic, kind, organisation, held_on) \
+         SELECT township_id, village_id, '主题党日：清洁家园', 'theme_day', id, $2 FROM reg.party_organisations WHERE id = $1",
+    )
+    .bind::<BigInt, _>(branch.id)
+    .bind::<Date, _>(last_month)
+    .execute(&mut conn)
+    .await
+    .expect("a meeting");
+    let after = board(&mut conn, &leader, today, &translate).await.expect("board");
+    let now = after.organisations.iter().find(|row| row.id == branch.id).expect("the branch");
+    let now = now.meetings[theme_day].clone().expect("owed");
+    assert_eq!(now.held, before.held + 1);
+    assert!(!now.missed_last, "last month's 主题党日 is held");
+    assert_eq!(now.missed, before.missed - u32::from(before.missed_last));
+    assert_eq!(now.last_held.map(|day| day >= last_month), Some(true));
+    // A group owes 党小组会 only; a 党委 owes none of its own.
+    assert!(seen.organisations[0].meetings.iter().all(Option::is_none));
+    if let Some(group) = seen.organisations.iter().find(|row| row.kind == "group") {
+        let owed: Vec<&str> =
+            group.meetings.iter().zip(&kinds).filter(|(cell, _)| cell.is_some()).map(|(_, kind)| *kind).collect();
+        assert_eq!(owed, ["group"]);
+    }
+
+    // The village worker's board is their village's.
+    let village = db.user("village").await;
+    let theirs = board(&mut conn, &village, today, &translate).await.expect("a village's board");
+    #[derive(diesel::QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    let name: Name = diesel::sql_query("SELECT name FROM villages WHERE id = $1")
+        .bind::<Integer, _>(village.village_id.expect("a village"))
+        .get_result(&mut conn)
+        .await
+        .expect("village");
+    assert!(!theirs.organisations.is_empty());
+    assert!(theirs.organisations.iter().all(|row| row.village == name.name));
+    assert_eq!(theirs.villages.len(), 2, "their village and the total");
+
+    // Without the view of the party registers there is no board.
+    let mut outsider = leader.clone();
+    outsider.records.retain(|code| !code.starts_with("m.party.meetings."));
+    assert_eq!(board(&mut conn, &outsider, today, &translate).await, Err(AppError::Forbidden));
+    drop(conn);
+    db.finish().await;
+}

@@ -1,0 +1,79 @@
+//! 党建概况: what the party office and the village secretaries look at first — the
+//! organisation tree with its size and term warnings, the 三会一课 compliance of every
+//! branch and group over the last twelve months, and the figures by village. Computed on
+//! the server from the registers by `service::board` with the rules of [`super::rules`];
+//! labels come translated.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The board as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartyBoard {
+    pub today: NaiveDate,
+    /// The first day of the window the compliance is judged over (twelve whole months).
+    pub from: NaiveDate,
+    /// The organisations in tree order (each after its parent), with their depth.
+    pub organisations: Vec<OrganisationRow>,
+    /// The meeting kinds of the compliance columns, with their labels.
+    pub meeting_kinds: Vec<(String, String)>,
+    /// The figures by village, then the township's total (its `village` is empty).
+    pub villages: Vec<VillageRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationRow {
+    pub id: i64,
+    pub name: String,
+    /// `committee`, `general_branch`, `branch` or `group`, and its label.
+    pub kind: String,
+    pub kind_label: String,
+    /// 0 for the tree's roots.
+    pub depth: u8,
+    pub village: String,
+    pub secretary: String,
+    pub term_end: Option<NaiveDate>,
+    /// 正式党员 and 预备党员 of it and of the organisations below it.
+    pub full_members: u32,
+    pub probationary_members: u32,
+    /// The size rules it breaks, as sentences.
+    pub warnings: Vec<String>,
+    /// The term: ending soon (`soon`) or ended without an election (`overdue`), said.
+    pub term: Option<(String, String)>,
+    /// Its 三会一课 over the window, one per kind of [`PartyBoard::meeting_kinds`]: `None`
+    /// where it owes no such meeting.
+    pub meetings: Vec<Option<Compliance>>,
+}
+
+impl OrganisationRow {
+    /// It missed a meeting it owed in the last period that has ended.
+    pub fn behind(&self) -> bool {
+        self.meetings.iter().flatten().any(|compliance| compliance.missed_last)
+    }
+}
+
+/// One kind of meeting of one organisation over the window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compliance {
+    /// Meetings held in the window.
+    pub held: u32,
+    /// Months or quarters of the window without one.
+    pub missed: u32,
+    /// The last month or quarter that has ended had none.
+    pub missed_last: bool,
+    pub last_held: Option<NaiveDate>,
+}
+
+/// One village's party figures (or the township's, with `village` empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VillageRow {
+    pub village: String,
+    pub organisations: u32,
+    pub full_members: u32,
+    pub probationary_members: u32,
+    pub floating_members: u32,
+    /// Meetings held in the window.
+    pub meetings: u32,
+    /// Branches and groups behind on their meetings.
+    pub behind: u32,
+}
