@@ -43,7 +43,13 @@ for (const [device, viewport] of [
     test('a meeting recorded shows on the board at once', async ({ page }, testInfo) => {
       await login(page, testInfo, 'leader', undefined, '/m/party/board');
       // A branch (it owes a 主题党日 every month), a different one for each run in parallel.
-      const branch = page.getByTestId('party-compliance').locator('tbody tr').filter({ has: page.locator('td[data-kind="theme_day"] [data-held]') }).nth((device === 'PC' ? 0 : 1) + (testInfo.project.name === 'no-js' ? 2 : 0));
+      // A village's branch: a meeting belongs to a village (the register's place).
+      await expect(page.getByTestId('party-tree').locator('tbody tr').first()).toBeVisible();
+      const inVillages = await page.getByTestId('party-tree').locator('tbody tr[data-kind="branch"]').evaluateAll((rows) =>
+        rows.filter((row) => row.querySelectorAll('td')[2]?.textContent?.trim() !== '—').map((row) => [row.getAttribute('data-organisation'), row.querySelectorAll('td')[2].textContent!.trim()]),
+      );
+      const [id, village] = inVillages[(device === 'PC' ? 0 : 1) + (testInfo.project.name === 'no-js' ? 2 : 0)];
+      const branch = page.getByTestId('party-compliance').locator(`tbody tr[data-organisation="${id}"]`);
       const name = (await branch.locator('th a').innerText()).trim();
       const cell = branch.locator('td[data-kind="theme_day"] [data-held]');
       const held = Number(await cell.getAttribute('data-held'));
@@ -52,6 +58,7 @@ for (const [device, viewport] of [
       await page.getByLabel('会议主题', { exact: true }).fill(`主题党日：垃圾分类宣传${testInfo.project.name}`);
       await page.getByLabel('会议类型', { exact: true }).selectOption({ label: '主题党日' });
       await page.getByLabel('党组织', { exact: true }).selectOption({ label: name });
+      await page.getByLabel('村（社区）', { exact: true }).selectOption({ label: village });
       const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
       await page.getByLabel('召开日期', { exact: true }).fill(today);
       await page.getByTestId('engine-save').click();

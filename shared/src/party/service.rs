@@ -342,11 +342,10 @@ struct Meeting {
     held_on: NaiveDate,
 }
 
-/// The meetings held since `from`, one row per organisation, kind and day (a township holds
-/// a few thousand a year).
+/// The meetings held since `from`, one row each (a township holds a few thousand a year).
 async fn meetings(conn: &mut AsyncPgConnection, user: &SessionUser, from: NaiveDate) -> Result<Vec<Meeting>, AppError> {
     Ok(Sql::new(
-        "SELECT DISTINCT r.organisation, r.kind, r.held_on FROM reg.party_meetings r \
+        "SELECT r.organisation, r.kind, r.held_on FROM reg.party_meetings r \
          WHERE r.deleted_at IS NULL AND r.held_on >= ",
     )
     .bind(from)
