@@ -18,7 +18,7 @@ pub fn register(module: &str, name: &str) -> Option<&'static Register> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::declare::{Kind, STANDARD_COLUMNS, Target};
+    use crate::engine::declare::{Kind, STANDARD_COLUMNS, TallyWhen, Target};
 
     /// The rules a declaration must follow, checked for every module at once.
     #[test]
@@ -60,7 +60,39 @@ mod tests {
                 let (module, name) = parent.split_once('.').expect("module.register");
                 assert!(register_exists(module, name), "{key}: no parent {parent}");
             }
+            for tally in register.tallies {
+                let Some(Kind::Reference(Target::Register(totals))) = register.field(tally.target).map(|f| f.kind)
+                else {
+                    panic!("{key}: a tally's target {} is a register reference", tally.target);
+                };
+                let (module, name) = totals.split_once('.').expect("module.register");
+                let totals = register_by(module, name);
+                assert!(
+                    matches!(totals.field(tally.total).map(|f| f.kind), Some(Kind::Integer { .. })),
+                    "{key}: the tally's total {} is an integer field of {}",
+                    tally.total,
+                    totals.key()
+                );
+                assert!(
+                    matches!(register.field(tally.quantity).map(|f| f.kind), Some(Kind::Integer { .. })),
+                    "{key}: the tally's quantity is an integer field"
+                );
+                match tally.when {
+                    TallyWhen::Created { field, up, down } => assert!(
+                        matches!(register.field(field).map(|f| f.kind), Some(Kind::Choice(codes)) if codes.contains(up) && codes.contains(down)),
+                        "{key}: the tally's {field} is a choice with {up} and {down}"
+                    ),
+                    TallyWhen::EnteringDown { state } => assert!(
+                        register.workflow.is_some_and(|w| w.states.iter().any(|s| s.name == state)),
+                        "{key}: the tally's state {state}"
+                    ),
+                }
+            }
         }
+    }
+
+    fn register_by(module: &str, name: &str) -> &'static Register {
+        register(module, name).expect("declared")
     }
 
     fn register_exists(module: &str, name: &str) -> bool {

@@ -37,7 +37,7 @@ impl Sources {
         let references = meta
             .fields
             .iter()
-            .filter(|field| matches!(field.kind, FieldKind::Reference | FieldKind::User))
+            .filter(|field| matches!(field.kind, FieldKind::Reference | FieldKind::User | FieldKind::Users))
             .map(|field| {
                 let (module, name, field_name) = (meta.module.clone(), meta.name.clone(), field.name.clone());
                 let options = resource(
@@ -240,8 +240,10 @@ fn Control(
     let codes = field_errors(error, field.name.clone());
     let invalid = move || if codes.get().is_empty() { "false" } else { "true" };
     let required = field.required;
-    let wide =
-        matches!(field.kind, FieldKind::LongText | FieldKind::Line | FieldKind::Polygon | FieldKind::MultiChoice(_));
+    let wide = matches!(
+        field.kind,
+        FieldKind::LongText | FieldKind::Line | FieldKind::Polygon | FieldKind::MultiChoice(_) | FieldKind::Users
+    );
     let control = match field.kind.clone() {
         FieldKind::Text { max } => view! {
             <input id=id.clone() name=name type="text" maxlength=max value=value required=required aria-invalid=invalid aria-describedby=error_id.clone() />
@@ -313,7 +315,28 @@ fn Control(
             <textarea id=id.clone() name=name rows="4" class="mono" placeholder=r#"{"type":"…","coordinates":[…]}"# required=required aria-invalid=invalid aria-describedby=error_id.clone()>{value}</textarea>
         }
         .into_any(),
-        // Ids, comma-separated, this round (a user picker and the upload come later).
+        // The township's people to tick (the first 50 by name; ids typed without JavaScript).
+        FieldKind::Users if options.is_some() => {
+            let options = options.expect("checked");
+            view! {
+                <Suspense fallback=|| ()>
+                    {move || {
+                        let (name, value) = (name.clone(), value.clone());
+                        Suspend::new(async move {
+                            let codes: Vec<Code> = options
+                                .await
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|(id, label)| Code { code: id.to_string(), label })
+                                .collect();
+                            view! { <MultiChoiceControl codes name value /> }
+                        })
+                    }}
+                </Suspense>
+            }
+            .into_any()
+        }
+        // Ids, comma-separated, this round (the upload comes later).
         FieldKind::Users | FieldKind::Photos | FieldKind::Files => view! {
             <input id=id.clone() name=name type="text" class="mono" inputmode="numeric" placeholder="12,15" value=value required=required aria-invalid=invalid aria-describedby=error_id.clone() />
         }
@@ -323,7 +346,7 @@ fn Control(
         <div class="field" class:field-wide=wide class:has-error=move || !codes.get().is_empty() data-field=field.name.clone()>
             {match field.kind {
                 // A group of checkboxes is named by its legend (in the control).
-                FieldKind::MultiChoice(_) => view! { <span class="field-label" class:required=required id=format!("{id}-label")>{label.clone()}</span> }.into_any(),
+                FieldKind::MultiChoice(_) | FieldKind::Users => view! { <span class="field-label" class:required=required id=format!("{id}-label")>{label.clone()}</span> }.into_any(),
                 _ => view! { <label for=id.clone() class:required=required>{label.clone()}</label> }.into_any(),
             }}
             {control}

@@ -13,6 +13,7 @@ mod engine_io;
 mod engine_map;
 mod engine_schema;
 mod engine_step;
+mod engine_tally;
 mod events;
 mod hardening;
 mod harness;

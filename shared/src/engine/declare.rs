@@ -66,6 +66,9 @@ pub struct Register {
     pub map: Option<MapLayer>,
     /// Figures the dashboard and the big screen can show.
     pub counters: &'static [Counter],
+    /// Running totals in another register that this register's records move (stock moved
+    /// by stock movements), never below zero.
+    pub tallies: &'static [Tally],
     /// The register this one is a child table of (`"party.meetings"`): its records belong to
     /// one record there (`parent_id`), and are edited inside the parent's form.
     pub parent: Option<&'static str>,
@@ -94,6 +97,7 @@ impl Register {
             workflow: None,
             map: None,
             counters: &[],
+            tallies: &[],
             parent: None,
             renamed_from: None,
         }
@@ -487,6 +491,32 @@ pub struct MapLayer {
     pub label: &'static str,
     /// Many points: drawn clustered.
     pub cluster: bool,
+}
+
+/// A running total kept in an integer field of another register (a supply's `stock`), moved
+/// by this register's records (`quantity`) in the same transaction as the record, and never
+/// below zero: a record that would take it there is refused, however many are written at
+/// once (the total's row is locked by the conditional update that moves it). A record that
+/// has moved the total is an entry of a ledger: it cannot be deleted, and the fields that
+/// moved it cannot be changed — it is corrected by another record, as a ledger is.
+#[derive(Debug, Clone, Copy)]
+pub struct Tally {
+    /// This register's reference field naming the record whose total moves.
+    pub target: &'static str,
+    /// The referenced register's integer field that holds the total.
+    pub total: &'static str,
+    /// This register's integer field by which the total moves.
+    pub quantity: &'static str,
+    pub when: TallyWhen,
+}
+
+/// When a record moves its tally.
+#[derive(Debug, Clone, Copy)]
+pub enum TallyWhen {
+    /// On creation, up or down by the value of a choice field (入库 / 出库).
+    Created { field: &'static str, up: &'static str, down: &'static str },
+    /// On entering a workflow state, down (a requisition issued).
+    EnteringDown { state: &'static str },
 }
 
 /// A figure for the dashboard and the big screen: the number of live records, optionally of

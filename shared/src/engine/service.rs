@@ -35,6 +35,7 @@ mod pending;
 mod place;
 mod read;
 mod step;
+mod tally;
 mod write;
 
 pub use custom::{add_custom_field, custom_fields, indexed};

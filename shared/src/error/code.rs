@@ -124,6 +124,10 @@ crate::code_enum::code_enum! {
         RecordReasonRequired = "record.reason_required",
         RecordAttachmentRequired = "record.attachment_required",
         RecordNotAnApprover = "record.not_an_approver",
+        /// The record moved a running total (stock): it is corrected by another, not changed.
+        RecordTallied = "record.tallied",
+        /// The record would take a running total (stock) below zero.
+        TallyInsufficient = "record.tally_insufficient",
         /// The village or grid is outside the user's data scope.
         RecordPlaceOutside = "record.place_outside",
         // A register's list.

@@ -4,7 +4,8 @@
 use super::codes::*;
 use crate::engine::declare::fields::*;
 use crate::engine::declare::{
-    Approval, Counter, Measure, Register, Sharing, Sort, State, Target, Transition, UpdateFrequency, Workflow,
+    Approval, Counter, Measure, Register, Sharing, Sort, State, Tally, TallyWhen, Target, Transition, UpdateFrequency,
+    Workflow,
 };
 
 /// 档案 (件): one archived item, filed from a closed document.
@@ -48,7 +49,8 @@ pub static BORROWINGS: Register = Register {
     ..Register::new("office", "borrowings", "office_borrowings")
 };
 
-/// 物品: the supplies catalogue. `stock` changes only with stock movements.
+/// 物品: the supplies catalogue. `stock` is moved by stock movements and issued requisitions
+/// (their tallies), never below zero.
 pub static SUPPLIES: Register = Register {
     fields: &[
         text("name", 40).required().unique(),
@@ -97,10 +99,18 @@ pub static REQUISITIONS: Register = Register {
     sort: Sort::desc("applied_on"),
     workflow: Some(&REQUISITION_FLOW),
     counters: &[Counter { name: "pending", measure: Measure::CountInState("applied") }],
+    // Issuing takes the quantity out of stock, never below zero.
+    tallies: &[Tally {
+        target: "supply",
+        total: "stock",
+        quantity: "quantity",
+        when: TallyWhen::EnteringDown { state: "issued" },
+    }],
     ..Register::new("office", "requisitions", "office_requisitions")
 };
 
-/// 出入库: one movement of stock (a delivery in; a requisition issued or a write-off out).
+/// 出入库: one movement of stock — a delivery in, a write-off out (an issued requisition
+/// moves the stock itself; a movement may name it for the record).
 pub static STOCK_MOVEMENTS: Register = Register {
     fields: &[
         reference("supply", Target::Register("office.supplies")).required(),
@@ -114,6 +124,13 @@ pub static STOCK_MOVEMENTS: Register = Register {
     list: &["moved_on", "supply", "kind", "quantity"],
     filters: &["supply", "kind", "moved_on"],
     sort: Sort::desc("moved_on"),
+    // A delivery adds to the stock, a write-off takes from it, never below zero.
+    tallies: &[Tally {
+        target: "supply",
+        total: "stock",
+        quantity: "quantity",
+        when: TallyWhen::Created { field: "kind", up: "stock_in", down: "stock_out" },
+    }],
     ..Register::new("office", "stock_movements", "office_stock_movements")
 };
 

@@ -286,6 +286,7 @@ async fn r#move(
         .query()
         .execute(conn)
         .await?;
+    super::tally::entered(conn, user, register, id, transition.to).await?;
     let target = format!("{}#{id}", register.key());
     let detail = match reason {
         Some(reason) => format!("{} → {}: {reason}", transition.name, transition.to),

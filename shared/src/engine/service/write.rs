@@ -158,13 +158,17 @@ pub(super) async fn insert(
             .push(" FROM jsonb_populate_recordset(NULL::")
             .append(table(register))
             .push(", ")
-            .append(Sql::value(Json::Array(rows).to_string()).push("::jsonb"))
+            .append(Sql::value(Json::from(rows.clone()).to_string()).push("::jsonb"))
             .push(") RETURNING id")
             .query()
             .load(conn)
             .await
             .map_err(|error| taken(register, error))?;
         ids.extend(created.into_iter().map(|created| created.id));
+        let written: Vec<Map<String, Json>> =
+            rows.into_iter().filter_map(|row| if let Json::Object(row) = row { Some(row) } else { None }).collect();
+        super::tally::created(conn, user, register, &written).await?;
+        act_as(conn, user, Operation::Create).await?;
     }
     Ok(ids)
 }
@@ -205,6 +209,7 @@ pub async fn update(
         if !problems.is_empty() {
             return Err(AppError::Validation(problems));
         }
+        super::tally::guard(conn, register, id, Some(&encode(&values))).await?;
         let change = Change { values, extra: ExtraChange::Custom(extra), place, deleted_at: None };
         rewrite(conn, user, register, &current, id, change, Operation::Edit).await
     })
@@ -226,6 +231,7 @@ pub async fn delete(
         if current.version != version {
             return Err(AppError::Conflict(ErrorCode::RecordStale));
         }
+        super::tally::guard(conn, register, id, None).await?;
         act_as(conn, user, Operation::Delete).await?;
         Sql::new("UPDATE ")
             .append(table(register))
@@ -263,6 +269,7 @@ pub async fn restore(
         if !problems.is_empty() {
             return Err(AppError::Validation(problems));
         }
+        super::tally::guard(conn, register, id, Some(&encode(&values))).await?;
         let change = Change { values, extra: ExtraChange::Whole(extra), place, deleted_at: Some(deleted) };
         rewrite(conn, user, register, &current, id, change, Operation::Restore).await
     })
