@@ -7,7 +7,9 @@
 //! - `…/<id>/print`: the A4 登记表, outside the console's chrome;
 //! - `…/fields`: the register's custom fields, for an administrator;
 //! - `…/map`: a register with a map layer, its records on the township's map (the list's
-//!   filters carried over).
+//!   filters carried over);
+//! - `…/import` and `…/import/<id>`: the import of a file — templates, upload, the
+//!   preview with every row's problems, the commit and its progress.
 //!
 //! The pages render from the register's description the server sends
 //! ([`shared::engine::RegisterMeta`], with the custom fields and every label in the user's
@@ -20,6 +22,7 @@ mod detail_page;
 mod fields_page;
 mod form_page;
 mod header;
+mod import_page;
 mod list_page;
 mod map_page;
 pub mod pending;
@@ -55,6 +58,8 @@ pub enum View {
     New,
     Fields,
     Map,
+    Import,
+    ImportRun(i64),
     Detail(i64),
     Edit(i64),
     Print(i64),
@@ -69,7 +74,7 @@ pub struct Route {
 }
 
 /// The register and the view of a path `/m/<module>/<register>[/new | /fields | /map |
-/// /<id>[/edit | /print]]`; `None` for any other shape (a 404).
+/// /import[/<id>] | /<id>[/edit | /print]]`; `None` for any other shape (a 404).
 pub fn route(path: &str) -> Option<Route> {
     let mut parts = path.strip_prefix("/m/")?.trim_end_matches('/').split('/');
     let name = |part: &str| {
@@ -81,6 +86,8 @@ pub fn route(path: &str) -> Option<Route> {
         (Some("new"), None, _) => View::New,
         (Some("fields"), None, _) => View::Fields,
         (Some("map"), None, _) => View::Map,
+        (Some("import"), None, _) => View::Import,
+        (Some("import"), Some(id), None) => View::ImportRun(id.parse().ok().filter(|id: &i64| *id > 0)?),
         (Some(id), rest, None) => {
             let id = id.parse().ok().filter(|id: &i64| *id > 0)?;
             match rest {
@@ -111,6 +118,7 @@ fn needed(view: View) -> Action {
         View::New => Action::Create,
         View::Edit(_) => Action::Edit,
         View::Fields => Action::Configure,
+        View::Import | View::ImportRun(_) => Action::Import,
         View::List | View::Map | View::Detail(_) | View::Print(_) => Action::View,
     }
 }
@@ -201,6 +209,8 @@ fn page(meta: Meta, view: View) -> AnyView {
         View::Edit(id) => view! { <form_page::FormPage meta id=Some(id) /> }.into_any(),
         View::Fields => view! { <fields_page::FieldsPage meta /> }.into_any(),
         View::Map => view! { <map_page::MapPage meta /> }.into_any(),
+        View::Import => view! { <import_page::ImportPage meta /> }.into_any(),
+        View::ImportRun(id) => view! { <import_page::ImportRunPage meta id /> }.into_any(),
         View::Detail(id) => view! { <detail_page::DetailPage meta id /> }.into_any(),
         // Served by its own route; a link into the console shows the record instead.
         View::Print(id) => view! { <detail_page::DetailPage meta id /> }.into_any(),
@@ -230,6 +240,10 @@ mod tests {
         assert!(is("/m/party/members/new", View::New));
         assert!(is("/m/party/members/fields", View::Fields));
         assert!(is("/m/party/members/map", View::Map));
+        assert!(is("/m/party/members/import", View::Import));
+        assert!(is("/m/party/members/import/7", View::ImportRun(7)));
+        assert!(route("/m/party/members/import/x").is_none());
+        assert!(route("/m/party/members/import/7/8").is_none());
         assert!(is("/m/party/members/12", View::Detail(12)));
         assert!(is("/m/party/members/12/edit", View::Edit(12)));
         assert!(is("/m/party/members/12/print", View::Print(12)));

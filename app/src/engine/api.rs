@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use shared::basedata::VillageOption;
 use shared::engine::custom::CustomFieldForm;
 use shared::engine::meta::RegisterGrants;
+use shared::engine::transfer::ImportProgress;
 use shared::engine::{
     ListPage, ListQuery, PendingRecords, Record, RecordForm, RegisterMap, RegisterMeta, StepOutcome, Version,
 };
@@ -107,6 +108,27 @@ pub async fn list_records(module: String, register: String, query: ListQuery) ->
     let Authorized { user, mut conn } = session::authorized().await?;
     let register = self::register(&module, &register)?;
     shared::engine::service::list(&mut conn, &user, register, &query).await
+}
+
+/// One of the user's imports of the register: its preview, or its progress.
+#[server(endpoint = "engine/import", output = Postcard)]
+pub async fn read_import(module: String, register: String, id: i64) -> Result<ImportProgress, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    let progress = shared::engine::service::imports::get(&mut conn, &user, id).await?;
+    // The page's path names the register: another register's import is not here.
+    if progress.register != register.key() {
+        return Err(AppError::NotFound);
+    }
+    Ok(progress)
+}
+
+/// The user's latest imports of the register, to come back to.
+#[server(endpoint = "engine/imports", output = Postcard)]
+pub async fn list_imports(module: String, register: String) -> Result<Vec<ImportProgress>, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    shared::engine::service::imports::recent(&mut conn, &user, register, 10).await
 }
 
 /// The register's map layer: the places of the records the list's query selects.

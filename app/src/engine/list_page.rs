@@ -111,6 +111,7 @@ pub fn ListPage(meta: Meta) -> impl IntoView {
     let path = meta.path();
     let (may_configure, may_create) = (meta.may(Action::Configure.name()), meta.may(Action::Create.name()));
     let may_export = meta.may(Action::Export.name());
+    let may_import = meta.may(Action::Import.name());
     let mapped =
         meta.fields.iter().any(|field| matches!(field.kind, FieldKind::Point | FieldKind::Line | FieldKind::Polygon));
     // The export of what the list shows now: its filters, search and order, every page.
@@ -144,6 +145,9 @@ pub fn ListPage(meta: Meta) -> impl IntoView {
                     <a class="btn btn-ghost" href=move || format!("{path}/map{}", href(&ListQuery { after: None, ..query.get() }))
                         data-testid="engine-map">{locale.t("engine.map.link")}</a>
                 }
+            })}
+            {may_import.then(|| view! {
+                <a class="btn btn-ghost" href=format!("{path}/import") data-testid="engine-import">{locale.t("engine.import.link")}</a>
             })}
             {may_configure.then(|| view! {
                 <a class="btn btn-ghost" href=format!("{path}/fields") data-testid="engine-fields">{locale.t("engine.fields.link")}</a>

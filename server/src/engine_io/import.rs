@@ -61,16 +61,53 @@ async fn check(
     import::check(conn, user, register, table, &languages).await
 }
 
+/// A plain form's post (the import page without JavaScript, or with it: the page posts its
+/// form as it is) asks for a page, not JSON: it is answered with a redirect to the import's
+/// page, or back to the upload with the reason.
+fn wants_page(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The redirect a form's post gets: to the import's page, or to the upload page with the
+/// first problem's code (`?error=import.too_large`).
+fn page_answer(register: &Register, outcome: Result<i64, AppError>) -> Result<Response, ApiError> {
+    let base = format!("/m/{}/{}/import", register.module, register.name);
+    let location = match outcome {
+        Ok(id) => format!("{base}/{id}"),
+        Err(AppError::Validation(problems)) if !problems.is_empty() => format!("{base}?error={}", problems[0].code),
+        Err(AppError::Conflict(code)) => format!("{base}?error={code}"),
+        Err(other) => return Err(other.into()),
+    };
+    Ok((StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, location)]).into_response())
+}
+
 pub async fn preview(
     State(state): State<ServerState>,
     headers: HeaderMap,
     Path((module, name)): Path<(String, String)>,
     multipart: Result<Multipart, MultipartRejection>,
-) -> Result<Json<ImportPreview>, ApiError> {
-    let user = auth::user(&state.app, &headers).await?;
+) -> Result<Response, ApiError> {
     let register = register(&module, &name)?;
+    let outcome = checked_upload(&state, &headers, register, multipart).await;
+    if wants_page(&headers) {
+        return page_answer(register, outcome.map(|preview| preview.import_id));
+    }
+    Ok(Json(outcome?).into_response())
+}
+
+/// Reads and checks an uploaded file, keeping it with the result; nothing is written.
+async fn checked_upload(
+    state: &ServerState,
+    headers: &HeaderMap,
+    register: &'static Register,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<ImportPreview, AppError> {
+    let user = auth::user(&state.app, headers).await?;
     if !user.may(register, shared::engine::Action::Import) {
-        return Err(AppError::Forbidden.into());
+        return Err(AppError::Forbidden);
     }
     let mut multipart = multipart.map_err(|_| AppError::field("file", ErrorCode::ImportMalformed))?;
     let mut upload = None;
@@ -86,15 +123,14 @@ pub async fn preview(
         .filter(|(_, bytes)| !bytes.is_empty())
         .ok_or_else(|| AppError::field("file", ErrorCode::ImportFileRequired))?;
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(AppError::field("file", ErrorCode::ImportTooLarge).into());
+        return Err(AppError::field("file", ErrorCode::ImportTooLarge));
     }
     let format = format_of(&file_name).ok_or_else(|| AppError::field("file", ErrorCode::ImportFormat))?;
     let (table, bytes) = read(format, bytes.to_vec(), register).await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    let checked = check(&mut conn, &user, register, &table, locale(&headers)).await?;
+    let checked = check(&mut conn, &user, register, &table, locale(headers)).await?;
     drop(table);
-    let preview = imports::previewed(&mut conn, &user, register, &file_name, format, &bytes, &checked).await?;
-    Ok(Json(preview))
+    imports::previewed(&mut conn, &user, register, &file_name, format, &bytes, &checked).await
 }
 
 pub async fn commit(
@@ -104,11 +140,30 @@ pub async fn commit(
 ) -> Result<Response, ApiError> {
     let user = auth::user(&state.app, &headers).await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    let claimed = imports::claim(&mut conn, &user, id).await?;
+    let claimed = match imports::claim(&mut conn, &user, id).await {
+        Ok(claimed) => claimed,
+        // The page's commit of an import that cannot be committed (again): its page says why.
+        Err(error @ AppError::Conflict(_)) if wants_page(&headers) => {
+            let progress = imports::get(&mut conn, &user, id).await?;
+            let register = registered_key(&progress.register)?;
+            return page_answer(register, Err(error));
+        }
+        Err(error) => return Err(error.into()),
+    };
     let progress = imports::get(&mut conn, &user, id).await?;
     drop(conn);
+    let register = claimed.register;
     tokio::spawn(run(state.app.pool.clone(), user, claimed, locale(&headers)));
+    if wants_page(&headers) {
+        return page_answer(register, Ok(id));
+    }
     Ok((StatusCode::ACCEPTED, Json(progress)).into_response())
+}
+
+/// The register `module.name` of an import.
+fn registered_key(key: &str) -> Result<&'static Register, AppError> {
+    let (module, name) = key.split_once('.').ok_or(AppError::NotFound)?;
+    register(module, name)
 }
 
 pub async fn progress(

@@ -625,3 +625,62 @@ async fn import_of_100000_members() {
     );
     db.finish().await;
 }
+
+/// The import page's plain forms (no JavaScript needed): an upload answers with a redirect to
+/// the import's page, or back to the upload with the reason; a commit with a redirect to the
+/// import's page, whose progress the page then shows.
+#[tokio::test]
+async fn the_import_pages_forms_are_answered_with_pages() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let leader = login(&router, "leader").await;
+    let place = place(&db).await;
+    let as_page = |request: Request<Body>| {
+        let (mut parts, body) = request.into_parts();
+        parts.headers.insert(header::ACCEPT, "text/html,application/xhtml+xml".parse().expect("accept"));
+        Request::from_parts(parts, body)
+    };
+
+    // A file of another kind: back to the upload, with the reason.
+    let (status, headers, _) =
+        send(&router, as_page(upload(&format!("{MEMBERS}/import"), &leader, "a.pdf", b"%PDF"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/m/party/members/import?error=import.format");
+
+    // A clean file: to its page; the commit: to the same page, and the import ends done.
+    let (_, _, body) = send_for_bytes(&router, get(&format!("{MEMBERS}/template.csv"), Some(&leader))).await;
+    let template = csv_rows(&body);
+    let numbers = vec![id_number(301)];
+    let mut file = template.clone();
+    file.push(member(&template[1], &place, "孙页", &numbers[0], "女"));
+    let (status, headers, _) =
+        send(&router, as_page(upload(&format!("{MEMBERS}/import"), &leader, "members.csv", &csv_file(&file)))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers[header::LOCATION].to_str().expect("text").to_owned();
+    let id: i64 = location.strip_prefix("/m/party/members/import/").expect("the import's page").parse().expect("an id");
+    let (status, headers, _) = send(
+        &router,
+        as_page(post(&format!("/api/engine/imports/{id}/commit"), &leader).body(Body::empty()).expect("request")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION].to_str().expect("text"), location);
+    assert_eq!(finished(&router, &leader, id).await["status"], "done");
+    assert_eq!(members_with(&db, &numbers).await, 1);
+    // Committed twice: back to the upload, with why.
+    let (status, headers, _) = send(
+        &router,
+        as_page(post(&format!("/api/engine/imports/{id}/commit"), &leader).body(Body::empty()).expect("request")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/m/party/members/import?error=import.not_pending");
+    assert_eq!(members_with(&db, &numbers).await, 1);
+
+    // The page itself renders the import (server-side, as without JavaScript).
+    let (status, _, page) = send(&router, get(&location, Some(&leader))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("data-testid=\"import-done\""), "the done page");
+    drop(router);
+    db.finish().await;
+}

@@ -201,6 +201,51 @@ pub async fn get(conn: &mut AsyncPgConnection, user: &SessionUser, id: i64) -> R
     })
 }
 
+/// The user's latest imports of `register` (at most `limit`, newest first), without their
+/// problems: the import page's list to come back to.
+pub async fn recent(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &Register,
+    limit: i64,
+) -> Result<Vec<ImportProgress>, AppError> {
+    require(user, register, Action::Import)?;
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, String, String, i32, i32, i32, DateTime<Utc>, Option<DateTime<Utc>>)> = engine_imports::table
+        .filter(engine_imports::user_id.eq(user.id).and(engine_imports::register.eq(register.key())))
+        .order(engine_imports::id.desc())
+        .limit(limit)
+        .select((
+            engine_imports::id,
+            engine_imports::file_name,
+            engine_imports::status,
+            engine_imports::total,
+            engine_imports::good,
+            engine_imports::done,
+            engine_imports::created_at,
+            engine_imports::finished_at,
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, file_name, status, total, good, done, created_at, finished_at)| {
+            Some(ImportProgress {
+                id,
+                register: register.key(),
+                file_name,
+                status: ImportStatus::parse(&status)?,
+                total: total as u32,
+                good: good as u32,
+                done: done as u32,
+                errors: Vec::new(),
+                created_at,
+                finished_at,
+            })
+        })
+        .collect())
+}
+
 fn registered(key: &str) -> Result<&'static Register, AppError> {
     let (module, name) = key.split_once('.').ok_or(AppError::Internal)?;
     crate::modules::register(module, name).ok_or_else(|| {
