@@ -20,7 +20,7 @@ for (const [device, viewport] of [
     test('an Excel file with one bad row imports nothing; corrected, it imports whole', async ({ page }, testInfo) => {
       const tag = `${String(Date.now()).slice(-6)}${device === 'PC' ? 'p' : 'm'}${testInfo.project.name === 'no-js' ? 'n' : 'h'}`;
       const names = [`导入测试笔${tag}`, `导入测试纸${tag}`, `导入测试夹${tag}`];
-      const header = ['物品名称', '类别', '单位', '库存数量'];
+      const header = ['物品名称', '类别', '计量单位', '库存数量'];
       const upload = async (rows: string[][]) => {
         await page.locator('#import-file').setInputFiles({
           name: `物品${tag}.xlsx`,

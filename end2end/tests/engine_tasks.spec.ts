@@ -68,3 +68,15 @@ for (const [device, viewport] of [
     });
   });
 }
+
+// The registers' declared figures on the dashboard, each opening the list it counts.
+test('the dashboard shows the registers figures and opens their lists', async ({ page }, testInfo) => {
+  await login(page, testInfo, 'leader', undefined, '/');
+  const figures = page.getByTestId('register-counters');
+  await expect(figures.getByRole('heading', { name: '台账概况' })).toBeVisible();
+  const themeDays = figures.locator('a.counter-tile', { hasText: '主题党日次数' });
+  await expect(themeDays.locator('.counter-value')).toHaveText(/^[1-9][\d,]*$/);
+  await expect(themeDays).toHaveAttribute('href', '/m/party/meetings?kind=theme_day');
+  await themeDays.click();
+  await expect(page).toHaveURL(/\/m\/party\/meetings\?kind=theme_day/);
+});

@@ -29,6 +29,6 @@ pub use declare::{Field, Kind, Module, Register};
 pub use meta::{FieldKind, FieldMeta, RegisterMeta};
 pub use record::{
     Action, Count, ListPage, ListQuery, ListRow, MAX_MAP_POINTS, PendingRecord, PendingRecords, Record, RecordPoint,
-    RegisterLink, RegisterMap, StepOutcome, Version,
+    RegisterCounter, RegisterLink, RegisterMap, StepOutcome, Version,
 };
 pub use value::{RecordForm, Value, Values};

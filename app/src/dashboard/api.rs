@@ -23,3 +23,13 @@ pub async fn get_map() -> Result<MapLayers, AppError> {
     let Authorized { user, mut conn } = session::require(codes::DASHBOARD_VIEW).await?;
     shared::basedata::service::map_layers(&mut conn, &user).await
 }
+
+/// The figures the registers declare (党员, 待审批领用 …), in the caller's data scope, for
+/// every register they may view.
+#[server(endpoint = "dashboard/counters", output = Postcard)]
+pub async fn get_register_counters() -> Result<Vec<shared::engine::RegisterCounter>, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::DASHBOARD_VIEW).await?;
+    let locale = crate::i18n::Locale::from_request();
+    let translate = move |key: &str| locale.t(key);
+    shared::engine::service::counters(&mut conn, &user, &translate).await
+}

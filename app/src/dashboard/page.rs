@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::api::{get_map, get_overview};
+use super::api::{get_map, get_overview, get_register_counters};
 use super::bar_chart::format_number;
 use super::{BarChart, TownMap};
 use crate::components::{ErrorAlert, PageHeader};
@@ -14,6 +14,7 @@ pub fn DashboardPage() -> impl IntoView {
     let locale = use_locale();
     let overview = resource(|| (), |_| get_overview());
     let map = resource(|| (), |_| get_map());
+    let counters = resource(|| (), |_| get_register_counters());
     view! {
         <PageHeader title="nav.dashboard" description="dashboard.description" />
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
@@ -58,6 +59,14 @@ pub fn DashboardPage() -> impl IntoView {
                                         <span class="legend-item"><span class="legend-swatch swatch-water"></span>{locale.t("map.water")}</span>
                                     </p>
                                 </section>
+                                <section class="card registers-card" aria-labelledby="registers-title" data-testid="register-counters">
+                                    <h2 class="card-title" id="registers-title">{locale.t("dashboard.registers")}</h2>
+                                    <Suspense>
+                                        {move || Suspend::new(async move {
+                                            counters.await.ok().map(|counters| view! { <RegisterCounters counters /> })
+                                        })}
+                                    </Suspense>
+                                </section>
                                 <section class="card" aria-labelledby="pop-title">
                                     <h2 class="card-title" id="pop-title">{locale.t("dashboard.population_by_village")}</h2>
                                     <BarChart label=locale.t("dashboard.population_by_village") rows=o.population_by_village.clone() />
@@ -78,4 +87,45 @@ pub fn DashboardPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The registers' declared figures, by module; each opens the list it counts.
+#[component]
+fn RegisterCounters(counters: Vec<shared::engine::RegisterCounter>) -> impl IntoView {
+    let locale = use_locale();
+    if counters.is_empty() {
+        return view! { <p class="muted">{locale.t("dashboard.registers_none")}</p> }.into_any();
+    }
+    let mut modules: Vec<(String, Vec<shared::engine::RegisterCounter>)> = Vec::new();
+    for counter in counters {
+        match modules.last_mut() {
+            Some((title, list)) if *title == counter.module_title => list.push(counter),
+            _ => modules.push((counter.module_title.clone(), vec![counter])),
+        }
+    }
+    modules
+        .into_iter()
+        .map(|(title, list)| {
+            view! {
+                <h3 class="counter-module">{title}</h3>
+                <ul class="counter-tiles">
+                    {list
+                        .into_iter()
+                        .map(|counter| {
+                            let value = counter.value.parse::<i64>().map(format_number).unwrap_or(counter.value.clone());
+                            view! {
+                                <li>
+                                    <a class="counter-tile" href=counter.href.clone() data-counter=format!("{}.{}", counter.register, counter.label)>
+                                        <span class="counter-value">{value}</span>
+                                        <span class="counter-label">{counter.label.clone()}</span>
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+        })
+        .collect_view()
+        .into_any()
 }

@@ -223,6 +223,20 @@ pub struct RecordPoint {
     pub state: Option<String>,
 }
 
+/// One figure a register declares for the dashboard and the big screen, in the user's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterCounter {
+    pub module: String,
+    pub register: String,
+    /// The module's title and the figure's label, in the user's language.
+    pub module_title: String,
+    pub label: String,
+    /// A count, or a sum (which may have decimals).
+    pub value: String,
+    /// The list the figure drills down to.
+    pub href: String,
+}
+
 /// What a workflow step did: moved the record, or recorded one approval of a step that
 /// needs more (会签, N of M).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,6 +20,7 @@ use crate::sql::Sql;
 use super::declare::{Field, Kind, Register, Target};
 use super::record::Action;
 
+mod counters;
 mod custom;
 mod deadline;
 mod decode;
@@ -38,6 +39,7 @@ mod step;
 mod tally;
 mod write;
 
+pub use counters::counters;
 pub use custom::{add_custom_field, custom_fields, indexed};
 pub use decode::decode;
 pub use list::list;
