@@ -134,7 +134,8 @@ pub struct ModuleView {
     pub title: &'static str,
     /// The register whose view permission opens it (the menu's rule; the server decides).
     pub register: &'static str,
-    pub page: fn() -> AnyView,
+    /// Its code, in a wasm chunk of its own (the menu, which names it, is in the main wasm).
+    pub page: &'static crate::modules::Page,
 }
 
 impl ModuleView {
@@ -182,7 +183,7 @@ fn ConsolePage() -> impl IntoView {
     if route.view == View::List
         && let Some(own) = MODULE_VIEWS.iter().find(|own| own.module == route.module && own.name == route.register)
     {
-        return (own.page)();
+        return crate::modules::lazy_page(own.page);
     }
     let meta = use_meta(&route);
     let view = route.view;

@@ -101,6 +101,7 @@ pub const OTHER_PAGES: &[&Page] = &[
     &crate::events::TRACK_PAGE,
     &crate::engine::PAGE,
     &crate::engine::PRINT_PAGE,
+    &crate::party::BOARD_PAGE,
 ];
 
 /// Fetches the code of every page the server rendered into this document, so that it can be

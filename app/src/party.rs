@@ -5,6 +5,8 @@
 pub mod api;
 mod board_page;
 
+use leptos::prelude::*;
+
 use crate::engine::ModuleView;
 
 /// `/m/party/board`, first in the party section for who may view the organisations.
@@ -13,5 +15,21 @@ pub const BOARD: ModuleView = ModuleView {
     name: "board",
     title: "party.board.title",
     register: "organisations",
-    page: || leptos::prelude::IntoAny::into_any(leptos::prelude::view! { <board_page::BoardPage /> }),
+    page: &BOARD_PAGE,
 };
+
+/// The board's code, a wasm chunk of its own: the menu that names it is in the main wasm.
+pub const BOARD_PAGE: crate::modules::Page = crate::lazy_page!(PartyPage::Board, party_pages, __preload_party_pages);
+
+/// The pages of the party module's chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PartyPage {
+    Board,
+}
+
+#[lazy]
+fn party_pages(page: PartyPage) -> AnyView {
+    match page {
+        PartyPage::Board => view! { <board_page::BoardPage /> }.into_any(),
+    }
+}

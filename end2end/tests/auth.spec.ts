@@ -9,6 +9,9 @@ const PARTY_VILLAGE = ['党组织', '党员', '组织生活', '党费缴纳', '�
 const OFFICE = ['发文', '收文', '档案', '档案借阅', '物品目录', '物品领用', '出入库记录', '印章', '用印登记'];
 const ALL_REGISTERS = [...PARTY_VILLAGE, ...OFFICE];
 const GRID_REGISTERS = ['党员', '志愿服务点单'];
+// The party board opens the party section for who may view the organisations (not for the
+// system administrator, who configures fields and sees no records).
+const BOARD = '党建概况';
 
 // What each kind of user may open (R-8.7.2): the menu is built from their permissions.
 const menus: Record<string, string[]> = {
@@ -16,13 +19,13 @@ const menus: Record<string, string[]> = {
   sysadmin: ['态势总览', '事件配置', ...ALL_REGISTERS, '用户管理', '消息通知', '我的'],
   secadmin: ['态势总览', '用户管理', '角色权限', '消息通知', '我的'],
   auditor: ['审计日志', '消息通知', '我的'],
-  county: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', ...ALL_REGISTERS, '消息通知', '我的'],
-  leader: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', ...ALL_REGISTERS, '消息通知', '我的'],
+  county: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', BOARD, ...ALL_REGISTERS, '消息通知', '我的'],
+  leader: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', BOARD, ...ALL_REGISTERS, '消息通知', '我的'],
   staff: [
     '态势总览', '指挥大屏', '事件上报', '我的待办', '事件受理', '调度指挥', '统计分析',
-    '实有人口', '法人单位', ...ALL_REGISTERS, '用户管理', '我的上报', '消息通知', '我的',
+    '实有人口', '法人单位', BOARD, ...ALL_REGISTERS, '用户管理', '我的上报', '消息通知', '我的',
   ],
-  village: ['态势总览', '事件上报', '我的待办', '事件受理', '实有人口', '法人单位', ...PARTY_VILLAGE, '我的上报', '消息通知', '我的'],
+  village: ['态势总览', '事件上报', '我的待办', '事件受理', '实有人口', '法人单位', BOARD, ...PARTY_VILLAGE, '我的上报', '消息通知', '我的'],
   grid: ['态势总览', '事件上报', '我的待办', '事件受理', '实有人口', '法人单位', ...GRID_REGISTERS, '我的上报', '消息通知', '我的'],
   handler: ['事件上报', '我的待办', '事件受理', '我的上报', '消息通知', '我的'],
   '13800000001': ['事件上报', '我的上报', '消息通知', '我的'],
