@@ -25,9 +25,13 @@ use std::path::Path;
 const TITLE: &str = "._title";
 
 fn main() {
-    let manifest = env!("CARGO_MANIFEST_DIR");
+    // Read when the script runs, not when it is compiled, and watched relative to the package:
+    // two checkouts sharing a target directory share this script's binary, and each must read
+    // and watch its own texts.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let manifest = manifest.as_str();
     let dir = format!("{manifest}/locales");
-    println!("cargo:rerun-if-changed={dir}");
+    println!("cargo:rerun-if-changed=locales");
     let mut locales = rust_i18n_support::load_locales(&dir, |_| false);
     assert!(!locales.is_empty(), "no translations found under {dir}");
     let mut server: BTreeMap<String, BTreeMap<String, String>> =
@@ -36,7 +40,7 @@ fn main() {
     // Every module folder of `shared` that has texts. The whole `src` is watched so that a new
     // module's folder is found too (any change there rebuilds this crate anyway).
     let shared = Path::new(manifest).join("../shared/src");
-    println!("cargo:rerun-if-changed={}", shared.display());
+    println!("cargo:rerun-if-changed=../shared/src");
     let mut module_dirs: Vec<_> = std::fs::read_dir(&shared)
         .expect("shared/src is readable")
         .map(|entry| entry.expect("a directory entry").path().join("locales"))

@@ -1,7 +1,9 @@
 //! 基础数据库 (clause 7.2): residents and enterprises of the township, within the viewer's
-//! data scope, with personal data masked.
+//! data scope, with personal data masked; and the data catalogue of the thematic
+//! datasets (clause 7.3), every register of the module engine.
 
 pub mod api;
+mod catalogue_page;
 mod enterprises_page;
 mod residents_page;
 
@@ -33,6 +35,15 @@ pub const MODULES: &[Module] = &[
         tab: false,
         page: crate::lazy_page!(BasedataPage::Enterprises, basedata_pages, __preload_basedata_pages),
     },
+    Module {
+        path: "/base/catalogue",
+        title: "nav.catalogue",
+        section: "nav.section.base",
+        icon: IconName::List,
+        permission: codes::BASEDATA_VIEW,
+        tab: false,
+        page: crate::lazy_page!(BasedataPage::Catalogue, basedata_pages, __preload_basedata_pages),
+    },
 ];
 
 /// The pages of the base-data chunk.
@@ -40,6 +51,7 @@ pub const MODULES: &[Module] = &[
 enum BasedataPage {
     Residents,
     Enterprises,
+    Catalogue,
 }
 
 /// The base-data pages, one wasm chunk of their own ([`crate::modules::Page`]).
@@ -48,5 +60,6 @@ fn basedata_pages(page: BasedataPage) -> AnyView {
     match page {
         BasedataPage::Residents => view! { <ResidentsPage /> }.into_any(),
         BasedataPage::Enterprises => view! { <EnterprisesPage /> }.into_any(),
+        BasedataPage::Catalogue => view! { <catalogue_page::CataloguePage /> }.into_any(),
     }
 }

@@ -80,3 +80,17 @@ test('the dashboard shows the registers figures and opens their lists', async ({
   await themeDays.click();
   await expect(page).toHaveURL(/\/m\/party\/meetings\?kind=theme_day/);
 });
+
+// The data catalogue: every register as a dataset, with its owner, sharing level and
+// the records the user may see; a dataset opens its list.
+test('the data catalogue lists the registers as datasets', async ({ page }, testInfo) => {
+  await login(page, testInfo, 'leader', undefined, '/base/catalogue');
+  await expect(page.getByRole('heading', { level: 1, name: '数据目录' })).toBeVisible();
+  const members = page.getByTestId('catalogue').locator('tr[data-dataset="party.members"]');
+  await expect(members).toContainText('党建工作办公室');
+  await expect(members).toContainText('有条件共享');
+  await expect(members.locator('[data-records]')).toHaveText(/^[1-9][\d,]*$/);
+  await expect(page.getByTestId('catalogue').locator('tr[data-dataset="office.seals"]')).toContainText('不予共享');
+  await members.getByRole('link', { name: '党员' }).click();
+  await expect(page).toHaveURL(/\/m\/party\/members$/);
+});

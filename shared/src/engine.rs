@@ -14,6 +14,7 @@
 //! The registers of every module are listed in [`crate::modules::MODULES`].
 
 pub mod access;
+pub mod catalogue;
 pub mod custom;
 #[cfg(feature = "ssr")]
 pub mod ddl;

@@ -38,3 +38,13 @@ pub async fn get_map_geo() -> Result<MapGeo, AppError> {
     let settings = session::state()?.settings;
     shared::basedata::geojson::map_geo(&mut conn, &user, settings.tile_url.as_deref()).await
 }
+
+/// The data catalogue: every register as a dataset, with its records counted where the
+/// caller may view them. The data-sharing API reads the same `Dataset`s.
+#[server(endpoint = "basedata/catalogue", output = Postcard)]
+pub async fn read_catalogue() -> Result<Vec<shared::engine::catalogue::Dataset>, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::BASEDATA_VIEW).await?;
+    let locale = crate::i18n::Locale::from_request();
+    let translate = move |key: &str| locale.t(key);
+    shared::engine::service::catalogue(&mut conn, &user, &translate).await
+}

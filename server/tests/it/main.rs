@@ -8,6 +8,7 @@ mod basedata;
 mod command_map;
 mod embedded;
 mod engine;
+mod engine_catalogue;
 mod engine_counters;
 mod engine_custom;
 mod engine_io;

@@ -20,6 +20,7 @@ use crate::sql::Sql;
 use super::declare::{Field, Kind, Register, Target};
 use super::record::Action;
 
+mod catalogue;
 mod counters;
 mod custom;
 mod deadline;
@@ -39,6 +40,7 @@ mod step;
 mod tally;
 mod write;
 
+pub use catalogue::{CATALOGUE_COUNT_CAP, catalogue};
 pub use counters::counters;
 pub use custom::{add_custom_field, custom_fields, indexed};
 pub use decode::decode;

@@ -1,0 +1,1 @@
+DROP INDEX record_history_register_at_idx;
