@@ -8,6 +8,8 @@
 //! - `…/fields`: the register's custom fields, for an administrator;
 //! - `…/map`: a register with a map layer, its records on the township's map (the list's
 //!   filters carried over);
+//! - `…/stats`: the records the list's filters select, counted and summed by a choice, the
+//!   state, the village or a period, each group drilling down to its list;
 //! - `…/import` and `…/import/<id>`: the import of a file — templates, upload, the
 //!   preview with every row's problems, the commit and its progress.
 //!
@@ -27,6 +29,7 @@ mod list_page;
 mod map_page;
 pub mod pending;
 mod print_page;
+mod stats_page;
 mod steps;
 pub mod texts;
 
@@ -58,6 +61,7 @@ pub enum View {
     New,
     Fields,
     Map,
+    Stats,
     Import,
     ImportRun(i64),
     Detail(i64),
@@ -73,7 +77,7 @@ pub struct Route {
     pub view: View,
 }
 
-/// The register and the view of a path `/m/<module>/<register>[/new | /fields | /map |
+/// The register and the view of a path `/m/<module>/<register>[/new | /fields | /map | /stats |
 /// /import[/<id>] | /<id>[/edit | /print]]`; `None` for any other shape (a 404).
 pub fn route(path: &str) -> Option<Route> {
     let mut parts = path.strip_prefix("/m/")?.trim_end_matches('/').split('/');
@@ -86,6 +90,7 @@ pub fn route(path: &str) -> Option<Route> {
         (Some("new"), None, _) => View::New,
         (Some("fields"), None, _) => View::Fields,
         (Some("map"), None, _) => View::Map,
+        (Some("stats"), None, _) => View::Stats,
         (Some("import"), None, _) => View::Import,
         (Some("import"), Some(id), None) => View::ImportRun(id.parse().ok().filter(|id: &i64| *id > 0)?),
         (Some(id), rest, None) => {
@@ -119,7 +124,7 @@ fn needed(view: View) -> Action {
         View::Edit(_) => Action::Edit,
         View::Fields => Action::Configure,
         View::Import | View::ImportRun(_) => Action::Import,
-        View::List | View::Map | View::Detail(_) | View::Print(_) => Action::View,
+        View::List | View::Map | View::Stats | View::Detail(_) | View::Print(_) => Action::View,
     }
 }
 
@@ -210,6 +215,7 @@ fn page(meta: Meta, view: View) -> AnyView {
         View::Edit(id) => view! { <form_page::FormPage meta id=Some(id) /> }.into_any(),
         View::Fields => view! { <fields_page::FieldsPage meta /> }.into_any(),
         View::Map => view! { <map_page::MapPage meta /> }.into_any(),
+        View::Stats => view! { <stats_page::StatsPage meta /> }.into_any(),
         View::Import => view! { <import_page::ImportPage meta /> }.into_any(),
         View::ImportRun(id) => view! { <import_page::ImportRunPage meta id /> }.into_any(),
         View::Detail(id) => view! { <detail_page::DetailPage meta id /> }.into_any(),
@@ -241,6 +247,7 @@ mod tests {
         assert!(is("/m/party/members/new", View::New));
         assert!(is("/m/party/members/fields", View::Fields));
         assert!(is("/m/party/members/map", View::Map));
+        assert!(is("/m/party/members/stats", View::Stats));
         assert!(is("/m/party/members/import", View::Import));
         assert!(is("/m/party/members/import/7", View::ImportRun(7)));
         assert!(route("/m/party/members/import/x").is_none());

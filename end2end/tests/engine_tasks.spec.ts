@@ -77,6 +77,10 @@ test('the dashboard shows the registers figures and opens their lists', async ({
   const themeDays = figures.locator('a.counter-tile', { hasText: '主题党日次数' });
   await expect(themeDays.locator('.counter-value')).toHaveText(/^[1-9][\d,]*$/);
   await expect(themeDays).toHaveAttribute('href', '/m/party/meetings?kind=theme_day');
+  // Supplies at their reorder level are an alert, opening the list lowest stock first.
+  const low = figures.locator('a.counter-tile', { hasText: '库存不足' });
+  await expect(low).toHaveClass(/counter-alert/);
+  await expect(low).toHaveAttribute('href', '/m/office/supplies?sort=stock&dir=asc');
   await themeDays.click();
   await expect(page).toHaveURL(/\/m\/party\/meetings\?kind=theme_day/);
 });

@@ -5,6 +5,7 @@
 //! - [`declare`]: what a module writes (registers, fields, workflow, map layer, counters).
 //! - [`value`]: a record's values and the one parser of forms and import rows.
 //! - [`custom`]: the fields an administrator adds at run time (kept in `extra`).
+//! - [`stats`]: a register's records counted and summed by a choice, state, place or period.
 //! - [`meta`]: a register as its pages see it, sent by the server in the user's language.
 //! - `service` (server): the generic queries — list with keyset paging, read, create, edit,
 //!   delete, history — all under the one data-scope predicate and the register's permissions.
@@ -23,6 +24,7 @@ pub mod meta;
 pub mod record;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod stats;
 pub mod transfer;
 pub mod value;
 
@@ -32,4 +34,5 @@ pub use record::{
     Action, Count, ListPage, ListQuery, ListRow, MAX_MAP_POINTS, PendingRecord, PendingRecords, Record, RecordPoint,
     RegisterCounter, RegisterLink, RegisterMap, StepOutcome, Version,
 };
+pub use stats::{RegisterStats, StatsFigures, StatsGroup, StatsOption, StatsQuery};
 pub use value::{RecordForm, Value, Values};

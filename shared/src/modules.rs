@@ -18,7 +18,7 @@ pub fn register(module: &str, name: &str) -> Option<&'static Register> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::declare::{Kind, STANDARD_COLUMNS, TallyWhen, Target};
+    use crate::engine::declare::{Kind, Measure, STANDARD_COLUMNS, TallyWhen, Target};
 
     /// The rules a declaration must follow, checked for every module at once.
     #[test]
@@ -54,6 +54,15 @@ mod tests {
                         "{key}: {}",
                         transition.name
                     );
+                }
+            }
+            for counter in register.counters {
+                for field in counter.measure.fields() {
+                    assert!(register.field(field).is_some(), "{key}: counter {} reads no field {field}", counter.name);
+                }
+                if let Measure::AtOrBelow { field, limit } = counter.measure {
+                    let integer = |name| matches!(register.field(name).map(|f| f.kind), Some(Kind::Integer { .. }));
+                    assert!(integer(field) && integer(limit), "{key}: counter {} compares integers", counter.name);
                 }
             }
             if let Some(parent) = register.parent {

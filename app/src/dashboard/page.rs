@@ -115,7 +115,8 @@ fn RegisterCounters(counters: Vec<shared::engine::RegisterCounter>) -> impl Into
                             let value = counter.value.parse::<i64>().map(format_number).unwrap_or(counter.value.clone());
                             view! {
                                 <li>
-                                    <a class="counter-tile" href=counter.href.clone() data-counter=format!("{}.{}", counter.register, counter.label)>
+                                    <a class="counter-tile" class:counter-alert=counter.alert href=counter.href.clone()
+                                        data-counter=format!("{}.{}", counter.register, counter.label)>
                                         <span class="counter-value">{value}</span>
                                         <span class="counter-label">{counter.label.clone()}</span>
                                     </a>

@@ -13,7 +13,8 @@ use shared::engine::custom::CustomFieldForm;
 use shared::engine::meta::RegisterGrants;
 use shared::engine::transfer::ImportProgress;
 use shared::engine::{
-    ListPage, ListQuery, PendingRecords, Record, RecordForm, RegisterMap, RegisterMeta, StepOutcome, Version,
+    ListPage, ListQuery, PendingRecords, Record, RecordForm, RegisterMap, RegisterMeta, RegisterStats, StatsQuery,
+    StepOutcome, Version,
 };
 use shared::error::AppError;
 
@@ -137,6 +138,14 @@ pub async fn map_layer(module: String, register: String, query: ListQuery) -> Re
     let Authorized { user, mut conn } = session::authorized().await?;
     let register = self::register(&module, &register)?;
     shared::engine::service::map(&mut conn, &user, register, &query).await
+}
+
+/// The register's statistics: the list query's records grouped and summed as `query` asks.
+#[server(endpoint = "engine/stats", output = Postcard)]
+pub async fn read_stats(module: String, register: String, query: StatsQuery) -> Result<RegisterStats, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    shared::engine::service::stats(&mut conn, &user, register, &query, &translate).await
 }
 
 #[server(endpoint = "engine/get", output = Postcard)]

@@ -146,6 +146,13 @@ pub fn ListPage(meta: Meta) -> impl IntoView {
                         data-testid="engine-map">{locale.t("engine.map.link")}</a>
                 }
             })}
+            {
+                let path = path.clone();
+                view! {
+                    <a class="btn btn-ghost" href=move || format!("{path}/stats{}", href(&ListQuery { after: None, ..query.get() }))
+                        data-testid="engine-stats">{locale.t("engine.stats.link")}</a>
+                }
+            }
             {may_import.then(|| view! {
                 <a class="btn btn-ghost" href=format!("{path}/import") data-testid="engine-import">{locale.t("engine.import.link")}</a>
             })}
@@ -212,7 +219,13 @@ fn Filter(meta: Meta, name: String, query: Memo<ListQuery>, options: Option<Opti
             view! { <Select id=id.clone() name=name choices selected /> }.into_any()
         }
         (Some(FieldKind::Date), _) => {
-            view! { <input id=id.clone() name=name type="date" value=move || selected.get() /> }.into_any()
+            // A month or a year, as the statistics page drills down, keeps its own control.
+            let kind = move || match selected.get().len() {
+                7 => "month",
+                4 => "text",
+                _ => "date",
+            };
+            view! { <input id=id.clone() name=name type=kind value=move || selected.get() /> }.into_any()
         }
         (Some(FieldKind::Reference | FieldKind::User), Some(options)) => {
             let (id, name) = (id.clone(), name.clone());

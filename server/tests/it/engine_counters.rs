@@ -52,6 +52,19 @@ async fn the_figures_are_the_registers_counts_in_scope() {
     )
     .await;
     assert_eq!(pending.value, applied.to_string());
+    // An alert: supplies at or below their reorder level, flagged, opening the list lowest first.
+    let low = find("supplies", "reg.office.supplies.counter.low_stock");
+    let at_limit = count(
+        &mut conn,
+        "SELECT count(*) AS n FROM reg.office_supplies WHERE deleted_at IS NULL AND stock <= low_stock",
+    )
+    .await;
+    assert!(at_limit > 0, "the demo has supplies running low");
+    assert_eq!(low.value, at_limit.to_string());
+    assert!(low.alert);
+    assert_eq!(low.href, "/m/office/supplies?sort=stock&dir=asc");
+    assert!(!find("supplies", "reg.office.supplies.counter.items").alert, "a count is not an alert");
+
     let dues = find("dues", "reg.party.dues.counter.amount");
     let sum: N = diesel::sql_query(
         "SELECT (coalesce(sum(amount), 0) * 100)::bigint AS n FROM reg.party_dues WHERE deleted_at IS NULL",

@@ -520,7 +520,8 @@ pub enum TallyWhen {
 }
 
 /// A figure for the dashboard and the big screen: the number of live records, optionally of
-/// one choice value or state, or the sum of a number field.
+/// one choice value or state, or the sum of a number field — or an alert: the number of
+/// records at or below their own limit (supplies at their reorder level), flagged when any.
 #[derive(Debug, Clone, Copy)]
 pub struct Counter {
     /// Its translation key suffix: `reg.<module>.<register>.counter.<name>`.
@@ -531,7 +532,32 @@ pub struct Counter {
 #[derive(Debug, Clone, Copy)]
 pub enum Measure {
     Count,
-    CountWhere { field: &'static str, value: &'static str },
+    CountWhere {
+        field: &'static str,
+        value: &'static str,
+    },
     CountInState(&'static str),
     Sum(&'static str),
+    /// Records whose integer `field` is at or below their own integer `limit` field (an empty
+    /// limit: none): an alert, shown as a warning while it is not zero.
+    AtOrBelow {
+        field: &'static str,
+        limit: &'static str,
+    },
+}
+
+impl Measure {
+    /// Whether the figure calls for attention while it is not zero.
+    pub fn is_alert(self) -> bool {
+        matches!(self, Measure::AtOrBelow { .. })
+    }
+
+    /// The fields the figure reads (the declaration check finds each declared).
+    pub fn fields(self) -> Vec<&'static str> {
+        match self {
+            Measure::Count | Measure::CountInState(_) => vec![],
+            Measure::CountWhere { field, .. } | Measure::Sum(field) => vec![field],
+            Measure::AtOrBelow { field, limit } => vec![field, limit],
+        }
+    }
 }

@@ -235,6 +235,8 @@ pub struct RegisterCounter {
     pub value: String,
     /// The list the figure drills down to.
     pub href: String,
+    /// An alert that is not zero (supplies at their reorder level): shown as a warning.
+    pub alert: bool,
 }
 
 /// What a workflow step did: moved the record, or recorded one approval of a step that

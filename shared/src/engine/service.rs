@@ -36,6 +36,7 @@ mod options;
 mod pending;
 mod place;
 mod read;
+mod stats;
 mod step;
 mod tally;
 mod write;
@@ -51,6 +52,7 @@ pub use naming::next_number;
 pub use options::reference_options;
 pub use pending::{PENDING_PAGE, pending, pending_in};
 pub use read::{as_of, get, history};
+pub use stats::stats;
 pub use step::step;
 pub use write::{create, delete, restore, update};
 

@@ -64,7 +64,10 @@ pub static SUPPLIES: Register = Register {
     list: &["name", "category", "specification", "stock", "unit", "low_stock"],
     filters: &["category"],
     sort: Sort::asc("name"),
-    counters: &[Counter { name: "items", measure: Measure::Count }],
+    counters: &[
+        Counter { name: "items", measure: Measure::Count },
+        Counter { name: "low_stock", measure: Measure::AtOrBelow { field: "stock", limit: "low_stock" } },
+    ],
     ..Register::new("office", "supplies", "office_supplies")
 };
 

@@ -1,6 +1,6 @@
 //! The figures the registers declare for the dashboard and the big screen ([`Counter`]s):
-//! the number of live records, of those with one choice value or in one state, or the sum
-//! of a number field — in the user's data scope, for every register they may view. One
+//! the number of live records, of those with one choice value or in one state, the sum of a
+//! number field, or an alert's records at or below their limit — in the user's data scope, for every register they may view. One
 //! query per register computes all of its counters at once (`count(*) FILTER (…)`), through
 //! the scope index; labels come translated, with the list each figure drills down to.
 //!
@@ -35,8 +35,9 @@ pub async fn counters(
                 register: register.name.to_owned(),
                 module_title: translate(&register.module_key()),
                 label: translate(&register.counter_key(counter.name)),
-                value,
                 href: href(register, counter.measure),
+                alert: counter.measure.is_alert() && value != "0",
+                value,
             });
         }
     }
@@ -61,6 +62,9 @@ async fn values(
         }
         Measure::CountInState(state) => Sql::new("(count(*) FILTER (WHERE r.state = ").bind(state).push("))::text"),
         Measure::Sum(field) => Sql::new("coalesce(sum(r.").push(field).push("), 0)::text"),
+        Measure::AtOrBelow { field, limit } => {
+            Sql::new("(count(*) FILTER (WHERE r.").push(field).push(" <= r.").push(limit).push("))::text")
+        }
     });
     let row: Row = Sql::new("SELECT jsonb_build_array(")
         .append(Sql::join(columns, ", ", Sql::new("")))
@@ -84,6 +88,8 @@ fn href(register: &Register, measure: Measure) -> String {
     match measure {
         Measure::CountWhere { field, value } if register.filters.contains(&field) => format!("{list}?{field}={value}"),
         Measure::CountInState(state) if register.filters.contains(&"state") => format!("{list}?state={state}"),
+        // The records nearest their limit first.
+        Measure::AtOrBelow { field, .. } if register.list.contains(&field) => format!("{list}?sort={field}&dir=asc"),
         _ => list,
     }
 }

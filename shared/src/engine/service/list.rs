@@ -284,6 +284,12 @@ fn filter(register: &Register, custom: &[CustomField], name: &str, text: &str) -
         return Ok(None);
     }
     if let Some(field) = register.field(declared) {
+        if let (Kind::Date, Some((from, until))) = (field.kind, period(text)) {
+            return Ok(Some(Sql::all([
+                column(field.name).push(" >= ").bind(from),
+                column(field.name).push(" < ").bind(until),
+            ])));
+        }
         let Some(value) = parse_value(field, text)? else { return Ok(None) };
         let condition = match (&value, field.kind) {
             (_, Kind::Point | Kind::Line | Kind::Polygon | Kind::LongText) => return Err(ErrorCode::FieldUnknown),
@@ -315,6 +321,27 @@ fn filter(register: &Register, custom: &[CustomField], name: &str, text: &str) -
         _ => return Err(ErrorCode::FieldUnknown),
     };
     Ok(Some(condition))
+}
+
+/// The days of a month (`2026-03`) or a year (`2026`) as a date filter may name them (the
+/// statistics page drills down so): the first day and the day after the last.
+fn period(text: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (year, month) = match text.split_once('-') {
+        Some((year, month)) if month.len() == 2 => (year, Some(month.parse::<u32>().ok()?)),
+        None => (text, None),
+        Some(_) => return None,
+    };
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    match month {
+        Some(month) => {
+            let from = NaiveDate::from_ymd_opt(year, month, 1)?;
+            Some((from, from.checked_add_months(chrono::Months::new(1))?))
+        }
+        None => Some((NaiveDate::from_ymd_opt(year, 1, 1)?, NaiveDate::from_ymd_opt(year + 1, 1, 1)?)),
+    }
 }
 
 /// The prefix search of the register's first text field.
@@ -520,6 +547,17 @@ mod tests {
         assert_eq!(Cursor::decode(&"a".repeat(MAX_CURSOR + 2), BY_DATE), None);
         assert!(bound(SortType::Numeric, "12.50").is_some());
         assert!(bound(SortType::Numeric, "1e5").is_none());
+    }
+
+    #[test]
+    fn a_date_filter_may_name_a_month_or_a_year() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(period("2026-03"), Some((day(2026, 3, 1), day(2026, 4, 1))));
+        assert_eq!(period("2026-12"), Some((day(2026, 12, 1), day(2027, 1, 1))));
+        assert_eq!(period("2026"), Some((day(2026, 1, 1), day(2027, 1, 1))));
+        for refused in ["2026-13", "2026-3", "+202", "2026-03-01", "26", ""] {
+            assert_eq!(period(refused), None, "{refused}");
+        }
     }
 
     #[test]

@@ -1,0 +1,147 @@
+//! A register's statistics (`service::stats`) on the demo township: every group's figures
+//! are the rows SQL counts for it, the groups add up to the total, a period drills down to
+//! the list of exactly its records, sums are exact, the data scope holds, and a dimension or
+//! sum the register does not offer is refused by name.
+
+use diesel::sql_types::{BigInt, Integer, Text};
+use diesel_async::RunQueryDsl;
+use shared::engine::{Count, ListQuery, StatsQuery, service};
+use shared::error::{AppError, ErrorCode, FieldError};
+
+use crate::harness::TestDb;
+
+#[derive(diesel::QueryableByName)]
+struct N {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn register(module: &str, name: &str) -> &'static shared::engine::Register {
+    shared::modules::register(module, name).expect("declared")
+}
+
+fn by(by: &str) -> StatsQuery {
+    StatsQuery { by: by.to_owned(), ..StatsQuery::default() }
+}
+
+#[tokio::test]
+async fn groups_are_the_rows_of_each_value_and_add_up() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let leader = db.user("leader").await;
+    let translate = |key: &str| key.to_owned();
+    let meetings = register("party", "meetings");
+
+    // By a choice: each group is its code's rows, labelled by the code, drilling to the list.
+    let stats = service::stats(&mut conn, &leader, meetings, &by("kind"), &translate).await.expect("stats");
+    assert_eq!(stats.by, "kind");
+    assert!(stats.dimensions.iter().any(|d| d.key == "held_on@month"));
+    assert!(stats.dimensions.iter().any(|d| d.key == "village"));
+    assert!(!stats.groups.is_empty());
+    assert_eq!(stats.groups.iter().map(|g| g.figures.count).sum::<i64>(), stats.total.count);
+    for group in &stats.groups {
+        let code = group.value.clone().expect("kind is required");
+        let n: N =
+            diesel::sql_query("SELECT count(*) AS n FROM reg.party_meetings WHERE deleted_at IS NULL AND kind = $1")
+                .bind::<Text, _>(&code)
+                .get_result(&mut conn)
+                .await
+                .expect("count");
+        assert_eq!(group.figures.count, n.n, "{code}");
+        assert_eq!(group.label, format!("code.meeting_kind.{code}"));
+        assert_eq!(group.drill, Some(("kind".to_owned(), code.clone())));
+    }
+    let counts: Vec<i64> = stats.groups.iter().map(|g| g.figures.count).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "largest first: {counts:?}");
+
+    // By month: in time order, and each month drills down to a list of exactly its rows.
+    let stats = service::stats(&mut conn, &leader, meetings, &by("held_on@month"), &translate).await.expect("stats");
+    assert!(stats.chronological);
+    let months: Vec<String> = stats.groups.iter().filter_map(|g| g.value.clone()).collect();
+    assert!(months.windows(2).all(|w| w[0] < w[1]), "{months:?}");
+    for group in stats.groups.iter().take(3) {
+        let (filter, value) = group.drill.clone().expect("held_on is a filter");
+        assert_eq!(filter, "held_on");
+        let query = ListQuery { filters: [(filter, value)].into(), limit: 100, ..ListQuery::default() };
+        let page = service::list(&mut conn, &leader, meetings, &query).await.expect("the month's list");
+        assert_eq!(page.count, Count::Exact(group.figures.count as u64));
+    }
+
+    // By village: named by the village; meetings are not filtered by village, so no drill.
+    let stats = service::stats(&mut conn, &leader, meetings, &by("village"), &translate).await.expect("stats");
+    assert!(stats.groups.iter().all(|g| g.drill.is_none() && !g.label.is_empty()));
+    assert!(stats.groups.iter().all(|g| g.value.as_ref() != Some(&g.label)), "named, not numbered: {:?}", stats.groups);
+
+    // The list's filters hold: theme days only.
+    let query = StatsQuery {
+        list: ListQuery { filters: [("kind".to_owned(), "theme_day".to_owned())].into(), ..ListQuery::default() },
+        ..by("kind")
+    };
+    let stats = service::stats(&mut conn, &leader, meetings, &query, &translate).await.expect("stats");
+    assert_eq!(stats.groups.len(), 1);
+    drop(conn);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn sums_are_exact_and_scope_holds() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let leader = db.user("leader").await;
+    let translate = |key: &str| key.to_owned();
+    let dues = register("party", "dues");
+    let query = StatsQuery { sum: "amount".to_owned(), ..by("village") };
+    let stats = service::stats(&mut conn, &leader, dues, &query, &translate).await.expect("stats");
+    assert_eq!(stats.sum.as_deref(), Some("amount"));
+    let fen = |text: &str| (text.parse::<f64>().expect("a number") * 100.0).round() as i64;
+    let all: N = diesel::sql_query(
+        "SELECT (coalesce(sum(amount), 0) * 100)::bigint AS n FROM reg.party_dues WHERE deleted_at IS NULL",
+    )
+    .get_result(&mut conn)
+    .await
+    .expect("sum");
+    assert_eq!(fen(stats.total.sum.as_deref().expect("a total")), all.n);
+    let groups: i64 = stats.groups.iter().map(|g| fen(g.figures.sum.as_deref().expect("a sum"))).sum();
+    assert_eq!(groups, all.n);
+
+    // A village worker's figures are their village's only.
+    let village = db.user("village").await;
+    let theirs = service::stats(&mut conn, &village, dues, &query, &translate).await.expect("stats");
+    let own: N =
+        diesel::sql_query("SELECT count(*) AS n FROM reg.party_dues WHERE deleted_at IS NULL AND village_id = $1")
+            .bind::<Integer, _>(village.village_id.expect("a village"))
+            .get_result(&mut conn)
+            .await
+            .expect("count");
+    assert_eq!(theirs.total.count, own.n);
+    assert!(theirs.groups.len() <= 1);
+    drop(conn);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn an_unknown_dimension_or_sum_is_refused_by_name() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let leader = db.user("leader").await;
+    let translate = |key: &str| key.to_owned();
+    let meetings = register("party", "meetings");
+    let refused = service::stats(&mut conn, &leader, meetings, &by("topic"), &translate).await;
+    assert_eq!(refused, Err(AppError::Validation(vec![FieldError::new("by", ErrorCode::FieldUnknown)])));
+    let query = StatsQuery { sum: "topic".to_owned(), ..by("kind") };
+    let refused = service::stats(&mut conn, &leader, meetings, &query, &translate).await;
+    assert_eq!(refused, Err(AppError::Validation(vec![FieldError::new("sum", ErrorCode::FieldUnknown)])));
+    let query = StatsQuery { sum: "x; DROP TABLE users".to_owned(), ..by("kind'") };
+    assert!(matches!(
+        service::stats(&mut conn, &leader, meetings, &query, &translate).await,
+        Err(AppError::Validation(problems)) if problems.len() == 2
+    ));
+    // A bad month in a drill-down is a date error, not a server error.
+    let query = ListQuery { filters: [("held_on".to_owned(), "2026-13".to_owned())].into(), ..ListQuery::default() };
+    assert!(matches!(
+        service::list(&mut conn, &leader, meetings, &query).await,
+        Err(AppError::Validation(problems)) if problems[0].field == "held_on"
+    ));
+    drop(conn);
+    db.finish().await;
+}
