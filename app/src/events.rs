@@ -13,6 +13,7 @@ mod my_reports_page;
 mod notifications_page;
 pub mod outbox;
 pub mod photo_picker;
+mod register_layers;
 mod report_page;
 mod settings_page;
 mod stats_page;

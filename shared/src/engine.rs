@@ -31,8 +31,8 @@ pub mod value;
 pub use declare::{Field, Kind, Module, Register};
 pub use meta::{FieldKind, FieldMeta, RegisterMeta};
 pub use record::{
-    Action, Count, ListPage, ListQuery, ListRow, MAX_MAP_POINTS, PendingRecord, PendingRecords, Record, RecordPoint,
-    RegisterCounter, RegisterLink, RegisterMap, StepOutcome, Version,
+    Action, Count, ListPage, ListQuery, ListRow, MAX_MAP_POINTS, MappedRegister, PendingRecord, PendingRecords, Record,
+    RecordPoint, RegisterCounter, RegisterLink, RegisterMap, StepOutcome, Version,
 };
 pub use stats::{RegisterStats, StatsFigures, StatsGroup, StatsOption, StatsQuery};
 pub use value::{RecordForm, Value, Values};

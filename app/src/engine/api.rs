@@ -140,6 +140,13 @@ pub async fn map_layer(module: String, register: String, query: ListQuery) -> Re
     shared::engine::service::map(&mut conn, &user, register, &query).await
 }
 
+/// The registers the user may see on the town map as layers (the command map's layer control).
+#[server(endpoint = "engine/mapped", output = Postcard)]
+pub async fn mapped_registers() -> Result<Vec<shared::engine::MappedRegister>, AppError> {
+    let Authorized { user, .. } = session::authorized().await?;
+    Ok(shared::engine::service::mapped(&user, &translate))
+}
+
 /// The register's statistics: the list query's records grouped and summed as `query` asks.
 #[server(endpoint = "engine/stats", output = Postcard)]
 pub async fn read_stats(module: String, register: String, query: StatsQuery) -> Result<RegisterStats, AppError> {

@@ -73,6 +73,7 @@ pub fn MapPage(meta: Meta) -> impl IntoView {
                                     color: STATE_COLOURS[index.min(STATE_COLOURS.len() - 1)].to_owned(),
                                     radius: 7.0,
                                     title,
+                                    href: None,
                                 }
                             })
                             .collect();

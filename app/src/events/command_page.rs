@@ -1,7 +1,8 @@
 //! `/events/command`: the dispatch and command view — a live map of running events (colour
 //! by state, size by priority, clustered when zoomed out) with grid boundaries and grid
 //! workers' last positions, and beside it the queue with filters and bulk dispatch to a
-//! department or a person. Every viewer sees every change within a second.
+//! department or a person. Every viewer sees every change within a second. The registers
+//! with a map layer can be switched on beside the events (`register_layers`).
 
 use leptos::prelude::*;
 use shared::events::{EventRow, Priority};
@@ -11,6 +12,7 @@ use super::event_table::EventTable;
 use super::inbox_page::use_filter;
 use super::labels;
 use super::live::use_live;
+use super::register_layers::{LayerSwitches, use_register_layers};
 use crate::components::{Choice, ErrorAlert, ErrorBanner, PageHeader, Select, last_error};
 use crate::dashboard::format_number;
 use crate::i18n::use_locale;
@@ -29,6 +31,7 @@ fn pin(row: &EventRow) -> MapPin {
             Priority::Critical => 12.0,
         },
         title: format!("{} {}", row.number, row.title),
+        href: None,
     }
 }
 
@@ -72,7 +75,12 @@ pub fn CommandPage() -> impl IntoView {
             );
         }
     });
-    let pins = Signal::derive(move || rows.with(|r| r.iter().map(pin).collect::<Vec<_>>()));
+    let layers = use_register_layers();
+    let pins = Signal::derive(move || {
+        let mut pins = rows.with(|r| r.iter().map(pin).collect::<Vec<_>>());
+        layers.pins.with(|layer_pins| pins.extend(layer_pins.iter().cloned()));
+        pins
+    });
     let on_select = Callback::new(move |id: i64| {
         #[cfg(feature = "hydrate")]
         if let Some(window) = web_sys::window() {
@@ -154,6 +162,7 @@ pub fn CommandPage() -> impl IntoView {
                     }).collect_view()}
                     <li><span class="swatch swatch-worker"></span>{locale.t("command.worker")}</li>
                 </ul>
+                <LayerSwitches layers />
             </section>
             <section class="card command-queue" aria-labelledby="command-queue-title">
                 <h2 class="card-title" id="command-queue-title">{locale.t("command.queue")}</h2>

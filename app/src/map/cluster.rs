@@ -79,7 +79,7 @@ mod tests {
     use super::*;
 
     fn pin(id: i64, lat: f64, lng: f64) -> MapPin {
-        MapPin { id, lat, lng, color: "#b42318".into(), radius: 6.0, title: format!("#{id}") }
+        MapPin { id, lat, lng, color: "#b42318".into(), radius: 6.0, title: format!("#{id}"), href: None }
     }
 
     /// Three pins about 1 km apart around a township centre.

@@ -363,7 +363,11 @@ mod browser {
         let on_pin_click = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             let Some(layer) = get(&event, "propagatedFrom") else { return };
             let options = get(&layer, "options").unwrap_or(JsValue::UNDEFINED);
-            if let Some(id) = get(&options, "tgId").and_then(|id| id.as_f64()) {
+            if let Some(href) = get(&options, "tgHref").and_then(|href| href.as_string()) {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().set_href(&href);
+                }
+            } else if let Some(id) = get(&options, "tgId").and_then(|id| id.as_f64()) {
                 if let Some(on_select) = on_select {
                     let _ = on_select.try_run(id as i64);
                 }
@@ -564,6 +568,9 @@ mod browser {
             ("bubblingMouseEvents", false.into()),
             ("tgId", (pin.id as f64).into()),
         ]);
+        if let Some(href) = &pin.href {
+            set(&options, "tgHref", href.as_str().into());
+        }
         let marker = CircleMarker::new_with_options(&LatLng::new(pin.lat, pin.lng), &options);
         if !pin.title.is_empty() {
             bind_tooltip(&marker, &escape_html(&pin.title), &obj(&[("direction", "top".into())]));

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One event on the map, drawn as a circle marker (or folded into a cluster when zoomed out).
+/// One event or record on the map, drawn as a circle marker (or folded into a cluster when
+/// zoomed out).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MapPin {
     pub id: i64,
@@ -14,6 +15,9 @@ pub struct MapPin {
     pub radius: f64,
     /// Shown as the marker's tooltip.
     pub title: String,
+    /// Where a click on it goes (a register's record on the command map); `None`: the map's
+    /// `on_select` hears the id.
+    pub href: Option<String>,
 }
 
 /// A grid worker's last known position.

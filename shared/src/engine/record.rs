@@ -210,6 +210,15 @@ pub struct RegisterMap {
     pub more: bool,
 }
 
+/// A register the town map can show as a layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MappedRegister {
+    pub module: String,
+    pub name: String,
+    /// The register's title in the user's language.
+    pub title: String,
+}
+
 /// The most records one register's map layer carries.
 pub const MAX_MAP_POINTS: usize = 5_000;
 

@@ -46,7 +46,7 @@ pub use counters::counters;
 pub use custom::{add_custom_field, custom_fields, indexed};
 pub use decode::decode;
 pub use list::list;
-pub use map::map;
+pub use map::{map, mapped};
 pub use meta::{Language, describe, grants};
 pub use naming::next_number;
 pub use options::reference_options;

@@ -11,10 +11,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::custom::custom_fields;
 use super::list::select;
-use super::{require, table};
+use super::{Translate, require, table};
 use crate::accounts::SessionUser;
 use crate::engine::declare::Register;
-use crate::engine::record::{Action, ListQuery, MAX_MAP_POINTS, RecordPoint, RegisterMap};
+use crate::engine::record::{Action, ListQuery, MAX_MAP_POINTS, MappedRegister, RecordPoint, RegisterMap};
 use crate::error::AppError;
 use crate::sql::Sql;
 
@@ -78,4 +78,17 @@ pub async fn map(
             .collect(),
         more,
     })
+}
+
+/// The registers with a map layer that `user` may view, as layers the town map can offer
+/// (the command map's layer control), in declared order.
+pub fn mapped(user: &SessionUser, translate: Translate<'_>) -> Vec<MappedRegister> {
+    crate::modules::registers()
+        .filter(|register| register.map.is_some() && register.parent.is_none() && user.may(register, Action::View))
+        .map(|register| MappedRegister {
+            module: register.module.to_owned(),
+            name: register.name.to_owned(),
+            title: translate(&register.title_key()),
+        })
+        .collect()
 }
