@@ -98,3 +98,18 @@ test('the data catalogue lists the registers as datasets', async ({ page }, test
   await members.getByRole('link', { name: '党员' }).click();
   await expect(page).toHaveURL(/\/m\/party\/members$/);
 });
+
+// The command map offers the registers with a map layer: switching on 党组织 draws its
+// records beside the events (the count says how many), switching it off takes them away.
+test('the command map shows a register as a layer', async ({ page }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, 'the map needs JavaScript');
+  await login(page, testInfo, 'leader', undefined, '/events/command');
+  await expect(page.locator('.command-leaflet')).toHaveAttribute('data-state', 'ready', { timeout: 15_000 });
+  const layer = page.getByTestId('command-layers').locator('label[data-layer="party.organisations"]');
+  await expect(layer).toContainText('党组织');
+  await layer.getByRole('checkbox').check();
+  await expect(layer.getByTestId('command-layer-count')).toHaveText(/^（[1-9][\d,]*）$/);
+  await page.screenshot({ path: `artifacts/command-layers-${testInfo.project.name}.png`, fullPage: true });
+  await layer.getByRole('checkbox').uncheck();
+  await expect(layer.getByTestId('command-layer-count')).toHaveText('');
+});

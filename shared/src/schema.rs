@@ -241,6 +241,7 @@ diesel::table! {
         message -> Text,
         created_at -> Timestamptz,
         read_at -> Nullable<Timestamptz>,
+        link -> Nullable<Text>,
     }
 }
 

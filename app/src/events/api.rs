@@ -146,7 +146,16 @@ pub async fn get_stats(filter: EventFilter, by: StatsDimension) -> Result<Stats,
 #[server(endpoint = "events/notifications", output = Postcard)]
 pub async fn notifications() -> Result<Vec<Notification>, AppError> {
     let Authorized { user, mut conn } = session::require(codes::PROFILE_VIEW).await?;
-    shared::events::service::queries::notifications(&mut conn, &user).await
+    let mut list = shared::events::service::queries::notifications(&mut conn, &user).await?;
+    // A register's notices are put into the reader's language here: its texts stay on the server.
+    let locale = crate::i18n::Locale::from_request();
+    let translate = move |key: &str| locale.t(key);
+    for notice in list.iter_mut().filter(|n| n.kind == shared::engine::service::notice::APPROVAL_KIND) {
+        if let Some(text) = shared::engine::service::notice::describe(&notice.message, &translate) {
+            notice.message = text;
+        }
+    }
+    Ok(list)
 }
 
 #[server(endpoint = "events/mark_read", output = Postcard)]

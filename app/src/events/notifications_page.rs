@@ -34,14 +34,16 @@ pub fn NotificationsPage() -> impl IntoView {
                             <ul class="notification-list">
                                 {items.into_iter().map(|n| {
                                     let base = if staff { "/events" } else { "/my/reports" };
-                                    let href = n.event_id.map(|id| format!("{base}/{id}"));
+                                    let href = n.link.clone().or_else(|| n.event_id.map(|id| format!("{base}/{id}")));
+                                    // A register's notice comes in the reader's language; an event's is a key.
+                                    let text = if n.event_id.is_some() { labels::notification(locale, &n.message) } else { n.message.clone() };
                                     view! {
                                         <li class:unread=!n.read>
                                             <span class="muted">{labels::short_time(n.created_at)}</span>
                                             " "
                                             {match href {
-                                                Some(href) => view! { <a href=href>{labels::notification(locale, &n.message)}</a> }.into_any(),
-                                                None => view! { <span>{labels::notification(locale, &n.message)}</span> }.into_any(),
+                                                Some(href) => view! { <a href=href>{text}</a> }.into_any(),
+                                                None => view! { <span>{text}</span> }.into_any(),
                                             }}
                                         </li>
                                     }

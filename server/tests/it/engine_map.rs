@@ -123,3 +123,23 @@ async fn the_layer_holds_what_the_list_selects_at_each_records_place() {
     drop(conn);
     db.finish().await;
 }
+
+/// The town map offers as layers the registers with one that the user may view: the party's
+/// organisations to a leader; none to a system administrator, who may view no records.
+#[tokio::test]
+async fn the_town_map_offers_the_layers_the_user_may_view() {
+    let db = TestDb::new().await;
+    let leader = db.user("leader").await;
+    let translate = |key: &str| key.to_owned();
+    let offered = service::mapped(&leader, &translate);
+    let organisations = offered.iter().find(|layer| layer.name == "organisations").expect("organisations");
+    assert_eq!((organisations.module.as_str(), organisations.title.as_str()), ("party", "reg.party.organisations"));
+    for layer in &offered {
+        let register = shared::modules::register(&layer.module, &layer.name).expect("declared");
+        assert!(register.map.is_some() && register.parent.is_none(), "{}", layer.name);
+    }
+    // The system administrator configures registers but sees none of their records.
+    let sysadmin = db.user("sysadmin").await;
+    assert_eq!(service::mapped(&sysadmin, &translate), vec![]);
+    db.finish().await;
+}

@@ -32,6 +32,7 @@ mod list;
 mod map;
 mod meta;
 mod naming;
+pub mod notice;
 mod options;
 mod pending;
 mod place;

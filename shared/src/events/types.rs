@@ -610,6 +610,8 @@ pub struct Notification {
     pub event_id: Option<i64>,
     pub kind: String,
     pub message: String,
+    /// Where it opens when it is not about an event (a register record).
+    pub link: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read: bool,
 }

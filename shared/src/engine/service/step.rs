@@ -287,6 +287,7 @@ async fn r#move(
         .execute(conn)
         .await?;
     super::tally::entered(conn, user, register, id, transition.to).await?;
+    super::notice::entered(conn, register, &[id], transition.to, user.id).await?;
     let target = format!("{}#{id}", register.key());
     let detail = match reason {
         Some(reason) => format!("{} → {}: {reason}", transition.name, transition.to),

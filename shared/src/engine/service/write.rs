@@ -170,6 +170,9 @@ pub(super) async fn insert(
         super::tally::created(conn, user, register, &written).await?;
         act_as(conn, user, Operation::Create).await?;
     }
+    if let Some(workflow) = register.workflow {
+        super::notice::entered(conn, register, &ids, workflow.initial, user.id).await?;
+    }
     Ok(ids)
 }
 

@@ -14,7 +14,7 @@ const LATEST: i64 = 100;
 
 /// The user's latest notifications, newest first.
 pub async fn notifications(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<Vec<Notification>, AppError> {
-    type Row = (i64, Option<String>, Option<i64>, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+    type Row = (i64, Option<String>, Option<i64>, String, String, Option<String>, DateTime<Utc>, Option<DateTime<Utc>>);
     let rows: Vec<Row> = notifications::table
         .left_join(events::table)
         .filter(notifications::user_id.eq(user.id))
@@ -26,6 +26,7 @@ pub async fn notifications(conn: &mut AsyncPgConnection, user: &SessionUser) -> 
             notifications::event_id,
             notifications::kind,
             notifications::message,
+            notifications::link,
             notifications::created_at,
             notifications::read_at,
         ))
@@ -33,12 +34,13 @@ pub async fn notifications(conn: &mut AsyncPgConnection, user: &SessionUser) -> 
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, event_number, event_id, kind, message, created_at, read_at)| Notification {
+        .map(|(id, event_number, event_id, kind, message, link, created_at, read_at)| Notification {
             id,
             event_number,
             event_id,
             kind,
             message,
+            link,
             created_at,
             read: read_at.is_some(),
         })

@@ -1,0 +1,90 @@
+//! Approval notices (`service::notice`): a record entering a state that a 会签 / 或签 step
+//! leaves tells each approver named on it — not the one who put it there — with a
+//! notification opening the record, in the reader's language; a step of one person tells
+//! nobody.
+
+use diesel::sql_types::{BigInt, Text};
+use diesel_async::RunQueryDsl;
+use shared::engine::service;
+use shared::engine::service::notice::{APPROVAL_KIND, describe};
+use shared::engine::{RecordForm, StepOutcome};
+
+use crate::harness::TestDb;
+
+#[derive(diesel::QueryableByName)]
+struct Notice {
+    #[diesel(sql_type = BigInt)]
+    user_id: i64,
+    #[diesel(sql_type = Text)]
+    message: String,
+}
+
+async fn notices(conn: &mut diesel_async::AsyncPgConnection, link: &str) -> Vec<Notice> {
+    diesel::sql_query("SELECT user_id, message FROM notifications WHERE kind = $1 AND link = $2 ORDER BY user_id")
+        .bind::<Text, _>(APPROVAL_KIND)
+        .bind::<Text, _>(link)
+        .load(conn)
+        .await
+        .expect("notices")
+}
+
+#[tokio::test]
+async fn the_approvers_named_on_a_record_are_told_it_waits_for_them() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let leader = db.user("leader").await;
+    let staff = db.user("staff").await;
+    let requisitions = shared::modules::register("office", "requisitions").expect("declared");
+    let supply: i64 = {
+        #[derive(diesel::QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = BigInt)]
+            id: i64,
+        }
+        let row: Id = diesel::sql_query("SELECT id FROM reg.office_supplies ORDER BY id LIMIT 1")
+            .get_result(&mut conn)
+            .await
+            .expect("a supply");
+        row.id
+    };
+    let form = RecordForm {
+        values: [
+            ("supply", supply.to_string()),
+            ("quantity", "1".to_owned()),
+            ("department", "党政办".to_owned()),
+            ("applied_on", "2026-11-22".to_owned()),
+            ("approvers", format!("{},{}", leader.id, staff.id)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect(),
+        ..RecordForm::default()
+    };
+    let id = service::create(&mut conn, &staff, requisitions, &form).await.expect("a requisition");
+    let link = format!("/m/office/requisitions/{id}");
+
+    // The other approver is told; the one who applied (also named) is not.
+    let told = notices(&mut conn, &link).await;
+    assert_eq!(told.iter().map(|n| n.user_id).collect::<Vec<_>>(), vec![leader.id]);
+    assert!(told[0].message.starts_with("office.requisitions|approve|"), "{}", told[0].message);
+    let translate = |key: &str| match key {
+        "engine.notice.approval" => "%{register}：%{name}（%{step}）".to_owned(),
+        other => other.to_owned(),
+    };
+    let text = describe(&told[0].message, &translate).expect("an approval notice");
+    assert!(text.starts_with("reg.office.requisitions："), "{text}");
+    assert!(text.ends_with("（reg.office.requisitions.step.approve）"), "{text}");
+    assert_eq!(describe("3|dispatch|dispatched", &translate), None, "an event's message is not one");
+
+    // The approver finds it among their notifications, opening the record.
+    let theirs = shared::events::service::queries::notifications(&mut conn, &leader).await.expect("notifications");
+    let notice = theirs.iter().find(|n| n.kind == APPROVAL_KIND).expect("the notice");
+    assert_eq!((notice.link.as_deref(), notice.event_id, notice.read), (Some(link.as_str()), None, false));
+
+    // Approved, the requisition waits for one person's step: nobody more is told.
+    let outcome = service::step(&mut conn, &leader, requisitions, id, 1, "approve", None).await;
+    assert_eq!(outcome, Ok(StepOutcome::Moved { to: "approved".into() }));
+    assert_eq!(notices(&mut conn, &link).await.len(), 1);
+    drop(conn);
+    db.finish().await;
+}

@@ -1,0 +1,80 @@
+//! Telling the people named on a record that it waits for them: when a record enters a state
+//! that a 会签, 或签 or N-of-M step leaves, each user named in that step's approvers field
+//! (but the one who moved it there) gets a notification opening the record — beside the
+//! record in their "my tasks". Written in the transaction of the step or the creation.
+//!
+//! The message is stored as `<module>.<register>|<transition>|<record's name>` and put into
+//! the reader's language when listed ([`describe`]): the registers' texts stay on the server.
+
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::{Translate, name_field, table};
+use crate::engine::declare::{Approval, Register};
+use crate::error::AppError;
+use crate::sql::Sql;
+
+/// The notifications' kind.
+pub const APPROVAL_KIND: &str = "record_approval";
+
+/// Notifies the approvers of the steps leaving `state`, which the records `ids` just entered.
+pub(super) async fn entered(
+    conn: &mut AsyncPgConnection,
+    register: &Register,
+    ids: &[i64],
+    state: &str,
+    actor: i64,
+) -> Result<(), AppError> {
+    let Some(workflow) = register.workflow else { return Ok(()) };
+    let name = match name_field(register) {
+        Some(field) => Sql::new("coalesce(r.number, r.").push(field.name).push("::text, '')"),
+        None => Sql::new("coalesce(r.number, '')"),
+    };
+    for transition in workflow.transitions.iter().filter(|transition| transition.from.contains(&state)) {
+        let approvers = match transition.approval {
+            Approval::One => continue,
+            Approval::All { approvers } | Approval::Any { approvers } | Approval::Quorum { approvers, .. } => approvers,
+        };
+        let message = format!("{}|{}|", register.key(), transition.name);
+        let link = format!("/m/{}/{}/", register.module, register.name);
+        Sql::new(
+            "INSERT INTO notifications (township_id, user_id, kind, message, link) SELECT DISTINCT r.township_id, u, ",
+        )
+        .bind(APPROVAL_KIND)
+        .push(", ")
+        .bind(message)
+        .push(" || ")
+        .append(name.clone())
+        .push(", ")
+        .bind(link)
+        .push(" || r.id FROM ")
+        .append(table(register))
+        .push(" r CROSS JOIN LATERAL unnest(r.")
+        .push(approvers)
+        .push(") u JOIN users ON users.id = u AND users.township_id = r.township_id WHERE r.id = ANY(")
+        .bind(ids.to_vec())
+        .push(")")
+        .push(" AND u <> ")
+        .bind(actor)
+        .query()
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// An approval notification's text in the reader's language ("请审批：物品领用 打印纸 — 审批"),
+/// or `None` for a message not of that shape.
+pub fn describe(message: &str, translate: Translate<'_>) -> Option<String> {
+    let mut parts = message.splitn(3, '|');
+    let (key, transition, name) = (parts.next()?, parts.next()?, parts.next()?);
+    let (module, register) = key.split_once('.')?;
+    let register = crate::modules::register(module, register)?;
+    let step = translate(&register.step_key(transition));
+    let title = translate(&register.title_key());
+    Some(
+        translate("engine.notice.approval")
+            .replace("%{register}", &title)
+            .replace("%{name}", name)
+            .replace("%{step}", &step),
+    )
+}
