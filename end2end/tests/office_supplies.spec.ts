@@ -50,3 +50,29 @@ for (const [device, viewport, row] of [
     });
   });
 }
+
+// The approver named on a requisition is told: a clerk applies naming the town leader, who
+// finds the notice among their notifications and opens the requisition from it.
+test('the approver named on a requisition gets a notice opening it', async ({ page, browser }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, 'the approver picker needs JavaScript');
+  await login(page, testInfo, 'staff', undefined, '/m/office/requisitions/new');
+  const supply = page.getByLabel('物品', { exact: true });
+  await expect(supply.locator('option').nth(1)).toBeAttached();
+  await supply.selectOption({ index: 1 });
+  await page.getByLabel('数量', { exact: true }).fill('1');
+  await page.getByLabel('领用科室', { exact: true }).fill('党政办');
+  await page.getByLabel('申领日期', { exact: true }).fill('2026-11-28');
+  await page.locator('[data-field="approvers"]').getByRole('checkbox', { name: '顾海峰' }).check();
+  await page.getByTestId('engine-save').click();
+  await expect(page).toHaveURL(/\/m\/office\/requisitions\/\d+$/);
+  const record = new URL(page.url()).pathname;
+
+  const leader = await browser.newPage({ viewport: page.viewportSize() ?? undefined });
+  await login(leader, testInfo, 'leader', undefined, '/notifications');
+  const notice = leader.locator(`.notification-list a[href="${record}"]`);
+  await expect(notice).toHaveText("请审批：物品领用「党政办」— 批准");
+  await notice.click();
+  await expect(leader).toHaveURL(new RegExp(`${record}$`));
+  await expect(leader.getByTestId('engine-state')).toHaveText('待审批');
+  await leader.close();
+});

@@ -8,7 +8,7 @@
 
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::{Translate, name_field, table};
+use super::{Translate, search_field, table};
 use crate::engine::declare::{Approval, Register};
 use crate::error::AppError;
 use crate::sql::Sql;
@@ -25,8 +25,9 @@ pub(super) async fn entered(
     actor: i64,
 ) -> Result<(), AppError> {
     let Some(workflow) = register.workflow else { return Ok(()) };
-    let name = match name_field(register) {
-        Some(field) => Sql::new("coalesce(r.number, r.").push(field.name).push("::text, '')"),
+    // The record's name as "my tasks" shows it: its first text field, else its number.
+    let name = match search_field(register) {
+        Some(field) => Sql::new("coalesce(nullif(r.").push(field.name).push(", ''), r.number, '')"),
         None => Sql::new("coalesce(r.number, '')"),
     };
     for transition in workflow.transitions.iter().filter(|transition| transition.from.contains(&state)) {
