@@ -103,7 +103,8 @@ test('the data catalogue lists the registers as datasets', async ({ page }, test
 // records beside the events (the count says how many), switching it off takes them away.
 test('the command map shows a register as a layer', async ({ page }, testInfo) => {
   test.skip(testInfo.project.use.javaScriptEnabled === false, 'the map needs JavaScript');
-  await login(page, testInfo, 'leader', undefined, '/events/command');
+  // The dispatcher (the clerk of the events office) also sees the party's registers.
+  await login(page, testInfo, 'staff', undefined, '/events/command');
   await expect(page.locator('.command-leaflet')).toHaveAttribute('data-state', 'ready', { timeout: 15_000 });
   const layer = page.getByTestId('command-layers').locator('label[data-layer="party.organisations"]');
   await expect(layer).toContainText('党组织');

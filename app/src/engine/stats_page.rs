@@ -119,10 +119,12 @@ fn Figures(meta: Meta, list: ListQuery, stats: RegisterStats) -> impl IntoView {
             }
         })
         .collect_view();
+    let (count_label, share_label) = (locale.t("engine.stats.count"), locale.t("engine.stats.share"));
     let rows = stats
         .groups
         .iter()
         .map(|group| {
+            let (count_label, share_label, sum_label) = (count_label.clone(), share_label.clone(), sum_label.clone());
             let share = format!("{:.1}%", group.figures.count as f64 * 100.0 / total_count);
             let label = match drill(group) {
                 Some(link) => {
@@ -133,9 +135,9 @@ fn Figures(meta: Meta, list: ListQuery, stats: RegisterStats) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">{label}</th>
-                    <td class="num">{format_number(group.figures.count)}</td>
-                    {show_sum(&group.figures).map(|sum| view! { <td class="num">{sum}</td> })}
-                    <td class="num">{share}</td>
+                    <td class="num" data-label=count_label>{format_number(group.figures.count)}</td>
+                    {show_sum(&group.figures).map(|sum| view! { <td class="num" data-label=sum_label.clone().unwrap_or_default()>{sum}</td> })}
+                    <td class="num" data-label=share_label>{share}</td>
                 </tr>
             }
         })
@@ -167,7 +169,7 @@ fn Figures(meta: Meta, list: ListQuery, stats: RegisterStats) -> impl IntoView {
                         {chart}
                     </ul>
                     <div class="table-wrap">
-                        <table class="table" data-testid="engine-stats-table">
+                        <table class="data-table stack-mobile" data-testid="engine-stats-table">
                             <thead>
                                 <tr>
                                     <th scope="col">{by_label.clone()}</th>

@@ -14,7 +14,7 @@ use crate::map::MapPin;
 use crate::wire::resource;
 
 /// The layers' colours, in the registers' order: apart from the events' state colours.
-const LAYER_COLOURS: [&str; 6] = ["#0f766e", "#9333ea", "#c2410c", "#0369a1", "#4d7c0f", "#be185d"];
+const LAYER_COLOURS: [&str; 6] = ["#8b5e34", "#db2777", "#475569", "#ca8a04", "#7c2d12", "#0e7490"];
 
 /// A layer switched on: its register and colour.
 #[derive(Debug, Clone, PartialEq)]
