@@ -152,7 +152,11 @@ pub async fn mapped_registers() -> Result<Vec<shared::engine::MappedRegister>, A
 pub async fn read_stats(module: String, register: String, query: StatsQuery) -> Result<RegisterStats, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
     let register = self::register(&module, &register)?;
-    shared::engine::service::stats(&mut conn, &user, register, &query, &translate).await
+    let language = match crate::i18n::Locale::from_request() {
+        crate::i18n::Locale::ZhCn => shared::engine::service::Language::Chinese,
+        crate::i18n::Locale::En => shared::engine::service::Language::English,
+    };
+    shared::engine::service::stats(&mut conn, &user, register, &query, &translate, language).await
 }
 
 #[server(endpoint = "engine/get", output = Postcard)]

@@ -13,8 +13,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::custom::custom_fields;
 use super::list::select;
+use super::meta::Language;
 use super::{Translate, column, require, table};
 use crate::accounts::SessionUser;
+use crate::engine::custom::{CustomField, CustomKind};
 use crate::engine::declare::{Field, Kind, Place, Register};
 use crate::engine::record::{Action, ListQuery};
 use crate::engine::stats::{MAX_STATS_GROUPS, RegisterStats, StatsFigures, StatsGroup, StatsOption, StatsQuery};
@@ -23,9 +25,11 @@ use crate::sql::Sql;
 
 /// What records are grouped by.
 #[derive(Debug, Clone, Copy)]
-enum Dimension {
+enum Dimension<'a> {
     /// A choice or yes/no field's value.
     Value(&'static Field),
+    /// A custom choice or yes/no field's value (in `extra`).
+    Custom(&'a CustomField),
     State,
     Village,
     /// The month or year of a date field, a time field or of `created_at` (no field).
@@ -56,10 +60,11 @@ impl Period {
     }
 }
 
-impl Dimension {
+impl Dimension<'_> {
     fn key(self) -> String {
         match self {
             Dimension::Value(field) => field.name.to_owned(),
+            Dimension::Custom(field) => format!("extra.{}", field.key),
             Dimension::State => "state".to_owned(),
             Dimension::Village => "village".to_owned(),
             Dimension::Period { field, unit } => {
@@ -68,9 +73,13 @@ impl Dimension {
         }
     }
 
-    fn label(self, register: &Register, translate: Translate<'_>) -> String {
+    fn label(self, register: &Register, translate: Translate<'_>, language: Language) -> String {
         match self {
             Dimension::Value(field) => translate(&register.label_key(field.name)),
+            Dimension::Custom(field) => match language {
+                Language::Chinese => field.label_zh.clone(),
+                Language::English => field.label_en.clone(),
+            },
             Dimension::State => translate("engine.column.state"),
             Dimension::Village => translate("engine.village"),
             Dimension::Period { field, unit } => {
@@ -87,6 +96,8 @@ impl Dimension {
     fn value(self) -> Sql {
         match self {
             Dimension::Value(field) => column(field.name).push("::text"),
+            // The expression the field's index holds (see `list::filter`).
+            Dimension::Custom(field) => Sql::new("(r.extra ->> ").bind(field.key.clone()).push(")"),
             Dimension::State => Sql::new("r.state"),
             Dimension::Village => Sql::new("r.village_id::text"),
             Dimension::Period { field, unit } => {
@@ -101,8 +112,8 @@ impl Dimension {
     }
 }
 
-/// Every dimension of `register`, in the order the page offers them.
-fn dimensions(register: &'static Register) -> Vec<Dimension> {
+/// Every dimension of `register` and its custom fields, in the order the page offers them.
+fn dimensions<'a>(register: &'static Register, custom: &'a [CustomField]) -> Vec<Dimension<'a>> {
     let mut all = Vec::new();
     all.extend(
         register
@@ -110,6 +121,12 @@ fn dimensions(register: &'static Register) -> Vec<Dimension> {
             .iter()
             .filter(|field| matches!(field.kind, Kind::Choice(_) | Kind::Boolean))
             .map(Dimension::Value),
+    );
+    all.extend(
+        custom
+            .iter()
+            .filter(|field| matches!(field.kind, CustomKind::Choice | CustomKind::Boolean))
+            .map(Dimension::Custom),
     );
     if register.workflow.is_some() {
         all.push(Dimension::State);
@@ -139,9 +156,11 @@ pub async fn stats(
     register: &'static Register,
     query: &StatsQuery,
     translate: Translate<'_>,
+    language: Language,
 ) -> Result<RegisterStats, AppError> {
     require(user, register, Action::View)?;
-    let offered = dimensions(register);
+    let custom = custom_fields(conn, register).await?;
+    let offered = dimensions(register, &custom);
     let mut problems = Vec::new();
     let by = if query.by.is_empty() {
         <[Dimension]>::first(&offered).copied()
@@ -162,7 +181,6 @@ pub async fn stats(
             found
         }
     };
-    let custom = custom_fields(conn, register).await?;
     let list = ListQuery { after: None, ..query.list.clone() };
     let selection = select(user, register, &custom, &list, &mut problems);
     if !problems.is_empty() {
@@ -184,36 +202,36 @@ pub async fn stats(
         #[diesel(sql_type = Nullable<Text>)]
         total: Option<String>,
     }
-    let total = match sum {
-        Some(field) => Sql::new("coalesce(sum(").append(column(field.name)).push("), 0)::text"),
-        None => Sql::new("NULL::text"),
+    let amount = match sum {
+        Some(field) => column(field.name),
+        None => Sql::new("NULL::numeric"),
     };
     let (name, join) = match by {
-        Dimension::Village => ("min(v.name)", " LEFT JOIN villages v ON v.id = r.village_id"),
+        Dimension::Village => ("v.name", " LEFT JOIN villages v ON v.id = r.village_id"),
         _ => ("NULL::text", ""),
     };
     let order = match by {
         Dimension::Period { .. } => "1 ASC NULLS LAST",
         _ => "3 DESC, 1 ASC NULLS LAST",
     };
-    // Grouped with the totals as one more row (`GROUPING SETS`): one scan for both.
-    let rows: Vec<Row> = Sql::new("SELECT ")
+    // The selection's rows reduced to their group's value (and name, and the amount summed),
+    // then grouped with the totals as one more row (`GROUPING SETS`): one scan for both. The
+    // value is computed once, inside, so a bound key (a custom field's) is not repeated.
+    let rows: Vec<Row> = Sql::new("SELECT s.value, min(s.name) AS name, count(*) AS n, ")
+        .push(if sum.is_some() { "coalesce(sum(s.amount), 0)::text" } else { "NULL::text" })
+        .push(" AS total, grouping(s.value) AS whole FROM (SELECT ")
         .append(by.value())
         .push(" AS value, ")
         .push(name)
-        .push(" AS name, count(*) AS n, ")
-        .append(total)
-        .push(" AS total, grouping(")
-        .append(by.value())
-        .push(") AS whole FROM ")
+        .push(" AS name, ")
+        .append(amount)
+        .push(" AS amount FROM ")
         .append(table(register))
         .push(" r")
         .push(join)
         .push(" WHERE ")
         .append(selection.matching)
-        .push(" GROUP BY GROUPING SETS ((")
-        .append(by.value())
-        .push("), ()) ORDER BY whole DESC, ")
+        .push(") s GROUP BY GROUPING SETS ((s.value), ()) ORDER BY whole DESC, ")
         .push(order)
         .push(" LIMIT ")
         .bind(MAX_STATS_GROUPS as i64 + 2)
@@ -235,7 +253,10 @@ pub async fn stats(
     Ok(RegisterStats {
         dimensions: offered
             .iter()
-            .map(|dimension| StatsOption { key: dimension.key(), label: dimension.label(register, translate) })
+            .map(|dimension| StatsOption {
+                key: dimension.key(),
+                label: dimension.label(register, translate, language),
+            })
             .collect(),
         sums: summable(register)
             .map(|field| StatsOption { key: field.name.to_owned(), label: translate(&register.label_key(field.name)) })
@@ -264,7 +285,10 @@ fn label(
     let Some(value) = value else { return translate("engine.stats.blank") };
     match by {
         Dimension::Value(Field { kind: Kind::Choice(table), .. }) => translate(&table.label_key(value)),
-        Dimension::Value(_) => translate(if value == "true" { "engine.yes" } else { "engine.no" }),
+        Dimension::Custom(CustomField { kind: CustomKind::Choice, .. }) => value.to_owned(),
+        Dimension::Value(_) | Dimension::Custom(_) => {
+            translate(if value == "true" { "engine.yes" } else { "engine.no" })
+        }
         Dimension::State => translate(&register.state_key(value)),
         Dimension::Village => name.unwrap_or_else(|| value.to_owned()),
         Dimension::Period { .. } => value.to_owned(),
@@ -276,6 +300,7 @@ fn label(
 fn drill(register: &Register, by: Dimension, value: Option<&str>) -> Option<(String, String)> {
     let value = value?;
     let filter = match by {
+        Dimension::Custom(field) => return field.filterable.then(|| (field.key.clone(), value.to_owned())),
         Dimension::Value(field) => field.name,
         Dimension::State => "state",
         Dimension::Village => "village_id",
