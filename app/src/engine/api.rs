@@ -143,7 +143,7 @@ pub async fn map_layer(module: String, register: String, query: ListQuery) -> Re
 /// The registers the user may see on the town map as layers (the command map's layer control).
 #[server(endpoint = "engine/mapped", output = Postcard)]
 pub async fn mapped_registers() -> Result<Vec<shared::engine::MappedRegister>, AppError> {
-    let Authorized { user, .. } = session::authorized().await?;
+    let user = session::current_user().await?;
     Ok(shared::engine::service::mapped(&user, &translate))
 }
 

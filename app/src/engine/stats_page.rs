@@ -106,13 +106,9 @@ fn Figures(meta: Meta, list: ListQuery, stats: RegisterStats) -> impl IntoView {
         .map(|group| {
             let width = format!("width: {:.1}%", measure(&group.figures).max(0.0) * 100.0 / max);
             let value = show_sum(&group.figures).unwrap_or_else(|| format_number(group.figures.count));
-            let label = match drill(group) {
-                Some(link) => view! { <a href=link>{group.label.clone()}</a> }.into_any(),
-                None => view! { <span>{group.label.clone()}</span> }.into_any(),
-            };
             view! {
                 <li class="bar-row">
-                    {label}
+                    <GroupLabel label=group.label.clone() href=drill(group) />
                     <span class="bar-track" aria-hidden="true"><span class="bar-fill" style=width></span></span>
                     <span class="bar-value">{value}</span>
                 </li>
@@ -126,15 +122,9 @@ fn Figures(meta: Meta, list: ListQuery, stats: RegisterStats) -> impl IntoView {
         .map(|group| {
             let (count_label, share_label, sum_label) = (count_label.clone(), share_label.clone(), sum_label.clone());
             let share = format!("{:.1}%", group.figures.count as f64 * 100.0 / total_count);
-            let label = match drill(group) {
-                Some(link) => {
-                    view! { <a href=link data-testid="engine-stats-drill">{group.label.clone()}</a> }.into_any()
-                }
-                None => view! { <span>{group.label.clone()}</span> }.into_any(),
-            };
             view! {
                 <tr>
-                    <th scope="row">{label}</th>
+                    <th scope="row"><GroupLabel label=group.label.clone() href=drill(group) /></th>
                     <td class="num" data-label=count_label>{format_number(group.figures.count)}</td>
                     {show_sum(&group.figures).map(|sum| view! { <td class="num" data-label=sum_label.clone().unwrap_or_default()>{sum}</td> })}
                     <td class="num" data-label=share_label>{share}</td>
@@ -187,6 +177,15 @@ fn Figures(meta: Meta, list: ListQuery, stats: RegisterStats) -> impl IntoView {
         }}
     }
     .into_any()
+}
+
+/// A group's name, a link to the list of its records where there is one.
+#[component]
+fn GroupLabel(label: String, href: Option<String>) -> impl IntoView {
+    match href {
+        Some(href) => view! { <a href=href>{label}</a> }.into_any(),
+        None => view! { <span>{label}</span> }.into_any(),
+    }
 }
 
 /// "共 1,234 条 · 合计 ¥5,678.00".

@@ -149,10 +149,14 @@ pub async fn notifications() -> Result<Vec<Notification>, AppError> {
     let mut list = shared::events::service::queries::notifications(&mut conn, &user).await?;
     // A register's notices are put into the reader's language here: its texts stay on the server.
     let locale = crate::i18n::Locale::from_request();
-    let translate = move |key: &str| locale.t(key);
     for notice in list.iter_mut().filter(|n| n.kind == shared::engine::service::notice::APPROVAL_KIND) {
-        if let Some(text) = shared::engine::service::notice::describe(&notice.message, &translate) {
-            notice.message = text;
+        if let Some((register, step, name)) = shared::engine::service::notice::parse(&notice.message) {
+            let parts = [
+                ("register", locale.t(&register.title_key())),
+                ("name", name.to_owned()),
+                ("step", locale.t(&register.step_key(step))),
+            ];
+            notice.message = locale.tf("engine.notice.approval", &parts);
         }
     }
     Ok(list)

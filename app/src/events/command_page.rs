@@ -78,7 +78,7 @@ pub fn CommandPage() -> impl IntoView {
     let layers = use_register_layers();
     let pins = Signal::derive(move || {
         let mut pins = rows.with(|r| r.iter().map(pin).collect::<Vec<_>>());
-        layers.pins.with(|layer_pins| pins.extend(layer_pins.iter().cloned()));
+        pins.extend(layers.pins());
         pins
     });
     let on_select = Callback::new(move |id: i64| {

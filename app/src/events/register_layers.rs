@@ -31,10 +31,9 @@ struct Drawn {
     more: bool,
 }
 
-/// The pins of the layers switched on (kept while a change loads), for the map to draw.
+/// The layers switched on and their records (the last drawn kept while a change loads).
 #[derive(Clone, Copy)]
 pub struct RegisterLayers {
-    pub pins: RwSignal<Vec<MapPin>>,
     shown: RwSignal<Vec<Shown>>,
     drawn: RwSignal<Vec<Drawn>>,
     registers: Resource<Result<Vec<MappedRegister>, AppError>, crate::wire::Data>,
@@ -68,15 +67,20 @@ pub fn use_register_layers() -> RegisterLayers {
             Ok::<_, AppError>(drawn)
         },
     );
-    let pins = RwSignal::new(Vec::new());
     let drawn = RwSignal::new(Vec::new());
     Effect::new(move |_| {
         if let Some(Ok(layers)) = layers.get() {
-            pins.set(layers.iter().flat_map(|layer| layer.pins.iter().cloned()).collect());
             drawn.set(layers);
         }
     });
-    RegisterLayers { pins, shown, drawn, registers }
+    RegisterLayers { shown, drawn, registers }
+}
+
+impl RegisterLayers {
+    /// Every pin of the layers drawn, for the map.
+    pub fn pins(self) -> Vec<MapPin> {
+        self.drawn.with(|drawn| drawn.iter().flat_map(|layer| layer.pins.iter().cloned()).collect())
+    }
 }
 
 /// The switches, one per register, with the colour and the number of records drawn.

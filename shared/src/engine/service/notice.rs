@@ -4,11 +4,11 @@
 //! record in their "my tasks". Written in the transaction of the step or the creation.
 //!
 //! The message is stored as `<module>.<register>|<transition>|<record's name>` and put into
-//! the reader's language when listed ([`describe`]): the registers' texts stay on the server.
+//! the reader's language when listed (from [`parse`]): the registers' texts stay on the server.
 
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::{Translate, search_field, table};
+use super::{search_field, table};
 use crate::engine::declare::{Approval, Register};
 use crate::error::AppError;
 use crate::sql::Sql;
@@ -63,19 +63,11 @@ pub(super) async fn entered(
     Ok(())
 }
 
-/// An approval notification's text in the reader's language ("请审批：物品领用 打印纸 — 审批"),
-/// or `None` for a message not of that shape.
-pub fn describe(message: &str, translate: Translate<'_>) -> Option<String> {
+/// An approval notification's parts — its register, the step's name and the record's name —
+/// or `None` for a message not of that shape; the reader's page puts them into words.
+pub fn parse(message: &str) -> Option<(&'static Register, &str, &str)> {
     let mut parts = message.splitn(3, '|');
     let (key, transition, name) = (parts.next()?, parts.next()?, parts.next()?);
     let (module, register) = key.split_once('.')?;
-    let register = crate::modules::register(module, register)?;
-    let step = translate(&register.step_key(transition));
-    let title = translate(&register.title_key());
-    Some(
-        translate("engine.notice.approval")
-            .replace("%{register}", &title)
-            .replace("%{name}", name)
-            .replace("%{step}", &step),
-    )
+    Some((crate::modules::register(module, register)?, transition, name))
 }
