@@ -31,6 +31,16 @@ impl Locale {
         Self::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(value))
     }
 
+    /// The language of the registers' custom fields' labels (an administrator writes one in
+    /// each).
+    #[cfg(feature = "ssr")]
+    pub fn language(self) -> shared::engine::service::Language {
+        match self {
+            Locale::ZhCn => shared::engine::service::Language::Chinese,
+            Locale::En => shared::engine::service::Language::English,
+        }
+    }
+
     /// The other language, offered by the switch.
     pub fn other(self) -> Self {
         match self {

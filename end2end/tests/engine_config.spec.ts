@@ -68,6 +68,50 @@ for (const [device, viewport] of [
       await expect(page.getByTestId('engine-export')).toHaveAttribute('href', new RegExp(`/export\\.xlsx\\?.*${key}=`));
     });
 
+    test('an administrator renames and retires a field; the clerk\'s form follows', async ({ page }, testInfo) => {
+      const suffix = `${String(Date.now()).slice(-6)}${testInfo.workerIndex}${device === 'PC' ? 'p' : 'm'}`;
+      const label = `保管人${suffix}`;
+      const renamed = `保管责任人${suffix}`;
+      const key = `keeper_${suffix}`;
+
+      await login(page, testInfo, 'sysadmin', undefined, `${SUPPLIES}/fields`);
+      await page.getByLabel('中文名称').fill(label);
+      await page.getByLabel('英文名称').fill(`Keeper ${suffix}`);
+      await page.getByLabel('字段标识').fill(key);
+      await page.getByTestId('custom-field-add').click();
+      const row = page.getByTestId(`custom-field-${key}`);
+      await expect(row).toContainText(label);
+      await expect(row).toContainText('在用');
+
+      // Renamed: the same key (the records' values stay under it), a new label.
+      await row.getByRole('link', { name: `修改字段：${label}` }).click();
+      const form = page.getByTestId('custom-field-change-form');
+      await expect(form.getByRole('heading', { name: `修改字段：${label}` })).toBeVisible();
+      await expect(form.getByTestId('custom-field-key')).toHaveText(key);
+      await expect(form.getByLabel('中文名称')).toHaveValue(label);
+      await form.getByLabel('中文名称').fill(renamed);
+      await form.getByTestId('custom-field-save').click();
+      await expect(page).toHaveURL(new RegExp(`${SUPPLIES}/fields$`));
+      await expect(row).toContainText(renamed);
+      await expect(page.getByTestId('custom-field-add')).toBeVisible();
+
+      // The clerk's form has it under its new name.
+      await page.context().clearCookies();
+      await login(page, testInfo, 'staff', undefined, `${SUPPLIES}/new`);
+      await expect(page.getByLabel(renamed, { exact: true })).toBeVisible();
+      await page.context().clearCookies();
+
+      // Retired: marked in the table, gone from the clerk's form.
+      await login(page, testInfo, 'sysadmin', undefined, `${SUPPLIES}/fields`);
+      await row.getByRole('button', { name: `停用：${renamed}` }).click();
+      await expect(row).toContainText('已停用');
+      await expect(row.getByRole('button', { name: `恢复启用：${renamed}` })).toBeVisible();
+      await page.context().clearCookies();
+      await login(page, testInfo, 'staff', undefined, `${SUPPLIES}/new`);
+      await expect(page.getByLabel('物品名称', { exact: true })).toBeVisible();
+      await expect(page.getByLabel(renamed, { exact: true })).toHaveCount(0);
+    });
+
     test('a seal use is approved and used from its record, another refused with a reason', async ({ page }, testInfo) => {
       const matter = `用印${String(Date.now()).slice(-6)}${testInfo.workerIndex}${device === 'PC' ? 'p' : 'm'}`;
       await login(page, testInfo, 'leader', undefined, `${SEAL_USES}/new`);

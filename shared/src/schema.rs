@@ -52,6 +52,7 @@ diesel::table! {
         position -> Int4,
         created_at -> Timestamptz,
         options -> Jsonb,
+        retired_at -> Nullable<Timestamptz>,
     }
 }
 

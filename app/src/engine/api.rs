@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 use shared::basedata::VillageOption;
-use shared::engine::custom::CustomFieldForm;
+use shared::engine::custom::{ConfiguredField, CustomFieldForm};
 use shared::engine::meta::RegisterGrants;
 use shared::engine::transfer::ImportProgress;
 use shared::engine::{
@@ -46,13 +46,9 @@ fn translate(key: &str) -> String {
 /// the register's view permission.
 #[server(endpoint = "engine/meta", output = Postcard)]
 pub async fn describe_register(module: String, register: String) -> Result<RegisterMeta, AppError> {
-    use shared::engine::service::Language;
     let Authorized { user, mut conn } = session::authorized().await?;
     let register = self::register(&module, &register)?;
-    let language = match crate::i18n::Locale::from_request() {
-        crate::i18n::Locale::ZhCn => Language::Chinese,
-        crate::i18n::Locale::En => Language::English,
-    };
+    let language = crate::i18n::Locale::from_request().language();
     shared::engine::service::describe(&mut conn, &user, register, language, &translate).await
 }
 
@@ -81,6 +77,35 @@ pub async fn add_custom_field(module: String, register: String, form: CustomFiel
     let Authorized { user, mut conn } = session::authorized().await?;
     let register = self::register(&module, &register)?;
     shared::engine::service::add_custom_field(&mut conn, &user, register, &form).await?;
+    leptos_axum::redirect(&format!("/m/{}/{}/fields", register.module, register.name));
+    Ok(())
+}
+
+/// Every custom field of a register, retired ones too (its `configure` permission).
+#[server(endpoint = "engine/fields", output = Postcard)]
+pub async fn read_custom_fields(module: String, register: String) -> Result<Vec<ConfiguredField>, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    shared::engine::service::configured_fields(&mut conn, &user, register).await
+}
+
+/// Changes a custom field's labels, flags and options (its key and kind stay); back to the
+/// fields page.
+#[server(endpoint = "engine/change_field", output = Postcard)]
+pub async fn change_custom_field(module: String, register: String, form: CustomFieldForm) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    shared::engine::service::change_custom_field(&mut conn, &user, register, &form).await?;
+    leptos_axum::redirect(&format!("/m/{}/{}/fields", register.module, register.name));
+    Ok(())
+}
+
+/// Retires a custom field (`retire`), or reinstates it; back to the fields page.
+#[server(endpoint = "engine/retire_field", output = Postcard)]
+pub async fn retire_custom_field(module: String, register: String, key: String, retire: bool) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    shared::engine::service::retire_custom_field(&mut conn, &user, register, &key, retire).await?;
     leptos_axum::redirect(&format!("/m/{}/{}/fields", register.module, register.name));
     Ok(())
 }
@@ -152,10 +177,7 @@ pub async fn mapped_registers() -> Result<Vec<shared::engine::MappedRegister>, A
 pub async fn read_stats(module: String, register: String, query: StatsQuery) -> Result<RegisterStats, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
     let register = self::register(&module, &register)?;
-    let language = match crate::i18n::Locale::from_request() {
-        crate::i18n::Locale::ZhCn => shared::engine::service::Language::Chinese,
-        crate::i18n::Locale::En => shared::engine::service::Language::English,
-    };
+    let language = crate::i18n::Locale::from_request().language();
     shared::engine::service::stats(&mut conn, &user, register, &query, &translate, language).await
 }
 

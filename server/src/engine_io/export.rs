@@ -34,7 +34,7 @@ pub async fn export(
     let query = ListQuery::from_params(params.iter().map(|(name, value)| (name.as_str(), value.as_str())));
     let _turn = export_turn().await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    let mut export = Export::start(&mut conn, &user, register, &query, &label).await?;
+    let mut export = Export::start(&mut conn, &user, register, &query, &label, locale.language()).await?;
     let title = label(&register.title_key());
     let columns = export.columns().to_vec();
     let (sheet, content_type): (Box<dyn Sheet>, _) = match extension {

@@ -58,7 +58,7 @@ async fn check(
     // One closure type for every language, so they sit in one Vec.
     let translators: Vec<_> = locales.into_iter().map(|locale| move |key: &str| locale.t(key)).collect();
     let languages: Vec<Translate<'_>> = translators.iter().map(|translate| translate as Translate<'_>).collect();
-    import::check(conn, user, register, table, &languages).await
+    import::check(conn, user, register, table, &languages, first.language()).await
 }
 
 /// A plain form's post (the import page without JavaScript, or with it: the page posts its
@@ -234,9 +234,30 @@ async fn write(
     first: app::i18n::Locale,
     id: i64,
 ) -> Result<u32, Failure> {
-    let (table, _) = read(format, file, register).await?;
     let mut conn = pool.get().await.map_err(AppError::from)?;
-    let checked = check(&mut conn, user, register, &table, first).await?;
+    // Held until the end: were this process to stop, the lock would go with its connection
+    // and the next sweep would mark the import failed (`imports::sweep`).
+    imports::hold(&mut conn, id).await?;
+    let written = write_held(pool, &mut conn, user, register, format, file, first, id).await;
+    if let Err(error) = imports::release(&mut conn, id).await {
+        tracing::warn!(id, ?error, "releasing an import's lock");
+    }
+    written
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_held(
+    pool: &DbPool,
+    conn: &mut diesel_async::AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    format: Format,
+    file: Vec<u8>,
+    first: app::i18n::Locale,
+    id: i64,
+) -> Result<u32, Failure> {
+    let (table, _) = read(format, file, register).await?;
+    let checked = check(conn, user, register, &table, first).await?;
     drop(table);
     if !checked.errors.is_empty() {
         return Err(Failure::Rows(checked.errors));
@@ -257,7 +278,7 @@ async fn write(
             }
         })
     };
-    let written = import::commit(&mut conn, user, register, &checked, &|done| {
+    let written = import::commit(conn, user, register, &checked, &|done| {
         report.send_replace(done);
     })
     .await;

@@ -153,7 +153,7 @@ impl Sheet for GeoJsonSheet {
 pub fn template_csv(columns: &[TemplateColumn]) -> Result<Vec<u8>, AppError> {
     let mut writer = csv::Writer::from_writer(BOM.to_vec());
     writer.write_record(columns.iter().map(|column| column.title.as_str())).map_err(csv_error)?;
-    writer.write_record(columns.iter().map(|column| column.key)).map_err(csv_error)?;
+    writer.write_record(columns.iter().map(|column| column.key.as_str())).map_err(csv_error)?;
     writer.into_inner().map_err(csv_error)
 }
 
@@ -183,7 +183,7 @@ pub fn template_xlsx(name: &str, columns: &[TemplateColumn], texts: &NotesTexts)
             sheet.set_column_width(col, 18).map_err(excel_error)?;
             sheet.set_column_format(col, &text).map_err(excel_error)?;
             sheet.write_string_with_format(0, col, &column.title, &bold).map_err(excel_error)?;
-            sheet.write_string(1, col, column.key).map_err(excel_error)?;
+            sheet.write_string(1, col, &column.key).map_err(excel_error)?;
         }
         sheet.set_row_hidden(1).map_err(excel_error)?;
         sheet.set_freeze_panes(2, 0).map_err(excel_error)?;

@@ -25,7 +25,7 @@ pub async fn template(
     let locale = locale(&headers);
     let label = move |key: &str| locale.t(key);
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    let columns = import::template(&mut conn, &user, register, &label).await?;
+    let columns = import::template(&mut conn, &user, register, &label, locale.language()).await?;
     drop(conn);
     let title = format!("{}{}", label(&register.title_key()), label("transfer.template"));
     if file == "template.csv" {

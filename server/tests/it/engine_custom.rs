@@ -213,3 +213,96 @@ async fn a_field_added_on_one_server_is_on_the_forms_of_another() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     db.finish().await;
 }
+
+/// A custom field relabelled, made (un)filterable, given an option, retired and reinstated:
+/// the records' values stay under its key throughout, an option in use is never taken away,
+/// and a retired field is on no form, list or filter while its values wait in `extra`.
+#[tokio::test]
+async fn a_custom_field_is_changed_retired_and_reinstated_without_losing_values() {
+    let db = TestDb::new().await;
+    let (mut conn, user) = setup(&db).await;
+    let size = CustomFieldForm { filterable: Some("on".into()), ..field("size", "choice", "大\n小") };
+    service::add_custom_field(&mut conn, &user, &STALLS, &size).await.expect("add size");
+    let id = service::create(&mut conn, &user, &STALLS, &record(&[("size", "大")])).await.expect("create");
+
+    // Relabelled, given a third option, no longer filterable: key, kind and values stay, the
+    // index goes.
+    let change = CustomFieldForm {
+        label_zh: "摊位规格".into(),
+        label_en: "Stall size".into(),
+        kind: "text".into(),
+        options: "大\n小\n中".into(),
+        filterable: None,
+        in_list: Some("on".into()),
+        ..size.clone()
+    };
+    let changed = service::change_custom_field(&mut conn, &user, &STALLS, &change).await.expect("change");
+    assert_eq!((changed.key.as_str(), changed.label_zh.as_str()), ("size", "摊位规格"));
+    assert_eq!(changed.options, vec!["大", "小", "中"]);
+    assert!(!service::indexed(&mut conn, &STALLS, "size").await.expect("index"), "the unused index is dropped");
+    let fields = service::custom_fields(&mut conn, &STALLS).await.expect("fields");
+    assert_eq!((fields[0].kind, fields[0].in_list), (shared::engine::custom::CustomKind::Choice, true));
+    let got = service::get(&mut conn, &user, &STALLS, id).await.expect("get");
+    assert_eq!(got.extra.get("size").map(String::as_str), Some("大"));
+    // An option records may hold is not taken away; nothing changes.
+    let dropped = CustomFieldForm { options: "小\n中".into(), ..change.clone() };
+    assert_eq!(
+        codes(service::change_custom_field(&mut conn, &user, &STALLS, &dropped).await),
+        vec![("options".into(), ErrorCode::CustomFieldOptionRemoved)]
+    );
+    assert_eq!(service::custom_fields(&mut conn, &STALLS).await.expect("fields")[0].options.len(), 3);
+    // Filterable again: indexed before the answer.
+    let filterable = CustomFieldForm { filterable: Some("on".into()), ..change.clone() };
+    service::change_custom_field(&mut conn, &user, &STALLS, &filterable).await.expect("filterable");
+    assert!(service::indexed(&mut conn, &STALLS, "size").await.expect("index"));
+    let missing = CustomFieldForm { key: "colour".into(), ..change.clone() };
+    assert_eq!(service::change_custom_field(&mut conn, &user, &STALLS, &missing).await, Err(AppError::NotFound));
+
+    // Retired: on no form or filter, its key not free again, its value kept through an edit.
+    service::retire_custom_field(&mut conn, &user, &STALLS, "size", true).await.expect("retire");
+    assert!(service::custom_fields(&mut conn, &STALLS).await.expect("fields").is_empty());
+    let configured = service::configured_fields(&mut conn, &user, &STALLS).await.expect("configured");
+    assert_eq!((configured[0].field.key.as_str(), configured[0].retired), ("size", true));
+    let by_size =
+        ListQuery { filters: [("size".to_owned(), "大".to_owned())].into_iter().collect(), ..ListQuery::default() };
+    assert_eq!(
+        codes(service::list(&mut conn, &user, &STALLS, &by_size).await),
+        vec![("size".into(), ErrorCode::FieldUnknown)]
+    );
+    assert_eq!(
+        codes(service::create(&mut conn, &user, &STALLS, &record(&[("size", "小")])).await),
+        vec![("size".into(), ErrorCode::FieldUnknown)],
+        "a retired field takes no value"
+    );
+    assert_eq!(
+        codes(service::add_custom_field(&mut conn, &user, &STALLS, &field("size", "text", "")).await),
+        vec![("key".into(), ErrorCode::CustomFieldKeyTaken)]
+    );
+    let version = service::get(&mut conn, &user, &STALLS, id).await.expect("get").version;
+    let edit = RecordForm { version: Some(version), ..record(&[]) };
+    service::update(&mut conn, &user, &STALLS, id, &edit).await.expect("edit while retired");
+    // Reinstated: the value is back, and filters find it.
+    service::retire_custom_field(&mut conn, &user, &STALLS, "size", false).await.expect("reinstate");
+    let page = service::list(&mut conn, &user, &STALLS, &by_size).await.expect("list");
+    assert_eq!(page.rows.iter().map(|row| row.id).collect::<Vec<_>>(), vec![id]);
+    assert_eq!(page.rows[0].extra.get("size").map(String::as_str), Some("大"));
+
+    // Only those who configure the register change or retire its fields; each is audited.
+    let viewer = SessionUser { records: vec![Action::View.code(&STALLS)].into_iter().collect(), ..user.clone() };
+    assert_eq!(service::change_custom_field(&mut conn, &viewer, &STALLS, &change).await, Err(AppError::Forbidden));
+    assert_eq!(service::retire_custom_field(&mut conn, &viewer, &STALLS, "size", true).await, Err(AppError::Forbidden));
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let audited: N = diesel::sql_query(
+        "SELECT count(*) AS n FROM audit_log WHERE target = 'test.stalls.size' AND action IN \
+         ('custom_field.change', 'custom_field.retire', 'custom_field.reinstate')",
+    )
+    .get_result(&mut conn)
+    .await
+    .expect("audit");
+    assert_eq!(audited.n, 4);
+    db.finish().await;
+}

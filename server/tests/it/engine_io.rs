@@ -684,3 +684,215 @@ async fn the_import_pages_forms_are_answered_with_pages() {
     drop(router);
     db.finish().await;
 }
+
+/// Adds a custom field to the party members as the system administrator does.
+async fn add_member_field(db: &TestDb, key: &str, kind: &str, labels: (&str, &str), options: &str, required: bool) {
+    use shared::engine::custom::CustomFieldForm;
+    let members = shared::modules::register("party", "members").expect("declared");
+    let form = CustomFieldForm {
+        key: key.into(),
+        kind: kind.into(),
+        label_zh: labels.0.into(),
+        label_en: labels.1.into(),
+        options: options.into(),
+        required: required.then(|| "on".to_owned()),
+        ..CustomFieldForm::default()
+    };
+    let sysadmin = db.user("sysadmin").await;
+    shared::engine::service::add_custom_field(&mut *db.conn().await, &sysadmin, members, &form).await.expect("added");
+}
+
+#[tokio::test]
+async fn custom_fields_are_template_columns_imported_and_exported() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let leader = login(&router, "leader").await;
+    let place = place(&db).await;
+    let (_, _, body) = send_for_bytes(&router, get(&format!("{MEMBERS}/template.csv"), Some(&leader))).await;
+    let before = csv_rows(&body);
+    add_member_field(&db, "pledge", "choice", ("承诺等级", "Pledge"), "甲\n乙", true).await;
+    add_member_field(&db, "hours", "integer", ("服务时长", "Hours"), "", false).await;
+    add_member_field(&db, "volunteer", "boolean", ("志愿者", "Volunteer"), "", false).await;
+
+    // The template gains the custom columns, labelled in the user's language, keyed `extra.*`.
+    let (_, _, body) = send_for_bytes(&router, get(&format!("{MEMBERS}/template.csv"), Some(&leader))).await;
+    let template = csv_rows(&body);
+    assert_eq!(template[0][before[0].len()..], ["承诺等级*", "服务时长", "志愿者"]);
+    assert_eq!(template[1][before[1].len()..], ["extra.pledge", "extra.hours", "extra.volunteer"]);
+    let english = format!("{leader}; tg_lang=en");
+    let (_, _, body) = send_for_bytes(&router, get(&format!("{MEMBERS}/template.csv"), Some(&english))).await;
+    assert!(csv_rows(&body)[0].contains(&"Pledge*".to_owned()), "the English template");
+
+    // A file from before the field was added lacks its column: said before any row.
+    let numbers = vec![id_number(601), id_number(602)];
+    let old = [before[0].clone(), before[1].clone(), member(&before[1], &place, "周一", &numbers[0], "男")];
+    let (_, _, body) = send(&router, upload(&format!("{MEMBERS}/import"), &leader, "党员.csv", &csv_file(&old))).await;
+    let preview = json(&body);
+    assert_eq!(preview["good"], 0, "{body}");
+    assert!(
+        preview["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .any(|e| e["field"] == "承诺等级" && e["code"] == "import.column_missing"),
+        "{body}"
+    );
+
+    // Custom cells are checked with the row: the bad ones named by their labels.
+    let with = |name: &str, number: &str, custom: [&str; 3]| {
+        let mut row = member(&template[1], &place, name, number, "男");
+        row.splice(before[1].len().., custom.iter().map(|cell| (*cell).to_owned()));
+        row
+    };
+    let mut file = template.clone();
+    file.push(with("周一", &numbers[0], ["甲", "12", "是"]));
+    file.push(with("周二", &numbers[1], ["丙", "十二", "no"]));
+    let (_, _, body) = send(&router, upload(&format!("{MEMBERS}/import"), &leader, "党员.csv", &csv_file(&file))).await;
+    let preview = json(&body);
+    assert_eq!((preview["total"].as_u64(), preview["good"].as_u64()), (Some(2), Some(1)), "{body}");
+    let mut errors: Vec<(u64, String, String)> = preview["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap_or(0), e["field"].to_string(), e["code"].to_string()))
+        .collect();
+    errors.sort();
+    assert_eq!(
+        errors,
+        vec![
+            (4, "\"承诺等级\"".into(), "\"field.not_a_choice\"".into()),
+            (4, "\"服务时长\"".into(), "\"field.not_a_number\"".into()),
+        ]
+    );
+    assert_eq!(members_with(&db, &numbers).await, 0);
+
+    // Corrected, the file imports whole, the custom values in `extra` as the form keeps them.
+    file[3] = with("周二", &numbers[1], ["乙", "", "No"]);
+    let (_, _, body) = send(&router, upload(&format!("{MEMBERS}/import"), &leader, "党员.csv", &csv_file(&file))).await;
+    let preview = json(&body);
+    assert_eq!(preview["good"], 2, "{body}");
+    let id = preview["import_id"].as_i64().expect("an id");
+    send(&router, post(&format!("/api/engine/imports/{id}/commit"), &leader).body(Body::empty()).expect("request"))
+        .await;
+    assert_eq!(finished(&router, &leader, id).await["status"], "done");
+    #[derive(diesel::QueryableByName)]
+    struct Extra {
+        #[diesel(sql_type = Text)]
+        extra: String,
+    }
+    let kept: Vec<Extra> = Sql::new("SELECT extra::text AS extra FROM reg.party_members WHERE id_number = ANY (")
+        .bind(numbers.clone())
+        .push(") ORDER BY name")
+        .query()
+        .load(&mut *db.conn().await)
+        .await
+        .expect("extra");
+    let kept: Vec<serde_json::Value> = kept.iter().map(|row| json(&row.extra)).collect();
+    assert_eq!(kept[0], serde_json::json!({"pledge": "甲", "hours": 12, "volunteer": true}));
+    assert_eq!(kept[1], serde_json::json!({"pledge": "乙", "volunteer": false}));
+
+    // The export carries every custom field, shown in the list or not, as a person reads it.
+    let (status, _, body) =
+        send_for_bytes(&router, get(&format!("{MEMBERS}/export.csv?q=%E5%91%A8&sort=name&dir=asc"), Some(&leader)))
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = csv_rows(&body);
+    let at = |title: &str| rows[0].iter().position(|cell| cell == title).expect(title);
+    let (pledge, hours, volunteer) = (at("承诺等级"), at("服务时长"), at("志愿者"));
+    let first = rows.iter().find(|row| row.contains(&"周一".to_owned())).expect("周一 exported");
+    assert_eq!((&*first[pledge], &*first[hours], &*first[volunteer]), ("甲", "12", "是"));
+    let second = rows.iter().find(|row| row.contains(&"周二".to_owned())).expect("周二 exported");
+    assert_eq!((&*second[pledge], &*second[hours], &*second[volunteer]), ("乙", "", "否"));
+    // An export read back imports as the template does (its headers are the labels).
+    let mut again = vec![rows[0].clone()];
+    let mut copy = first.clone();
+    let id_column = at("公民身份号码");
+    copy[id_column] = id_number(603);
+    again.push(copy);
+    let (_, _, body) =
+        send(&router, upload(&format!("{MEMBERS}/import"), &leader, "导出.csv", &csv_file(&again))).await;
+    assert_eq!(json(&body)["good"], 1, "{body}");
+    db.finish().await;
+}
+
+/// An import whose writing process died (its lock free) is failed by the sweep, one still
+/// being written (its lock held) is left alone, and a clean preview left for a day loses its
+/// file; a fresh preview keeps it.
+#[tokio::test]
+async fn imports_nobody_will_finish_are_ended_by_the_sweep() {
+    use shared::engine::service::imports;
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let leader = login(&router, "leader").await;
+    let place = place(&db).await;
+    let (_, _, body) = send_for_bytes(&router, get(&format!("{MEMBERS}/template.csv"), Some(&leader))).await;
+    let template = csv_rows(&body);
+    let mut ids = Vec::new();
+    for serial in 701..705 {
+        let mut file = template.clone();
+        file.push(member(&template[1], &place, &format!("吴{serial}"), &id_number(serial), "男"));
+        let (_, _, body) =
+            send(&router, upload(&format!("{MEMBERS}/import"), &leader, "党员.csv", &csv_file(&file))).await;
+        let preview = json(&body);
+        assert_eq!(preview["good"], 1, "{body}");
+        ids.push(preview["import_id"].as_i64().expect("an id"));
+    }
+    let [dead, alive, stale, fresh] = ids[..] else { unreachable!() };
+    execute(&db, &format!("UPDATE engine_imports SET status = 'running' WHERE id IN ({dead}, {alive})")).await;
+    execute(&db, &format!("UPDATE engine_imports SET created_at = now() - interval '25 hours' WHERE id = {stale}"))
+        .await;
+    // The living writer: a connection of its own, as another server process has.
+    let mut writer = <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&db.url())
+        .await
+        .expect("a connection");
+    imports::hold(&mut writer, alive).await.expect("the living writer's lock");
+
+    let swept = imports::sweep(&mut *db.conn().await).await.expect("sweep");
+    assert_eq!(swept, imports::Swept { abandoned: 1, expired: 1 });
+    #[derive(diesel::QueryableByName)]
+    struct State {
+        #[diesel(sql_type = Text)]
+        status: String,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        has_file: bool,
+    }
+    let state = async |id: i64| -> (String, bool) {
+        let row: State =
+            diesel::sql_query("SELECT status, file IS NOT NULL AS has_file FROM engine_imports WHERE id = $1")
+                .bind::<BigInt, _>(id)
+                .get_result(&mut *db.conn().await)
+                .await
+                .expect("import");
+        (row.status, row.has_file)
+    };
+    assert_eq!(state(dead).await, ("failed".to_owned(), false));
+    assert_eq!(state(alive).await, ("running".to_owned(), true));
+    assert_eq!(state(stale).await, ("failed".to_owned(), false));
+    assert_eq!(state(fresh).await, ("previewed".to_owned(), true));
+    // The user's page says why.
+    let progress = finished(&router, &leader, dead).await;
+    assert_eq!(progress["errors"][0]["code"], "import.abandoned", "{progress}");
+    assert_eq!(finished(&router, &leader, stale).await["errors"][0]["code"], "import.expired");
+    let (status, _, _) = send(
+        &router,
+        post(&format!("/api/engine/imports/{stale}/commit"), &leader).body(Body::empty()).expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(members_with(&db, &[id_number(701), id_number(703)]).await, 0);
+
+    // The writer's process gone (its connection closed), the next sweep ends its import too.
+    drop(writer);
+    // (The server ends the closed session a moment later.)
+    let mut swept = imports::Swept::default();
+    for _ in 0..50 {
+        swept = imports::sweep(&mut *db.conn().await).await.expect("sweep");
+        if swept.abandoned > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(swept, imports::Swept { abandoned: 1, expired: 0 });
+    assert_eq!(state(alive).await.0, "failed");
+    db.finish().await;
+}

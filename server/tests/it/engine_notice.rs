@@ -34,6 +34,9 @@ async fn the_approvers_named_on_a_record_are_told_it_waits_for_them() {
     let mut conn = db.conn().await;
     let leader = db.user("leader").await;
     let staff = db.user("staff").await;
+    // A grid worker may be named but may not approve requisitions: the step would refuse
+    // them, so they are not told.
+    let grid = db.user("grid").await;
     let requisitions = shared::modules::register("office", "requisitions").expect("declared");
     let supply: i64 = {
         #[derive(diesel::QueryableByName)]
@@ -53,7 +56,7 @@ async fn the_approvers_named_on_a_record_are_told_it_waits_for_them() {
             ("quantity", "1".to_owned()),
             ("department", "党政办".to_owned()),
             ("applied_on", "2026-11-22".to_owned()),
-            ("approvers", format!("{},{}", leader.id, staff.id)),
+            ("approvers", format!("{},{},{}", leader.id, staff.id, grid.id)),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -63,7 +66,9 @@ async fn the_approvers_named_on_a_record_are_told_it_waits_for_them() {
     let id = service::create(&mut conn, &staff, requisitions, &form).await.expect("a requisition");
     let link = format!("/m/office/requisitions/{id}");
 
-    // The other approver is told; the one who applied (also named) is not.
+    assert!(!grid.may(requisitions, shared::engine::Action::Step("approve")), "the grid worker may not approve");
+    // The other approver is told; the one who applied (also named) is not, nor the one
+    // whose role may not approve.
     let told = notices(&mut conn, &link).await;
     assert_eq!(told.iter().map(|n| n.user_id).collect::<Vec<_>>(), vec![leader.id]);
     assert!(told[0].message.starts_with("office.requisitions|approve|"), "{}", told[0].message);

@@ -141,6 +141,35 @@ impl CustomField {
     }
 }
 
+/// A custom field as its administrator sees it: retired ones too, which keep their values in
+/// the records but are on no form, list, filter, statistic, import or export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfiguredField {
+    pub field: CustomField,
+    pub retired: bool,
+}
+
+impl CustomField {
+    /// The field as `form` changes it: labels, required, shown in the list, filterable and
+    /// options. Its key and kind stay, so the values records hold under it keep their meaning;
+    /// a choice keeps every option it had (records may hold it) and may gain more.
+    pub fn changed(&self, form: &CustomFieldForm) -> Result<CustomField, Vec<FieldError>> {
+        let form = CustomFieldForm { key: self.key.clone(), kind: self.kind.code().to_owned(), ..form.clone() };
+        let kept = form.options.lines().map(str::trim).collect::<Vec<_>>();
+        let removed = self.options.iter().any(|option| !kept.contains(&option.as_str()));
+        match form.parse(|_| false) {
+            Ok(_) if removed => Err(vec![FieldError::new("options", ErrorCode::CustomFieldOptionRemoved)]),
+            Ok(field) => Ok(field),
+            Err(mut errors) => {
+                if removed && !errors.iter().any(|error| error.field == "options") {
+                    errors.push(FieldError::new("options", ErrorCode::CustomFieldOptionRemoved));
+                }
+                Err(errors)
+            }
+        }
+    }
+}
+
 /// Every custom field of `fields` in `form` (key → text), checked at once: the values to keep
 /// in `extra`, or every problem (field, reason). A key that is no custom field is refused.
 pub fn parse_extra(
@@ -320,5 +349,30 @@ mod tests {
         assert_eq!(version.parse(|_| false).expect_err("standard")[0].code, ErrorCode::CustomFieldKeyTaken);
         let long = CustomFieldForm { kind: "long_text".into(), ..form };
         assert_eq!(long.parse(|_| false).expect_err("not filterable")[0].code, ErrorCode::CustomFieldNotFilterable);
+    }
+
+    #[test]
+    fn a_change_keeps_the_key_the_kind_and_every_option() {
+        let old = CustomField { key: "size".into(), kind: CustomKind::Choice, ..field(CustomKind::Choice) };
+        let form = CustomFieldForm {
+            key: "renamed".into(),
+            kind: "text".into(),
+            label_zh: "规格".into(),
+            label_en: "Size".into(),
+            options: "甲\n乙\n丙".into(),
+            in_list: Some("on".into()),
+            ..CustomFieldForm::default()
+        };
+        let changed = old.changed(&form).expect("labels and a new option");
+        assert_eq!((changed.key.as_str(), changed.kind), ("size", CustomKind::Choice));
+        assert_eq!((changed.label_zh.as_str(), changed.in_list), ("规格", true));
+        assert_eq!(changed.options, vec!["甲", "乙", "丙"]);
+        let dropped = CustomFieldForm { options: "甲\n丙".into(), ..form.clone() };
+        let errors = old.changed(&dropped).expect_err("乙 dropped");
+        assert_eq!(errors, vec![FieldError::new("options", ErrorCode::CustomFieldOptionRemoved)]);
+        let unnamed = CustomFieldForm { label_zh: String::new(), ..dropped };
+        let fields: Vec<&str> =
+            old.changed(&unnamed).expect_err("two problems").iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["label_zh", "options"]);
     }
 }

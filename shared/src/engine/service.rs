@@ -44,7 +44,9 @@ mod write;
 
 pub use catalogue::{CATALOGUE_COUNT_CAP, catalogue};
 pub use counters::counters;
-pub use custom::{add_custom_field, custom_fields, indexed};
+pub use custom::{
+    add_custom_field, change_custom_field, configured_fields, custom_fields, indexed, retire_custom_field,
+};
 pub use decode::decode;
 pub use list::list;
 pub use map::{map, mapped};

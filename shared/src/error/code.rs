@@ -139,6 +139,8 @@ crate::code_enum::code_enum! {
         CustomFieldOptionsInvalid = "custom_field.options_invalid",
         CustomFieldNotFilterable = "custom_field.not_filterable",
         CustomFieldTooMany = "custom_field.too_many",
+        /// An option records may hold cannot be taken away from a choice (only added).
+        CustomFieldOptionRemoved = "custom_field.option_removed",
         // A register's export and import (shared/src/engine/service/{export,import}.rs).
         ExportTooManyRows = "export.too_many_rows",
         ExportNoGeometry = "export.no_geometry",
@@ -160,6 +162,10 @@ crate::code_enum::code_enum! {
         ImportNotPending = "import.not_pending",
         /// The database refused a record at the commit (nothing was written).
         ImportRefused = "import.refused",
+        /// The process writing an import stopped before its end (nothing was written).
+        ImportAbandoned = "import.abandoned",
+        /// A clean preview was not committed in time; its file is dropped.
+        ImportExpired = "import.expired",
     }
 }
 

@@ -1,16 +1,19 @@
 //! A register's custom fields (`crate::engine::custom`): read on every request (a field added
-//! on one server process is seen by all at once), added by a user with the register's
-//! `configure` permission. A filterable field gets its expression index built concurrently:
-//! PostgreSQL reads the table without a lock that stops writes and never rewrites it.
+//! on one server process is seen by all at once), added, changed and retired by a user with
+//! the register's `configure` permission. A filterable field gets its expression index built
+//! concurrently: PostgreSQL reads the table without a lock that stops writes and never
+//! rewrites it. Nothing here touches the records: a relabelled field keeps its key, so its
+//! values keep their meaning; a retired one keeps its values in `extra` and in the history,
+//! and comes back with them when reinstated.
 
 use diesel::QueryableByName;
 use diesel::sql_types::{Bool, Jsonb, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::{require, write::count};
+use super::{Language, require, write::count};
 use crate::accounts::SessionUser;
 use crate::audit::service as audit;
-use crate::engine::custom::{CustomField, CustomFieldForm, CustomKind, FIELDS_MAX};
+use crate::engine::custom::{ConfiguredField, CustomField, CustomFieldForm, CustomKind, FIELDS_MAX};
 use crate::engine::declare::Register;
 use crate::engine::record::Action;
 use crate::error::{AppError, ErrorCode};
@@ -34,38 +37,83 @@ struct Row {
     filterable: bool,
     #[diesel(sql_type = Jsonb)]
     options: serde_json::Value,
+    #[diesel(sql_type = Bool)]
+    retired: bool,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    id: i32,
 }
 
-/// The register's custom fields, in the order they were added.
+impl CustomField {
+    /// Its label in `language` (an administrator writes both).
+    pub fn label(&self, language: Language) -> &str {
+        match language {
+            Language::Chinese => &self.label_zh,
+            Language::English => &self.label_en,
+        }
+    }
+}
+
+/// The register's custom fields in use (not retired), in the order they were added: what its
+/// forms, lists, filters, statistics, imports and exports show.
 pub async fn custom_fields(conn: &mut AsyncPgConnection, register: &Register) -> Result<Vec<CustomField>, AppError> {
-    let rows: Vec<Row> = Sql::new(
-        "SELECT key, kind, label_zh, label_en, required, in_list, filterable, options FROM custom_fields \
-         WHERE register = ",
+    let rows = rows(conn, register).await?;
+    rows.into_iter().filter(|row| !row.retired).map(|row| decoded(register, row)).collect()
+}
+
+/// Every custom field of the register, retired ones too, for those who configure it.
+pub async fn configured_fields(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+) -> Result<Vec<ConfiguredField>, AppError> {
+    require(user, register, Action::Configure)?;
+    rows(conn, register)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let retired = row.retired;
+            Ok(ConfiguredField { field: decoded(register, row)?, retired })
+        })
+        .collect()
+}
+
+async fn rows(conn: &mut AsyncPgConnection, register: &Register) -> Result<Vec<Row>, AppError> {
+    let rows = Sql::new(
+        "SELECT id, key, kind, label_zh, label_en, required, in_list, filterable, options, \
+         retired_at IS NOT NULL AS retired FROM custom_fields WHERE register = ",
     )
     .bind(register.key())
     .push(" ORDER BY position, id")
     .query()
     .load(conn)
     .await?;
-    rows.into_iter()
-        .map(|row| {
-            let kind = CustomKind::parse(&row.kind).ok_or_else(|| {
-                tracing::error!(register = %register.key(), key = %row.key, kind = %row.kind, "unknown custom field kind");
-                AppError::Internal
-            })?;
-            let options = serde_json::from_value(row.options).unwrap_or_default();
-            Ok(CustomField {
-                key: row.key,
-                kind,
-                label_zh: row.label_zh,
-                label_en: row.label_en,
-                required: row.required,
-                in_list: row.in_list,
-                filterable: row.filterable,
-                options,
-            })
-        })
-        .collect()
+    Ok(rows)
+}
+
+fn decoded(register: &Register, row: Row) -> Result<CustomField, AppError> {
+    let kind = CustomKind::parse(&row.kind).ok_or_else(|| {
+        tracing::error!(register = %register.key(), key = %row.key, kind = %row.kind, "unknown custom field kind");
+        AppError::Internal
+    })?;
+    let options = serde_json::from_value(row.options).unwrap_or_default();
+    Ok(CustomField {
+        key: row.key,
+        kind,
+        label_zh: row.label_zh,
+        label_en: row.label_en,
+        required: row.required,
+        in_list: row.in_list,
+        filterable: row.filterable,
+        options,
+    })
+}
+
+/// The custom field `key` of the register (retired or not) and its row's id; a 404 when
+/// there is none.
+async fn one(conn: &mut AsyncPgConnection, register: &Register, key: &str) -> Result<(i32, CustomField), AppError> {
+    let row = rows(conn, register).await?.into_iter().find(|row| row.key == key).ok_or(AppError::NotFound)?;
+    let id = row.id;
+    Ok((id, decoded(register, row)?))
 }
 
 /// Adds a custom field; a filterable one is indexed before this returns, so its first filter
@@ -77,7 +125,9 @@ pub async fn add_custom_field(
     form: &CustomFieldForm,
 ) -> Result<CustomField, AppError> {
     require(user, register, Action::Configure)?;
-    let existing = custom_fields(conn, register).await?;
+    // Retired fields keep their keys: their values are still in the records.
+    let existing: Vec<CustomField> =
+        rows(conn, register).await?.into_iter().map(|row| decoded(register, row)).collect::<Result<_, _>>()?;
     let field = form
         .parse(|key| register.field(key).is_some() || existing.iter().any(|field| field.key == key))
         .map_err(AppError::Validation)?;
@@ -138,6 +188,73 @@ pub async fn add_custom_field(
     )
     .await?;
     Ok(field)
+}
+
+/// Changes a custom field as `form` says (labels, required, shown in the list, filterable, a
+/// choice's options: see [`CustomField::changed`]); its key and kind stay. Made filterable, it
+/// is indexed before this returns; no longer filterable, its index is dropped (concurrently:
+/// writers are not stopped), so records do not pay for an index nobody uses.
+pub async fn change_custom_field(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    form: &CustomFieldForm,
+) -> Result<CustomField, AppError> {
+    require(user, register, Action::Configure)?;
+    let (id, old) = one(conn, register, form.key.trim()).await?;
+    let field = old.changed(form).map_err(AppError::Validation)?;
+    Sql::new("UPDATE custom_fields SET label_zh = ")
+        .bind(field.label_zh.clone())
+        .push(", label_en = ")
+        .bind(field.label_en.clone())
+        .push(", required = ")
+        .bind(field.required)
+        .push(", in_list = ")
+        .bind(field.in_list)
+        .push(", filterable = ")
+        .bind(field.filterable)
+        .push(", options = ")
+        .bind(serde_json::Value::from(field.options.clone()).to_string())
+        .push("::jsonb WHERE id = ")
+        .bind(id)
+        .query()
+        .execute(conn)
+        .await?;
+    if field.filterable && !old.filterable {
+        index(conn, register, id, &field.key).await?;
+    } else if !field.filterable && old.filterable {
+        diesel::sql_query(format!("DROP INDEX CONCURRENTLY IF EXISTS reg.custom_field_{id}")).execute(conn).await?;
+    }
+    let target = format!("{}.{}", register.key(), field.key);
+    audit::record(conn, user.township_id, Some(user.id), &user.display_name, "custom_field.change", &target, "")
+        .await?;
+    Ok(field)
+}
+
+/// Retires a custom field (`retired`), or reinstates it. Retired, it is on no form, list,
+/// filter, statistic, import or export; its values stay in the records' `extra` (an edit of a
+/// record keeps them, as it keeps any key it does not know) and come back when it is
+/// reinstated. Its index is kept, so a reinstated filter is fast at once.
+pub async fn retire_custom_field(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    key: &str,
+    retired: bool,
+) -> Result<(), AppError> {
+    require(user, register, Action::Configure)?;
+    let (id, field) = one(conn, register, key).await?;
+    Sql::new("UPDATE custom_fields SET retired_at = CASE WHEN ")
+        .bind(retired)
+        .push(" THEN coalesce(retired_at, now()) END WHERE id = ")
+        .bind(id)
+        .query()
+        .execute(conn)
+        .await?;
+    let action = if retired { "custom_field.retire" } else { "custom_field.reinstate" };
+    let target = format!("{}.{}", register.key(), field.key);
+    audit::record(conn, user.township_id, Some(user.id), &user.display_name, action, &target, "").await?;
+    Ok(())
 }
 
 /// `CREATE INDEX CONCURRENTLY` on `(extra ->> key)` of live records, named by the field's

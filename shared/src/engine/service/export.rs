@@ -3,7 +3,8 @@
 //! ([`select`]: data scope, filters, search, sort) — with every declared field, as a person
 //! reads them. The file's format is the caller's (CSV, Excel, GeoJSON in `server`); this
 //! module gives the header and the rows, a batch at a time in keyset order, so an export of
-//! 100,000 records never holds more than one batch of them.
+//! 100,000 records never holds more than one batch of them. The custom fields an
+//! administrator added follow the declared ones, headed by their labels.
 //!
 //! Texts come through `label` (a translation key in, the user's text out): the service does
 //! not depend on the app's translations.
@@ -14,9 +15,10 @@ use diesel_async::AsyncPgConnection;
 use serde_json::Value as Json;
 
 use super::decode::{decode, extra};
-use super::list::{Cursor, Selection, count_up_to, read, select};
-use super::{Translate, require};
+use super::list::{Cursor, Selection, count_up_to, extra_of, read, select};
+use super::{Language, Translate, require};
 use crate::accounts::SessionUser;
+use crate::engine::custom::{CustomField, CustomKind};
 use crate::engine::declare::{Field, Kind, Register};
 use crate::engine::record::{Action, ListQuery};
 use crate::engine::transfer::MAX_ROWS;
@@ -59,6 +61,8 @@ enum Part {
     State,
     Place,
     Field(&'static Field),
+    /// A custom field, by its position among the register's.
+    Custom(usize),
 }
 
 /// An export under way: its columns, and where its last batch ended.
@@ -66,6 +70,7 @@ pub struct Export {
     register: &'static Register,
     selection: Selection,
     parts: Vec<Part>,
+    custom: Vec<CustomField>,
     columns: Vec<Column>,
     texts: Texts,
     geometry: Option<&'static Field>,
@@ -98,21 +103,25 @@ fn is_geometry(field: &Field) -> bool {
 
 impl Export {
     /// Checks the permission and the query (every problem at once, as the list does) and
-    /// counts the records: more than [`MAX_ROWS`] is refused before anything is read.
+    /// counts the records: more than [`MAX_ROWS`] is refused before anything is read. The
+    /// headers are in the language `label` translates to, `language`.
     pub async fn start(
         conn: &mut AsyncPgConnection,
         user: &SessionUser,
         register: &'static Register,
         query: &ListQuery,
         label: Translate<'_>,
+        language: Language,
     ) -> Result<Export, AppError> {
         require(user, register, Action::Export)?;
         let mut problems = Vec::new();
         let custom = super::custom::custom_fields(conn, register).await?;
         let selection = select(user, register, &custom, query, &mut problems);
-        let Some(selection) = selection.filter(|_| problems.is_empty()) else {
+        let Some(mut selection) = selection.filter(|_| problems.is_empty()) else {
             return Err(AppError::Validation(problems));
         };
+        // Every custom field, not only those the list shows.
+        selection.listed = extra_of(custom.iter());
         let counted = count_up_to(conn, register, selection.matching.clone(), MAX_ROWS as i64 + 1).await?;
         if counted > MAX_ROWS as i64 {
             return Err(AppError::Validation(vec![FieldError::new("export", ErrorCode::ExportTooManyRows)]));
@@ -126,6 +135,7 @@ impl Export {
         }
         parts.push(Part::Place);
         parts.extend(register.fields.iter().map(Part::Field));
+        parts.extend((0..custom.len()).map(Part::Custom));
         let columns = parts
             .iter()
             .map(|part| match part {
@@ -139,12 +149,20 @@ impl Export {
                         _ => CellKind::Text,
                     },
                 },
+                Part::Custom(index) => Column {
+                    title: custom[*index].label(language).to_owned(),
+                    kind: match custom[*index].kind {
+                        CustomKind::Integer | CustomKind::Decimal => CellKind::Number,
+                        _ => CellKind::Text,
+                    },
+                },
             })
             .collect();
         Ok(Export {
             register,
             selection,
             parts,
+            custom,
             columns,
             texts: Texts::new(register, label),
             geometry: geometry_field(register),
@@ -194,6 +212,10 @@ impl Export {
                             .unwrap_or_default(),
                         Part::Place => row.place.clone(),
                         Part::Field(field) => self.texts.cell(field, values.get(field.name), labels.get(field.name)),
+                        Part::Custom(index) => {
+                            let key = &self.custom[*index].key;
+                            self.texts.custom_cell(row.extra.get(key))
+                        }
                     })
                     .collect();
                 let geometry = self.geometry.and_then(|field| match values.get(field.name) {
@@ -230,6 +252,16 @@ impl Texts {
             })
             .unwrap_or_default();
         Texts { yes: label("engine.yes"), no: label("engine.no"), codes, states }
+    }
+
+    /// A custom field's value: its text, number or yes or no (a choice keeps its option's
+    /// own text).
+    fn custom_cell(&self, value: Option<&Json>) -> String {
+        match value {
+            None | Some(Json::Null) => String::new(),
+            Some(Json::Bool(flag)) => if *flag { &self.yes } else { &self.no }.clone(),
+            Some(other) => CustomField::index_text(other),
+        }
     }
 
     fn code(&self, field: &Field, code: &str) -> String {

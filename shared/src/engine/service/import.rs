@@ -20,8 +20,9 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use super::place::{Places, check_place};
 use super::write::{NewRecord, audit_created, insert};
-use super::{Translate, require};
+use super::{Language, Translate, require};
 use crate::accounts::SessionUser;
+use crate::engine::custom::{CustomField, CustomKind, parse_extra};
 use crate::engine::declare::{Field, Kind, Place, Register};
 use crate::engine::record::Action;
 use crate::engine::transfer::{MAX_ERRORS, MAX_ROWS, RowError};
@@ -68,14 +69,15 @@ impl Checked {
 pub const PROGRESS_EVERY: usize = 500;
 
 /// Checks every row of `table`; writes nothing. `languages` translate labels: the user's
-/// language first (its labels name the problems), then the others a header or a choice may
-/// be written in.
+/// language first (its labels name the problems; `language` is which it is, for the custom
+/// fields' labels), then the others a header or a choice may be written in.
 pub async fn check(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
     register: &'static Register,
     table: &Table,
     languages: &[Translate<'_>],
+    language: Language,
 ) -> Result<Checked, AppError> {
     require(user, register, Action::Import)?;
     // A child table's rows are entered inside their parent's form.
@@ -94,8 +96,10 @@ pub async fn check(
         }
         _ => Places::of_township(conn, user.township_id).await?,
     };
+    let custom = super::custom::custom_fields(conn, register).await?;
     let first = table.rows.first().map(|(_, cells)| cells.as_slice());
-    let columns::Mapped { targets, keys_row } = match columns::map(register, &table.header, first, languages) {
+    let mapped = columns::map(register, &custom, &table.header, first, languages, language);
+    let columns::Mapped { targets, keys_row } = match mapped {
         Ok(mapped) => mapped,
         Err(problems) => {
             let errors =
@@ -111,7 +115,7 @@ pub async fn check(
         return Err(AppError::field("file", ErrorCode::ImportTooManyRows));
     }
     let label = |key: &str| languages.first().map(|label| label(key)).unwrap_or_else(|| key.to_owned());
-    let columns = Columns::new(register, &table.header, &targets, &label);
+    let columns = Columns::new(register, &custom, &table.header, &targets, &label, language);
     let reference_columns = columns
         .fields
         .iter()
@@ -149,7 +153,7 @@ pub async fn check(
         }
         match row.place {
             Some(place) if row.errors.is_empty() => {
-                checked.records.push(NewRecord { values: row.values, extra: serde_json::Map::new(), place })
+                checked.records.push(NewRecord { values: row.values, extra: row.extra, place })
             }
             _ => {
                 checked.bad_rows += 1;
@@ -186,13 +190,14 @@ pub async fn commit(
     .await
 }
 
-/// The columns of a register's import template; the place columns offer the villages and
-/// grids the user may put records in.
+/// The columns of a register's import template, its custom fields' labels in `language`; the
+/// place columns offer the villages and grids the user may put records in.
 pub async fn template(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
     register: &'static Register,
     label: Translate<'_>,
+    language: Language,
 ) -> Result<Vec<TemplateColumn>, AppError> {
     require(user, register, Action::Import)?;
     if register.parent.is_some() {
@@ -221,7 +226,8 @@ pub async fn template(
             .collect();
         (villages, grids)
     };
-    Ok(columns::template_columns(register, label, villages, grids))
+    let custom = super::custom::custom_fields(conn, register).await?;
+    Ok(columns::template_columns(register, &custom, label, language, villages, grids))
 }
 
 /// A unique value as the database's text of it (what [`taken`] compares).
@@ -272,6 +278,8 @@ impl Texts {
 struct Row {
     number: u32,
     values: crate::engine::value::Values,
+    /// The custom fields' values.
+    extra: serde_json::Map<String, serde_json::Value>,
     /// The unique fields' values as text, even when another cell of the row is refused (so
     /// that a repeated ID number is said at once, not after the row's other mistakes).
     uniques: HashMap<&'static str, String>,
@@ -282,34 +290,57 @@ struct Row {
 /// The file's columns by what they fill, with the titles that name them in errors.
 struct Columns<'t> {
     fields: Vec<(usize, &'static Field)>,
+    /// (column, custom field).
+    custom: Vec<(usize, &'t CustomField)>,
+    /// Every custom field of the register (a required one may have no column).
+    all_custom: &'t [CustomField],
     village: Option<usize>,
     grid: Option<usize>,
     place: Option<usize>,
-    /// field name (or `village_id`, `grid_id`) → the header of its column, or its label.
-    titles: HashMap<&'static str, String>,
+    /// field name, custom key (or `village_id`, `grid_id`) → the header of its column, or
+    /// its label.
+    titles: HashMap<String, String>,
     header: &'t [String],
 }
 
 impl<'t> Columns<'t> {
     fn new(
         register: &'static Register,
+        custom: &'t [CustomField],
         header: &'t [String],
         targets: &[Option<Target>],
         label: &dyn Fn(&str) -> String,
+        language: Language,
     ) -> Columns<'t> {
-        let mut columns =
-            Columns { fields: Vec::new(), village: None, grid: None, place: None, titles: HashMap::new(), header };
+        let mut columns = Columns {
+            fields: Vec::new(),
+            custom: Vec::new(),
+            all_custom: custom,
+            village: None,
+            grid: None,
+            place: None,
+            titles: HashMap::new(),
+            header,
+        };
         for field in register.fields {
-            columns.titles.insert(field.name, label(&register.label_key(field.name)));
+            columns.titles.insert(field.name.to_owned(), label(&register.label_key(field.name)));
         }
-        columns.titles.insert("village_id", label("engine.village"));
-        columns.titles.insert("grid_id", label("engine.grid"));
+        for field in custom {
+            columns.titles.insert(field.key.clone(), field.label(language).to_owned());
+        }
+        columns.titles.insert("village_id".to_owned(), label("engine.village"));
+        columns.titles.insert("grid_id".to_owned(), label("engine.grid"));
         for (index, target) in targets.iter().enumerate() {
             let Some(target) = target else { continue };
             let key = match target {
                 Target::Field(field) => {
                     columns.fields.push((index, field));
                     field.name
+                }
+                Target::Custom(position) => {
+                    let field = &custom[*position];
+                    columns.custom.push((index, field));
+                    field.key.as_str()
                 }
                 Target::Village => {
                     columns.village = Some(index);
@@ -326,7 +357,7 @@ impl<'t> Columns<'t> {
                 Target::Ignored => continue,
             };
             if let Some(title) = header.get(index).map(|title| columns::shown(title)).filter(|t| !t.is_empty()) {
-                columns.titles.insert(key, title);
+                columns.titles.insert(key.to_owned(), title);
             }
         }
         columns
@@ -395,6 +426,18 @@ impl<'t> Columns<'t> {
                 }
             },
         };
+        let custom_form: BTreeMap<String, String> = self
+            .custom
+            .iter()
+            .map(|&(index, field)| (field.key.clone(), custom_normalized(field, cell(index), texts)))
+            .collect();
+        let extra = parse_extra(self.all_custom, &custom_form).unwrap_or_else(|problems| {
+            for FieldError { field, code } in problems {
+                let title = self.title(&field);
+                errors.push((field, title, code));
+            }
+            serde_json::Map::new()
+        });
         let uniques = register
             .fields
             .iter()
@@ -438,6 +481,7 @@ impl<'t> Columns<'t> {
         Ok(Row {
             number,
             values: values.unwrap_or_default(),
+            extra,
             uniques,
             place: place.filter(|_| errors.is_empty()),
             errors,
@@ -472,6 +516,17 @@ fn normalized(field: &Field, text: &str, texts: &Texts, references: &References)
         Kind::Point if text.starts_with('{') => geojson_point(text).ok_or(ErrorCode::FieldNotAGeometry)?,
         _ => text.to_owned(),
     })
+}
+
+/// A custom field's cell as its parser takes it: yes and no in any language, dates with
+/// slashes.
+fn custom_normalized(field: &CustomField, text: &str, texts: &Texts) -> String {
+    match field.kind {
+        CustomKind::Boolean if texts.yes.iter().any(|yes| yes.eq_ignore_ascii_case(text)) => "true".to_owned(),
+        CustomKind::Boolean if texts.no.iter().any(|no| no.eq_ignore_ascii_case(text)) => "false".to_owned(),
+        CustomKind::Date => text.replace(['/', '.'], "-"),
+        _ => text.to_owned(),
+    }
 }
 
 /// `{"type":"Point","coordinates":[lon,lat]}` as "lon, lat".

@@ -3,6 +3,12 @@
 //! the background, is claimed once (a conditional update: two clicks never write a file
 //! twice) and counts its progress in `done`, which a page polls. Only the user who uploaded
 //! a file sees its import.
+//!
+//! Nothing is left hanging: the process writing an import holds an advisory lock on it for
+//! as long as it writes ([`hold`]), which PostgreSQL releases when that process's connection
+//! ends however it ends; a [`sweep`] on any process marks a running import whose lock is free
+//! as failed (its transaction died with its writer: nothing was written), and drops the file
+//! of a preview nobody committed within [`PREVIEW_KEPT_HOURS`].
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -16,6 +22,107 @@ use crate::engine::record::Action;
 use crate::engine::transfer::{ImportPreview, ImportProgress, ImportStatus, RowError};
 use crate::error::{AppError, ErrorCode};
 use crate::schema::engine_imports;
+
+/// How long the file of a clean preview waits for its commit.
+pub const PREVIEW_KEPT_HOURS: i32 = 24;
+
+/// The advisory locks of running imports: `(IMPORT_LOCKS, id)`, a namespace of their own.
+const IMPORT_LOCKS: i32 = 0x7467_494d; // "tgIM"
+
+/// The second key of an import's lock (ids past 2^31 share keys: a dead import then waits
+/// for the next sweep after its twin ends, which is harmless).
+fn lock_key(id: i64) -> i32 {
+    (id & 0x7fff_ffff) as i32
+}
+
+/// Takes the import's lock on the writer's connection (a session lock: it outlives the
+/// write's transaction, and ends with the connection if the process dies).
+pub async fn hold(conn: &mut AsyncPgConnection, id: i64) -> Result<(), AppError> {
+    diesel::sql_query("SELECT pg_advisory_lock($1, $2)")
+        .bind::<diesel::sql_types::Integer, _>(IMPORT_LOCKS)
+        .bind::<diesel::sql_types::Integer, _>(lock_key(id))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Gives the import's lock back, before the connection returns to the pool.
+pub async fn release(conn: &mut AsyncPgConnection, id: i64) -> Result<(), AppError> {
+    diesel::sql_query("SELECT pg_advisory_unlock($1, $2)")
+        .bind::<diesel::sql_types::Integer, _>(IMPORT_LOCKS)
+        .bind::<diesel::sql_types::Integer, _>(lock_key(id))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// What a [`sweep`] found.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    /// Running imports whose writer is gone, now failed.
+    pub abandoned: usize,
+    /// Clean previews never committed, their files dropped.
+    pub expired: usize,
+}
+
+/// Ends what no one will finish: running imports whose writer has stopped (their lock is
+/// free; a claim takes its lock within milliseconds, so one caught in between is at worst
+/// shown failed until its own end records it done), and previews older than
+/// [`PREVIEW_KEPT_HOURS`] that still keep their file.
+pub async fn sweep(conn: &mut AsyncPgConnection) -> Result<Swept, AppError> {
+    let running: Vec<i64> = engine_imports::table
+        .filter(engine_imports::status.eq(ImportStatus::Running.as_str()))
+        .select(engine_imports::id)
+        .load(conn)
+        .await?;
+    let mut swept = Swept::default();
+    for id in running {
+        #[derive(QueryableByName)]
+        struct Free {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            free: bool,
+        }
+        let lock = diesel::sql_query("SELECT pg_try_advisory_lock($1, $2) AS free")
+            .bind::<diesel::sql_types::Integer, _>(IMPORT_LOCKS)
+            .bind::<diesel::sql_types::Integer, _>(lock_key(id));
+        let Free { free } = lock.get_result(conn).await?;
+        if !free {
+            continue;
+        }
+        let ended = end(conn, id, ImportStatus::Running, ErrorCode::ImportAbandoned).await;
+        release(conn, id).await?;
+        swept.abandoned += ended?;
+    }
+    let stale: Vec<i64> = engine_imports::table
+        .filter(engine_imports::status.eq(ImportStatus::Previewed.as_str()))
+        .filter(engine_imports::file.is_not_null())
+        .filter(engine_imports::created_at.lt(Utc::now() - chrono::Duration::hours(PREVIEW_KEPT_HOURS.into())))
+        .select(engine_imports::id)
+        .load(conn)
+        .await?;
+    for id in stale {
+        swept.expired += end(conn, id, ImportStatus::Previewed, ErrorCode::ImportExpired).await?;
+    }
+    Ok(swept)
+}
+
+/// Fails an import still in `from`, its file dropped, saying why; how many rows changed.
+async fn end(conn: &mut AsyncPgConnection, id: i64, from: ImportStatus, why: ErrorCode) -> Result<usize, AppError> {
+    let errors =
+        serde_json::to_value([RowError { row: 0, field: String::new(), code: why }]).map_err(|_| AppError::Internal)?;
+    let ended = diesel::update(
+        engine_imports::table.filter(engine_imports::id.eq(id)).filter(engine_imports::status.eq(from.as_str())),
+    )
+    .set((
+        engine_imports::status.eq(ImportStatus::Failed.as_str()),
+        engine_imports::errors.eq(errors),
+        engine_imports::file.eq(None::<Vec<u8>>),
+        engine_imports::finished_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(ended)
+}
 
 /// The file formats an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

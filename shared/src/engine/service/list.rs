@@ -258,12 +258,17 @@ pub(super) async fn count_up_to(
 /// The custom fields shown in the list, as one object (`{}` when there are none): only their
 /// keys, so a long text kept beside them is not carried.
 fn listed_extra(custom: &[CustomField]) -> Sql {
-    let listed: Vec<String> = custom.iter().filter(|field| field.in_list).map(|field| field.key.clone()).collect();
-    if listed.is_empty() {
+    extra_of(custom.iter().filter(|field| field.in_list))
+}
+
+/// The values of `fields` from a record's `extra`, as one object (`{}` when there are none).
+pub(super) fn extra_of<'f>(fields: impl Iterator<Item = &'f CustomField>) -> Sql {
+    let keys: Vec<String> = fields.map(|field| field.key.clone()).collect();
+    if keys.is_empty() {
         return Sql::new("'{}'::jsonb");
     }
     Sql::new("jsonb_strip_nulls(coalesce((SELECT jsonb_object_agg(k, r.extra -> k) FROM unnest(")
-        .bind(listed)
+        .bind(keys)
         .push("::text[]) k), '{}'::jsonb))")
 }
 

@@ -60,10 +60,7 @@ pub(super) fn meta(
     });
     let added = custom.iter().map(|field| FieldMeta {
         name: field.key.clone(),
-        label: match language {
-            Language::Chinese => field.label_zh.clone(),
-            Language::English => field.label_en.clone(),
-        },
+        label: field.label(language).to_owned(),
         kind: custom_kind(field),
         required: field.required,
         custom: true,

@@ -1,7 +1,8 @@
 //! Telling the people named on a record that it waits for them: when a record enters a state
 //! that a 会签, 或签 or N-of-M step leaves, each user named in that step's approvers field
-//! (but the one who moved it there) gets a notification opening the record — beside the
-//! record in their "my tasks". Written in the transaction of the step or the creation.
+//! whose role may take the step (the step itself asks both), but the one who moved it there,
+//! gets a notification opening the record — beside the record in their "my tasks". Written
+//! in the transaction of the step or the creation.
 //!
 //! The message is stored as `<module>.<register>|<transition>|<record's name>` and put into
 //! the reader's language when listed (from [`parse`]): the registers' texts stay on the server.
@@ -10,6 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{search_field, table};
 use crate::engine::declare::{Approval, Register};
+use crate::engine::record::Action;
 use crate::error::AppError;
 use crate::sql::Sql;
 
@@ -56,6 +58,12 @@ pub(super) async fn entered(
         .push(")")
         .push(" AND u <> ")
         .bind(actor)
+        .push(
+            " AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id \
+             WHERE ur.user_id = u AND ",
+        )
+        .bind(Action::Step(transition.name).code(register))
+        .push(" = ANY (ro.permissions))")
         .query()
         .execute(conn)
         .await?;

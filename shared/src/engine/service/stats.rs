@@ -76,10 +76,7 @@ impl Dimension<'_> {
     fn label(self, register: &Register, translate: Translate<'_>, language: Language) -> String {
         match self {
             Dimension::Value(field) => translate(&register.label_key(field.name)),
-            Dimension::Custom(field) => match language {
-                Language::Chinese => field.label_zh.clone(),
-                Language::English => field.label_en.clone(),
-            },
+            Dimension::Custom(field) => field.label(language).to_owned(),
             Dimension::State => translate("engine.column.state"),
             Dimension::Village => translate("engine.village"),
             Dimension::Period { field, unit } => {

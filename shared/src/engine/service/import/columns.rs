@@ -2,20 +2,24 @@
 //! or by its name), to the record's place, or to a column an export writes that an import
 //! leaves to the system (number, state); and the template's columns, which map back.
 //!
-//! A template's second row holds the columns' keys (the field names; hidden in Excel): when
-//! a file has such a row, the columns are mapped by it, so a header renamed by hand still
-//! maps.
+//! A template's second row holds the columns' keys (the field names, `extra.<key>` for a
+//! custom field; hidden in Excel): when a file has such a row, the columns are mapped by it,
+//! so a header renamed by hand still maps. Custom fields an administrator added are columns
+//! like the declared ones: by their key, or their label in either language.
 
 use std::collections::HashMap;
 
+use crate::engine::custom::{CustomField, CustomKind, DECIMAL_SCALE, TEXT_MAX};
 use crate::engine::declare::{Field, Kind, Place, Register};
-use crate::engine::service::Translate;
+use crate::engine::service::{Language, Translate};
 use crate::error::ErrorCode;
 
 /// What a column of a file fills.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Target {
     Field(&'static Field),
+    /// A custom field, by its position among the register's custom fields.
+    Custom(usize),
     /// The village, by name or id.
     Village,
     /// The grid, by name or id.
@@ -31,6 +35,7 @@ impl PartialEq for Target {
     fn eq(&self, other: &Target) -> bool {
         match (self, other) {
             (Target::Field(a), Target::Field(b)) => a.name == b.name,
+            (Target::Custom(a), Target::Custom(b)) => a == b,
             _ => std::mem::discriminant(self) == std::mem::discriminant(other),
         }
     }
@@ -64,10 +69,20 @@ pub(super) fn shown(header: &str) -> String {
     header.trim().trim_end_matches(['*', '＊']).trim().to_owned()
 }
 
-/// Every key of the register's columns.
-fn keys(register: &'static Register) -> HashMap<String, Target> {
+/// A custom field's key in a template's row of keys.
+pub(super) fn custom_key(field: &CustomField) -> String {
+    format!("extra.{}", field.key)
+}
+
+/// Every key of the register's columns (a custom field's also without its `extra.`: the
+/// form checks that it is no declared field's name).
+fn keys(register: &'static Register, custom: &[CustomField]) -> HashMap<String, Target> {
     let mut keys: HashMap<String, Target> =
         register.fields.iter().map(|field| (field.name.to_owned(), target_of(field))).collect();
+    for (index, field) in custom.iter().enumerate() {
+        keys.insert(custom_key(field), Target::Custom(index));
+        keys.entry(field.key.clone()).or_insert(Target::Custom(index));
+    }
     for (key, _, target) in PLACE_COLUMNS {
         keys.insert(key.to_owned(), target);
     }
@@ -75,8 +90,13 @@ fn keys(register: &'static Register) -> HashMap<String, Target> {
 }
 
 /// Every name a header may give a column: its key and its label in each language.
-fn names(register: &'static Register, languages: &[Translate<'_>]) -> HashMap<String, Target> {
-    let mut names = keys(register);
+fn names(register: &'static Register, custom: &[CustomField], languages: &[Translate<'_>]) -> HashMap<String, Target> {
+    let mut names = keys(register, custom);
+    for (index, field) in custom.iter().enumerate() {
+        for label in [&field.label_zh, &field.label_en] {
+            names.insert(normalized(label), Target::Custom(index));
+        }
+    }
     for label in languages {
         for field in register.fields {
             names.insert(normalized(&label(&register.label_key(field.name))), target_of(field));
@@ -100,21 +120,23 @@ pub(super) struct Mapped {
 /// The columns of a file, by index (`None`: an empty header, read past), and whether its
 /// first data row is a template's row of keys; or every problem with its header: a column
 /// not known or named twice (by its header), a required field without a column (by the
-/// field's label in the first language).
+/// field's label in the first language, `language`).
 pub(super) fn map(
     register: &'static Register,
+    custom: &[CustomField],
     header: &[String],
     first_row: Option<&[String]>,
     languages: &[Translate<'_>],
+    language: Language,
 ) -> Result<Mapped, Vec<(String, ErrorCode)>> {
-    let keys = keys(register);
+    let keys = keys(register, custom);
     let keys_row = first_row.filter(|row| {
         let mut cells = row.iter().map(|cell| cell.trim()).filter(|cell| !cell.is_empty()).peekable();
         cells.peek().is_some() && cells.all(|cell| keys.contains_key(cell))
     });
     let (names, headers) = match keys_row {
         Some(row) => (keys, row),
-        None => (names(register, languages), header),
+        None => (names(register, custom, languages), header),
     };
     let mut problems = Vec::new();
     let mut targets = Vec::with_capacity(headers.len());
@@ -141,6 +163,11 @@ pub(super) fn map(
             problems.push((label(&register.label_key(field.name)), ErrorCode::ImportColumnMissing));
         }
     }
+    for (index, field) in custom.iter().enumerate().filter(|(_, field)| field.required) {
+        if !seen.contains(&Target::Custom(index)) {
+            problems.push((field.label(language).to_owned(), ErrorCode::ImportColumnMissing));
+        }
+    }
     let has = |target| seen.contains(&target) || seen.contains(&Target::Place);
     match register.place {
         Place::Village if !has(Target::Village) => {
@@ -155,8 +182,9 @@ pub(super) fn map(
 /// One column of a register's import template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateColumn {
-    /// The column's key (the field's name, `village_id`, `grid_id`): the template's second row.
-    pub key: &'static str,
+    /// The column's key (the field's name, `extra.<key>`, `village_id`, `grid_id`): the
+    /// template's second row.
+    pub key: String,
     /// The label, with `*` when the column is required.
     pub title: String,
     pub required: bool,
@@ -168,16 +196,19 @@ pub struct TemplateColumn {
     pub multiple: bool,
 }
 
-/// The template's columns: the place the register asks for, then every importable field.
-/// `villages` and `grids` are the names of the places the user may put records in.
+/// The template's columns: the place the register asks for, then every importable field,
+/// then the custom fields. `villages` and `grids` are the names of the places the user may
+/// put records in.
 pub(super) fn template_columns(
     register: &'static Register,
+    custom: &[CustomField],
     label: Translate<'_>,
+    language: Language,
     villages: Vec<String>,
     grids: Vec<String>,
 ) -> Vec<TemplateColumn> {
-    let column = |key, title: String, required, hint: String, choices| TemplateColumn {
-        key,
+    let column = |key: &str, title: String, required, hint: String, choices| TemplateColumn {
+        key: key.to_owned(),
         title: if required { format!("{title}*") } else { title },
         required,
         hint,
@@ -207,7 +238,25 @@ pub(super) fn template_columns(
         let multiple = matches!(field.kind, Kind::MultiChoice(_));
         columns.push(TemplateColumn { multiple, ..column(field.name, title, field.required, hint, choices) });
     }
+    for field in custom {
+        let (hint, choices) = custom_hint(field, label);
+        columns.push(column(&custom_key(field), field.label(language).to_owned(), field.required, hint, choices));
+    }
     columns
+}
+
+/// How to fill in a custom field, and its choices.
+fn custom_hint(field: &CustomField, label: Translate<'_>) -> (String, Vec<String>) {
+    let text = |key: &str| label(&format!("transfer.hint.{key}"));
+    match field.kind {
+        CustomKind::Text => (text("text").replace("%{n}", &TEXT_MAX.to_string()), Vec::new()),
+        CustomKind::LongText => (text("long_text"), Vec::new()),
+        CustomKind::Integer => (text("whole_number"), Vec::new()),
+        CustomKind::Decimal => (text("decimal").replace("%{n}", &DECIMAL_SCALE.to_string()), Vec::new()),
+        CustomKind::Date => (text("date"), Vec::new()),
+        CustomKind::Boolean => (text("boolean"), vec![label("engine.yes"), label("engine.no")]),
+        CustomKind::Choice => (text("choice"), field.options.clone()),
+    }
 }
 
 /// How to fill in a field, and the labels of its choices.
@@ -275,7 +324,8 @@ mod tests {
     #[test]
     fn headers_map_by_label_in_either_language_or_by_name() {
         let header = strings(&["名称*", " kind ", "网格", "", "photos"]);
-        let Mapped { targets, keys_row } = map(&SHEDS, &header, None, &[&zh, &en]).expect("mapped");
+        let Mapped { targets, keys_row } =
+            map(&SHEDS, &[], &header, None, &[&zh, &en], Language::Chinese).expect("mapped");
         assert!(!keys_row);
         assert_eq!(targets[0], Some(Target::Field(&SHEDS.fields[0])));
         assert_eq!(targets[1], Some(Target::Field(&SHEDS.fields[1])));
@@ -283,14 +333,15 @@ mod tests {
         assert_eq!(targets[3], None);
         assert_eq!(targets[4], Some(Target::Ignored));
         let english = strings(&["NAME", "grid_id"]);
-        assert!(map(&SHEDS, &english, None, &[&zh, &en]).is_ok());
+        assert!(map(&SHEDS, &[], &english, None, &[&zh, &en], Language::Chinese).is_ok());
     }
 
     #[test]
     fn a_row_of_keys_maps_renamed_headers() {
         let header = strings(&["我的名称", "我的网格"]);
         let keys = strings(&["name", "grid_id"]);
-        let Mapped { targets, keys_row } = map(&SHEDS, &header, Some(&keys), &[&zh]).expect("mapped by keys");
+        let Mapped { targets, keys_row } =
+            map(&SHEDS, &[], &header, Some(&keys), &[&zh], Language::Chinese).expect("mapped by keys");
         assert!(keys_row);
         assert_eq!(targets, vec![Some(Target::Field(&SHEDS.fields[0])), Some(Target::Grid)]);
     }
@@ -298,7 +349,7 @@ mod tests {
     #[test]
     fn unknown_repeated_and_missing_columns_are_named() {
         let header = strings(&["类别", "颜色", "kind"]);
-        let mut problems = map(&SHEDS, &header, None, &[&zh]).expect_err("refused");
+        let mut problems = map(&SHEDS, &[], &header, None, &[&zh], Language::Chinese).expect_err("refused");
         problems.sort();
         let mut expected = vec![
             ("颜色".to_owned(), ErrorCode::ImportColumnUnknown),
@@ -312,14 +363,49 @@ mod tests {
 
     #[test]
     fn the_template_marks_required_columns_and_lists_choices() {
-        let columns = template_columns(&SHEDS, &zh, vec!["东村".into()], vec!["一格".into()]);
-        let keys: Vec<&str> = columns.iter().map(|column| column.key).collect();
+        let columns = template_columns(&SHEDS, &[], &zh, Language::Chinese, vec!["东村".into()], vec!["一格".into()]);
+        let keys: Vec<&str> = columns.iter().map(|column| column.key.as_str()).collect();
         assert_eq!(keys, vec!["village_id", "grid_id", "name", "kind"]);
         assert_eq!(columns[1].title, "网格*");
         assert_eq!(columns[2].title, "名称*");
         assert_eq!(columns[3].choices, vec!["code.kind.cow".to_owned(), "code.kind.pig".to_owned()]);
         // The template's headers map back.
         let header: Vec<String> = columns.iter().map(|column| column.title.clone()).collect();
-        assert!(map(&SHEDS, &header, None, &[&zh]).is_ok());
+        assert!(map(&SHEDS, &[], &header, None, &[&zh], Language::Chinese).is_ok());
+    }
+
+    fn beds() -> CustomField {
+        CustomField {
+            key: "beds".into(),
+            kind: CustomKind::Choice,
+            label_zh: "床位".into(),
+            label_en: "Beds".into(),
+            required: true,
+            in_list: false,
+            filterable: false,
+            options: vec!["一".into(), "二".into()],
+        }
+    }
+
+    #[test]
+    fn custom_fields_are_columns_by_key_or_label_in_either_language() {
+        let custom = [beds()];
+        let columns = template_columns(&SHEDS, &custom, &zh, Language::English, Vec::new(), Vec::new());
+        let last = columns.last().expect("a custom column");
+        assert_eq!((last.key.as_str(), last.title.as_str()), ("extra.beds", "Beds*"));
+        assert_eq!(last.choices, vec!["一".to_owned(), "二".to_owned()]);
+        for title in ["床位", "Beds*", "beds"] {
+            let header = strings(&["名称", "网格", title]);
+            let Mapped { targets, .. } =
+                map(&SHEDS, &custom, &header, None, &[&zh], Language::Chinese).expect("mapped");
+            assert_eq!(targets[2], Some(Target::Custom(0)), "{title}");
+        }
+        let keys = strings(&["name", "grid_id", "extra.beds"]);
+        let mapped = map(&SHEDS, &custom, &strings(&["a", "b", "c"]), Some(&keys), &[&zh], Language::Chinese);
+        assert!(mapped.expect("by keys").keys_row);
+        // A required custom field without its column is named in the user's language.
+        let problems =
+            map(&SHEDS, &custom, &strings(&["名称", "网格"]), None, &[&zh], Language::Chinese).expect_err("missing");
+        assert_eq!(problems, vec![("床位".to_owned(), ErrorCode::ImportColumnMissing)]);
     }
 }
