@@ -246,7 +246,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     let live =
         crate::events::live::Live::start(db.url.expose_secret().to_owned(), stats_cache.clone(), sessions.clone());
     crate::events::jobs::start(pool.clone(), config.supervision.escalation_grace);
-    crate::engine_io::jobs::start(pool.clone());
+    crate::engine_jobs::start(pool.clone());
     let settings = Arc::new(Settings { duplicate_window: config.duplicates, tile_url: config.map.tile_url.clone() });
     let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache, sessions, settings };
     let state = ServerState { leptos, app, photos, live, rate_limits: config.rate_limits };

@@ -11,7 +11,7 @@
 //!
 //! The rules (permissions, data scope, filters, checks, the write path) are the engine
 //! service's (`shared::engine::service::{export, import, imports}`); this module reads and
-//! writes the files (`files.rs`, `sheets.rs`). `jobs.rs` sweeps imports nobody will finish.
+//! writes the files (`files.rs`, `sheets.rs`). `crate::engine_jobs` sweeps imports nobody will finish.
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -26,7 +26,6 @@ use crate::router::ServerState;
 mod export;
 pub mod files;
 mod import;
-pub mod jobs;
 mod sheets;
 mod template;
 

@@ -11,6 +11,7 @@ pub mod database;
 pub mod demo;
 pub mod embedded_pg;
 pub mod engine_io;
+pub mod engine_jobs;
 pub mod events;
 pub mod health;
 pub mod input_guard;

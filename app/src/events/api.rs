@@ -149,14 +149,21 @@ pub async fn notifications() -> Result<Vec<Notification>, AppError> {
     let mut list = shared::events::service::queries::notifications(&mut conn, &user).await?;
     // A register's notices are put into the reader's language here: its texts stay on the server.
     let locale = crate::i18n::Locale::from_request();
-    for notice in list.iter_mut().filter(|n| n.kind == shared::engine::service::notice::APPROVAL_KIND) {
-        if let Some((register, step, name)) = shared::engine::service::notice::parse(&notice.message) {
+    use shared::engine::service::notice;
+    for item in list.iter_mut() {
+        let text = match item.kind.as_str() {
+            notice::APPROVAL_KIND => "engine.notice.approval",
+            notice::DUE_SOON_KIND => "engine.notice.due_soon",
+            notice::OVERDUE_KIND => "engine.notice.overdue",
+            _ => continue,
+        };
+        if let Some((register, step, name)) = notice::parse(&item.message) {
             let parts = [
                 ("register", locale.t(&register.title_key())),
                 ("name", name.to_owned()),
                 ("step", locale.t(&register.step_key(step))),
             ];
-            notice.message = locale.tf("engine.notice.approval", &parts);
+            item.message = locale.tf(text, &parts);
         }
     }
     Ok(list)

@@ -81,10 +81,60 @@ async fn the_approvers_named_on_a_record_are_told_it_waits_for_them() {
     let notice = theirs.iter().find(|n| n.kind == APPROVAL_KIND).expect("the notice");
     assert_eq!((notice.link.as_deref(), notice.event_id, notice.read), (Some(link.as_str()), None, false));
 
+    // As its deadline nears, then passes, the approvers who may approve are reminded, once
+    // each per stay in the state.
+    let reminders = async |conn: &mut diesel_async::AsyncPgConnection, kind: &str| -> Vec<i64> {
+        diesel::sql_query("SELECT user_id, message FROM notifications WHERE kind = $1 AND link = $2 ORDER BY user_id")
+            .bind::<Text, _>(kind)
+            .bind::<Text, _>(&link)
+            .load::<Notice>(conn)
+            .await
+            .expect("reminders")
+            .into_iter()
+            .map(|notice| notice.user_id)
+            .collect()
+    };
+    let now = chrono::Utc::now();
+    service::notice::remind(&mut conn, now).await.expect("remind");
+    assert!(reminders(&mut conn, service::notice::DUE_SOON_KIND).await.is_empty(), "two working days ahead");
+    diesel::sql_query(
+        "UPDATE reg.office_requisitions SET state_since = now() - interval '3 days', state_due = now() + interval '1 hour' WHERE id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .execute(&mut conn)
+    .await
+    .expect("three quarters gone");
+    for _ in 0..2 {
+        service::notice::remind(&mut conn, chrono::Utc::now()).await.expect("remind");
+    }
+    let due_soon = reminders(&mut conn, service::notice::DUE_SOON_KIND).await;
+    assert!(due_soon.contains(&leader.id) && !due_soon.contains(&grid.id), "{due_soon:?}");
+    assert_eq!(due_soon.iter().filter(|user| **user == leader.id).count(), 1, "once");
+    assert!(reminders(&mut conn, service::notice::OVERDUE_KIND).await.is_empty());
+    diesel::sql_query("UPDATE reg.office_requisitions SET state_due = now() - interval '1 minute' WHERE id = $1")
+        .bind::<BigInt, _>(id)
+        .execute(&mut conn)
+        .await
+        .expect("overdue");
+    for _ in 0..2 {
+        service::notice::remind(&mut conn, chrono::Utc::now()).await.expect("remind");
+    }
+    let overdue = reminders(&mut conn, service::notice::OVERDUE_KIND).await;
+    assert_eq!(overdue.iter().filter(|user| **user == leader.id).count(), 1, "{overdue:?}");
+    assert!(!overdue.contains(&grid.id));
+    let (_, _, name) = parse(&told[0].message).expect("the same message shape");
+    assert_eq!(name, "党政办");
+
     // Approved, the requisition waits for one person's step: nobody more is told.
     let outcome = service::step(&mut conn, &leader, requisitions, id, 1, "approve", None).await;
     assert_eq!(outcome, Ok(StepOutcome::Moved { to: "approved".into() }));
     assert_eq!(notices(&mut conn, &link).await.len(), 1);
+    // Nor reminded: the record has left the state.
+    service::notice::remind(&mut conn, chrono::Utc::now()).await.expect("remind");
+    assert_eq!(
+        reminders(&mut conn, service::notice::OVERDUE_KIND).await.iter().filter(|u| **u == leader.id).count(),
+        1
+    );
     drop(conn);
     db.finish().await;
 }

@@ -1,0 +1,42 @@
+//! The module engine's clock: at start-up and every five minutes, on every server process.
+//! It reminds approvers of records whose deadline nears or has passed
+//! (`shared::engine::service::notice::remind`), fails imports whose writing process has
+//! stopped and drops the files of previews left for a day
+//! (`shared::engine::service::imports::sweep`). Their conditional writes make concurrent
+//! and repeated runs harmless.
+
+use std::time::Duration;
+
+use shared::db::DbPool;
+use shared::engine::service::{imports, notice};
+
+pub fn start(pool: DbPool) {
+    tokio::spawn(async move {
+        let mut clock = tokio::time::interval(Duration::from_secs(300));
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            clock.tick().await;
+            let mut conn = match pool.get().await {
+                Ok(conn) => conn,
+                Err(error) => {
+                    tracing::warn!(?error, "engine jobs: no connection");
+                    continue;
+                }
+            };
+            match notice::remind(&mut conn, chrono::Utc::now()).await {
+                Ok(sent) if sent != notice::Reminded::default() => {
+                    tracing::info!(due_soon = sent.due_soon, overdue = sent.overdue, "approval reminders");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(?error, "approval reminders"),
+            }
+            match imports::sweep(&mut conn).await {
+                Ok(swept) if swept != imports::Swept::default() => {
+                    tracing::info!(abandoned = swept.abandoned, expired = swept.expired, "imports swept");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(?error, "imports sweep"),
+            }
+        }
+    });
+}
