@@ -83,7 +83,9 @@ for (const [device, viewport] of [
       await expect(row).toContainText(label);
       await expect(row).toContainText('在用');
 
-      // Renamed: the same key (the records' values stay under it), a new label.
+      // Renamed: the same key (the records' values stay under it), a new label. (Something
+      // typed into the adding form first must not show up in the changing one.)
+      await page.getByLabel('中文名称').fill('未提交的名称');
       await row.getByRole('link', { name: `修改字段：${label}` }).click();
       const form = page.getByTestId('custom-field-change-form');
       await expect(form.getByRole('heading', { name: `修改字段：${label}` })).toBeVisible();

@@ -76,7 +76,11 @@ pub fn Field(
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
                 required=required
-                value=value
+                value=value.clone()
+                // Also the property: when the page puts this form where another was (a field
+                // page switching from adding to changing), the browser keeps what was typed
+                // in a reused input unless its value is set.
+                prop:value=value
                 aria-invalid=move || if has_error() { "true" } else { "false" }
                 aria-describedby=described_by
             />

@@ -132,6 +132,7 @@ fn FieldInputs(meta: Meta, field: Option<CustomField>, #[prop(into)] error: Sign
     let value = |read: fn(&CustomField) -> String| field.as_ref().map(read);
     let (label_zh, label_en) = (value(|f| f.label_zh.clone()), value(|f| f.label_en.clone()));
     let options = value(|f| f.options.join("\n")).unwrap_or_default();
+    let options_property = options.clone();
     let flags = field.as_ref().map_or([false; 3], |f| [f.required, f.in_list, f.filterable]);
     let ticked = move |name: &str| match name {
         "required" => flags[0],
@@ -142,7 +143,8 @@ fn FieldInputs(meta: Meta, field: Option<CustomField>, #[prop(into)] error: Sign
         let id = format!("field-{name}");
         view! {
             <label class="check" for=id.clone()>
-                <input type="checkbox" id=id.clone() name=format!("form[{name}]") value="on" checked=ticked(name) />
+                <input type="checkbox" id=id.clone() name=format!("form[{name}]") value="on"
+                    checked=ticked(name) prop:checked=ticked(name) />
                 {locale.t(&format!("engine.fields.{name}"))}
             </label>
         }
@@ -182,7 +184,8 @@ fn FieldInputs(meta: Meta, field: Option<CustomField>, #[prop(into)] error: Sign
         </div>
         <div class="field field-wide">
             <label for="field-options">{locale.t("engine.fields.options")}</label>
-            <textarea id="field-options" name="form[options]" rows="4" aria-describedby="field-options-hint">{options}</textarea>
+            <textarea id="field-options" name="form[options]" rows="4" aria-describedby="field-options-hint"
+                prop:value=options_property>{options}</textarea>
             <p class="field-hint" id="field-options-hint">{locale.t("engine.fields.options_hint")}</p>
             {move || {
                 let codes: Vec<ErrorCode> = errors("options").get();

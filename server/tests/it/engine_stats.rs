@@ -201,3 +201,45 @@ async fn a_custom_choice_field_groups_and_drills_down() {
     drop(conn);
     db.finish().await;
 }
+
+/// By a reference: each group is the records pointing at one organisation, named by it, and
+/// drills down to the list of exactly those records.
+#[tokio::test]
+async fn a_reference_groups_by_what_it_names_and_drills_down() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let leader = db.user("leader").await;
+    let translate = |key: &str| key.to_owned();
+    let members = register("party", "members");
+    let stats = service::stats(&mut conn, &leader, members, &by("organisation"), &translate, Language::Chinese)
+        .await
+        .expect("stats");
+    assert!(stats.groups.len() > 1, "{:?}", stats.groups);
+    assert_eq!(stats.groups.iter().map(|g| g.figures.count).sum::<i64>(), stats.total.count);
+    #[derive(diesel::QueryableByName)]
+    struct Named {
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    for group in stats.groups.iter().take(5) {
+        let id: i64 = group.value.as_deref().expect("an organisation").parse().expect("an id");
+        let named: Named = diesel::sql_query(
+            "SELECT o.name, (SELECT count(*) FROM reg.party_members m WHERE m.deleted_at IS NULL AND m.organisation = o.id) AS n \
+             FROM reg.party_organisations o WHERE o.id = $1",
+        )
+        .bind::<BigInt, _>(id)
+        .get_result(&mut conn)
+        .await
+        .expect("the organisation");
+        assert_eq!((group.label.as_str(), group.figures.count), (named.name.as_str(), named.n));
+        let (filter, value) = group.drill.clone().expect("organisation is a filter");
+        assert_eq!(filter, "organisation");
+        let query = ListQuery { filters: [(filter, value)].into(), limit: 100, ..ListQuery::default() };
+        let page = service::list(&mut conn, &leader, members, &query).await.expect("the organisation's list");
+        assert_eq!(page.count, Count::Exact(group.figures.count as u64));
+    }
+    drop(conn);
+    db.finish().await;
+}

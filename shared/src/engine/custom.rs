@@ -371,8 +371,8 @@ mod tests {
         let errors = old.changed(&dropped).expect_err("乙 dropped");
         assert_eq!(errors, vec![FieldError::new("options", ErrorCode::CustomFieldOptionRemoved)]);
         let unnamed = CustomFieldForm { label_zh: String::new(), ..dropped };
-        let fields: Vec<&str> =
-            old.changed(&unnamed).expect_err("two problems").iter().map(|e| e.field.as_str()).collect();
+        let fields: Vec<String> =
+            old.changed(&unnamed).expect_err("two problems").into_iter().map(|e| e.field).collect();
         assert_eq!(fields, vec!["label_zh", "options"]);
     }
 }

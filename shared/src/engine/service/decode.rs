@@ -75,7 +75,7 @@ fn value_expression(field: &Field, source: Source) -> Sql {
 }
 
 /// The name of what a reference or user field of the row `r` points at.
-fn label_expression(register: &'static Register, field: &Field) -> Option<Sql> {
+pub(super) fn label_expression(register: &'static Register, field: &Field) -> Option<Sql> {
     let name = field.name;
     let one = |table: &'static str, label: &'static str| {
         Sql::new("(SELECT x.")

@@ -2,8 +2,9 @@
 //! and filters hold exactly as on the list — counted, and summed by a number field, per
 //! value of one dimension, in one `GROUP BY` query.
 //!
-//! The dimensions are derived from the declaration: every choice and yes/no field, the
-//! workflow state, the village (for registers kept by village or grid), and the month and
+//! The dimensions are derived from the declaration: every choice and yes/no field, every
+//! reference (to another register or to base data) and user field, named as the list names
+//! them, the workflow state, the village (for registers kept by village or grid), and the month and
 //! year of every date field and of the creation time (months and years in the township's
 //! time zone). The sums: every integer, decimal and money field.
 
@@ -12,6 +13,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::custom::custom_fields;
+use super::decode::label_expression;
 use super::list::select;
 use super::meta::Language;
 use super::{Translate, column, require, table};
@@ -26,7 +28,7 @@ use crate::sql::Sql;
 /// What records are grouped by.
 #[derive(Debug, Clone, Copy)]
 enum Dimension<'a> {
-    /// A choice or yes/no field's value.
+    /// A choice, yes/no, reference or user field's value.
     Value(&'static Field),
     /// A custom choice or yes/no field's value (in `extra`).
     Custom(&'a CustomField),
@@ -116,7 +118,7 @@ fn dimensions<'a>(register: &'static Register, custom: &'a [CustomField]) -> Vec
         register
             .fields
             .iter()
-            .filter(|field| matches!(field.kind, Kind::Choice(_) | Kind::Boolean))
+            .filter(|field| matches!(field.kind, Kind::Choice(_) | Kind::Boolean) || names_a_record(field))
             .map(Dimension::Value),
     );
     all.extend(
@@ -137,6 +139,12 @@ fn dimensions<'a>(register: &'static Register, custom: &'a [CustomField]) -> Vec
         all.push(Dimension::Period { field, unit: Period::Month });
     }
     all
+}
+
+/// A field holding the id of one record, base record or user: grouped by the id, each group
+/// named as the list names the reference.
+fn names_a_record(field: &Field) -> bool {
+    matches!(field.kind, Kind::Reference(_) | Kind::User)
 }
 
 /// The number fields a page can sum.
@@ -207,6 +215,19 @@ pub async fn stats(
         Dimension::Village => ("v.name", " LEFT JOIN villages v ON v.id = r.village_id"),
         _ => ("NULL::text", ""),
     };
+    // A reference's group is named once per group, after grouping, by the expression the list
+    // uses (written against `r.<field>`, here a one-column row holding the group's id).
+    let group_name = match by {
+        Dimension::Value(field) if names_a_record(field) => match label_expression(register, field) {
+            Some(label) => Sql::new("(SELECT ")
+                .append(label)
+                .push(" FROM (SELECT s.value::bigint AS ")
+                .push(field.name)
+                .push(") r)"),
+            None => Sql::new("min(s.name)"),
+        },
+        _ => Sql::new("min(s.name)"),
+    };
     let order = match by {
         Dimension::Period { .. } => "1 ASC NULLS LAST",
         _ => "3 DESC, 1 ASC NULLS LAST",
@@ -214,7 +235,9 @@ pub async fn stats(
     // The selection's rows reduced to their group's value (and name, and the amount summed),
     // then grouped with the totals as one more row (`GROUPING SETS`): one scan for both. The
     // value is computed once, inside, so a bound key (a custom field's) is not repeated.
-    let rows: Vec<Row> = Sql::new("SELECT s.value, min(s.name) AS name, count(*) AS n, ")
+    let rows: Vec<Row> = Sql::new("SELECT s.value, ")
+        .append(group_name)
+        .push(" AS name, count(*) AS n, ")
         .push(if sum.is_some() { "coalesce(sum(s.amount), 0)::text" } else { "NULL::text" })
         .push(" AS total, grouping(s.value) AS whole FROM (SELECT ")
         .append(by.value())
@@ -282,6 +305,7 @@ fn label(
     let Some(value) = value else { return translate("engine.stats.blank") };
     match by {
         Dimension::Value(Field { kind: Kind::Choice(table), .. }) => translate(&table.label_key(value)),
+        Dimension::Value(field) if names_a_record(field) => name.unwrap_or_else(|| value.to_owned()),
         Dimension::Custom(CustomField { kind: CustomKind::Choice, .. }) => value.to_owned(),
         Dimension::Value(_) | Dimension::Custom(_) => {
             translate(if value == "true" { "engine.yes" } else { "engine.no" })
