@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { gotoReady, login } from './helpers';
+import { gotoReady, login, ready } from './helpers';
 
 // The party board (党建概况, /m/party/board): the leader opens it from the party section of
 // the menu and finds the township's figures, the organisation tree under the 党委 with its
 // warnings, the 三会一课 board (narrowed to those behind), and the villages' figures with the
-// total; a branch's 主题党日 recorded through the meetings register shows on the board at
+// total; the members behind on their dues, longest first, each opening their dues; a
+// branch's 主题党日 recorded through the meetings register shows on the board at
 // once. On PC and phone, hydrated and without JavaScript.
 
 for (const [device, viewport] of [
@@ -38,6 +39,26 @@ for (const [device, viewport] of [
 
       const villages = page.getByTestId('party-villages').locator('tbody tr');
       await expect(villages.last()).toContainText('全镇合计');
+    });
+
+    test('members behind on their dues are listed and open their dues', async ({ page }, testInfo) => {
+      await login(page, testInfo, 'leader', undefined, '/m/party/board');
+      const arrears = page.getByTestId('party-arrears');
+      await expect(arrears.getByRole('heading', { name: /党费欠缴/ })).toBeVisible();
+      const rows = arrears.locator('tbody tr');
+      await expect(rows.first()).toBeVisible();
+      // Longest run first, each at least three months.
+      const runs = await rows.evaluateAll((trs) =>
+        trs.map((tr) => Number((tr.querySelector('td:nth-of-type(4)')?.textContent ?? '').replace(/\D/g, ''))),
+      );
+      expect(runs.every((run) => run >= 3)).toBe(true);
+      expect(runs).toEqual([...runs].sort((a, b) => b - a));
+      const first = rows.first().getByRole('link');
+      const member = (await rows.first().getAttribute('data-member')) ?? '';
+      await first.click();
+      await expect(page).toHaveURL(new RegExp(`/m/party/dues\\?member=${member}$`));
+      await ready(page, testInfo);
+      await expect(page.locator('table.engine-list tbody tr').first()).toBeVisible();
     });
 
     test('a meeting recorded shows on the board at once', async ({ page }, testInfo) => {

@@ -1,12 +1,13 @@
 //! `/m/party/board`: 党建概况. Figures of the township (or of the user's village) on top; the
 //! organisation tree with its size warnings and term reminders; the 三会一课 board — every
 //! branch and group against what it owes over the last twelve months, behind ones marked —
-//! with `?behind=1` to list only those; and the figures by village as a chart and a table.
+//! with `?behind=1` to list only those; the members behind on their dues (for those who may
+//! view dues); and the figures by village as a chart and a table.
 //! Server-rendered tables, readable without JavaScript and as cards on a phone.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::party::board::{Compliance, OrganisationRow, PartyBoard, VillageRow};
+use shared::party::board::{Arrears, Compliance, OrganisationRow, PartyBoard, VillageRow};
 
 use super::api::read_party_board;
 use crate::components::{ErrorAlert, PageHeader};
@@ -94,6 +95,16 @@ fn Board(locale: Locale, board: PartyBoard, behind_only: bool) -> impl IntoView 
             </p>
             <ComplianceTable locale kinds rows=owing />
         </section>
+        {board.arrears.map(|arrears| view! {
+            <section class="card" aria-labelledby="party-arrears-title" data-testid="party-arrears">
+                <h2 class="card-title" id="party-arrears-title">
+                    {locale.t("party.board.arrears")}
+                    {(arrears.lapsing > 0).then(|| view! { " " <span class="badge badge-danger">{locale.tf("party.board.lapsing", &[("n", arrears.lapsing.to_string())])}</span> })}
+                </h2>
+                <p class="muted">{locale.t("party.board.arrears_rule")}</p>
+                <ArrearsTable locale arrears />
+            </section>
+        })}
         <section class="card" aria-labelledby="party-villages-title" data-testid="party-villages">
             <h2 class="card-title" id="party-villages-title">{locale.t("party.board.villages")}</h2>
             <Villages locale rows=board.villages />
@@ -206,6 +217,60 @@ fn ComplianceTable(locale: Locale, kinds: Vec<(String, String)>, rows: Vec<Organ
                 </tbody>
             </table>
         </div>
+    }
+    .into_any()
+}
+
+/// The members behind on their dues, longest run first; each opens their dues.
+#[component]
+fn ArrearsTable(locale: Locale, arrears: Arrears) -> impl IntoView {
+    if arrears.rows.is_empty() {
+        return view! { <p class="muted" data-testid="party-arrears-none">{locale.t("party.board.arrears_none")}</p> }
+            .into_any();
+    }
+    let more = (arrears.total as usize > arrears.rows.len())
+        .then(|| locale.tf("party.board.arrears_more", &[("n", arrears.total.to_string())]));
+    view! {
+        <div class="table-wrap">
+            <table class="data-table stack-mobile">
+                <caption class="visually-hidden">{locale.t("party.board.arrears")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{locale.t("party.board.member")}</th>
+                        <th scope="col">{locale.t("party.board.organisation")}</th>
+                        <th scope="col">{locale.t("party.board.village")}</th>
+                        <th scope="col">{locale.t("party.board.unpaid")}</th>
+                        <th scope="col">{locale.t("party.board.longest")}</th>
+                        <th scope="col">{locale.t("party.board.last_paid")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {arrears
+                        .rows
+                        .into_iter()
+                        .map(|row| {
+                            let months = |n: u32| locale.tf("party.board.months", &[("n", n.to_string())]);
+                            let class = if row.lapsing { "badge badge-danger" } else { "badge badge-warn" };
+                            view! {
+                                <tr data-member=row.member data-lapsing=row.lapsing.to_string()>
+                                    <th scope="row" data-label=locale.t("party.board.member")>
+                                        <a href=format!("/m/party/dues?member={}", row.member)>{row.name.clone()}</a>
+                                    </th>
+                                    <td data-label=locale.t("party.board.organisation")>{dash(&row.organisation)}</td>
+                                    <td data-label=locale.t("party.board.village")>{dash(&row.village)}</td>
+                                    <td data-label=locale.t("party.board.unpaid")>{months(row.unpaid)}</td>
+                                    <td data-label=locale.t("party.board.longest")><span class=class>{months(row.longest)}</span></td>
+                                    <td data-label=locale.t("party.board.last_paid")>
+                                        {row.last_paid.map(|day| day.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".to_owned())}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {more.map(|more| view! { <p class="muted">{more}</p> })}
     }
     .into_any()
 }

@@ -132,3 +132,69 @@ async fn the_board_counts_judges_and_scopes_the_party_registers() {
     drop(conn);
     db.finish().await;
 }
+
+/// Dues in arrears: a member whose dues of the window are all gone is listed with every month
+/// since the window's start (or their joining) unpaid and marked as lapsing; one who pays
+/// again is no longer listed; without the dues' view there is no list.
+#[tokio::test]
+async fn members_behind_on_their_dues_are_listed_longest_first() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let leader = db.user("leader").await;
+    let today = shared::time::today();
+    #[derive(diesel::QueryableByName)]
+    struct Member {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    // A full member who joined long ago, with dues on record.
+    let member: Member = diesel::sql_query(
+        "SELECT m.id FROM reg.party_members m WHERE m.deleted_at IS NULL AND m.political_status = '01' \
+         AND m.joined_on < now() - interval '2 years' AND EXISTS (SELECT 1 FROM reg.party_dues d WHERE d.member = m.id) \
+         ORDER BY m.id LIMIT 1",
+    )
+    .get_result(&mut conn)
+    .await
+    .expect("a member");
+    let before = board(&mut conn, &leader, today, &translate).await.expect("board");
+    let arrears = before.arrears.expect("the leader may view dues");
+    let rows = &arrears.rows;
+    assert!(rows.windows(2).all(|w| w[0].longest >= w[1].longest), "longest first");
+    assert!(rows.iter().all(|row| row.longest >= 3 && row.unpaid >= row.longest));
+    assert_eq!(arrears.lapsing as usize, rows.iter().filter(|row| row.lapsing).count());
+
+    diesel::sql_query("UPDATE reg.party_dues SET deleted_at = now() WHERE member = $1")
+        .bind::<BigInt, _>(member.id)
+        .execute(&mut conn)
+        .await
+        .expect("dues gone");
+    let after = board(&mut conn, &leader, today, &translate).await.expect("board");
+    let row = after.arrears.expect("arrears").rows.into_iter().find(|row| row.member == member.id).expect("listed");
+    assert_eq!((row.unpaid, row.longest, row.lapsing, row.last_paid), (12, 12, true, None), "{row:?}");
+
+    // Paid for every month of the window again: no longer listed.
+    let this_month = today.with_day(1).expect("first");
+    let months: Vec<chrono::NaiveDate> =
+        (1..=12).map(|n| this_month.checked_sub_months(Months::new(n)).expect("month")).collect();
+    for month in months {
+        diesel::sql_query(
+            "INSERT INTO reg.party_dues (township_id, village_id, grid_id, owner_id, member, month, amount, paid_on, \
+             created_by, updated_by) SELECT township_id, village_id, grid_id, owner_id, id, $2, 1, $2, created_by, \
+             created_by FROM reg.party_members WHERE id = $1",
+        )
+        .bind::<BigInt, _>(member.id)
+        .bind::<Date, _>(month)
+        .execute(&mut conn)
+        .await
+        .expect("paid");
+    }
+    let paid = board(&mut conn, &leader, today, &translate).await.expect("board");
+    assert!(paid.arrears.expect("arrears").rows.iter().all(|row| row.member != member.id));
+
+    // Without the dues' view: no list.
+    let records = leader.records.iter().filter(|code| !code.starts_with("m.party.dues.")).cloned().collect();
+    let no_dues = shared::accounts::SessionUser { records, ..leader.clone() };
+    assert_eq!(board(&mut conn, &no_dues, today, &translate).await.expect("board").arrears, None);
+    drop(conn);
+    db.finish().await;
+}

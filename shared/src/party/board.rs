@@ -19,6 +19,39 @@ pub struct PartyBoard {
     pub meeting_kinds: Vec<(String, String)>,
     /// The figures by village, then the township's total (its `village` is empty).
     pub villages: Vec<VillageRow>,
+    /// The members behind on their dues over the window, longest run first (`None`: the
+    /// user may not view dues).
+    pub arrears: Option<Arrears>,
+}
+
+/// Members who have not paid their dues for [`super::rules::ARREARS_SHOWN`] months in a row
+/// or more over the window (counted from when they joined, up to the last month that ended).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arrears {
+    /// All of them (the rows stop at [`MAX_ARREARS_ROWS`]).
+    pub total: u32,
+    /// Of them, those at [`super::rules::LAPSE_MONTHS`] or more: 党章 第三十八条 asks the
+    /// branch to act.
+    pub lapsing: u32,
+    pub rows: Vec<ArrearsRow>,
+}
+
+/// The most members the board lists as behind on dues.
+pub const MAX_ARREARS_ROWS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrearsRow {
+    pub member: i64,
+    pub name: String,
+    pub organisation: String,
+    pub village: String,
+    /// Months of the window without dues paid.
+    pub unpaid: u32,
+    /// The longest run of them.
+    pub longest: u32,
+    pub last_paid: Option<NaiveDate>,
+    /// `longest` has reached [`super::rules::LAPSE_MONTHS`].
+    pub lapsing: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -86,6 +86,9 @@ pub fn unpaid_months(paid: &[NaiveDate], from: NaiveDate, until: NaiveDate) -> V
 /// member is regarded as having left the party (自行脱党); the branch must act before that.
 pub const LAPSE_MONTHS: usize = 6;
 
+/// The run of unpaid months from which the party board lists a member as behind on dues.
+pub const ARREARS_SHOWN: usize = 3;
+
 /// The longest run of consecutive unpaid months in `unpaid` (sorted first days of months).
 pub fn longest_arrears(unpaid: &[NaiveDate]) -> usize {
     let mut longest = 0;

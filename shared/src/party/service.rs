@@ -1,7 +1,8 @@
 //! The party board (`board::PartyBoard`) from the party registers: the organisations, the
 //! members and the meetings the user may see (the engine's one data-scope predicate), read
 //! in three grouped queries bounded by the township's size — never a row per member — and
-//! judged by the rules of the party's regulations ([`super::rules`]).
+//! judged by the rules of the party's regulations ([`super::rules`]); and, for those who may
+//! view dues, the members behind on them (one row per member, with the months they paid).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,12 +11,12 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::board::{Compliance, OrganisationRow, PartyBoard, VillageRow};
+use super::board::{Arrears, ArrearsRow, Compliance, MAX_ARREARS_ROWS, OrganisationRow, PartyBoard, VillageRow};
 use super::rules::{
-    MeetingKind, OrganisationKind, OrganisationSize, OrganisationWarning, TermReminder, meeting_shortfalls,
-    organisation_warnings, term_reminder,
+    ARREARS_SHOWN, LAPSE_MONTHS, MeetingKind, OrganisationKind, OrganisationSize, OrganisationWarning, TermReminder,
+    longest_arrears, meeting_shortfalls, organisation_warnings, term_reminder, unpaid_months,
 };
-use super::{MEETINGS, MEMBERS, ORGANISATIONS};
+use super::{DUES, MEETINGS, MEMBERS, ORGANISATIONS};
 use crate::accounts::SessionUser;
 use crate::engine::Action;
 use crate::engine::service::{Translate, visible};
@@ -125,6 +126,13 @@ pub async fn board(
         .collect();
 
     let villages = villages(&organisations, &rows, &members, &meetings);
+    let arrears = if user.may(&DUES, Action::View) {
+        // Up to the last month that has ended: this month's dues are not late yet.
+        let until = this_month.pred_opt().unwrap_or(this_month);
+        Some(arrears(conn, user, from, until).await?)
+    } else {
+        None
+    };
     Ok(PartyBoard {
         today,
         from,
@@ -134,7 +142,74 @@ pub async fn board(
             .map(|kind| (kind.code().to_owned(), translate(&format!("code.meeting_kind.{}", kind.code()))))
             .collect(),
         villages,
+        arrears,
     })
+}
+
+#[derive(QueryableByName)]
+struct Payer {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    organisation: String,
+    #[diesel(sql_type = Text)]
+    village: String,
+    #[diesel(sql_type = Date)]
+    joined_on: NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::Array<Date>)]
+    paid: Vec<NaiveDate>,
+    #[diesel(sql_type = Nullable<Date>)]
+    last_paid: Option<NaiveDate>,
+}
+
+/// The members (正式 and 预备) the user may see who have not paid dues for
+/// [`ARREARS_SHOWN`] months in a row or more between `from` (or the month they joined) and
+/// `until`: one row per member with the months of the window they paid.
+async fn arrears(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Arrears, AppError> {
+    let payers: Vec<Payer> = Sql::new(
+        "SELECT m.id, m.name, coalesce(o.name, '') AS organisation, coalesce(v.name, '') AS village, m.joined_on, \
+         coalesce(array_agg(d.month) FILTER (WHERE d.paid_on IS NOT NULL), '{}') AS paid, \
+         max(d.paid_on) AS last_paid FROM reg.party_members m \
+         LEFT JOIN reg.party_organisations o ON o.id = m.organisation \
+         LEFT JOIN villages v ON v.id = m.village_id \
+         LEFT JOIN reg.party_dues d ON d.member = m.id AND d.deleted_at IS NULL AND d.month >= ",
+    )
+    .bind(from)
+    .push(" WHERE m.deleted_at IS NULL AND m.political_status IN ('01', '02') AND ")
+    .append(visible(user, "m"))
+    .push(" GROUP BY m.id, o.name, v.name")
+    .query()
+    .load(conn)
+    .await?;
+    let mut rows: Vec<ArrearsRow> = payers
+        .into_iter()
+        .filter_map(|payer| {
+            let unpaid = unpaid_months(&payer.paid, from.max(payer.joined_on), until);
+            let longest = longest_arrears(&unpaid);
+            (longest >= ARREARS_SHOWN).then_some(ArrearsRow {
+                member: payer.id,
+                name: payer.name,
+                organisation: payer.organisation,
+                village: payer.village,
+                unpaid: unpaid.len() as u32,
+                longest: longest as u32,
+                last_paid: payer.last_paid,
+                lapsing: longest >= LAPSE_MONTHS,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| b.longest.cmp(&a.longest).then(b.unpaid.cmp(&a.unpaid)).then_with(|| a.name.cmp(&b.name)));
+    let total = rows.len() as u32;
+    let lapsing = rows.iter().filter(|row| row.lapsing).count() as u32;
+    rows.truncate(MAX_ARREARS_ROWS);
+    Ok(Arrears { total, lapsing, rows })
 }
 
 /// The meetings an organisation owes (支部工作条例 第十九条): a branch its 党员大会, 党课
