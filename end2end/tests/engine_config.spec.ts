@@ -34,6 +34,8 @@ for (const [device, viewport] of [
       await page.getByLabel('可作为筛选条件').check();
       await page.getByTestId('custom-field-add').click();
       await expect(page.getByTestId('custom-fields')).toContainText(label);
+      // The form is empty again for the next field.
+      await expect(page.getByLabel('中文名称')).toHaveValue('');
       // A key cannot be used twice: said next to the field, nothing added.
       await page.getByLabel('中文名称').fill(`${label}又`);
       await page.getByLabel('英文名称').fill('Again');

@@ -86,11 +86,20 @@ pub fn FieldsPage(meta: Meta) -> impl IntoView {
 fn AddForm(meta: Meta, action: ServerAction<AddCustomField>) -> impl IntoView {
     let locale = use_locale();
     let error = last_error(action.value());
+    // Added, the form is emptied for the next field (without JavaScript the page is new).
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(())))
+            && let Some(form) = form.get()
+        {
+            form.reset();
+        }
+    });
     view! {
         <section class="card" aria-labelledby="custom-field-form">
             <h2 class="card-title" id="custom-field-form">{locale.t("engine.fields.add")}</h2>
             <ErrorBanner error />
-            <ActionForm action attr:class="form" attr:novalidate=true>
+            <ActionForm action node_ref=form attr:class="form" attr:novalidate=true>
                 <FieldInputs meta=meta.clone() field=None error />
                 <div class="form-actions">
                     <button class="btn btn-primary" type="submit" data-testid="custom-field-add"

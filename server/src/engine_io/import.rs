@@ -238,52 +238,42 @@ async fn write(
     // Held until the end: were this process to stop, the lock would go with its connection
     // and the next sweep would mark the import failed (`imports::sweep`).
     imports::hold(&mut conn, id).await?;
-    let written = write_held(pool, &mut conn, user, register, format, file, first, id).await;
+    let written = async {
+        let conn = &mut *conn;
+        let (table, _) = read(format, file, register).await?;
+        let checked = check(conn, user, register, &table, first).await?;
+        drop(table);
+        if !checked.errors.is_empty() {
+            return Err(Failure::Rows(checked.errors));
+        }
+        // Progress goes to the database on a connection of its own: the writing's transaction
+        // shows nothing to anyone until it commits.
+        let (report, mut reported) = tokio::sync::watch::channel(0u32);
+        let reporter = {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                while reported.changed().await.is_ok() {
+                    let done = *reported.borrow_and_update();
+                    if let Ok(mut conn) = pool.get().await
+                        && let Err(error) = imports::progress(&mut conn, id, done).await
+                    {
+                        tracing::warn!(id, ?error, "recording an import's progress");
+                    }
+                }
+            })
+        };
+        let written = import::commit(conn, user, register, &checked, &|done| {
+            report.send_replace(done);
+        })
+        .await;
+        drop(report);
+        let _ = reporter.await;
+        written?;
+        Ok(checked.good())
+    }
+    .await;
     if let Err(error) = imports::release(&mut conn, id).await {
         tracing::warn!(id, ?error, "releasing an import's lock");
     }
     written
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn write_held(
-    pool: &DbPool,
-    conn: &mut diesel_async::AsyncPgConnection,
-    user: &SessionUser,
-    register: &'static Register,
-    format: Format,
-    file: Vec<u8>,
-    first: app::i18n::Locale,
-    id: i64,
-) -> Result<u32, Failure> {
-    let (table, _) = read(format, file, register).await?;
-    let checked = check(conn, user, register, &table, first).await?;
-    drop(table);
-    if !checked.errors.is_empty() {
-        return Err(Failure::Rows(checked.errors));
-    }
-    // Progress goes to the database on a connection of its own: the writing's transaction
-    // shows nothing to anyone until it commits.
-    let (report, mut reported) = tokio::sync::watch::channel(0u32);
-    let reporter = {
-        let pool = pool.clone();
-        tokio::spawn(async move {
-            while reported.changed().await.is_ok() {
-                let done = *reported.borrow_and_update();
-                if let Ok(mut conn) = pool.get().await
-                    && let Err(error) = imports::progress(&mut conn, id, done).await
-                {
-                    tracing::warn!(id, ?error, "recording an import's progress");
-                }
-            }
-        })
-    };
-    let written = import::commit(conn, user, register, &checked, &|done| {
-        report.send_replace(done);
-    })
-    .await;
-    drop(report);
-    let _ = reporter.await;
-    written?;
-    Ok(checked.good())
 }

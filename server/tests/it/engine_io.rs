@@ -838,9 +838,21 @@ async fn imports_nobody_will_finish_are_ended_by_the_sweep() {
         ids.push(preview["import_id"].as_i64().expect("an id"));
     }
     let [dead, alive, stale, fresh] = ids[..] else { unreachable!() };
-    execute(&db, &format!("UPDATE engine_imports SET status = 'running' WHERE id IN ({dead}, {alive})")).await;
-    execute(&db, &format!("UPDATE engine_imports SET created_at = now() - interval '25 hours' WHERE id = {stale}"))
-        .await;
+    let mut conn = db.conn().await;
+    Sql::new("UPDATE engine_imports SET status = 'running' WHERE id = ANY (")
+        .bind(vec![dead, alive])
+        .push(")")
+        .query()
+        .execute(&mut conn)
+        .await
+        .expect("claimed");
+    Sql::new("UPDATE engine_imports SET created_at = now() - interval '25 hours' WHERE id = ")
+        .bind(stale)
+        .query()
+        .execute(&mut conn)
+        .await
+        .expect("a day old");
+    drop(conn);
     // The living writer: a connection of its own, as another server process has.
     let mut writer = <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(&db.url())
         .await

@@ -60,6 +60,17 @@ pub async fn custom_fields(conn: &mut AsyncPgConnection, register: &Register) ->
     rows.into_iter().filter(|row| !row.retired).map(|row| decoded(register, row)).collect()
 }
 
+/// The register's custom fields in use, and the keys of its retired ones (what a form opened
+/// before a retirement may still post).
+pub(super) async fn in_use_and_retired(
+    conn: &mut AsyncPgConnection,
+    register: &Register,
+) -> Result<(Vec<CustomField>, Vec<String>), AppError> {
+    let (retired, in_use): (Vec<Row>, Vec<Row>) = rows(conn, register).await?.into_iter().partition(|row| row.retired);
+    let in_use = in_use.into_iter().map(|row| decoded(register, row)).collect::<Result<_, _>>()?;
+    Ok((in_use, retired.into_iter().map(|row| row.key).collect()))
+}
+
 /// Every custom field of the register, retired ones too, for those who configure it.
 pub async fn configured_fields(
     conn: &mut AsyncPgConnection,
@@ -223,7 +234,7 @@ pub async fn change_custom_field(
     if field.filterable && !old.filterable {
         index(conn, register, id, &field.key).await?;
     } else if !field.filterable && old.filterable {
-        diesel::sql_query(format!("DROP INDEX CONCURRENTLY IF EXISTS reg.custom_field_{id}")).execute(conn).await?;
+        drop_index(conn, id).await?;
     }
     let target = format!("{}.{}", register.key(), field.key);
     audit::record(conn, user.township_id, Some(user.id), &user.display_name, "custom_field.change", &target, "")
@@ -262,7 +273,7 @@ pub async fn retire_custom_field(
 /// (`^[a-z][a-z0-9_]{0,39}$`), so it is written as it is. A build that fails leaves an
 /// invalid index behind, which is dropped so that the field can be indexed again.
 async fn index(conn: &mut AsyncPgConnection, register: &Register, id: i32, key: &str) -> Result<(), AppError> {
-    let name = format!("custom_field_{id}");
+    let name = index_name(id);
     debug_assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
     let create = format!(
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON reg.{table} ((extra ->> '{key}')) WHERE deleted_at IS NULL",
@@ -270,9 +281,22 @@ async fn index(conn: &mut AsyncPgConnection, register: &Register, id: i32, key: 
     );
     if let Err(error) = diesel::sql_query(create).execute(conn).await {
         tracing::error!(register = %register.key(), key, %error, "building a custom field's index failed");
-        let _ = diesel::sql_query(format!("DROP INDEX CONCURRENTLY IF EXISTS reg.{name}")).execute(conn).await;
+        let _ = drop_index(conn, id).await;
         return Err(error.into());
     }
+    Ok(())
+}
+
+/// A custom field's index is named by the field's id (DDL takes no parameters: the name is
+/// made of a number the database gave).
+fn index_name(id: i32) -> String {
+    format!("custom_field_{id}")
+}
+
+/// Drops a custom field's index without stopping writers.
+async fn drop_index(conn: &mut AsyncPgConnection, id: i32) -> Result<(), AppError> {
+    let drop = format!("DROP INDEX CONCURRENTLY IF EXISTS reg.{}", index_name(id));
+    diesel::sql_query(drop).execute(conn).await?;
     Ok(())
 }
 

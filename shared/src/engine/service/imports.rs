@@ -38,17 +38,16 @@ fn lock_key(id: i64) -> i32 {
 /// Takes the import's lock on the writer's connection (a session lock: it outlives the
 /// write's transaction, and ends with the connection if the process dies).
 pub async fn hold(conn: &mut AsyncPgConnection, id: i64) -> Result<(), AppError> {
-    diesel::sql_query("SELECT pg_advisory_lock($1, $2)")
-        .bind::<diesel::sql_types::Integer, _>(IMPORT_LOCKS)
-        .bind::<diesel::sql_types::Integer, _>(lock_key(id))
-        .execute(conn)
-        .await?;
-    Ok(())
+    lock(conn, "SELECT pg_advisory_lock($1, $2)", id).await
 }
 
 /// Gives the import's lock back, before the connection returns to the pool.
 pub async fn release(conn: &mut AsyncPgConnection, id: i64) -> Result<(), AppError> {
-    diesel::sql_query("SELECT pg_advisory_unlock($1, $2)")
+    lock(conn, "SELECT pg_advisory_unlock($1, $2)", id).await
+}
+
+async fn lock(conn: &mut AsyncPgConnection, call: &'static str, id: i64) -> Result<(), AppError> {
+    diesel::sql_query(call)
         .bind::<diesel::sql_types::Integer, _>(IMPORT_LOCKS)
         .bind::<diesel::sql_types::Integer, _>(lock_key(id))
         .execute(conn)

@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{Map, Value as Json};
 
-use super::custom::custom_fields;
+use super::custom::in_use_and_retired;
 use super::decode::{bind_value, encode};
 use super::naming::next_numbers;
 use super::place::{Located, locate};
@@ -293,9 +293,12 @@ async fn parse(
     register: &Register,
     form: &RecordForm,
 ) -> Result<Result<(Values, Extra), Vec<FieldError>>, AppError> {
-    let custom = custom_fields(conn, register).await?;
+    let (custom, retired) = in_use_and_retired(conn, register).await?;
     let keys = custom.iter().map(|field| field.key.clone()).collect();
-    Ok(match (parse_form(register, &form.values), parse_extra(&custom, &form.extra)) {
+    // A form opened before a field was retired still posts it: that value is not taken (the
+    // record keeps what it held under the key) and the rest of the form is saved.
+    let posted = form.extra.iter().filter(|(key, _)| !retired.contains(key)).map(|(k, v)| (k.clone(), v.clone()));
+    Ok(match (parse_form(register, &form.values), parse_extra(&custom, &posted.collect())) {
         (Ok(values), Ok(extra)) => Ok((values, Extra { values: extra, keys })),
         (values, extra) => {
             let mut problems = values.err().unwrap_or_default();
