@@ -29,6 +29,7 @@ mod list_page;
 mod map_page;
 pub mod pending;
 mod print_page;
+mod retention_form;
 mod stats_page;
 mod steps;
 pub mod texts;
@@ -151,6 +152,18 @@ impl ModuleView {
 
 /// Every module's own pages.
 pub const MODULE_VIEWS: &[ModuleView] = &[crate::party::BOARD];
+
+/// A register's own print layout, in place of the generic 登记表 at
+/// `/m/<module>/<register>/<id>/print` (an outgoing document as a GB/T 9704 公文). Its code is
+/// in the engine's chunk with the print page.
+pub struct PrintView {
+    pub module: &'static str,
+    pub register: &'static str,
+    pub view: fn(Meta, shared::engine::Record) -> AnyView,
+}
+
+/// Every register's own print layout.
+pub const PRINT_VIEWS: &[PrintView] = &[crate::office::OUTGOING_PRINT];
 
 /// The pages of the engine's chunk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

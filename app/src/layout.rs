@@ -4,6 +4,7 @@
 mod app_shell;
 mod screen;
 mod screen_events;
+mod screen_registers;
 
 pub use app_shell::AppShell;
 pub use screen::ScreenPage;

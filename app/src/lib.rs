@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod layout;
 pub mod map;
 pub mod modules;
+pub mod office;
 pub mod party;
 pub mod profile;
 pub mod wire;

@@ -1,5 +1,7 @@
 //! `/me`: who I am, my roles and permissions, language, logging out. Every user has it.
 
+pub mod api;
+mod delegation;
 mod page;
 
 pub use page::ProfilePage;

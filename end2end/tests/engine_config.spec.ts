@@ -42,6 +42,10 @@ for (const [device, viewport] of [
       await page.getByLabel('字段标识').fill(key);
       await page.getByTestId('custom-field-add').click();
       await expect(page.locator('.field-error', { hasText: '已有同名字段' })).toBeVisible();
+      // Refused, the form keeps what was typed (with JavaScript; without, the page is new).
+      if (testInfo.project.use.javaScriptEnabled !== false) {
+        await expect(page.getByLabel('中文名称')).toHaveValue(`${label}又`);
+      }
       await page.context().clearCookies();
 
       // A clerk fills it in on the form, which now has it.

@@ -44,6 +44,11 @@ test('the big screen is a dark kiosk without navigation', async ({ page }, testI
     await expect(events.getByText(label)).toBeVisible();
   }
   await expect(page.getByRole('list', { name: '近30天事件类别' }).getByRole('listitem').first()).toBeVisible();
+  // The registers' figures beside them, an alert in red (the demo has supplies at their
+  // reorder level).
+  const registers = page.getByRole('region', { name: '台账动态' });
+  await expect(registers.getByText('内务办公 · 核稿中')).toBeVisible();
+  await expect(registers.locator('.screen-kpi.is-alert', { hasText: '库存不足' })).toBeVisible();
   await expect(page.getByRole('status')).toContainText('实时连接');
   await page.screenshot({ path: artifact('screen-1080p', testInfo.project.name) });
 });

@@ -61,6 +61,21 @@ for (const [device, viewport] of [
       await expect(page.locator('table.engine-list tbody tr').first()).toBeVisible();
     });
 
+    test("the development pipeline's time rules are listed, those past their time first", async ({ page }, testInfo) => {
+      await login(page, testInfo, 'leader', undefined, '/m/party/board');
+      const pipeline = page.getByTestId('party-pipeline');
+      await expect(pipeline.getByRole('heading', { name: /发展党员时限/ })).toBeVisible();
+      const rows = pipeline.locator('tbody tr');
+      await expect(rows.first()).toBeVisible();
+      const overdue = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-overdue') === 'true'));
+      expect(overdue).toEqual([...overdue].sort((a, b) => Number(b) - Number(a)));
+      const applicant = (await rows.first().getAttribute('data-applicant')) ?? '';
+      await rows.first().getByRole('link').click();
+      await expect(page).toHaveURL(new RegExp(`/m/party/applicants/${applicant}$`));
+      await ready(page, testInfo);
+      await expect(page.getByTestId('engine-workflow')).toBeVisible();
+    });
+
     test('a meeting recorded shows on the board at once', async ({ page }, testInfo) => {
       await login(page, testInfo, 'leader', undefined, '/m/party/board');
       // A branch (it owes a 主题党日 every month), a different one for each run in parallel.

@@ -2,13 +2,15 @@
 //! It reminds approvers of records whose deadline nears or has passed
 //! (`shared::engine::service::notice::remind`), fails imports whose writing process has
 //! stopped and drops the files of previews left for a day
-//! (`shared::engine::service::imports::sweep`). Their conditional writes make concurrent
+//! (`shared::engine::service::imports::sweep`), and moves history past each register's online
+//! period to the archive, deleting archived versions past its retention
+//! (`shared::engine::service::retention::archive`). Their conditional writes make concurrent
 //! and repeated runs harmless.
 
 use std::time::Duration;
 
 use shared::db::DbPool;
-use shared::engine::service::{imports, notice};
+use shared::engine::service::{imports, notice, retention};
 
 pub fn start(pool: DbPool) {
     tokio::spawn(async move {
@@ -36,6 +38,13 @@ pub fn start(pool: DbPool) {
                 }
                 Ok(_) => {}
                 Err(error) => tracing::warn!(?error, "imports sweep"),
+            }
+            match retention::archive(&mut conn, chrono::Utc::now()).await {
+                Ok(done) if done != retention::Archived::default() => {
+                    tracing::info!(moved = done.moved, purged = done.purged, "history archived");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(?error, "history archive"),
             }
         }
     });

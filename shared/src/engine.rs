@@ -20,8 +20,10 @@ pub mod custom;
 #[cfg(feature = "ssr")]
 pub mod ddl;
 pub mod declare;
+pub mod delegation;
 pub mod meta;
 pub mod record;
+pub mod retention;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod stats;
@@ -31,8 +33,8 @@ pub mod value;
 pub use declare::{Field, Kind, Module, Register};
 pub use meta::{FieldKind, FieldMeta, RegisterMeta};
 pub use record::{
-    Action, Count, ListPage, ListQuery, ListRow, MAX_MAP_POINTS, MappedRegister, PendingRecord, PendingRecords, Record,
-    RecordPoint, RegisterCounter, RegisterLink, RegisterMap, StepOutcome, Version,
+    Action, ApprovalGiven, Count, ListPage, ListQuery, ListRow, MAX_MAP_POINTS, MappedRegister, PendingRecord,
+    PendingRecords, Record, RecordPoint, RegisterCounter, RegisterLink, RegisterMap, StepOutcome, Version,
 };
 pub use stats::{RegisterStats, StatsFigures, StatsGroup, StatsOption, StatsQuery};
 pub use value::{RecordForm, Value, Values};

@@ -7,6 +7,20 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    approval_delegations (id) {
+        id -> Int8,
+        township_id -> Int4,
+        delegator_id -> Int8,
+        delegate_id -> Int8,
+        starts_on -> Date,
+        ends_on -> Date,
+        reason -> Text,
+        created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     attachments (id) {
         id -> Int8,
         township_id -> Int4,
@@ -256,6 +270,7 @@ diesel::table! {
         decision -> Text,
         reason -> Nullable<Text>,
         at -> Timestamptz,
+        acted_by -> Nullable<Int8>,
     }
 }
 
@@ -270,6 +285,31 @@ diesel::table! {
         at -> Timestamptz,
         changed -> Array<Nullable<Text>>,
         data -> Jsonb,
+    }
+}
+
+diesel::table! {
+    record_history_archive (id) {
+        id -> Int8,
+        register -> Text,
+        record_id -> Int8,
+        version -> Int4,
+        operation -> Text,
+        actor_id -> Nullable<Int8>,
+        at -> Timestamptz,
+        changed -> Array<Nullable<Text>>,
+        data -> Jsonb,
+        archived_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    register_settings (register) {
+        register -> Text,
+        history_online_days -> Nullable<Int4>,
+        history_kept_years -> Nullable<Int4>,
+        updated_by -> Nullable<Int8>,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -402,6 +442,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(approval_delegations -> townships (township_id));
 diesel::joinable!(attachments -> events (event_id));
 diesel::joinable!(attachments -> townships (township_id));
 diesel::joinable!(attachments -> users (uploader_id));
@@ -429,8 +470,9 @@ diesel::joinable!(houses -> villages (village_id));
 diesel::joinable!(notifications -> events (event_id));
 diesel::joinable!(notifications -> townships (township_id));
 diesel::joinable!(notifications -> users (user_id));
-diesel::joinable!(record_approvals -> users (approver_id));
 diesel::joinable!(record_history -> users (actor_id));
+diesel::joinable!(record_history_archive -> users (actor_id));
+diesel::joinable!(register_settings -> users (updated_by));
 diesel::joinable!(residents -> grids (grid_id));
 diesel::joinable!(residents -> houses (house_id));
 diesel::joinable!(residents -> townships (township_id));
@@ -453,6 +495,7 @@ diesel::joinable!(worker_positions -> townships (township_id));
 diesel::joinable!(worker_positions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    approval_delegations,
     attachments,
     audit_log,
     custom_fields,
@@ -469,6 +512,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     record_approvals,
     record_history,
+    record_history_archive,
+    register_settings,
     residents,
     roles,
     routing_rules,

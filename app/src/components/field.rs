@@ -15,6 +15,24 @@ where
     Signal::derive(move || value.get().and_then(Result::err))
 }
 
+/// How many of an action's calls succeeded: what a page reloads its data on after a form
+/// is sent, so that a refused form stays as the user filled it (reloading on every call would
+/// rebuild the form from the stored values and lose what they typed). Counted in the
+/// browser; without JavaScript a success redirects to a new page anyway.
+pub fn successes<T, S>(value: S) -> ReadSignal<u64>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    let count = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            count.update(|n| *n += 1);
+        }
+    });
+    count.read_only()
+}
+
 /// The error codes for one field out of an action's last error.
 pub fn field_errors(
     error: Signal<Option<AppError>>,

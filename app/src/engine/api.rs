@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use shared::basedata::VillageOption;
 use shared::engine::custom::{ConfiguredField, CustomFieldForm};
 use shared::engine::meta::RegisterGrants;
+use shared::engine::retention::{RetentionForm, RetentionSettings};
 use shared::engine::transfer::ImportProgress;
 use shared::engine::{
     ListPage, ListQuery, PendingRecords, Record, RecordForm, RegisterMap, RegisterMeta, RegisterStats, StatsQuery,
@@ -107,6 +108,24 @@ pub async fn retire_custom_field(module: String, register: String, key: String, 
     let register = self::register(&module, &register)?;
     shared::engine::service::retire_custom_field(&mut conn, &user, register, &key, retire).await?;
     leptos_axum::redirect(&format!("/m/{}/{}/fields", register.module, register.name));
+    Ok(())
+}
+
+/// How long the register keeps its history (its `configure` permission).
+#[server(endpoint = "engine/retention", output = Postcard)]
+pub async fn read_retention(module: String, register: String) -> Result<RetentionSettings, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    shared::engine::service::retention::settings(&mut conn, &user, register).await
+}
+
+/// Sets how long the register keeps its history; back to the fields page.
+#[server(endpoint = "engine/configure_retention", output = Postcard)]
+pub async fn configure_retention(module: String, register: String, form: RetentionForm) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&module, &register)?;
+    shared::engine::service::retention::configure(&mut conn, &user, register, &form).await?;
+    leptos_axum::redirect(&format!("/m/{}/{}/fields#retention", register.module, register.name));
     Ok(())
 }
 

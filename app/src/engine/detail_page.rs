@@ -203,6 +203,7 @@ fn History(
                         <div class="timeline-head">
                             <strong>{locale.tf("engine.version_n", &[("n", version.version.to_string())])}</strong>
                             <span class="badge">{locale.t(operation_key(version.operation))}</span>
+                            {version.archived.then(|| view! { <span class="badge badge-muted" data-testid="engine-archived">{locale.t("engine.retention.archived")}</span> })}
                         </div>
                         <p class="muted">{by(version.at, &version.actor)}</p>
                         {(!changed.is_empty()).then(|| view! { <p>{locale.t("engine.changed")}" "{changed}</p> })}

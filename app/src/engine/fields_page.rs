@@ -5,7 +5,8 @@
 //! options, never its key or kind (the records' values are kept under them). A field can be
 //! retired and reinstated. What is done here is on the register's form, list, filters,
 //! statistics, import template and export at once, on every server, with no rebuild
-//! (`shared::engine::custom`).
+//! (`shared::engine::custom`). Below, how long the register keeps its history
+//! (`retention_form.rs`).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -15,7 +16,8 @@ use shared::error::{AppError, ErrorCode};
 use super::Meta;
 use super::api::{AddCustomField, ChangeCustomField, RetireCustomField, read_custom_fields};
 use super::header::Header;
-use crate::components::{Choice, ErrorAlert, ErrorBanner, Field, Select, field_errors, last_error};
+use super::retention_form::RetentionSection;
+use crate::components::{Choice, ErrorAlert, ErrorBanner, Field, Select, field_errors, last_error, successes};
 use crate::i18n::{Locale, use_locale};
 use crate::wire::resource;
 
@@ -38,14 +40,17 @@ pub fn FieldsPage(meta: Meta) -> impl IntoView {
     let retire = ServerAction::<RetireCustomField>::new();
     let query = use_query_map();
     let editing = Memo::new(move |_| query.read().get("edit"));
-    // The fields as the server holds them after each change.
+    // The fields as the server holds them after each change (not after a refusal, which
+    // keeps the form as the administrator filled it).
     let (module, name) = (meta.module.clone(), meta.name.clone());
+    let (added, changed, retired) = (successes(add.value()), successes(change.value()), successes(retire.value()));
     let fields = resource(
-        move || (add.version().get(), change.version().get(), retire.version().get()),
+        move || (added.get(), changed.get(), retired.get()),
         move |_| read_custom_fields(module.clone(), name.clone()),
     );
     let retire_error = last_error(retire.value());
     let form_meta = meta.clone();
+    let retention_meta = meta.clone();
     view! {
         <Header meta=meta.clone() heading=locale.t("engine.fields.title") />
         <section class="card" aria-labelledby="custom-fields">
@@ -79,6 +84,7 @@ pub fn FieldsPage(meta: Meta) -> impl IntoView {
                 })
             }}
         </Transition>
+        <RetentionSection meta=retention_meta />
     }
 }
 

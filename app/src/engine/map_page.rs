@@ -1,6 +1,7 @@
 //! `/m/<module>/<register>/map`: a register with a map layer, its records on the township's
 //! map — the records the list's filters select (the list's query is carried in the URL),
-//! clustered when zoomed out, coloured by workflow state; a click opens the record. The
+//! clustered when zoomed out if the layer declares so, coloured by workflow state; a click
+//! opens the record. The
 //! count says how many are drawn and whether the layer's limit left some out.
 
 use leptos::prelude::*;
@@ -52,7 +53,7 @@ pub fn MapPage(meta: Meta) -> impl IntoView {
                             (Ok(geo), Ok(layer)) => (geo, layer),
                             (Err(error), _) | (_, Err(error)) => return view! { <ErrorAlert error /> }.into_any(),
                         };
-                        let RegisterMap { points, more } = layer;
+                        let RegisterMap { points, more, cluster } = layer;
                         let count = locale.tf("engine.map.count", &[("n", points.len().to_string())]);
                         let pins: Vec<MapPin> = points
                             .into_iter()
@@ -74,6 +75,7 @@ pub fn MapPage(meta: Meta) -> impl IntoView {
                                     radius: 7.0,
                                     title,
                                     href: None,
+                                    clustered: cluster,
                                 }
                             })
                             .collect();

@@ -80,6 +80,10 @@ fn PendingRow(locale: Locale, row: PendingRecord) -> impl IntoView {
             <td data-label=locale.t("engine.pending.state")>
                 {row.state.clone()}
                 {row.approval.then(|| view! { " " <span class="badge badge-info">{locale.t("engine.pending.approval")}</span> })}
+                {(!row.on_behalf.is_empty()).then(|| {
+                    let names = row.on_behalf.join("、");
+                    view! { " " <span class="badge badge-warn" data-testid="engine-on-behalf">{locale.t("engine.pending.on_behalf")}" "{names}</span> }
+                })}
             </td>
             <td data-label=locale.t("engine.pending.steps")>{row.steps.join("、")}</td>
             <td data-label=locale.t("engine.pending.due")>

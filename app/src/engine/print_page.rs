@@ -2,7 +2,8 @@
 //! township's name and the register's title as heading, a table of label and value — with
 //! no console around it (its own route, outside the shell; `@page { size: A4 }` in
 //! style/main.css). Anyone who may see the record may print it; the server checks as for the
-//! detail.
+//! detail. A register with its own layout ([`super::PRINT_VIEWS`]: an outgoing document as a
+//! GB/T 9704 公文) is printed in that instead.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use leptos_router::hooks::use_location;
 
 use super::api::get_record;
 use super::detail_page::{Facts, record_name};
-use super::{Meta, Route, View, route, use_meta};
+use super::{Meta, PRINT_VIEWS, Route, View, route, use_meta};
 use crate::auth::api::get_me;
 use crate::components::{DocumentTitle, ErrorAlert, NotFound};
 use crate::i18n::use_locale;
@@ -62,6 +63,10 @@ fn Sheet(meta: Meta, id: i64) -> impl IntoView {
                             Err(error) => view! { <ErrorAlert error /> }.into_any(),
                             Ok(record) => {
                                 let name = record_name(locale, &meta, &record);
+                                if let Some(own) = PRINT_VIEWS.iter().find(|own| own.module == meta.module && own.register == meta.name) {
+                                    let title = format!("{name} · {title}");
+                                    return view! { <DocumentTitle text=title /> {(own.view)(meta, record)} }.into_any();
+                                }
                                 view! {
                                     <DocumentTitle text=format!("{name} · {title}") />
                                     <header class="print-head">

@@ -31,6 +31,31 @@ pub fn Steps(meta: Meta, record: Record, action: ServerAction<StepRecord>) -> im
             </p>
         }
     });
+    // Who approved which step (会签 progress), and for whom a colleague did while they were away.
+    let approvals = (!record.approvals.is_empty()).then(|| {
+        let items = record
+            .approvals
+            .iter()
+            .map(|given| {
+                let step = meta.steps.iter().find(|step| step.name == given.step).map(|step| step.label.clone());
+                let by = given.acted_by.as_ref().map(|by| format!("（{by} {}）", locale.t("engine.approval_for")));
+                let at = shared::time::local(given.at).format("%m-%d %H:%M").to_string();
+                view! {
+                    <li data-testid="engine-approval">
+                        <strong>{given.approver.clone()}</strong>{by}" "
+                        <span class="muted">{step.unwrap_or_default()}" · "{at}</span>
+                        {given.reason.clone().map(|reason| view! { <span class="muted">" · "{reason}</span> })}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <div>
+                <h3 class="muted">{locale.t("engine.approvals_given")}</h3>
+                <ul class="approval-list" data-testid="engine-approvals">{items}</ul>
+            </div>
+        }
+    });
     let buttons = steps
         .into_iter()
         .map(|step| view! { <StepForm meta=meta.clone() record=record.clone() step action /> })
@@ -43,6 +68,7 @@ pub fn Steps(meta: Meta, record: Record, action: ServerAction<StepRecord>) -> im
                 <span class="badge badge-info" data-testid="engine-state" data-state=state.clone()>{label}</span>
             </p>
             {deadline}
+            {approvals}
             <div class="cluster">{buttons}</div>
         </section>
     })

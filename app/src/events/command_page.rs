@@ -32,6 +32,7 @@ fn pin(row: &EventRow) -> MapPin {
         },
         title: format!("{} {}", row.number, row.title),
         href: None,
+        clustered: true,
     }
 }
 

@@ -60,6 +60,7 @@ pub fn use_register_layers() -> RegisterLayers {
                         radius: 6.0,
                         title: format!("{} · {}", register.title, point.label),
                         href: Some(format!("{base}/{}", point.id)),
+                        clustered: layer.cluster,
                     })
                     .collect();
                 drawn.push(Drawn { key: format!("{}.{}", register.module, register.name), pins, more: layer.more });

@@ -261,7 +261,7 @@ pub fn ReportPage() -> impl IntoView {
                                     on_pick.run(point);
                                 }
                                 let pins = Signal::derive(move || picked.get().map(|(lat, lng)| vec![MapPin {
-                                    id: 0, lat, lng, color: "#dc2626".into(), radius: 9.0, title: String::new(), href: None,
+                                    id: 0, lat, lng, color: "#dc2626".into(), radius: 9.0, title: String::new(), href: None, clustered: false,
                                 }]).unwrap_or_default());
                                 view! { <LeafletMap geo pins on_pick picked label=locale.t("report.map_label") class="report-map" /> }.into_any()
                             }

@@ -18,6 +18,7 @@ use crate::i18n::use_locale;
 use crate::wire::{blocking_resource, resource};
 
 use super::screen_events::ScreenEvents;
+use super::screen_registers::ScreenRegisters;
 
 /// How often the board reloads its figures.
 const REFRESH_SECONDS: u64 = 30;
@@ -166,6 +167,7 @@ fn Board(user: SessionUser) -> impl IntoView {
                                             .collect_view()}
                                     </div>
                                 </section>
+                                <ScreenRegisters reload />
                                 <ChartPanel id="screen-village-title" title="dashboard.population_by_village" rows=o.population_by_village.clone() />
                             </div>
                         </div>

@@ -79,7 +79,16 @@ mod tests {
     use super::*;
 
     fn pin(id: i64, lat: f64, lng: f64) -> MapPin {
-        MapPin { id, lat, lng, color: "#b42318".into(), radius: 6.0, title: format!("#{id}"), href: None }
+        MapPin {
+            id,
+            lat,
+            lng,
+            color: "#b42318".into(),
+            radius: 6.0,
+            title: format!("#{id}"),
+            href: None,
+            clustered: true,
+        }
     }
 
     /// Three pins about 1 km apart around a township centre.

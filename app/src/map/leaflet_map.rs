@@ -19,7 +19,7 @@ pub const CLUSTER_CELL_PX: f64 = 48.0;
 
 /// A Leaflet map over the township's own layers (`geo`, from `basedata::api::get_map_geo`).
 ///
-/// - `pins`: events as circle markers, clustered below zoom 16; clicking one calls
+/// - `pins`: events as circle markers, clustered below zoom 16 (those `clustered`); clicking one calls
 ///   `on_select(id)`, clicking a cluster zooms in. Only pins in (and around) the view are drawn.
 /// - `workers`: grid workers as small green squares with their name.
 /// - `on_pick`: a click on the map (or Enter while the map has keyboard focus: its centre)
@@ -518,8 +518,8 @@ mod browser {
     // ---------------------------------------------------------------------------------------
     // Drawing
 
-    /// Redraws the pins in (and around) the current view: clustered below zoom 16, one by
-    /// one from it on.
+    /// Redraws the pins in (and around) the current view: clustered below zoom 16 (those whose
+    /// layer clusters), one by one from it on.
     fn redraw_pins(state: State, pins: Signal<Vec<MapPin>>) {
         if let Some(inner) = current(state) {
             pins.try_with_untracked(|list| draw_pins(&inner, list));
@@ -549,9 +549,19 @@ mod browser {
             }
             return;
         }
-        for group in cluster(&visible, zoom, CLUSTER_CELL_PX) {
+        // Pins of a layer that does not cluster are drawn one by one at every zoom (copied
+        // apart only when there are any: the events alone are clustered as they are).
+        let clustered: Cow<'_, [MapPin]> = if visible.iter().all(|pin| pin.clustered) {
+            Cow::Borrowed(visible.as_ref())
+        } else {
+            for pin in visible.iter().filter(|pin| !pin.clustered) {
+                add_pin(&inner.pins, pin);
+            }
+            Cow::Owned(visible.iter().filter(|pin| pin.clustered).cloned().collect())
+        };
+        for group in cluster(&clustered, zoom, CLUSTER_CELL_PX) {
             match group.pin {
-                Some(index) => add_pin(&inner.pins, &visible[index]),
+                Some(index) => add_pin(&inner.pins, &clustered[index]),
                 None => add_cluster(&inner.pins, group.lat, group.lng, group.count),
             }
         }

@@ -18,6 +18,8 @@ pub struct MapPin {
     /// Where a click on it goes (a register's record on the command map); `None`: the map's
     /// `on_select` hears the id.
     pub href: Option<String>,
+    /// Folded into a cluster with its neighbours when zoomed out; `false`: always drawn.
+    pub clustered: bool,
 }
 
 /// A grid worker's last known position.

@@ -2,12 +2,13 @@
 //! organisation tree with its size warnings and term reminders; the 三会一课 board — every
 //! branch and group against what it owes over the last twelve months, behind ones marked —
 //! with `?behind=1` to list only those; the members behind on their dues (for those who may
-//! view dues); and the figures by village as a chart and a table.
+//! view dues); the development pipeline's time rules broken or coming due (for those who may
+//! view applicants); and the figures by village as a chart and a table.
 //! Server-rendered tables, readable without JavaScript and as cards on a phone.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::party::board::{Arrears, Compliance, OrganisationRow, PartyBoard, VillageRow};
+use shared::party::board::{Arrears, Compliance, OrganisationRow, PartyBoard, Pipeline, VillageRow};
 
 use super::api::read_party_board;
 use crate::components::{ErrorAlert, PageHeader};
@@ -103,6 +104,16 @@ fn Board(locale: Locale, board: PartyBoard, behind_only: bool) -> impl IntoView 
                 </h2>
                 <p class="muted">{locale.t("party.board.arrears_rule")}</p>
                 <ArrearsTable locale arrears />
+            </section>
+        })}
+        {board.pipeline.map(|pipeline| view! {
+            <section class="card" aria-labelledby="party-pipeline-title" data-testid="party-pipeline">
+                <h2 class="card-title" id="party-pipeline-title">
+                    {locale.t("party.board.pipeline")}
+                    {(pipeline.overdue > 0).then(|| view! { " " <span class="badge badge-danger">{locale.tf("party.board.pipeline_overdue", &[("n", pipeline.overdue.to_string())])}</span> })}
+                </h2>
+                <p class="muted">{locale.t("party.board.pipeline_rule")}</p>
+                <PipelineTable locale pipeline today=board.today />
             </section>
         })}
         <section class="card" aria-labelledby="party-villages-title" data-testid="party-villages">
@@ -263,6 +274,64 @@ fn ArrearsTable(locale: Locale, arrears: Arrears) -> impl IntoView {
                                     <td data-label=locale.t("party.board.last_paid")>
                                         {row.last_paid.map(|day| day.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".to_owned())}
                                     </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {more.map(|more| view! { <p class="muted">{more}</p> })}
+    }
+    .into_any()
+}
+
+/// The pipeline's time rules broken or past their day (red), or due (amber within 30 days,
+/// else plain), each opening the person's record.
+#[component]
+fn PipelineTable(locale: Locale, pipeline: Pipeline, today: chrono::NaiveDate) -> impl IntoView {
+    if pipeline.rows.is_empty() {
+        return view! { <p class="muted" data-testid="party-pipeline-none">{locale.t("party.board.pipeline_none")}</p> }
+            .into_any();
+    }
+    let more = (pipeline.total as usize > pipeline.rows.len())
+        .then(|| locale.tf("party.board.pipeline_more", &[("n", pipeline.total.to_string())]));
+    let head = |key: &str| locale.t(&format!("party.board.{key}"));
+    view! {
+        <div class="table-wrap">
+            <table class="data-table stack-mobile">
+                <caption class="visually-hidden">{head("pipeline")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{head("person")}</th>
+                        <th scope="col">{head("organisation")}</th>
+                        <th scope="col">{head("stage")}</th>
+                        <th scope="col">{head("rule")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {pipeline
+                        .rows
+                        .into_iter()
+                        .map(|row| {
+                            let date = row.issue.due().map(|day| day.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                            let text = locale.tf(&format!("party.board.pipeline_issue.{}", row.issue.code()), &[("date", date)]);
+                            let soon = row.issue.due().is_some_and(|day| (day - today).num_days() <= 30);
+                            let class = if row.issue.overdue(today) {
+                                "badge badge-danger"
+                            } else if soon {
+                                "badge badge-warn"
+                            } else {
+                                "badge badge-info"
+                            };
+                            view! {
+                                <tr data-applicant=row.applicant data-issue=row.issue.code() data-overdue=row.issue.overdue(today).to_string()>
+                                    <th scope="row" data-label=head("person")>
+                                        <a href=format!("/m/party/applicants/{}", row.applicant)>{row.name.clone()}</a>
+                                    </th>
+                                    <td data-label=head("organisation")>{dash(&row.organisation)}</td>
+                                    <td data-label=head("stage")>{row.stage.clone()}</td>
+                                    <td data-label=head("rule")><span class=class>{text}</span></td>
                                 </tr>
                             }
                         })

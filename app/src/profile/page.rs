@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::accounts::SessionUser;
 
+use super::delegation::DelegationSection;
 use crate::auth::api::Logout;
 use crate::components::PageHeader;
 use crate::i18n::{switch_href, use_locale};
@@ -43,6 +44,7 @@ pub fn ProfilePage() -> impl IntoView {
                 </section>
             }
         })}
+        <DelegationSection />
         <section class="card" aria-labelledby="settings-title">
             <h2 class="card-title" id="settings-title">{locale.t("me.settings")}</h2>
             <div class="cluster">

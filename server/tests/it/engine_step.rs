@@ -346,3 +346,153 @@ async fn my_tasks_hold_my_drafts_and_the_approvals_asked_of_me_with_their_deadli
     drop(conn);
     db.finish().await;
 }
+
+/// The delegations of `db`, as (delegator, delegate, revoked).
+async fn delegations(conn: &mut AsyncPgConnection) -> Vec<(i64, i64, bool)> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        delegator_id: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        delegate_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        revoked: bool,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT delegator_id, delegate_id, revoked_at IS NOT NULL AS revoked FROM approval_delegations ORDER BY id",
+    )
+    .load(conn)
+    .await
+    .expect("delegations");
+    rows.into_iter().map(|row| (row.delegator_id, row.delegate_id, row.revoked)).collect()
+}
+
+fn away(delegate: &SessionUser, from_day: i64, to_day: i64) -> shared::engine::delegation::DelegationForm {
+    let day = |offset: i64| (shared::time::today() + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
+    shared::engine::delegation::DelegationForm {
+        delegate: delegate.id.to_string(),
+        starts_on: day(from_day),
+        ends_on: day(to_day),
+        reason: "到县里参加培训".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_colleague_approves_for_an_approver_away_while_the_delegation_runs() {
+    use service::delegation;
+
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    create_table(&mut conn).await;
+    let (staff, [a, b, c]) = people(&db).await;
+    // The signers' roles may sign (so they are told); the clerk's may too.
+    diesel::sql_query(
+        "UPDATE roles SET permissions = permissions || $1 WHERE id IN (SELECT role_id FROM user_roles WHERE user_id = ANY ($2))",
+    )
+    .bind::<diesel::sql_types::Array<Text>, _>(vec![Action::Step("sign").code(&DOCS)])
+    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(vec![staff.id, a.id, b.id, c.id])
+    .execute(&mut conn)
+    .await
+    .expect("grant the step");
+    let id = new_doc(&mut conn, &c, &[&a, &b], "").await;
+    assert_eq!(service::step(&mut conn, &c, &DOCS, id, 1, "submit", None).await, moved("review"));
+
+    // Not named and standing for nobody, the clerk may not sign.
+    assert_eq!(
+        service::step(&mut conn, &staff, &DOCS, id, 2, "sign", None).await,
+        Err(AppError::Conflict(ErrorCode::RecordNotAnApprover))
+    );
+
+    // Delegations that cannot be: nothing is written.
+    let refused = |result: Result<i64, AppError>, field: &str, code: ErrorCode| {
+        assert_eq!(result, Err(AppError::Validation(vec![FieldError::new(field, code)])), "{field}");
+    };
+    refused(
+        delegation::delegate(&mut conn, &a, &away(&a, 0, 2)).await,
+        "delegate",
+        ErrorCode::DelegationDelegateUnknown,
+    );
+    refused(
+        delegation::delegate(&mut conn, &a, &away(&staff, -1, 2)).await,
+        "starts_on",
+        ErrorCode::DelegationStartPast,
+    );
+    refused(delegation::delegate(&mut conn, &a, &away(&staff, 3, 2)).await, "ends_on", ErrorCode::DelegationOrder);
+    let mut stranger = staff.clone();
+    stranger.id = i64::MAX;
+    refused(
+        delegation::delegate(&mut conn, &a, &away(&stranger, 0, 1)).await,
+        "delegate",
+        ErrorCode::DelegationDelegateUnknown,
+    );
+    assert_eq!(delegations(&mut conn).await, []);
+
+    // a is away today and the next two days; the clerk approves for a.
+    let given = delegation::delegate(&mut conn, &a, &away(&staff, 0, 2)).await.expect("delegated");
+    refused(delegation::delegate(&mut conn, &a, &away(&c, 2, 4)).await, "starts_on", ErrorCode::DelegationOverlap);
+    assert_eq!(delegations(&mut conn).await, [(a.id, staff.id, false)]);
+    let seen = delegation::delegations(&mut conn, &staff).await.expect("the clerk's delegations");
+    assert_eq!(
+        seen.received.iter().map(|d| (d.id, d.delegator.clone())).collect::<Vec<_>>(),
+        [(given, a.display_name.clone())]
+    );
+    assert!(seen.given.is_empty());
+
+    // In the clerk's tasks, for a.
+    let pending = service::pending_in(&mut conn, &staff, std::iter::once(&DOCS), &|key: &str| key.to_owned())
+        .await
+        .expect("pending");
+    let row = pending.rows.iter().find(|row| row.id == id).expect("the record waits for the clerk");
+    assert!(row.approval);
+    assert_eq!(row.on_behalf, std::slice::from_ref(&a.display_name));
+
+    // The clerk's approval counts as a's, noting who gave it; again changes nothing.
+    assert_eq!(service::step(&mut conn, &staff, &DOCS, id, 2, "sign", None).await, approved(1, 2));
+    assert_eq!(service::step(&mut conn, &staff, &DOCS, id, 2, "sign", None).await, approved(1, 2));
+    let record = service::get(&mut conn, &staff, &DOCS, id).await.expect("get");
+    assert_eq!(record.approvals.len(), 1);
+    assert_eq!(record.approvals[0].approver, a.display_name);
+    assert_eq!(record.approvals[0].acted_by.as_deref(), Some(staff.display_name.as_str()));
+    // It waits for neither a nor the clerk now; still for b.
+    assert!(waiting(&mut conn, &a).await.iter().all(|(_, _, approval)| !approval));
+    assert!(waiting(&mut conn, &staff).await.iter().all(|(_, _, approval)| !approval));
+    assert!(waiting(&mut conn, &b).await.iter().any(|(_, _, approval)| *approval));
+    assert_eq!(service::step(&mut conn, &b, &DOCS, id, 2, "sign", None).await, moved("signed"));
+
+    // A record entering review while a is away tells a and the clerk (and b).
+    let second = new_doc(&mut conn, &c, &[&a, &b], "").await;
+    assert_eq!(service::step(&mut conn, &c, &DOCS, second, 1, "submit", None).await, moved("review"));
+    #[derive(diesel::QueryableByName)]
+    struct Told {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        user_id: i64,
+    }
+    let told: Vec<Told> = diesel::sql_query("SELECT user_id FROM notifications WHERE link = $1 ORDER BY user_id")
+        .bind::<Text, _>(format!("/m/test/docs/{second}"))
+        .load(&mut conn)
+        .await
+        .expect("notices");
+    let mut expected = vec![a.id, b.id, staff.id];
+    expected.sort_unstable();
+    assert_eq!(told.iter().map(|told| told.user_id).collect::<Vec<_>>(), expected);
+
+    // Ended early by a, it stops at once: the clerk may not sign, nor sees it as a task.
+    assert_eq!(delegation::revoke(&mut conn, &staff, given).await, Err(AppError::NotFound), "only a ends it");
+    delegation::revoke(&mut conn, &a, given).await.expect("ended");
+    assert_eq!(delegation::revoke(&mut conn, &a, given).await, Err(AppError::Conflict(ErrorCode::DelegationOver)));
+    assert_eq!(
+        service::step(&mut conn, &staff, &DOCS, second, 2, "sign", None).await,
+        Err(AppError::Conflict(ErrorCode::RecordNotAnApprover))
+    );
+    assert!(waiting(&mut conn, &staff).await.iter().all(|(_, _, approval)| !approval));
+
+    // One that starts tomorrow does not count today.
+    delegation::delegate(&mut conn, &a, &away(&staff, 1, 3)).await.expect("delegated from tomorrow");
+    assert_eq!(
+        service::step(&mut conn, &staff, &DOCS, second, 2, "sign", None).await,
+        Err(AppError::Conflict(ErrorCode::RecordNotAnApprover))
+    );
+    assert_eq!(delegations(&mut conn).await, [(a.id, staff.id, true), (a.id, staff.id, false)]);
+    drop(conn);
+    db.finish().await;
+}

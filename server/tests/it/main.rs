@@ -14,6 +14,7 @@ mod engine_custom;
 mod engine_io;
 mod engine_map;
 mod engine_notice;
+mod engine_retention;
 mod engine_schema;
 mod engine_stats;
 mod engine_step;

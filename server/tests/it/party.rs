@@ -5,7 +5,7 @@
 //! registers' view.
 
 use chrono::{Datelike, Months};
-use diesel::sql_types::{BigInt, Date, Integer, Text};
+use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text};
 use diesel_async::RunQueryDsl;
 use shared::AppError;
 use shared::party::board::PartyBoard;
@@ -195,6 +195,116 @@ async fn members_behind_on_their_dues_are_listed_longest_first() {
     let records = leader.records.iter().filter(|code| !code.starts_with("m.party.dues.")).cloned().collect();
     let no_dues = shared::accounts::SessionUser { records, ..leader.clone() };
     assert_eq!(board(&mut conn, &no_dues, today, &translate).await.expect("board").arrears, None);
+    drop(conn);
+    db.finish().await;
+}
+
+/// The development pipeline's time rules on the board: a talk a month late, an activist made
+/// a candidate after half a year and a probation ending within the month are listed, those
+/// past their time first; without the applicants' view there is no list.
+#[tokio::test]
+async fn the_pipelines_time_rules_are_listed_overdue_first() {
+    use shared::party::rules::DevelopmentIssue;
+
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let leader = db.user("leader").await;
+    let today = shared::time::today();
+    #[derive(diesel::QueryableByName)]
+    struct Applicant {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let ids: Vec<Applicant> =
+        diesel::sql_query("SELECT id FROM reg.party_applicants WHERE deleted_at IS NULL ORDER BY id LIMIT 3")
+            .load(&mut conn)
+            .await
+            .expect("three applicants");
+    let [late, early, ending] = [ids[0].id, ids[1].id, ids[2].id];
+    let months_ago = |n: u32| today.checked_sub_months(Months::new(n)).expect("a month");
+    let set = |id: i64, state: &str, dates: [Option<chrono::NaiveDate>; 7]| {
+        diesel::sql_query(
+            "UPDATE reg.party_applicants SET state = $2, applied_on = $3, talked_on = $4, activist_on = $5, \
+             candidate_on = $6, admitted_on = $7, approved_on = $8, full_on = $9 WHERE id = $1",
+        )
+        .bind::<BigInt, _>(id)
+        .bind::<diesel::sql_types::Text, _>(state.to_owned())
+        .bind::<Date, _>(dates[0].expect("applied"))
+        .bind::<Nullable<Date>, _>(dates[1])
+        .bind::<Nullable<Date>, _>(dates[2])
+        .bind::<Nullable<Date>, _>(dates[3])
+        .bind::<Nullable<Date>, _>(dates[4])
+        .bind::<Nullable<Date>, _>(dates[5])
+        .bind::<Nullable<Date>, _>(dates[6])
+    };
+    // Applied two months ago, nobody talked with them yet: due a month ago.
+    set(late, "applicant", [Some(months_ago(2)), None, None, None, None, None, None])
+        .execute(&mut conn)
+        .await
+        .expect("late");
+    // An activist for six months, already a candidate: too short.
+    set(
+        early,
+        "candidate",
+        [Some(months_ago(9)), Some(months_ago(9)), Some(months_ago(7)), Some(months_ago(1)), None, None, None],
+    )
+    .execute(&mut conn)
+    .await
+    .expect("early");
+    // Admitted almost a year ago, approved in time: the confirmation is due within the month.
+    let admitted = months_ago(12) + chrono::Duration::days(10);
+    set(
+        ending,
+        "probationary",
+        [
+            Some(months_ago(30)),
+            Some(months_ago(30)),
+            Some(months_ago(28)),
+            Some(months_ago(14)),
+            Some(admitted),
+            Some(months_ago(11)),
+            None,
+        ],
+    )
+    .execute(&mut conn)
+    .await
+    .expect("ending");
+
+    let pipeline = board(&mut conn, &leader, today, &translate)
+        .await
+        .expect("board")
+        .pipeline
+        .expect("the leader may view applicants");
+    let issue = |id: i64| pipeline.rows.iter().find(|row| row.applicant == id).map(|row| row.issue);
+    assert_eq!(
+        issue(late),
+        Some(DevelopmentIssue::TalkDue { by: months_ago(2).checked_add_months(Months::new(1)).expect("m") })
+    );
+    assert_eq!(
+        issue(early),
+        Some(DevelopmentIssue::ActivistTooShort {
+            earliest: months_ago(7).checked_add_months(Months::new(12)).expect("m")
+        })
+    );
+    assert_eq!(
+        issue(ending),
+        Some(DevelopmentIssue::ConfirmationDue { on: admitted.checked_add_months(Months::new(12)).expect("m") })
+    );
+    // Those past their time first, and counted.
+    let overdue: Vec<bool> = pipeline.rows.iter().map(|row| row.issue.overdue(today)).collect();
+    assert!(overdue.windows(2).all(|w| w[0] >= w[1]), "overdue first: {overdue:?}");
+    assert!(issue(late).expect("late").overdue(today) && issue(early).expect("early").overdue(today));
+    assert!(!issue(ending).expect("ending").overdue(today));
+    assert_eq!(pipeline.overdue as usize, overdue.iter().filter(|o| **o).count());
+    assert_eq!(
+        pipeline.rows.iter().find(|row| row.applicant == ending).expect("row").stage,
+        "reg.party.applicants.state.probationary"
+    );
+
+    // Without the applicants' view: no list.
+    let records = leader.records.iter().filter(|code| !code.starts_with("m.party.applicants.")).cloned().collect();
+    let no_applicants = shared::accounts::SessionUser { records, ..leader.clone() };
+    assert_eq!(board(&mut conn, &no_applicants, today, &translate).await.expect("board").pipeline, None);
     drop(conn);
     db.finish().await;
 }

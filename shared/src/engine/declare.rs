@@ -75,6 +75,8 @@ pub struct Register {
     /// The table's former name, when the register was renamed (the generator renames the
     /// table instead of creating a new one; nothing is ever dropped).
     pub renamed_from: Option<&'static str>,
+    /// How long its history stays online and is kept, unless an administrator changed it.
+    pub history: super::retention::Retention,
 }
 
 impl Register {
@@ -100,6 +102,7 @@ impl Register {
             tallies: &[],
             parent: None,
             renamed_from: None,
+            history: super::retention::Retention::DEFAULT,
         }
     }
 
@@ -489,7 +492,8 @@ pub struct MapLayer {
     pub geometry: &'static str,
     /// The field whose value names the feature in its popup.
     pub label: &'static str,
-    /// Many points: drawn clustered.
+    /// Many points: folded into clusters when zoomed out. A layer of few, each of which
+    /// matters (the party's organisations), is drawn point by point at every zoom.
     pub cluster: bool,
 }
 

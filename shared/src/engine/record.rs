@@ -67,6 +67,21 @@ pub struct Record {
     pub updated_at: DateTime<Utc>,
     pub created_by: String,
     pub updated_by: String,
+    /// The approvals (会签, 或签, N of M) given on the record, oldest first (the newest 100).
+    pub approvals: Vec<ApprovalGiven>,
+}
+
+/// One approval of a record's step: who approved and, when a colleague approved for them
+/// while they were away, who gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalGiven {
+    /// The step's name (`sign`), labelled by the register's description.
+    pub step: String,
+    pub approver: String,
+    pub acted_by: Option<String>,
+    pub reason: Option<String>,
+    #[serde(with = "chrono::serde::ts_seconds")]
+    pub at: DateTime<Utc>,
 }
 
 /// A list request: filters by field (the text as a form sends it), a search of the
@@ -149,6 +164,8 @@ pub struct Version {
     pub at: DateTime<Utc>,
     /// The fields this version changed.
     pub changed: Vec<String>,
+    /// Moved to the history archive (past the register's online period); still restorable.
+    pub archived: bool,
     /// The record as it was in this version.
     pub values: Values,
 }
@@ -180,6 +197,9 @@ pub struct PendingRecord {
     pub steps: Vec<String>,
     /// The user's approval is asked for.
     pub approval: bool,
+    /// The approvers away for whom the user approves here (delegation while away), by name;
+    /// empty when the record waits for the user in their own name only.
+    pub on_behalf: Vec<String>,
     pub since: DateTime<Utc>,
     /// The state's deadline, when it has one.
     pub due: Option<DateTime<Utc>>,
@@ -206,6 +226,8 @@ pub struct PendingRecords {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RegisterMap {
     pub points: Vec<RecordPoint>,
+    /// Folded into clusters when zoomed out (the layer's declaration).
+    pub cluster: bool,
     /// More records matched than the map carries (narrow the filters).
     pub more: bool,
 }

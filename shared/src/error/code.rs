@@ -166,6 +166,25 @@ crate::code_enum::code_enum! {
         ImportAbandoned = "import.abandoned",
         /// A clean preview was not committed in time; its file is dropped.
         ImportExpired = "import.expired",
+        // A delegation while away (engine/delegation.rs).
+        /// The colleague is not an active staff member of the township (or is the user).
+        DelegationDelegateUnknown = "delegation.delegate_unknown",
+        DelegationStartPast = "delegation.start_past",
+        /// Starts more than a year ahead.
+        DelegationTooFar = "delegation.too_far",
+        /// Ends before it starts.
+        DelegationOrder = "delegation.order",
+        /// Longer than ninety days.
+        DelegationTooLong = "delegation.too_long",
+        /// Overlaps another delegation of the same approver.
+        DelegationOverlap = "delegation.overlap",
+        /// Ended or revoked already.
+        DelegationOver = "delegation.over",
+        // A register's history retention (engine/retention.rs).
+        RetentionOnlineRange = "retention.online_range",
+        RetentionKeptRange = "retention.kept_range",
+        /// Kept fewer years than it stays online.
+        RetentionKeptShort = "retention.kept_short",
     }
 }
 

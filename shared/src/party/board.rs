@@ -22,6 +22,33 @@ pub struct PartyBoard {
     /// The members behind on their dues over the window, longest run first (`None`: the
     /// user may not view dues).
     pub arrears: Option<Arrears>,
+    /// The development pipeline's time rules broken or due, overdue first (`None`: the user
+    /// may not view applicants).
+    pub pipeline: Option<Pipeline>,
+}
+
+/// The people in the development pipeline (not yet 正式党员, not rejected) whose time rules
+/// (`rules::development_issues`) are broken or coming due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pipeline {
+    /// All of them (the rows stop at [`MAX_PIPELINE_ROWS`]).
+    pub total: u32,
+    /// Of them, the rules already broken or past their day.
+    pub overdue: u32,
+    pub rows: Vec<PipelineRow>,
+}
+
+/// The most pipeline issues the board lists.
+pub const MAX_PIPELINE_ROWS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineRow {
+    pub applicant: i64,
+    pub name: String,
+    pub organisation: String,
+    /// The stage (the workflow state's label).
+    pub stage: String,
+    pub issue: super::rules::DevelopmentIssue,
 }
 
 /// Members who have not paid their dues for [`super::rules::ARREARS_SHOWN`] months in a row

@@ -334,7 +334,7 @@ pub struct Development {
 }
 
 /// A time rule of the pipeline that is broken, or about to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DevelopmentIssue {
     /// 细则 第六条: someone talks with the applicant within one month of the application.
     TalkDue {
@@ -358,6 +358,51 @@ pub enum DevelopmentIssue {
         on: NaiveDate,
     },
     ConfirmedEarly,
+}
+
+impl DevelopmentIssue {
+    /// Already broken (not merely due).
+    pub fn broken(self) -> bool {
+        matches!(
+            self,
+            DevelopmentIssue::TalkLate
+                | DevelopmentIssue::ActivistTooShort { .. }
+                | DevelopmentIssue::ApprovalLate
+                | DevelopmentIssue::ConfirmedEarly
+        )
+    }
+
+    /// Broken, or due on a day that has passed: what the branch must act on first.
+    pub fn overdue(self, today: NaiveDate) -> bool {
+        match self {
+            DevelopmentIssue::TalkDue { by } | DevelopmentIssue::ApprovalDue { by } => by < today,
+            DevelopmentIssue::ConfirmationDue { on } => on < today,
+            _ => self.broken(),
+        }
+    }
+
+    /// The day it is due by or on, for one that is due.
+    pub fn due(self) -> Option<NaiveDate> {
+        match self {
+            DevelopmentIssue::TalkDue { by } | DevelopmentIssue::ApprovalDue { by } => Some(by),
+            DevelopmentIssue::ConfirmationDue { on } => Some(on),
+            DevelopmentIssue::ActivistTooShort { earliest } => Some(earliest),
+            _ => None,
+        }
+    }
+
+    /// Its name in texts (`party.board.pipeline.<code>`).
+    pub fn code(self) -> &'static str {
+        match self {
+            DevelopmentIssue::TalkDue { .. } => "talk_due",
+            DevelopmentIssue::TalkLate => "talk_late",
+            DevelopmentIssue::ActivistTooShort { .. } => "activist_too_short",
+            DevelopmentIssue::ApprovalDue { .. } => "approval_due",
+            DevelopmentIssue::ApprovalLate => "approval_late",
+            DevelopmentIssue::ConfirmationDue { .. } => "confirmation_due",
+            DevelopmentIssue::ConfirmedEarly => "confirmed_early",
+        }
+    }
 }
 
 pub fn months_after(day: NaiveDate, months: u32) -> NaiveDate {
@@ -428,6 +473,19 @@ fn months(from: NaiveDate, until: NaiveDate) -> impl Iterator<Item = NaiveDate> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_issue_is_overdue_once_broken_or_past_its_day() {
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date");
+        let today = day("2026-11-29");
+        assert!(DevelopmentIssue::TalkDue { by: day("2026-11-28") }.overdue(today));
+        assert!(!DevelopmentIssue::TalkDue { by: day("2026-11-29") }.overdue(today));
+        assert!(!DevelopmentIssue::ConfirmationDue { on: day("2026-12-20") }.overdue(today));
+        assert!(DevelopmentIssue::ApprovalLate.overdue(today));
+        assert!(DevelopmentIssue::ActivistTooShort { earliest: day("2027-05-01") }.overdue(today));
+        assert_eq!(DevelopmentIssue::ConfirmationDue { on: day("2026-12-20") }.due(), Some(day("2026-12-20")));
+        assert_eq!(DevelopmentIssue::TalkLate.due(), None);
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid date")

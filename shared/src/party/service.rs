@@ -11,12 +11,16 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::board::{Arrears, ArrearsRow, Compliance, MAX_ARREARS_ROWS, OrganisationRow, PartyBoard, VillageRow};
-use super::rules::{
-    ARREARS_SHOWN, LAPSE_MONTHS, MeetingKind, OrganisationKind, OrganisationSize, OrganisationWarning, TermReminder,
-    longest_arrears, meeting_shortfalls, organisation_warnings, term_reminder, unpaid_months,
+use super::board::{
+    Arrears, ArrearsRow, Compliance, MAX_ARREARS_ROWS, MAX_PIPELINE_ROWS, OrganisationRow, PartyBoard, Pipeline,
+    PipelineRow, VillageRow,
 };
-use super::{DUES, MEETINGS, MEMBERS, ORGANISATIONS};
+use super::rules::{
+    ARREARS_SHOWN, Development, LAPSE_MONTHS, MeetingKind, OrganisationKind, OrganisationSize, OrganisationWarning,
+    TermReminder, development_issues, longest_arrears, meeting_shortfalls, organisation_warnings, term_reminder,
+    unpaid_months,
+};
+use super::{APPLICANTS, DUES, MEETINGS, MEMBERS, ORGANISATIONS};
 use crate::accounts::SessionUser;
 use crate::engine::Action;
 use crate::engine::service::{Translate, visible};
@@ -133,9 +137,12 @@ pub async fn board(
     } else {
         None
     };
+    let pipeline =
+        if user.may(&APPLICANTS, Action::View) { Some(pipeline(conn, user, today, translate).await?) } else { None };
     Ok(PartyBoard {
         today,
         from,
+        pipeline,
         organisations: rows,
         meeting_kinds: MeetingKind::ALL
             .iter()
@@ -144,6 +151,94 @@ pub async fn board(
         villages,
         arrears,
     })
+}
+
+/// The most people in the pipeline the board reads (a township has tens).
+const MAX_PIPELINE: i64 = 5_000;
+
+/// The pipeline's states in which its time rules still run.
+const IN_PIPELINE: [&str; 4] = ["applicant", "activist", "candidate", "probationary"];
+
+/// The people in the development pipeline the user may see whose time rules are broken or
+/// coming due on `today`: those broken or past their day first, then by the day they are due.
+async fn pipeline(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    today: NaiveDate,
+    translate: Translate<'_>,
+) -> Result<Pipeline, AppError> {
+    #[derive(QueryableByName)]
+    struct Applicant {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        organisation: String,
+        #[diesel(sql_type = Text)]
+        state: String,
+        #[diesel(sql_type = Nullable<Date>)]
+        applied_on: Option<NaiveDate>,
+        #[diesel(sql_type = Nullable<Date>)]
+        talked_on: Option<NaiveDate>,
+        #[diesel(sql_type = Nullable<Date>)]
+        activist_on: Option<NaiveDate>,
+        #[diesel(sql_type = Nullable<Date>)]
+        candidate_on: Option<NaiveDate>,
+        #[diesel(sql_type = Nullable<Date>)]
+        admitted_on: Option<NaiveDate>,
+        #[diesel(sql_type = Nullable<Date>)]
+        approved_on: Option<NaiveDate>,
+        #[diesel(sql_type = Nullable<Date>)]
+        full_on: Option<NaiveDate>,
+    }
+    let states: Vec<String> = IN_PIPELINE.iter().map(|state| (*state).to_owned()).collect();
+    let applicants: Vec<Applicant> = Sql::new(
+        "SELECT a.id, a.name, coalesce(o.name, '') AS organisation, a.state, a.applied_on, a.talked_on, a.activist_on, \
+         a.candidate_on, a.admitted_on, a.approved_on, a.full_on FROM reg.party_applicants a \
+         LEFT JOIN reg.party_organisations o ON o.id = a.organisation WHERE a.deleted_at IS NULL AND a.state = ANY (",
+    )
+    .bind(states)
+    .push(") AND ")
+    .append(visible(user, "a"))
+    .push(" ORDER BY a.applied_on, a.id LIMIT ")
+    .bind(MAX_PIPELINE)
+    .query()
+    .load(conn)
+    .await?;
+    let mut rows: Vec<PipelineRow> = applicants
+        .into_iter()
+        .flat_map(|a| {
+            let dates = Development {
+                applied_on: a.applied_on,
+                talked_on: a.talked_on,
+                activist_on: a.activist_on,
+                candidate_on: a.candidate_on,
+                admitted_on: a.admitted_on,
+                approved_on: a.approved_on,
+                full_on: a.full_on,
+            };
+            let stage = translate(&APPLICANTS.state_key(&a.state));
+            development_issues(&dates, today)
+                .into_iter()
+                .map(|issue| PipelineRow {
+                    applicant: a.id,
+                    name: a.name.clone(),
+                    organisation: a.organisation.clone(),
+                    stage: stage.clone(),
+                    issue,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let overdue = |row: &PipelineRow| row.issue.overdue(today);
+        overdue(b).cmp(&overdue(a)).then(a.issue.due().cmp(&b.issue.due())).then_with(|| a.name.cmp(&b.name))
+    });
+    let total = rows.len() as u32;
+    let overdue = rows.iter().filter(|row| row.issue.overdue(today)).count() as u32;
+    rows.truncate(MAX_PIPELINE_ROWS);
+    Ok(Pipeline { total, overdue, rows })
 }
 
 #[derive(QueryableByName)]

@@ -66,9 +66,19 @@ pub(super) async fn in_use_and_retired(
     conn: &mut AsyncPgConnection,
     register: &Register,
 ) -> Result<(Vec<CustomField>, Vec<String>), AppError> {
+    let (in_use, retired) = in_use_and_retired_fields(conn, register).await?;
+    Ok((in_use, retired.into_iter().map(|field| field.key).collect()))
+}
+
+/// The register's custom fields in use, and its retired ones (whose columns an import made
+/// from an older export may still carry).
+pub(super) async fn in_use_and_retired_fields(
+    conn: &mut AsyncPgConnection,
+    register: &Register,
+) -> Result<(Vec<CustomField>, Vec<CustomField>), AppError> {
     let (retired, in_use): (Vec<Row>, Vec<Row>) = rows(conn, register).await?.into_iter().partition(|row| row.retired);
-    let in_use = in_use.into_iter().map(|row| decoded(register, row)).collect::<Result<_, _>>()?;
-    Ok((in_use, retired.into_iter().map(|row| row.key).collect()))
+    let decode = |rows: Vec<Row>| rows.into_iter().map(|row| decoded(register, row)).collect::<Result<Vec<_>, _>>();
+    Ok((decode(in_use)?, decode(retired)?))
 }
 
 /// Every custom field of the register, retired ones too, for those who configure it.

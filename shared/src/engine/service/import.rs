@@ -96,9 +96,9 @@ pub async fn check(
         }
         _ => Places::of_township(conn, user.township_id).await?,
     };
-    let custom = super::custom::custom_fields(conn, register).await?;
+    let (custom, retired) = super::custom::in_use_and_retired_fields(conn, register).await?;
     let first = table.rows.first().map(|(_, cells)| cells.as_slice());
-    let mapped = columns::map(register, &custom, &table.header, first, languages, language);
+    let mapped = columns::map(register, (&custom, &retired), &table.header, first, languages, language);
     let columns::Mapped { targets, keys_row } = match mapped {
         Ok(mapped) => mapped,
         Err(problems) => {

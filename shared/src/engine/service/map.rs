@@ -76,6 +76,7 @@ pub async fn map(
                 state: point.state,
             })
             .collect(),
+        cluster: layer.cluster,
         more,
     })
 }

@@ -1,8 +1,8 @@
 //! Telling the people named on a record that it waits for them, and reminding them as its
 //! deadline nears and passes: when a record enters a state
 //! that a 会签, 或签 or N-of-M step leaves, each user named in that step's approvers field
-//! whose role may take the step (the step itself asks both), but the one who moved it there,
-//! gets a notification opening the record — beside the record in their "my tasks". Written
+//! whose role may take the step (the step itself asks both) — and the colleague approving
+//! in their place while they are away —, but the one who moved it there, gets a notification opening the record — beside the record in their "my tasks". Written
 //! in the transaction of the step or the creation. [`remind`], run by a clock on every
 //! server process, tells those who have not yet approved when three quarters of the state's
 //! time have gone and again when it has run out, once each per stay in the state.
@@ -33,7 +33,7 @@ pub(super) async fn entered(
     let Some(workflow) = register.workflow else { return Ok(()) };
     for transition in workflow.transitions.iter().filter(|transition| transition.from.contains(&state)) {
         let Some(approvers) = approvers(transition) else { continue };
-        let which = Sql::new("r.id = ANY(").bind(ids.to_vec()).push(") AND u <> ").bind(actor);
+        let which = Sql::new("r.id = ANY(").bind(ids.to_vec()).push(") AND w.u <> ").bind(actor);
         insert(register, transition, approvers, APPROVAL_KIND, which).query().execute(conn).await?;
     }
     Ok(())
@@ -89,9 +89,9 @@ pub async fn remind(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> Result<
                         .bind(register.key())
                         .push(" AND a.record_id = r.id AND a.transition = ")
                         .bind(transition.name)
-                        .push(" AND a.approver_id = u AND a.decision = 'approve' AND a.at > r.state_since)"),
+                        .push(" AND a.approver_id = named AND a.decision = 'approve' AND a.at > r.state_since)"),
                     // Not yet reminded of it during this stay.
-                    Sql::new("NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = u AND n.kind = ")
+                    Sql::new("NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = w.u AND n.kind = ")
                         .bind(kind)
                         .push(" AND n.link = ")
                         .bind(link(register))
@@ -122,35 +122,41 @@ fn link(register: &Register) -> String {
     format!("/m/{}/{}/", register.module, register.name)
 }
 
-/// One notification of `kind` for each user `u` named in the records' `approvers` field
-/// (records `r` chosen by `which`) whose role may take the step, opening the record. The
-/// message names the record as "my tasks" does: its first text field, else its number.
+/// One notification of `kind` for each user `w.u` who may approve for an approver `named`
+/// in the records' `approvers` field — the approver, and their delegate while they are away
+/// ([`super::delegation::active_for`]) — whose role may take the step, opening the record
+/// (records `r` chosen by `which`). The message names the record as "my tasks" does: its
+/// first text field, else its number.
 fn insert(register: &Register, transition: &Transition, approvers: &'static str, kind: &str, which: Sql) -> Sql {
     let name = match search_field(register) {
         Some(field) => Sql::new("coalesce(nullif(r.").push(field.name).push(", ''), r.number, '')"),
         None => Sql::new("coalesce(r.number, '')"),
     };
-    Sql::new("INSERT INTO notifications (township_id, user_id, kind, message, link) SELECT DISTINCT r.township_id, u, ")
-        .bind(kind.to_owned())
-        .push(", ")
-        .bind(format!("{}|{}|", register.key(), transition.name))
-        .push(" || ")
-        .append(name)
-        .push(", ")
-        .bind(link(register))
-        .push(" || r.id FROM ")
-        .append(table(register))
-        .push(" r CROSS JOIN LATERAL unnest(r.")
-        .push(approvers)
-        .push(") u JOIN users ON users.id = u AND users.township_id = r.township_id WHERE ")
-        .append(which)
-        // Only those the step would let approve.
-        .push(
-            " AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id \
-             WHERE ur.user_id = u AND ",
-        )
-        .bind(Action::Step(transition.name).code(register))
-        .push(" = ANY (ro.permissions))")
+    Sql::new(
+        "INSERT INTO notifications (township_id, user_id, kind, message, link) SELECT DISTINCT r.township_id, w.u, ",
+    )
+    .bind(kind.to_owned())
+    .push(", ")
+    .bind(format!("{}|{}|", register.key(), transition.name))
+    .push(" || ")
+    .append(name)
+    .push(", ")
+    .bind(link(register))
+    .push(" || r.id FROM ")
+    .append(table(register))
+    .push(" r CROSS JOIN LATERAL unnest(r.")
+    .push(approvers)
+    .push(") named CROSS JOIN LATERAL ")
+    .append(super::delegation::active_for(Sql::new("named")))
+    .push(" w JOIN users ON users.id = w.u AND users.township_id = r.township_id AND users.status = 'active' WHERE ")
+    .append(which)
+    // Only those the step would let approve.
+    .push(
+        " AND EXISTS (SELECT 1 FROM user_roles ur JOIN roles ro ON ro.id = ur.role_id \
+             WHERE ur.user_id = w.u AND ",
+    )
+    .bind(Action::Step(transition.name).code(register))
+    .push(" = ANY (ro.permissions))")
 }
 
 /// An approval notification's parts — its register, the step's name and the record's name —

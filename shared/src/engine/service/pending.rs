@@ -1,6 +1,7 @@
 //! "My tasks" for the registers: every record on which the user can act now — a workflow
 //! step their role may take from the record's state, or an approval (会签, 或签, N of M) in
-//! which they are named and have not yet approved since the record entered its state —
+//! which they are named, or an approver they stand for while away is named
+//! ([`super::delegation`]), and not yet approved since the record entered its state —
 //! soonest deadline first, across every register with a workflow.
 //!
 //! One query per register, through the data scope and the `(state, state_due)` index of
@@ -43,13 +44,14 @@ pub async fn pending_in(
 ) -> Result<PendingRecords, AppError> {
     let mut rows = Vec::new();
     let mut more = false;
+    let delegators = super::delegation::delegators(conn, user).await?;
     for register in registers.filter(|register| register.parent.is_none()) {
         let Some(workflow) = register.workflow else { continue };
         if !user.may(register, Action::View) {
             continue;
         }
-        let Some(waiting) = waiting(user, register, workflow) else { continue };
-        let found = load(conn, user, register, workflow, waiting).await?;
+        let Some(waiting) = waiting(user, register, workflow, &delegators) else { continue };
+        let found = load(conn, user, register, workflow, waiting, &delegators).await?;
         more |= found.len() > PENDING_PAGE;
         rows.extend(found.into_iter().take(PENDING_PAGE).map(|row| label(user, register, workflow, row, translate)));
     }
@@ -62,7 +64,7 @@ pub async fn pending_in(
 
 /// The condition on a register's rows (alias `r`) under which one of them waits for `user`,
 /// or `None` when the user can take no step of its workflow.
-fn waiting(user: &SessionUser, register: &Register, workflow: &Workflow) -> Option<Sql> {
+fn waiting(user: &SessionUser, register: &Register, workflow: &Workflow, delegators: &[i64]) -> Option<Sql> {
     let mut conditions = Vec::new();
     for transition in workflow.transitions.iter().filter(|transition| user.may(register, Action::Step(transition.name)))
     {
@@ -75,7 +77,7 @@ fn waiting(user: &SessionUser, register: &Register, workflow: &Workflow) -> Opti
                 Sql::any([Sql::new("r.state <> ").bind(workflow.initial), Sql::new("r.owner_id = ").bind(user.id)])
             }
             Approval::All { .. } | Approval::Any { .. } | Approval::Quorum { .. } => {
-                asked(user, register, transition).unwrap_or_else(Sql::never)
+                asked(user, register, transition, delegators).unwrap_or_else(Sql::never)
             }
         };
         conditions.push(Sql::all([in_state, condition]));
@@ -84,35 +86,58 @@ fn waiting(user: &SessionUser, register: &Register, workflow: &Workflow) -> Opti
 }
 
 /// For an approval step, the condition that it asks `user` (alias `r`): the record in a
-/// state it leaves from, the user named in its approvers field and not yet approved since
-/// the record entered that state. `None` for a step of one person.
-fn asked(user: &SessionUser, register: &Register, transition: &Transition) -> Option<Sql> {
-    let approvers = match transition.approval {
-        Approval::One => return None,
-        Approval::All { approvers } | Approval::Any { approvers } | Approval::Quorum { approvers, .. } => approvers,
-    };
-    let from: Vec<String> = transition.from.iter().map(|state| (*state).to_owned()).collect();
+/// state it leaves from, and the user — or an approver of `delegators`, for whom the user
+/// approves today — named in its approvers field and not yet approved since the record
+/// entered that state. `None` for a step of one person.
+fn asked(user: &SessionUser, register: &Register, transition: &Transition, delegators: &[i64]) -> Option<Sql> {
+    let stand_for: Vec<i64> = std::iter::once(user.id).chain(delegators.iter().copied()).collect();
+    let approvers = approvers(transition)?;
     Some(Sql::all([
-        Sql::new("r.state = ANY (").bind(from).push(")"),
-        Sql::new("").bind(user.id).push(" = ANY (r.").push(approvers).push(")"),
-        Sql::new("NOT EXISTS (SELECT 1 FROM record_approvals a WHERE a.register = ")
-            .bind(register.key())
-            .push(" AND a.record_id = r.id AND a.transition = ")
-            .bind(transition.name)
-            .push(" AND a.approver_id = ")
-            .bind(user.id)
-            .push(" AND a.decision = 'approve' AND a.at > coalesce(r.state_since, '-infinity'))"),
+        in_state(transition),
+        Sql::new("EXISTS (SELECT 1 FROM unnest(")
+            .bind(stand_for)
+            .push("::bigint[]) w(id) WHERE w.id = ANY (r.")
+            .push(approvers)
+            .push(") AND ")
+            .append(not_approved(register, transition, "w.id"))
+            .push(")"),
     ]))
 }
 
+fn approvers(transition: &Transition) -> Option<&'static str> {
+    match transition.approval {
+        Approval::One => None,
+        Approval::All { approvers } | Approval::Any { approvers } | Approval::Quorum { approvers, .. } => {
+            Some(approvers)
+        }
+    }
+}
+
+/// The record `r` is in a state the step leaves from.
+fn in_state(transition: &Transition) -> Sql {
+    let from: Vec<String> = transition.from.iter().map(|state| (*state).to_owned()).collect();
+    Sql::new("r.state = ANY (").bind(from).push(")")
+}
+
+/// `approver` (a column) has not approved the step on `r` since it entered its state.
+fn not_approved(register: &Register, transition: &Transition, approver: &'static str) -> Sql {
+    Sql::new("NOT EXISTS (SELECT 1 FROM record_approvals a WHERE a.register = ")
+        .bind(register.key())
+        .push(" AND a.record_id = r.id AND a.transition = ")
+        .bind(transition.name)
+        .push(" AND a.approver_id = ")
+        .push(approver)
+        .push(" AND a.decision = 'approve' AND a.at > coalesce(r.state_since, '-infinity'))")
+}
+
 /// The approval steps that ask `user` on each row, as a text array (alias `r`).
-fn asked_steps(user: &SessionUser, register: &Register, workflow: &Workflow) -> Sql {
+fn asked_steps(user: &SessionUser, register: &Register, workflow: &Workflow, delegators: &[i64]) -> Sql {
     let cases: Vec<Sql> = workflow
         .transitions
         .iter()
         .filter(|transition| user.may(register, Action::Step(transition.name)))
         .filter_map(|transition| {
-            let condition = asked(user, register, transition)?;
+            let condition = asked(user, register, transition, delegators)?;
             Some(Sql::new("CASE WHEN ").append(condition).push(" THEN ").bind(transition.name).push(" END"))
         })
         .collect();
@@ -120,6 +145,37 @@ fn asked_steps(user: &SessionUser, register: &Register, workflow: &Workflow) -> 
         return Sql::new("'{}'::text[]");
     }
     Sql::new("array_remove(ARRAY[").append(Sql::join(cases, ", ", Sql::new(""))).push("]::text[], NULL)")
+}
+
+/// The names of the approvers away for whom the user approves and whom each row waits for
+/// (alias `r`), as a text array, possibly with repeats.
+fn on_behalf(user: &SessionUser, register: &Register, workflow: &Workflow, delegators: &[i64]) -> Sql {
+    if delegators.is_empty() {
+        return Sql::new("'{}'::text[]");
+    }
+    let arrays: Vec<Sql> = workflow
+        .transitions
+        .iter()
+        .filter(|transition| user.may(register, Action::Step(transition.name)))
+        .filter_map(|transition| {
+            let approvers = approvers(transition)?;
+            Some(
+                Sql::new("CASE WHEN ")
+                    .append(in_state(transition))
+                    .push(" THEN ARRAY(SELECT u.display_name FROM users u WHERE u.id = ANY (")
+                    .bind(delegators.to_vec())
+                    .push(") AND u.id = ANY (r.")
+                    .push(approvers)
+                    .push(") AND ")
+                    .append(not_approved(register, transition, "u.id"))
+                    .push(" ORDER BY u.display_name) ELSE '{}'::text[] END"),
+            )
+        })
+        .collect();
+    if arrays.is_empty() {
+        return Sql::new("'{}'::text[]");
+    }
+    Sql::new("(").append(Sql::join(arrays, " || ", Sql::new(""))).push(")")
 }
 
 #[derive(QueryableByName)]
@@ -139,6 +195,9 @@ struct Row {
     /// The approval steps that ask the user.
     #[diesel(sql_type = Array<Text>)]
     asked: Vec<String>,
+    /// The approvers away for whom the user approves, whom the record waits for.
+    #[diesel(sql_type = Array<Text>)]
+    on_behalf: Vec<String>,
 }
 
 /// A page and one more of the register's waiting records, soonest deadline first.
@@ -148,6 +207,7 @@ async fn load(
     register: &Register,
     workflow: &Workflow,
     waiting: Sql,
+    delegators: &[i64],
 ) -> Result<Vec<Row>, AppError> {
     let title = match search_field(register) {
         Some(field) => Sql::new("coalesce(r.").push(field.name).push(", '')"),
@@ -156,8 +216,10 @@ async fn load(
     let rows = Sql::new("SELECT r.id, r.number, r.state, ")
         .append(title)
         .push(" AS title, coalesce(r.state_since, r.updated_at) AS since, r.state_due AS due, ")
-        .append(asked_steps(user, register, workflow))
-        .push(" AS asked FROM ")
+        .append(asked_steps(user, register, workflow, delegators))
+        .push(" AS asked, ")
+        .append(on_behalf(user, register, workflow, delegators))
+        .push(" AS on_behalf FROM ")
         .append(table(register))
         .push(" r WHERE r.deleted_at IS NULL AND ")
         .append(visible(user, "r"))
@@ -187,6 +249,9 @@ fn label(
     });
     let steps = takeable.map(|transition| translate(&register.step_key(transition.name))).collect();
     let approval = !row.asked.is_empty();
+    let mut on_behalf = row.on_behalf;
+    on_behalf.sort();
+    on_behalf.dedup();
     PendingRecord {
         module: register.module.to_owned(),
         register: register.name.to_owned(),
@@ -197,6 +262,7 @@ fn label(
         state: translate(&register.state_key(&row.state)),
         steps,
         approval,
+        on_behalf,
         since: row.since,
         due: row.due,
         deadline: status(row.since, row.due, Utc::now()),

@@ -10,7 +10,7 @@ use super::decode::{Source, data_object, decode, extra, labels_object};
 use super::{require, table, visible};
 use crate::accounts::SessionUser;
 use crate::engine::declare::Register;
-use crate::engine::record::{Action, Operation, Record, Version};
+use crate::engine::record::{Action, ApprovalGiven, Operation, Record, Version};
 use crate::error::AppError;
 use crate::sql::Sql;
 
@@ -87,10 +87,15 @@ pub async fn get(
             .query()
             .get_result(conn)
             .await?;
+    let approvals = match register.workflow {
+        Some(_) => approvals(conn, register, id).await?,
+        None => Vec::new(),
+    };
     Ok(Record {
         id: row.id,
         version: row.version,
         number: row.number,
+        approvals,
         deadline: row.state_since.and_then(|since| super::deadline::status(since, row.state_due, chrono::Utc::now())),
         state: row.state,
         state_due: row.state_due,
@@ -105,6 +110,51 @@ pub async fn get(
         created_by: row.created_by,
         updated_by: row.updated_by,
     })
+}
+
+/// The most approvals a record shows (its newest).
+const APPROVALS_SHOWN: i64 = 100;
+
+/// The approvals given on record `id` (its newest [`APPROVALS_SHOWN`]), oldest first: the
+/// step, who approved, and who gave it for them while they were away.
+async fn approvals(conn: &mut AsyncPgConnection, register: &Register, id: i64) -> Result<Vec<ApprovalGiven>, AppError> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        transition: String,
+        #[diesel(sql_type = Text)]
+        approver: String,
+        #[diesel(sql_type = Nullable<Text>)]
+        acted_by: Option<String>,
+        #[diesel(sql_type = Nullable<Text>)]
+        reason: Option<String>,
+        #[diesel(sql_type = Timestamptz)]
+        at: DateTime<Utc>,
+    }
+    let rows: Vec<Row> = Sql::new(
+        "SELECT a.transition, u.display_name AS approver, d.display_name AS acted_by, a.reason, a.at \
+         FROM record_approvals a JOIN users u ON u.id = a.approver_id LEFT JOIN users d ON d.id = a.acted_by \
+         WHERE a.register = ",
+    )
+    .bind(register.key())
+    .push(" AND a.record_id = ")
+    .bind(id)
+    .push(" AND a.decision = 'approve' ORDER BY a.at DESC, a.id DESC LIMIT ")
+    .bind(APPROVALS_SHOWN)
+    .query()
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .rev()
+        .map(|row| ApprovalGiven {
+            step: row.transition,
+            approver: row.approver,
+            acted_by: row.acted_by,
+            reason: row.reason,
+            at: row.at,
+        })
+        .collect())
 }
 
 #[derive(QueryableByName)]
@@ -129,6 +179,8 @@ pub(super) struct VersionRow {
     /// The custom fields the version had (a restore writes them back).
     #[diesel(sql_type = Jsonb)]
     pub(super) extra: serde_json::Value,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    archived: bool,
 }
 
 impl VersionRow {
@@ -143,6 +195,7 @@ impl VersionRow {
             actor: self.actor,
             at: self.at,
             changed: self.changed,
+            archived: self.archived,
             values: decode(register, &self.data),
         })
     }
@@ -159,19 +212,29 @@ fn operation(text: &str) -> Option<Operation> {
     })
 }
 
-/// The versions of a record (alias `h`), their place and actor's name, for the condition that
-/// follows.
+/// The versions of a record (alias `h`), online and archived, their place and actor's name,
+/// for the condition that follows.
 pub(super) fn versions(register: &Register, id: i64) -> Sql {
+    let part = |table: &'static str, archived: &'static str| {
+        Sql::new("SELECT id, version, operation, actor_id, at, changed, data, ")
+            .push(archived)
+            .push(" AS archived FROM ")
+            .push(table)
+            .push(" WHERE register = ")
+            .bind(register.key())
+            .push(" AND record_id = ")
+            .bind(id)
+    };
     Sql::new("SELECT h.version, h.operation, coalesce(u.display_name, '') AS actor, h.at, h.changed, ")
         .append(data_object(register.fields, Source::History))
         .push(
             " AS data, (h.data ->> 'village_id')::int AS village_id, (h.data ->> 'grid_id')::int AS grid_id, \
-             coalesce(h.data -> 'extra', '{}'::jsonb) AS extra \
-             FROM record_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.register = ",
+             coalesce(h.data -> 'extra', '{}'::jsonb) AS extra, h.archived FROM (",
         )
-        .bind(register.key())
-        .push(" AND h.record_id = ")
-        .bind(id)
+        .append(part("record_history", "false"))
+        .push(" UNION ALL ")
+        .append(part("record_history_archive", "true"))
+        .push(") h LEFT JOIN users u ON u.id = h.actor_id WHERE true")
 }
 
 /// Whether the record (live or deleted) is in the user's scope: its history is readable, and

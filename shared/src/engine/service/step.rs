@@ -26,8 +26,8 @@ const REASON_MAX: usize = 500;
 /// Nothing changes unless the step is allowed now: the record in the user's scope
 /// (`NotFound`), unchanged since (`Conflict(RecordStale)`), in a state the step leaves from
 /// (`Conflict(RecordIllegalTransition)`); the user holding the step's permission
-/// (`Forbidden`) and, for an approval, named in its approvers field
-/// (`Conflict(RecordNotAnApprover)`).
+/// (`Forbidden`) and, for an approval, named in its approvers field or standing for one
+/// named there while they are away (`Conflict(RecordNotAnApprover)`).
 pub async fn step(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
@@ -73,12 +73,14 @@ pub async fn step(
             Approval::Quorum { needed, .. } => Some(u32::from(needed)),
         };
         if let Some(needed) = needed {
-            if !current.approvers.contains(&user.id) {
-                return Err(AppError::Conflict(ErrorCode::RecordNotAnApprover));
-            }
-            let approvals = approve(conn, user, register, id, transition, &current.approvers, reason).await?;
+            let approver = approver(conn, user, register, id, transition, &current.approvers).await?;
+            let approvals = approve(conn, user, approver, register, id, transition, &current.approvers, reason).await?;
             if approvals < needed {
-                let detail = format!("{}: {approvals}/{needed}", transition.name);
+                let detail = if approver == user.id {
+                    format!("{}: {approvals}/{needed}", transition.name)
+                } else {
+                    format!("{}: {approvals}/{needed}, for user#{approver}", transition.name)
+                };
                 let target = format!("{}#{id}", register.key());
                 audit::record(
                     conn,
@@ -191,59 +193,105 @@ async fn lock(
     })
 }
 
-/// Records the user's approval of the step (once: approving again changes nothing) and
-/// returns how many of the current approvers have approved it since the record last
-/// entered its state — a record sent back and resubmitted needs its approvals anew.
-///
-/// "Since" compares clock times taken while holding the record's lock: a move stamps the
-/// record's `updated_at` with `clock_timestamp()` (kept in the history row of the move) and
-/// an approval its `at`, so an approval committed before the move can never count after it,
-/// whichever transaction started first.
-async fn approve(
+/// For whom the user approves: themselves when they are named among the approvers, else an
+/// approver named there who is away and has delegated to the user today
+/// ([`super::delegation`]) — the first who has not yet approved since the record entered its
+/// state, so a delegate standing for two approvers approves for each in turn. Someone
+/// neither named nor standing for anyone named is refused (`Conflict(RecordNotAnApprover)`).
+async fn approver(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
     register: &Register,
     id: i64,
     transition: &Transition,
     approvers: &[i64],
+) -> Result<i64, AppError> {
+    let mut candidates = Vec::new();
+    if approvers.contains(&user.id) {
+        candidates.push(user.id);
+    }
+    let delegators = super::delegation::delegators(conn, user).await?;
+    for approver in distinct(approvers) {
+        if approver != user.id && delegators.contains(&approver) {
+            candidates.push(approver);
+        }
+    }
+    let Some(first) = candidates.as_slice().first().copied() else {
+        return Err(AppError::Conflict(ErrorCode::RecordNotAnApprover));
+    };
+    for candidate in candidates {
+        let given = approvals_since(register, id, transition, Sql::new("a.approver_id = ").bind(candidate));
+        if count(conn, given).await? == 0 {
+            return Ok(candidate);
+        }
+    }
+    // Everyone the user may approve for has: approving again changes nothing.
+    Ok(first)
+}
+
+/// Counts (as `n`) the distinct approvers `approver` (a condition on `a`) who approved the
+/// step since the record last entered its state — a record sent back and resubmitted needs
+/// its approvals anew.
+///
+/// "Since" compares clock times taken while holding the record's lock: a move stamps the
+/// record's `updated_at` with `clock_timestamp()` (kept in the history row of the move) and
+/// an approval its `at`, so an approval committed before the move can never count after it,
+/// whichever transaction started first.
+fn approvals_since(register: &Register, id: i64, transition: &Transition, approver: Sql) -> Sql {
+    Sql::new("SELECT count(DISTINCT a.approver_id) AS n FROM record_approvals a WHERE a.register = ")
+        .bind(register.key())
+        .push(" AND a.record_id = ")
+        .bind(id)
+        .push(" AND a.transition = ")
+        .bind(transition.name)
+        .push(" AND a.decision = 'approve' AND ")
+        .append(approver)
+        .push(" AND a.at > coalesce((SELECT (h.data ->> 'updated_at')::timestamptz FROM record_history h WHERE h.register = ")
+        .bind(register.key())
+        .push(" AND h.record_id = ")
+        .bind(id)
+        .push(" AND 'state' = ANY (h.changed) ORDER BY h.version DESC LIMIT 1), '-infinity')")
+}
+
+/// Records the approval of the step for `approver` — given by the user, in their own name or
+/// as the approver's delegate (`acted_by`) — once: approving again changes nothing; returns
+/// how many of the current approvers have approved since the record entered its state.
+#[allow(clippy::too_many_arguments)]
+async fn approve(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    approver: i64,
+    register: &Register,
+    id: i64,
+    transition: &Transition,
+    approvers: &[i64],
     reason: Option<&str>,
 ) -> Result<u32, AppError> {
-    let approvals_since = |approver: Sql| {
-        Sql::new("SELECT count(DISTINCT a.approver_id) AS n FROM record_approvals a WHERE a.register = ")
-            .bind(register.key())
-            .push(" AND a.record_id = ")
-            .bind(id)
-            .push(" AND a.transition = ")
-            .bind(transition.name)
-            .push(" AND a.decision = 'approve' AND ")
-            .append(approver)
-            .push(" AND a.at > coalesce((SELECT (h.data ->> 'updated_at')::timestamptz FROM record_history h WHERE h.register = ")
-            .bind(register.key())
-            .push(" AND h.record_id = ")
-            .bind(id)
-            .push(" AND 'state' = ANY (h.changed) ORDER BY h.version DESC LIMIT 1), '-infinity')")
-    };
-    if count(conn, approvals_since(Sql::new("a.approver_id = ").bind(user.id))).await? == 0 {
-        Sql::new("INSERT INTO record_approvals (register, record_id, transition, approver_id, decision, reason, at) VALUES (")
-            .bind(register.key())
-            .push(", ")
-            .bind(id)
-            .push(", ")
-            .bind(transition.name)
-            .push(", ")
-            .bind(user.id)
-            .push(", 'approve', ")
-            .append(match reason {
-                Some(reason) => Sql::value(reason),
-                None => Sql::new("NULL"),
-            })
-            .push(", clock_timestamp())")
-            .query()
-            .execute(conn)
-            .await?;
+    if count(conn, approvals_since(register, id, transition, Sql::new("a.approver_id = ").bind(approver))).await? == 0 {
+        Sql::new(
+            "INSERT INTO record_approvals (register, record_id, transition, approver_id, acted_by, decision, reason, at) VALUES (",
+        )
+        .bind(register.key())
+        .push(", ")
+        .bind(id)
+        .push(", ")
+        .bind(transition.name)
+        .push(", ")
+        .bind(approver)
+        .push(", ")
+        .append(if approver == user.id { Sql::new("NULL") } else { Sql::value(user.id) })
+        .push(", 'approve', ")
+        .append(match reason {
+            Some(reason) => Sql::value(reason),
+            None => Sql::new("NULL"),
+        })
+        .push(", clock_timestamp())")
+        .query()
+        .execute(conn)
+        .await?;
     }
-    let approvals =
-        count(conn, approvals_since(Sql::new("a.approver_id = ANY (").bind(approvers.to_vec()).push(")"))).await?;
+    let all = Sql::new("a.approver_id = ANY (").bind(approvers.to_vec()).push(")");
+    let approvals = count(conn, approvals_since(register, id, transition, all)).await?;
     Ok(u32::try_from(approvals).unwrap_or(u32::MAX))
 }
 

@@ -369,16 +369,24 @@ async fn deleted_at(
         #[diesel(sql_type = Nullable<Jsonb>)]
         deleted_at: Option<Json>,
     }
-    let row: Deleted =
-        Sql::new("SELECT h.data -> 'deleted_at' AS deleted_at FROM record_history h WHERE h.register = ")
+    // Online or archived (`read::versions`).
+    let part = |table: &'static str| {
+        Sql::new("SELECT h.data -> 'deleted_at' AS deleted_at FROM ")
+            .push(table)
+            .push(" h WHERE h.register = ")
             .bind(register.key())
             .push(" AND h.record_id = ")
             .bind(id)
             .push(" AND h.version = ")
             .bind(version)
-            .query()
-            .get_result(conn)
-            .await?;
+    };
+    let row: Deleted = part("record_history")
+        .push(" UNION ALL ")
+        .append(part("record_history_archive"))
+        .push(" LIMIT 1")
+        .query()
+        .get_result(conn)
+        .await?;
     Ok(row.deleted_at.unwrap_or(Json::Null))
 }
 

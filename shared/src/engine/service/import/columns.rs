@@ -74,14 +74,22 @@ pub(super) fn custom_key(field: &CustomField) -> String {
     format!("extra.{}", field.key)
 }
 
+/// The register's custom fields: those in use, and those retired (a column of one, in a file
+/// exported before it was retired, is read past).
+pub(super) type Customs<'a> = (&'a [CustomField], &'a [CustomField]);
+
 /// Every key of the register's columns (a custom field's also without its `extra.`: the
 /// form checks that it is no declared field's name).
-fn keys(register: &'static Register, custom: &[CustomField]) -> HashMap<String, Target> {
+fn keys(register: &'static Register, (custom, retired): Customs<'_>) -> HashMap<String, Target> {
     let mut keys: HashMap<String, Target> =
         register.fields.iter().map(|field| (field.name.to_owned(), target_of(field))).collect();
     for (index, field) in custom.iter().enumerate() {
         keys.insert(custom_key(field), Target::Custom(index));
         keys.entry(field.key.clone()).or_insert(Target::Custom(index));
+    }
+    for field in retired {
+        keys.entry(custom_key(field)).or_insert(Target::Ignored);
+        keys.entry(field.key.clone()).or_insert(Target::Ignored);
     }
     for (key, _, target) in PLACE_COLUMNS {
         keys.insert(key.to_owned(), target);
@@ -90,11 +98,17 @@ fn keys(register: &'static Register, custom: &[CustomField]) -> HashMap<String, 
 }
 
 /// Every name a header may give a column: its key and its label in each language.
-fn names(register: &'static Register, custom: &[CustomField], languages: &[Translate<'_>]) -> HashMap<String, Target> {
-    let mut names = keys(register, custom);
+fn names(register: &'static Register, customs: Customs<'_>, languages: &[Translate<'_>]) -> HashMap<String, Target> {
+    let mut names = keys(register, customs);
+    let (custom, retired) = customs;
     for (index, field) in custom.iter().enumerate() {
         for label in [&field.label_zh, &field.label_en] {
             names.insert(normalized(label), Target::Custom(index));
+        }
+    }
+    for field in retired {
+        for label in [&field.label_zh, &field.label_en] {
+            names.entry(normalized(label)).or_insert(Target::Ignored);
         }
     }
     for label in languages {
@@ -123,20 +137,21 @@ pub(super) struct Mapped {
 /// field's label in the first language, `language`).
 pub(super) fn map(
     register: &'static Register,
-    custom: &[CustomField],
+    customs: Customs<'_>,
     header: &[String],
     first_row: Option<&[String]>,
     languages: &[Translate<'_>],
     language: Language,
 ) -> Result<Mapped, Vec<(String, ErrorCode)>> {
-    let keys = keys(register, custom);
+    let custom = customs.0;
+    let keys = keys(register, customs);
     let keys_row = first_row.filter(|row| {
         let mut cells = row.iter().map(|cell| cell.trim()).filter(|cell| !cell.is_empty()).peekable();
         cells.peek().is_some() && cells.all(|cell| keys.contains_key(cell))
     });
     let (names, headers) = match keys_row {
         Some(row) => (keys, row),
-        None => (names(register, custom, languages), header),
+        None => (names(register, customs, languages), header),
     };
     let mut problems = Vec::new();
     let mut targets = Vec::with_capacity(headers.len());
@@ -325,7 +340,7 @@ mod tests {
     fn headers_map_by_label_in_either_language_or_by_name() {
         let header = strings(&["名称*", " kind ", "网格", "", "photos"]);
         let Mapped { targets, keys_row } =
-            map(&SHEDS, &[], &header, None, &[&zh, &en], Language::Chinese).expect("mapped");
+            map(&SHEDS, (&[], &[]), &header, None, &[&zh, &en], Language::Chinese).expect("mapped");
         assert!(!keys_row);
         assert_eq!(targets[0], Some(Target::Field(&SHEDS.fields[0])));
         assert_eq!(targets[1], Some(Target::Field(&SHEDS.fields[1])));
@@ -333,7 +348,7 @@ mod tests {
         assert_eq!(targets[3], None);
         assert_eq!(targets[4], Some(Target::Ignored));
         let english = strings(&["NAME", "grid_id"]);
-        assert!(map(&SHEDS, &[], &english, None, &[&zh, &en], Language::Chinese).is_ok());
+        assert!(map(&SHEDS, (&[], &[]), &english, None, &[&zh, &en], Language::Chinese).is_ok());
     }
 
     #[test]
@@ -341,7 +356,7 @@ mod tests {
         let header = strings(&["我的名称", "我的网格"]);
         let keys = strings(&["name", "grid_id"]);
         let Mapped { targets, keys_row } =
-            map(&SHEDS, &[], &header, Some(&keys), &[&zh], Language::Chinese).expect("mapped by keys");
+            map(&SHEDS, (&[], &[]), &header, Some(&keys), &[&zh], Language::Chinese).expect("mapped by keys");
         assert!(keys_row);
         assert_eq!(targets, vec![Some(Target::Field(&SHEDS.fields[0])), Some(Target::Grid)]);
     }
@@ -349,7 +364,7 @@ mod tests {
     #[test]
     fn unknown_repeated_and_missing_columns_are_named() {
         let header = strings(&["类别", "颜色", "kind"]);
-        let mut problems = map(&SHEDS, &[], &header, None, &[&zh], Language::Chinese).expect_err("refused");
+        let mut problems = map(&SHEDS, (&[], &[]), &header, None, &[&zh], Language::Chinese).expect_err("refused");
         problems.sort();
         let mut expected = vec![
             ("颜色".to_owned(), ErrorCode::ImportColumnUnknown),
@@ -371,7 +386,7 @@ mod tests {
         assert_eq!(columns[3].choices, vec!["code.kind.cow".to_owned(), "code.kind.pig".to_owned()]);
         // The template's headers map back.
         let header: Vec<String> = columns.iter().map(|column| column.title.clone()).collect();
-        assert!(map(&SHEDS, &[], &header, None, &[&zh], Language::Chinese).is_ok());
+        assert!(map(&SHEDS, (&[], &[]), &header, None, &[&zh], Language::Chinese).is_ok());
     }
 
     fn beds() -> CustomField {
@@ -397,15 +412,31 @@ mod tests {
         for title in ["床位", "Beds*", "beds"] {
             let header = strings(&["名称", "网格", title]);
             let Mapped { targets, .. } =
-                map(&SHEDS, &custom, &header, None, &[&zh], Language::Chinese).expect("mapped");
+                map(&SHEDS, (&custom, &[]), &header, None, &[&zh], Language::Chinese).expect("mapped");
             assert_eq!(targets[2], Some(Target::Custom(0)), "{title}");
         }
         let keys = strings(&["name", "grid_id", "extra.beds"]);
-        let mapped = map(&SHEDS, &custom, &strings(&["a", "b", "c"]), Some(&keys), &[&zh], Language::Chinese);
+        let mapped = map(&SHEDS, (&custom, &[]), &strings(&["a", "b", "c"]), Some(&keys), &[&zh], Language::Chinese);
         assert!(mapped.expect("by keys").keys_row);
         // A required custom field without its column is named in the user's language.
-        let problems =
-            map(&SHEDS, &custom, &strings(&["名称", "网格"]), None, &[&zh], Language::Chinese).expect_err("missing");
+        let problems = map(&SHEDS, (&custom, &[]), &strings(&["名称", "网格"]), None, &[&zh], Language::Chinese)
+            .expect_err("missing");
         assert_eq!(problems, vec![("床位".to_owned(), ErrorCode::ImportColumnMissing)]);
+    }
+
+    #[test]
+    fn a_retired_fields_column_is_read_past() {
+        let retired = [beds()];
+        for title in ["床位", "Beds", "beds", "extra.beds"] {
+            let header = strings(&["名称", "网格", title]);
+            let Mapped { targets, .. } =
+                map(&SHEDS, (&[], &retired), &header, None, &[&zh], Language::Chinese).expect("mapped");
+            assert_eq!(targets[2], Some(Target::Ignored), "{title}");
+        }
+        // A field in use of the same label wins.
+        let header = strings(&["名称", "网格", "床位"]);
+        let Mapped { targets, .. } =
+            map(&SHEDS, (&retired, &retired), &header, None, &[&zh], Language::Chinese).expect("mapped");
+        assert_eq!(targets[2], Some(Target::Custom(0)));
     }
 }

@@ -1,0 +1,2 @@
+DROP TABLE register_settings;
+DROP TABLE record_history_archive;
