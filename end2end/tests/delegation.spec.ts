@@ -1,5 +1,5 @@
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { login, ready } from './helpers';
+import { expect, test } from '@playwright/test';
+import { applyForRequisition, login, ready } from './helpers';
 
 // Delegation while away (外出委托审批, issue 13): an approver going away names the town
 // leader (顾海峰) on their profile to approve in their place; a bad pair of dates is refused
@@ -17,27 +17,6 @@ function day(offset: number): string {
   // The server's days are China Standard Time.
   const shanghai = new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000);
   return shanghai.toISOString().slice(0, 10);
-}
-
-/** A requisition naming only `approver`, applied by the clerk in a browser with JavaScript
- * (the approver picker needs it); its path. */
-async function requisitionFor(page: Page, approver: string): Promise<string> {
-  const context = await page.context().browser()!.newContext({ javaScriptEnabled: true });
-  const clerk = await context.newPage();
-  const withJavaScript = { project: { use: { javaScriptEnabled: true } } } as unknown as TestInfo;
-  await login(clerk, withJavaScript, 'staff', undefined, '/m/office/requisitions/new');
-  const supply = clerk.getByLabel('物品', { exact: true });
-  await expect(supply.locator('option').nth(1)).toBeAttached();
-  await supply.selectOption({ index: 1 });
-  await clerk.getByLabel('数量', { exact: true }).fill('1');
-  await clerk.getByLabel('领用科室', { exact: true }).fill('综治办');
-  await clerk.getByLabel('申领日期', { exact: true }).fill(day(0));
-  await clerk.locator('[data-field="approvers"]').getByRole('checkbox', { name: approver }).check();
-  await clerk.getByTestId('engine-save').click();
-  await expect(clerk).toHaveURL(/\/m\/office\/requisitions\/\d+$/);
-  const path = new URL(clerk.url()).pathname;
-  await context.close();
-  return path;
 }
 
 test('an approver away is stood for by the colleague they named', async ({ page }, testInfo) => {
@@ -83,7 +62,7 @@ test('an approver away is stood for by the colleague they named', async ({ page 
   await page.context().clearCookies();
 
   // A requisition waits for the absent approver: the leader is told and approves it.
-  const record = await requisitionFor(page, away.name);
+  const record = await applyForRequisition(page.context().browser()!, away.name, '综治办');
   await login(page, testInfo, 'leader', undefined, '/me');
   await expect(page.getByTestId('delegations-received').locator('tr[data-status="active"]', { hasText: away.name }).first()).toBeVisible();
   await page.goto('/notifications');

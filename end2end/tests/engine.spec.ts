@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from '@playwright/test';
-import { gotoReady, login, ready, sidebarEntries, uniquePhone } from './helpers';
+import { DEVICES, gotoReady, login, ready, sidebarEntries, uniquePhone } from './helpers';
 
 // The module engine's generic pages, on the party members register (党员) of the demo
 // township: list, filter, keyset pages, a new record refused for one field and then saved,
@@ -44,10 +44,7 @@ async function fillMember(page: Page, name: string, id: string) {
   await chooseFirst(page, '网格');
 }
 
-for (const [device, viewport] of [
-  ['PC', { width: 1280, height: 860 }],
-  ['phone', { width: 390, height: 844 }],
-] as const) {
+for (const [device, viewport] of DEVICES) {
   test.describe(`on ${device}`, () => {
     test.use({ viewport });
 

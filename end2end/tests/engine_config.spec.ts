@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { gotoReady, login, ready } from './helpers';
+import { DEVICES, gotoReady, login, ready } from './helpers';
 
 // Configuration at run time and workflow on the module engine's pages: the system
 // administrator adds a custom field to a register in the UI and a clerk fills it in, finds
@@ -10,10 +10,7 @@ import { gotoReady, login, ready } from './helpers';
 const SUPPLIES = '/m/office/supplies';
 const SEAL_USES = '/m/office/seal_uses';
 
-for (const [device, viewport] of [
-  ['PC', { width: 1280, height: 860 }],
-  ['phone', { width: 390, height: 844 }],
-] as const) {
+for (const [device, viewport] of DEVICES) {
   test.describe(`on ${device}`, () => {
     test.use({ viewport });
 

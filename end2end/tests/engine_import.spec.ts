@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { gotoReady, login, ready } from './helpers';
+import { DEVICES, gotoReady, login, ready } from './helpers';
 import { xlsx } from './xlsx';
 
 // Import into a register from its page (R-import): a clerk opens 导入 above the supplies list,
@@ -10,10 +10,7 @@ import { xlsx } from './xlsx';
 
 const SUPPLIES = '/m/office/supplies';
 
-for (const [device, viewport] of [
-  ['PC', { width: 1280, height: 860 }],
-  ['phone', { width: 390, height: 844 }],
-] as const) {
+for (const [device, viewport] of DEVICES) {
   test.describe(`on ${device}`, () => {
     test.use({ viewport });
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { login } from './helpers';
+import { DEVICES, login } from './helpers';
 
 // History retention (issue 13, R-7.1 / R-5c): on a register's fields page the system
 // administrator sees how long its history stays online and is kept — the module's default
@@ -14,10 +14,7 @@ const REGISTERS: Record<string, string> = {
   'no-js phone': '/m/office/seals',
 };
 
-for (const [device, viewport] of [
-  ['PC', { width: 1280, height: 860 }],
-  ['phone', { width: 390, height: 844 }],
-] as const) {
+for (const [device, viewport] of DEVICES) {
   test.describe(`on ${device}`, () => {
     test.use({ viewport });
 

@@ -1,14 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { gotoReady, login } from './helpers';
+import { DEVICES, gotoReady, login } from './helpers';
 
 // A register's statistics page (issue 13): from the list, the records counted by a choice,
 // then by month; a month opens the list of exactly its records; sums of money are shown in
 // yuan. The form is a plain GET form, so it works the same without JavaScript.
 
-for (const [device, viewport] of [
-  ['PC', { width: 1280, height: 860 }],
-  ['phone', { width: 390, height: 844 }],
-] as const) {
+for (const [device, viewport] of DEVICES) {
   test.describe(`on ${device}`, () => {
     test.use({ viewport });
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { gotoReady, login } from './helpers';
+import { DEVICES, gotoReady, login } from './helpers';
 
 // The registers in "my tasks" and on the map (issue 13): a town leader, who may take every
 // step of every register, finds the records waiting for them under their events, soonest
@@ -8,10 +8,7 @@ import { gotoReady, login } from './helpers';
 // map, with the list's filters carried over. Without JavaScript the tasks are the same
 // server-rendered table, and the map page says how many records it holds.
 
-for (const [device, viewport] of [
-  ['PC', { width: 1280, height: 860 }],
-  ['phone', { width: 390, height: 844 }],
-] as const) {
+for (const [device, viewport] of DEVICES) {
   test.describe(`on ${device}`, () => {
     test.use({ viewport });
 

@@ -1,6 +1,12 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { Browser, expect, Page, TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'Tongguan@2026';
+
+/** The two screens a spec runs on: a PC and a phone. */
+export const DEVICES = [
+  ['PC', { width: 1280, height: 860 }],
+  ['phone', { width: 390, height: 844 }],
+] as const;
 
 /** Waits until the wasm has hydrated the page (only when JavaScript runs). */
 export async function ready(page: Page, testInfo: TestInfo) {
@@ -35,4 +41,26 @@ export async function sidebarEntries(page: Page): Promise<string[]> {
 export function uniquePhone(testInfo: TestInfo): string {
   const tail = String(Date.now() % 1_0000_0000).padStart(8, '0');
   return `15${testInfo.workerIndex % 10}${tail}`;
+}
+
+/** A requisition (物品领用) of the first supply for `department` naming only `approver`,
+ * applied by the clerk (沈晓燕) in a browser context of its own with JavaScript, which the
+ * approver picker needs; the record's path. */
+export async function applyForRequisition(browser: Browser, approver: string, department: string): Promise<string> {
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  const clerk = await context.newPage();
+  const withJavaScript = { project: { use: { javaScriptEnabled: true } } } as unknown as TestInfo;
+  await login(clerk, withJavaScript, 'staff', undefined, '/m/office/requisitions/new');
+  const supply = clerk.getByLabel('物品', { exact: true });
+  await expect(supply.locator('option').nth(1)).toBeAttached();
+  await supply.selectOption({ index: 1 });
+  await clerk.getByLabel('数量', { exact: true }).fill('1');
+  await clerk.getByLabel('领用科室', { exact: true }).fill(department);
+  await clerk.getByLabel('申领日期', { exact: true }).fill('2026-11-28');
+  await clerk.locator('[data-field="approvers"]').getByRole('checkbox', { name: approver }).check();
+  await clerk.getByTestId('engine-save').click();
+  await expect(clerk).toHaveURL(/\/m\/office\/requisitions\/\d+$/);
+  const path = new URL(clerk.url()).pathname;
+  await context.close();
+  return path;
 }

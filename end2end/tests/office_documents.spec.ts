@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { login, ready } from './helpers';
+import { DEVICES, login, ready } from './helpers';
 
 // Outgoing documents (发文, 8.7.1): a document drafted by the town leader goes 送核稿 → 签发 →
 // 印制 → 用印 → 分发 → 归档 from its record's buttons, is given its 发文字号 (梅委发〔YYYY〕N号)
@@ -7,10 +7,7 @@ import { login, ready } from './helpers';
 // number, the title, the 主送机关 and body, the date in 年月日 under the seal, the 版记. On a
 // PC and a phone, with and without JavaScript.
 
-for (const [device, viewport] of [
-  ['PC', { width: 1280, height: 860 }],
-  ['phone', { width: 390, height: 844 }],
-] as const) {
+for (const [device, viewport] of DEVICES) {
   test.describe(`on ${device}`, () => {
     test.use({ viewport });
 

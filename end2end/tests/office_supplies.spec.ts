@@ -1,5 +1,5 @@
-import { expect, test, type TestInfo } from '@playwright/test';
-import { gotoReady, login, ready } from './helpers';
+import { expect, test } from '@playwright/test';
+import { applyForRequisition, gotoReady, login, ready } from './helpers';
 
 // Office supplies (8.7.1): a requisition is applied for, approved by the approver ticked on
 // its form, and issued — and the supply's stock goes down by its quantity (the tally the
@@ -56,22 +56,7 @@ for (const [device, viewport, row] of [
 // project's browser, with or without JavaScript — finds the notice among their notifications
 // and opens the requisition from it.
 test('the approver named on a requisition gets a notice opening it', async ({ page, browser }, testInfo) => {
-  const clerkContext = await browser.newContext({ javaScriptEnabled: true, viewport: page.viewportSize() ?? undefined });
-  const clerk = await clerkContext.newPage();
-  // The helpers wait for hydration by what the project says; this page has JavaScript.
-  const withJavaScript = { project: { use: { javaScriptEnabled: true } } } as unknown as TestInfo;
-  await login(clerk, withJavaScript, 'staff', undefined, '/m/office/requisitions/new');
-  const supply = clerk.getByLabel('物品', { exact: true });
-  await expect(supply.locator('option').nth(1)).toBeAttached();
-  await supply.selectOption({ index: 1 });
-  await clerk.getByLabel('数量', { exact: true }).fill('1');
-  await clerk.getByLabel('领用科室', { exact: true }).fill('党政办');
-  await clerk.getByLabel('申领日期', { exact: true }).fill('2026-11-28');
-  await clerk.locator('[data-field="approvers"]').getByRole('checkbox', { name: '顾海峰' }).check();
-  await clerk.getByTestId('engine-save').click();
-  await expect(clerk).toHaveURL(/\/m\/office\/requisitions\/\d+$/);
-  const record = new URL(clerk.url()).pathname;
-  await clerkContext.close();
+  const record = await applyForRequisition(browser, '顾海峰', '党政办');
 
   await login(page, testInfo, 'leader', undefined, '/notifications');
   const notice = page.locator(`.notification-list a[href="${record}"]`);

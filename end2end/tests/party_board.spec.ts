@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { gotoReady, login, ready } from './helpers';
+import { DEVICES, gotoReady, login, ready } from './helpers';
 
 // The party board (党建概况, /m/party/board): the leader opens it from the party section of
 // the menu and finds the township's figures, the organisation tree under the 党委 with its
@@ -8,10 +8,7 @@ import { gotoReady, login, ready } from './helpers';
 // branch's 主题党日 recorded through the meetings register shows on the board at
 // once. On PC and phone, hydrated and without JavaScript.
 
-for (const [device, viewport] of [
-  ['PC', { width: 1280, height: 860 }],
-  ['phone', { width: 390, height: 844 }],
-] as const) {
+for (const [device, viewport] of DEVICES) {
   test.describe(`on ${device}`, () => {
     test.use({ viewport });
 

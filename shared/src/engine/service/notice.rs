@@ -1,9 +1,10 @@
 //! Telling the people named on a record that it waits for them, and reminding them as its
 //! deadline nears and passes: when a record enters a state
 //! that a 会签, 或签 or N-of-M step leaves, each user named in that step's approvers field
-//! whose role may take the step (the step itself asks both) — and the colleague approving
-//! in their place while they are away —, but the one who moved it there, gets a notification opening the record — beside the record in their "my tasks". Written
-//! in the transaction of the step or the creation. [`remind`], run by a clock on every
+//! whose role may take the step (the step itself asks both), and the colleague approving in
+//! their place while they are away, but not the one who moved it there, gets a notification
+//! opening the record — beside the record in their "my tasks". Written in the transaction
+//! of the step or the creation. [`remind`], run by a clock on every
 //! server process, tells those who have not yet approved when three quarters of the state's
 //! time have gone and again when it has run out, once each per stay in the state.
 //!
