@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build lint schema unit fuzz e2e bench bench-events bench-import clean-data
+.PHONY: run test setup build lint schema unit fuzz e2e bench bench-events bench-import bench-history clean-data
 
 run: setup build
 	scripts/run.sh
@@ -60,6 +60,11 @@ bench-events: setup build
 # figures in docs/benchmarks.md). Kept out of `make test`: it takes about a minute.
 bench-import: setup
 	cargo test --release -p server --test it -- --ignored import_of_100000_members --nocapture
+
+# A record's history read from the history and its archive (docs/benchmarks.md); about a
+# minute, on the PostgreSQL at 127.0.0.1:5432.
+bench-history:
+	scripts/bench-history.sh
 
 clean-data:
 	rm -rf data
