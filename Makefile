@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build lint schema unit fuzz e2e bench bench-events bench-import bench-history clean-data
+.PHONY: run test setup build lint schema unit fuzz e2e bench bench-events bench-import bench-history bench-register clean-data
 
 run: setup build
 	scripts/run.sh
@@ -65,6 +65,12 @@ bench-import: setup
 # minute, on the PostgreSQL at 127.0.0.1:5432.
 bench-history:
 	scripts/bench-history.sh
+
+# A register of a million records: the generic list under a scope with two filters, 32
+# clients, against pgbench of the same SQL; a filterable custom field added while writers
+# run (docs/benchmarks.md). About five minutes; needs the release build.
+bench-register: setup build
+	scripts/bench-register.sh
 
 clean-data:
 	rm -rf data

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Reads PostgreSQL's statement log (log_min_duration_statement = 0) on stdin and writes the
-event statements it ran, for pgbench, to <prefix>.sql and their durations to <prefix>.ms.
+event statements it ran (or those matching the regular expression given second), for
+pgbench, to <prefix>.sql and their durations to <prefix>.ms.
 
 Every value in Tongguan's SQL is bound ($1, $2, …: shared/src/sql.rs); PostgreSQL logs the
 values on the DETAIL line after the statement, and they are written back in here, so pgbench
@@ -15,12 +16,12 @@ VALUE = re.compile(r"\$(\d+) = (NULL|'(?:[^']|'')*')")
 EVENTS = re.compile(r"FROM events e (JOIN|WHERE)")
 
 
-def main(prefix: str) -> None:
+def main(prefix: str, keep: "re.Pattern[str]" = EVENTS) -> None:
     lines = sys.stdin.read().splitlines()
     statements, durations = [], []
     for i, line in enumerate(lines):
         match = EXECUTE.search(line)
-        if not match or not EVENTS.search(match.group(2)):
+        if not match or not keep.search(match.group(2)):
             continue
         statement = match.group(2)
         following = lines[i + 1] if i + 1 < len(lines) else ""
@@ -37,4 +38,4 @@ def main(prefix: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], re.compile(sys.argv[2]) if len(sys.argv) > 2 else EVENTS)

@@ -1,12 +1,14 @@
-//! System administration with separated duties (GB/T 22239): users (system administrator),
-//! roles (security administrator), the audit log (auditor).
+//! System administration with separated duties (GB/T 22239): users and the run-time
+//! registers (system administrator), roles (security administrator), the audit log (auditor).
 
 pub mod api;
 mod audit_page;
+mod registers_page;
 mod roles_page;
 mod users_page;
 
 pub use audit_page::AuditPage;
+pub use registers_page::RegistersPage;
 pub use roles_page::RolesPage;
 pub use users_page::UsersPage;
 
@@ -36,6 +38,15 @@ pub const MODULES: &[Module] = &[
         page: crate::lazy_page!(AdminPage::Roles, admin_pages, __preload_admin_pages),
     },
     Module {
+        path: "/admin/registers",
+        title: "nav.registers",
+        section: "nav.section.admin",
+        icon: IconName::List,
+        permission: codes::REGISTERS_MANAGE,
+        tab: false,
+        page: crate::lazy_page!(AdminPage::Registers, admin_pages, __preload_admin_pages),
+    },
+    Module {
         path: "/admin/audit",
         title: "nav.audit",
         section: "nav.section.admin",
@@ -51,6 +62,7 @@ pub const MODULES: &[Module] = &[
 enum AdminPage {
     Users,
     Roles,
+    Registers,
     Audit,
 }
 
@@ -60,6 +72,7 @@ fn admin_pages(page: AdminPage) -> AnyView {
     match page {
         AdminPage::Users => view! { <UsersPage /> }.into_any(),
         AdminPage::Roles => view! { <RolesPage /> }.into_any(),
+        AdminPage::Registers => view! { <RegistersPage /> }.into_any(),
         AdminPage::Audit => view! { <AuditPage /> }.into_any(),
     }
 }

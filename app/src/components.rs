@@ -12,7 +12,7 @@ mod table;
 mod title;
 
 pub use error_banner::{ErrorAlert, ErrorBanner, error_message};
-pub use field::{Field, field_errors, last_error, successes};
+pub use field::{Field, FieldErrorText, field_errors, last_error, successes};
 pub use icon::{Icon, IconName};
 pub use list_table::{Column, ListTable};
 pub use pages::{Forbidden, NotFound, PageHeader};

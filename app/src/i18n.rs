@@ -119,6 +119,10 @@ impl rust_i18n::Backend for Tables {
         // The modules' texts beyond the menu's titles are the server's (`build.rs`).
         #[cfg(any(feature = "ssr", test))]
         let found = found.or_else(|| lookup(tables::SERVER_TABLES, locale, key));
+        // A run-time register's title is its administrator's, read from the database
+        // (`shared::engine::service::runtime`).
+        #[cfg(feature = "ssr")]
+        let found = found.or_else(|| shared::engine::service::runtime::title(locale, key));
         found
     }
 }

@@ -204,7 +204,20 @@ pub struct MenuEntry {
     pub path: String,
     /// The translation key of its label.
     pub title: String,
+    /// Its label as written, in both languages, where no translation has it (a run-time
+    /// register's title).
+    pub text: Option<shared::engine::runtime::RuntimeTitle>,
     pub icon: IconName,
+}
+
+impl MenuEntry {
+    /// Its label in `locale`.
+    pub fn label(&self, locale: crate::i18n::Locale) -> String {
+        match &self.text {
+            Some(text) => text.in_locale(locale.code()).to_owned(),
+            None => locale.t(&self.title),
+        }
+    }
 }
 
 /// A titled group of entries in the sidebar.
@@ -226,7 +239,8 @@ const ENGINE_SECTIONS_BEFORE: [&str; 2] = ["nav.section.admin", "nav.section.me"
 pub fn menu(user: &SessionUser) -> Vec<MenuSection> {
     let mut sections: Vec<MenuSection> = Vec::new();
     for module in visible_to(user) {
-        let entry = MenuEntry { path: module.path.to_owned(), title: module.title.to_owned(), icon: module.icon };
+        let entry =
+            MenuEntry { path: module.path.to_owned(), title: module.title.to_owned(), text: None, icon: module.icon };
         match sections.iter_mut().find(|section| section.title == module.section) {
             Some(section) => section.entries.push(entry),
             None => sections.push(MenuSection { title: module.section.to_owned(), entries: vec![entry] }),
@@ -234,7 +248,12 @@ pub fn menu(user: &SessionUser) -> Vec<MenuSection> {
     }
     let mut engine: Vec<MenuSection> = Vec::new();
     for register in &user.registers {
-        let entry = MenuEntry { path: register.path(), title: register.title_key(), icon: IconName::List };
+        let entry = MenuEntry {
+            path: register.path(),
+            title: register.title_key(),
+            text: register.title.clone(),
+            icon: IconName::List,
+        };
         match engine.last_mut() {
             Some(section) if section.title == register.section_key() => section.entries.push(entry),
             _ => engine.push(MenuSection { title: register.section_key(), entries: vec![entry] }),
@@ -245,7 +264,8 @@ pub fn menu(user: &SessionUser) -> Vec<MenuSection> {
         let opens = user.registers.iter().any(|r| !r.fields_only && r.module == own.module && r.name == own.register);
         let section_key = format!("module.{}", own.module);
         if opens && let Some(section) = engine.iter_mut().find(|section| section.title == section_key) {
-            let entry = MenuEntry { path: own.path(), title: own.title.to_owned(), icon: IconName::Dashboard };
+            let entry =
+                MenuEntry { path: own.path(), title: own.title.to_owned(), text: None, icon: IconName::Dashboard };
             section.entries.insert(0, entry);
         }
     }

@@ -143,5 +143,45 @@ for (const [device, viewport] of DEVICES) {
       await expect(page.locator('.sidebar')).toHaveCount(0);
       await expect(page.locator('.print-table')).toContainText(name);
     });
+
+    test('a branch lists its members among its related records, all of them a filtered list away', async ({ page }, testInfo) => {
+      await login(page, testInfo, 'leader', undefined, '/m/party/organisations');
+      // The branch with the most members is a 党支部 of the demo's first village; any row
+      // with members does: open rows until one lists them.
+      const links = page.locator('table.engine-list tbody tr td:first-child a');
+      await expect(links.first()).toBeVisible();
+      const hrefs = await links.evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).getAttribute('href')!));
+      let found = false;
+      for (const href of hrefs) {
+        await gotoReady(page, testInfo, href);
+        const group = page.locator('[data-referrers="party.members.organisation"]');
+        if ((await group.count()) === 0) continue;
+        found = true;
+        await expect(page.getByTestId('engine-referrers').getByRole('heading', { name: '关联记录' })).toBeVisible();
+        await expect(group.getByRole('heading')).toContainText('党员 · 所在党组织');
+        const shown = await group.locator('.referrers-rows li').count();
+        expect(shown).toBeGreaterThan(0);
+        expect(shown).toBeLessThanOrEqual(10);
+        if (device === 'PC') {
+          await page.screenshot({ path: `artifacts/engine-referrers-record-${testInfo.project.name}.png`, fullPage: true });
+        }
+        const total = Number((await group.locator('.badge').innerText()).replace(/\D/g, ''));
+        if (total > shown) {
+          await group.getByRole('link', { name: '查看全部' }).click();
+          await expect(page).toHaveURL(/\/m\/party\/members\?organisation=\d+/);
+          await ready(page, testInfo);
+          await expect(page.locator('.table-footer, .list-count, body')).toContainText(`共 ${total} 条`);
+        } else {
+          // A member listed opens its own record.
+          await group.locator('.referrers-rows a').first().click();
+          await expect(page).toHaveURL(/\/m\/party\/members\/\d+$/);
+        }
+        break;
+      }
+      expect(found).toBe(true);
+      if (device === 'PC') {
+        await page.screenshot({ path: `artifacts/engine-referrers-${testInfo.project.name}.png`, fullPage: true });
+      }
+    });
   });
 }

@@ -55,9 +55,13 @@ async fn download(
     }
 }
 
-/// A declared register, or 404.
-fn register(module: &str, name: &str) -> Result<&'static Register, AppError> {
-    shared::modules::register(module, name).ok_or(AppError::NotFound)
+/// A declared or run-time register, or 404.
+async fn register(pool: &shared::db::DbPool, module: &str, name: &str) -> Result<&'static Register, AppError> {
+    if let Some(register) = shared::modules::register(module, name) {
+        return Ok(register);
+    }
+    let mut conn = pool.get().await?;
+    shared::engine::service::runtime::resolve(&mut conn, module, name).await
 }
 
 /// The language of the request (the `tg_lang` cookie, Chinese by default).

@@ -5,14 +5,34 @@
 //! (`shared::engine::service::imports::sweep`), and moves history past each register's online
 //! period to the archive, deleting archived versions past its retention
 //! (`shared::engine::service::retention::archive`). Their conditional writes make concurrent
-//! and repeated runs harmless.
+//! and repeated runs harmless. Every ten seconds it reads the run-time registers again
+//! (`shared::engine::service::runtime::refresh`).
 
 use std::time::Duration;
 
 use shared::db::DbPool;
-use shared::engine::service::{imports, notice, retention};
+use shared::engine::service::{imports, notice, retention, runtime};
+
+/// How often a process reads the run-time registers again: a register created on another
+/// process is on this one's menu and role editor within this time (its pages open at once).
+const RUNTIME_REGISTERS_EVERY: Duration = Duration::from_secs(10);
 
 pub fn start(pool: DbPool) {
+    let registers = pool.clone();
+    tokio::spawn(async move {
+        let mut clock = tokio::time::interval(RUNTIME_REGISTERS_EVERY);
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            clock.tick().await;
+            let refreshed = match registers.get().await {
+                Ok(mut conn) => runtime::refresh(&mut conn).await.map_err(|error| format!("{error:?}")),
+                Err(error) => Err(format!("{error:?}")),
+            };
+            if let Err(error) = refreshed {
+                tracing::warn!(%error, "run-time registers: not read");
+            }
+        }
+    });
     tokio::spawn(async move {
         let mut clock = tokio::time::interval(Duration::from_secs(300));
         clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -7,6 +7,7 @@
 //! - [`custom`]: the fields an administrator adds at run time (kept in `extra`).
 //! - [`stats`]: a register's records counted and summed by a choice, state, place or period.
 //! - [`meta`]: a register as its pages see it, sent by the server in the user's language.
+//! - [`runtime`]: the simple registers an administrator creates in the UI (no code, no DDL).
 //! - `service` (server): the generic queries — list with keyset paging, read, create, edit,
 //!   delete, history — all under the one data-scope predicate and the register's permissions.
 //! - `ddl` (server): the migration a declaration needs, and the check that the migrations
@@ -24,6 +25,7 @@ pub mod delegation;
 pub mod meta;
 pub mod record;
 pub mod retention;
+pub mod runtime;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod stats;
@@ -33,8 +35,9 @@ pub mod value;
 pub use declare::{Field, Kind, Module, Register};
 pub use meta::{FieldKind, FieldMeta, RegisterMeta};
 pub use record::{
-    Action, ApprovalGiven, Count, ListPage, ListQuery, ListRow, MAX_MAP_POINTS, MappedRegister, PendingRecord,
-    PendingRecords, Record, RecordPoint, RegisterCounter, RegisterLink, RegisterMap, StepOutcome, Version,
+    Action, ApprovalGiven, Count, HISTORY_PAGE, ListPage, ListQuery, ListRow, MAX_MAP_POINTS, MappedRegister,
+    PendingRecord, PendingRecords, Record, RecordPoint, Referrer, Referrers, RegisterCounter, RegisterLink,
+    RegisterMap, StepOutcome, Version,
 };
 pub use stats::{RegisterStats, StatsFigures, StatsGroup, StatsOption, StatsQuery};
 pub use value::{RecordForm, Value, Values};

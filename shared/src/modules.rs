@@ -5,9 +5,25 @@ use crate::engine::{Module, Register};
 
 pub static MODULES: &[&Module] = &[&crate::party::MODULE, &crate::office::MODULE];
 
-/// Every declared register, module by module.
+/// Every register, module by module: the declared ones, then (on the server) the run-time
+/// registers this process knows (`crate::engine::service::runtime`).
 pub fn registers() -> impl Iterator<Item = &'static Register> {
+    declared().chain(runtime())
+}
+
+/// The registers of [`MODULES`].
+pub fn declared() -> impl Iterator<Item = &'static Register> {
     MODULES.iter().flat_map(|module| module.registers.iter().copied())
+}
+
+#[cfg(feature = "ssr")]
+fn runtime() -> impl Iterator<Item = &'static Register> {
+    crate::engine::service::runtime::registers().into_iter()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn runtime() -> impl Iterator<Item = &'static Register> {
+    std::iter::empty()
 }
 
 /// The register `module.name`.

@@ -58,6 +58,8 @@ crate::code_enum::code_enum! {
         EnterprisesApprove = "users.approve",
         RolesView = "roles.view",
         RolesManage = "roles.manage",
+        /// Create the run-time registers (专项台账) of the deployment.
+        RegistersManage = "registers.manage",
         AuditView = "audit.view",
         ProfileView = "profile.view",
         /// Report an event (every kind of user).
@@ -98,6 +100,7 @@ pub mod codes {
     pub const ENTERPRISES_APPROVE: Permission = Permission::EnterprisesApprove;
     pub const ROLES_VIEW: Permission = Permission::RolesView;
     pub const ROLES_MANAGE: Permission = Permission::RolesManage;
+    pub const REGISTERS_MANAGE: Permission = Permission::RegistersManage;
     pub const AUDIT_VIEW: Permission = Permission::AuditView;
     pub const PROFILE_VIEW: Permission = Permission::ProfileView;
     pub const EVENTS_REPORT: Permission = Permission::EventsReport;
@@ -127,13 +130,20 @@ pub struct Grants {
 }
 
 /// Whether `code` is a register permission some declared register has: `m.`, a register
-/// named by [`crate::modules::register`], and one of its actions ([`crate::engine::Action::of`]).
+/// named by [`crate::modules::register`], and one of its actions ([`crate::engine::Action::of`]);
+/// or a run-time register's (`m.ledger.<name>.<fixed action>`).
 pub fn is_record_code(code: &str) -> bool {
     let Some(rest) = code.strip_prefix("m.") else { return false };
     let mut parts = rest.splitn(3, '.');
     let (Some(module), Some(name), Some(action)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
+    // A run-time register's codes are known by their shape: a process that has not yet read a
+    // register made on another keeps its users' grants of it (`engine::service::runtime`).
+    if module == crate::engine::runtime::RUNTIME_MODULE {
+        return crate::engine::runtime::valid_name(name).is_ok()
+            && crate::engine::Action::FIXED.iter().any(|known| known.name() == action);
+    }
     crate::modules::register(module, name)
         .is_some_and(|register| crate::engine::Action::of(register).any(|known| known.name() == action))
 }
@@ -179,7 +189,7 @@ mod tests {
         }
         assert_eq!(Permission::EventsHandle.as_str(), "events.handle");
         assert_eq!(Permission::parse("launch.missiles"), None);
-        assert_eq!(Permission::ALL.len(), 22);
+        assert_eq!(Permission::ALL.len(), 23);
     }
 
     #[cfg(feature = "ssr")]

@@ -352,6 +352,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    runtime_registers (id) {
+        id -> Int4,
+        name -> Text,
+        title_zh -> Text,
+        title_en -> Text,
+        place -> Text,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sessions (token_hash) {
         token_hash -> Text,
         user_id -> Int8,
@@ -482,6 +494,7 @@ diesel::joinable!(routing_rules -> event_categories (category_id));
 diesel::joinable!(routing_rules -> grids (grid_id));
 diesel::joinable!(routing_rules -> townships (township_id));
 diesel::joinable!(routing_rules -> villages (village_id));
+diesel::joinable!(runtime_registers -> users (created_by));
 diesel::joinable!(sessions -> townships (township_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_roles -> roles (role_id));
@@ -517,6 +530,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     residents,
     roles,
     routing_rules,
+    runtime_registers,
     sessions,
     townships,
     user_roles,

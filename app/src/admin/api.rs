@@ -91,3 +91,19 @@ pub async fn verify_audit() -> Result<ChainVerification, AppError> {
     let Authorized { user, mut conn } = session::require(codes::AUDIT_VIEW).await?;
     shared::audit::service::verify(&mut conn, &user).await
 }
+
+/// The run-time registers (专项台账) of the deployment.
+#[server(endpoint = "admin/registers", output = Postcard)]
+pub async fn runtime_registers() -> Result<Vec<shared::engine::runtime::RuntimeRegister>, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::REGISTERS_MANAGE).await?;
+    shared::engine::service::runtime::list(&mut conn, &user).await
+}
+
+/// Creates a run-time register, then opens its fields page, where its fields are added.
+#[server(endpoint = "admin/create_register", output = Postcard)]
+pub async fn create_runtime_register(form: shared::engine::runtime::RuntimeRegisterForm) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::require(codes::REGISTERS_MANAGE).await?;
+    let register = shared::engine::service::runtime::create(&mut conn, &user, &form).await?;
+    leptos_axum::redirect(&format!("/m/{}/{}/fields?created=1", register.module, register.name));
+    Ok(())
+}

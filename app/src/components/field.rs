@@ -103,12 +103,22 @@ pub fn Field(
                 aria-describedby=described_by
             />
             {hint.map(|key| view! { <p class="field-hint" id=hint_id.clone()>{locale.t(key)}</p> })}
-            {move || {
-                has_error().then(|| {
-                    let text = errors.get().iter().map(|code| locale.t(&format!("errors.{code}"))).collect::<Vec<_>>().join("；");
-                    view! { <p class="field-error" id=error_id.clone() role="alert">{text}</p> }
-                })
-            }}
+            <FieldErrorText id=error_id errors />
         </div>
+    }
+}
+
+/// The reasons a field was refused, said under it (`id` is what its control's
+/// `aria-describedby` names); nothing while there are none. For a control other than
+/// [`Field`]'s text input (a select, a group of checkboxes).
+#[component]
+pub fn FieldErrorText(id: String, #[prop(into)] errors: Signal<Vec<ErrorCode>>) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        let codes = errors.get();
+        (!codes.is_empty()).then(|| {
+            let text = codes.iter().map(|code| locale.t(code.i18n_key())).collect::<Vec<_>>().join("；");
+            view! { <p class="field-error" id=id.clone() role="alert">{text}</p> }
+        })
     }
 }

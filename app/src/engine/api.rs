@@ -14,8 +14,8 @@ use shared::engine::meta::RegisterGrants;
 use shared::engine::retention::{RetentionForm, RetentionSettings};
 use shared::engine::transfer::ImportProgress;
 use shared::engine::{
-    ListPage, ListQuery, PendingRecords, Record, RecordForm, RegisterMap, RegisterMeta, RegisterStats, StatsQuery,
-    StepOutcome, Version,
+    ListPage, ListQuery, PendingRecords, Record, RecordForm, Referrers, RegisterMap, RegisterMeta, RegisterStats,
+    StatsQuery, StepOutcome, Version,
 };
 use shared::error::AppError;
 
@@ -23,10 +23,14 @@ use shared::error::AppError;
 use crate::auth::session::{self, Authorized};
 use crate::wire::Postcard;
 
-/// The register `module.name`, or `NotFound`.
+/// The register `module.name` (declared, or made at run time), or `NotFound`.
 #[cfg(feature = "ssr")]
-fn register(module: &str, name: &str) -> Result<&'static shared::engine::Register, AppError> {
-    shared::modules::register(module, name).ok_or(AppError::NotFound)
+async fn register(
+    conn: &mut shared::db::DbConn,
+    module: &str,
+    name: &str,
+) -> Result<&'static shared::engine::Register, AppError> {
+    shared::engine::service::runtime::resolve(conn, module, name).await
 }
 
 /// A record's page, the target of a redirect (module and register are declared names: a
@@ -48,7 +52,7 @@ fn translate(key: &str) -> String {
 #[server(endpoint = "engine/meta", output = Postcard)]
 pub async fn describe_register(module: String, register: String) -> Result<RegisterMeta, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     let language = crate::i18n::Locale::from_request().language();
     shared::engine::service::describe(&mut conn, &user, register, language, &translate).await
 }
@@ -76,7 +80,7 @@ pub async fn grant_catalogue() -> Result<Vec<RegisterGrants>, AppError> {
 #[server(endpoint = "engine/add_field", output = Postcard)]
 pub async fn add_custom_field(module: String, register: String, form: CustomFieldForm) -> Result<(), AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::add_custom_field(&mut conn, &user, register, &form).await?;
     leptos_axum::redirect(&format!("/m/{}/{}/fields", register.module, register.name));
     Ok(())
@@ -86,7 +90,7 @@ pub async fn add_custom_field(module: String, register: String, form: CustomFiel
 #[server(endpoint = "engine/fields", output = Postcard)]
 pub async fn read_custom_fields(module: String, register: String) -> Result<Vec<ConfiguredField>, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::configured_fields(&mut conn, &user, register).await
 }
 
@@ -95,7 +99,7 @@ pub async fn read_custom_fields(module: String, register: String) -> Result<Vec<
 #[server(endpoint = "engine/change_field", output = Postcard)]
 pub async fn change_custom_field(module: String, register: String, form: CustomFieldForm) -> Result<(), AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::change_custom_field(&mut conn, &user, register, &form).await?;
     leptos_axum::redirect(&format!("/m/{}/{}/fields", register.module, register.name));
     Ok(())
@@ -105,7 +109,7 @@ pub async fn change_custom_field(module: String, register: String, form: CustomF
 #[server(endpoint = "engine/retire_field", output = Postcard)]
 pub async fn retire_custom_field(module: String, register: String, key: String, retire: bool) -> Result<(), AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::retire_custom_field(&mut conn, &user, register, &key, retire).await?;
     leptos_axum::redirect(&format!("/m/{}/{}/fields", register.module, register.name));
     Ok(())
@@ -115,7 +119,7 @@ pub async fn retire_custom_field(module: String, register: String, key: String, 
 #[server(endpoint = "engine/retention", output = Postcard)]
 pub async fn read_retention(module: String, register: String) -> Result<RetentionSettings, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::retention::settings(&mut conn, &user, register).await
 }
 
@@ -123,7 +127,7 @@ pub async fn read_retention(module: String, register: String) -> Result<Retentio
 #[server(endpoint = "engine/configure_retention", output = Postcard)]
 pub async fn configure_retention(module: String, register: String, form: RetentionForm) -> Result<(), AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::retention::configure(&mut conn, &user, register, &form).await?;
     leptos_axum::redirect(&format!("/m/{}/{}/fields#retention", register.module, register.name));
     Ok(())
@@ -141,7 +145,7 @@ pub async fn step_record(
     #[server(default)] reason: String,
 ) -> Result<StepOutcome, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     let reason = Some(reason.trim()).filter(|reason| !reason.is_empty());
     let outcome = shared::engine::service::step(&mut conn, &user, register, id, version, &step, reason).await?;
     leptos_axum::redirect(&record_path(register, id));
@@ -151,7 +155,7 @@ pub async fn step_record(
 #[server(endpoint = "engine/list", output = Postcard)]
 pub async fn list_records(module: String, register: String, query: ListQuery) -> Result<ListPage, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::list(&mut conn, &user, register, &query).await
 }
 
@@ -159,7 +163,7 @@ pub async fn list_records(module: String, register: String, query: ListQuery) ->
 #[server(endpoint = "engine/import", output = Postcard)]
 pub async fn read_import(module: String, register: String, id: i64) -> Result<ImportProgress, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     let progress = shared::engine::service::imports::get(&mut conn, &user, id).await?;
     // The page's path names the register: another register's import is not here.
     if progress.register != register.key() {
@@ -172,7 +176,7 @@ pub async fn read_import(module: String, register: String, id: i64) -> Result<Im
 #[server(endpoint = "engine/imports", output = Postcard)]
 pub async fn list_imports(module: String, register: String) -> Result<Vec<ImportProgress>, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::imports::recent(&mut conn, &user, register, 10).await
 }
 
@@ -180,7 +184,7 @@ pub async fn list_imports(module: String, register: String) -> Result<Vec<Import
 #[server(endpoint = "engine/map", output = Postcard)]
 pub async fn map_layer(module: String, register: String, query: ListQuery) -> Result<RegisterMap, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::map(&mut conn, &user, register, &query).await
 }
 
@@ -195,7 +199,7 @@ pub async fn mapped_registers() -> Result<Vec<shared::engine::MappedRegister>, A
 #[server(endpoint = "engine/stats", output = Postcard)]
 pub async fn read_stats(module: String, register: String, query: StatsQuery) -> Result<RegisterStats, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     let language = crate::i18n::Locale::from_request().language();
     shared::engine::service::stats(&mut conn, &user, register, &query, &translate, language).await
 }
@@ -203,7 +207,7 @@ pub async fn read_stats(module: String, register: String, query: StatsQuery) -> 
 #[server(endpoint = "engine/get", output = Postcard)]
 pub async fn get_record(module: String, register: String, id: i64) -> Result<Record, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::get(&mut conn, &user, register, id).await
 }
 
@@ -212,7 +216,7 @@ pub async fn get_record(module: String, register: String, id: i64) -> Result<Rec
 #[server(endpoint = "engine/create", output = Postcard)]
 pub async fn create_record(module: String, register: String, form: RecordForm) -> Result<i64, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     let id = shared::engine::service::create(&mut conn, &user, register, &form).await?;
     leptos_axum::redirect(&record_path(register, id));
     Ok(id)
@@ -222,7 +226,7 @@ pub async fn create_record(module: String, register: String, form: RecordForm) -
 #[server(endpoint = "engine/update", output = Postcard)]
 pub async fn update_record(module: String, register: String, id: i64, form: RecordForm) -> Result<(), AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::update(&mut conn, &user, register, id, &form).await?;
     leptos_axum::redirect(&record_path(register, id));
     Ok(())
@@ -231,24 +235,38 @@ pub async fn update_record(module: String, register: String, id: i64, form: Reco
 #[server(endpoint = "engine/delete", output = Postcard)]
 pub async fn delete_record(module: String, register: String, id: i64, version: i32) -> Result<(), AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::delete(&mut conn, &user, register, id, version).await?;
     leptos_axum::redirect(&format!("/m/{}/{}", register.module, register.name));
     Ok(())
 }
 
-#[server(endpoint = "engine/history", output = Postcard)]
-pub async fn record_history(module: String, register: String, id: i64) -> Result<Vec<Version>, AppError> {
+/// The records of other registers that refer to this one, by register and field.
+#[server(endpoint = "engine/referrers", output = Postcard)]
+pub async fn record_referrers(module: String, register: String, id: i64) -> Result<Vec<Referrers>, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
-    shared::engine::service::history(&mut conn, &user, register, id).await
+    let register = self::register(&mut conn, &module, &register).await?;
+    shared::engine::service::referrers(&mut conn, &user, register, id, &translate).await
+}
+
+/// A record's newest versions, or those older than version `before`, a page at a time.
+#[server(endpoint = "engine/history", output = Postcard)]
+pub async fn record_history(
+    module: String,
+    register: String,
+    id: i64,
+    before: Option<i32>,
+) -> Result<Vec<Version>, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let register = self::register(&mut conn, &module, &register).await?;
+    shared::engine::service::history_before(&mut conn, &user, register, id, before).await
 }
 
 /// Makes an old version the record's newest (a new version with its values).
 #[server(endpoint = "engine/restore", output = Postcard)]
 pub async fn restore_version(module: String, register: String, id: i64, version: i32) -> Result<(), AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::restore(&mut conn, &user, register, id, version).await?;
     leptos_axum::redirect(&record_path(register, id));
     Ok(())
@@ -263,7 +281,7 @@ pub async fn reference_options(
     #[server(default)] q: String,
 ) -> Result<Vec<(i64, String)>, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let register = self::register(&module, &register)?;
+    let register = self::register(&mut conn, &module, &register).await?;
     shared::engine::service::reference_options(&mut conn, &user, register, &field, &q).await
 }
 

@@ -7,10 +7,10 @@
 
 use leptos::prelude::*;
 use shared::engine::record::Operation;
-use shared::engine::{Action, Record, RegisterMeta, Version};
+use shared::engine::{Action, Count, HISTORY_PAGE, Record, Referrers, RegisterMeta, Version};
 
 use super::Meta;
-use super::api::{DeleteRecord, RestoreVersion, StepRecord, get_record, record_history};
+use super::api::{DeleteRecord, RestoreVersion, StepRecord, get_record, record_history, record_referrers};
 use super::header::Header;
 use super::steps::Steps;
 use super::texts::display_any;
@@ -44,7 +44,18 @@ pub fn DetailPage(meta: Meta, id: i64) -> impl IntoView {
         let (module, name) = (module.clone(), name.clone());
         resource(move || (id, changes()), move |(id, _)| get_record(module.clone(), name.clone(), id))
     };
-    let history = resource(move || (id, changes()), move |(id, _)| record_history(module.clone(), name.clone(), id));
+    let referrers = {
+        let (module, name) = (module.clone(), name.clone());
+        resource(move || (id, changes()), move |(id, _)| record_referrers(module.clone(), name.clone(), id))
+    };
+    // Older versions a page at a time (`?history_before=<version>`): a link, so it works
+    // without JavaScript too.
+    let query = leptos_router::hooks::use_query_map();
+    let before = move || query.read().get("history_before").and_then(|v| v.parse::<i32>().ok()).filter(|v| *v > 1);
+    let history = resource(
+        move || (id, changes(), before()),
+        move |(id, _, before)| record_history(module.clone(), name.clone(), id, before),
+    );
     let may_edit = meta.may(Action::Edit.name());
     let may_delete = meta.may(Action::Delete.name());
     let history_meta = meta.clone();
@@ -63,6 +74,13 @@ pub fn DetailPage(meta: Meta, id: i64) -> impl IntoView {
                 })
             }}
         </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                // A refusal or failure here leaves the record's page as it is: the section is
+                // extra information.
+                referrers.await.ok().filter(|groups| !groups.is_empty()).map(|groups| view! { <ReferrerList id groups /> })
+            })}
+        </Suspense>
         <section class="card" aria-labelledby="engine-history">
             <h2 class="card-title" id="engine-history">{locale.t("engine.history")}</h2>
             <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
@@ -71,7 +89,10 @@ pub fn DetailPage(meta: Meta, id: i64) -> impl IntoView {
                     Suspend::new(async move {
                         match history.await {
                             Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                            Ok(versions) => view! { <History meta id versions may_restore=may_edit restore /> }.into_any(),
+                            Ok(versions) => {
+                                let before = before();
+                                view! { <History meta id versions before may_restore=may_edit restore /> }.into_any()
+                            }
                         }
                     })
                 }}
@@ -161,17 +182,85 @@ pub fn operation_key(operation: Operation) -> &'static str {
     }
 }
 
+/// The records of other registers that refer to this one (关联记录), register by register.
+#[component]
+fn ReferrerList(id: i64, groups: Vec<Referrers>) -> impl IntoView {
+    let locale = use_locale();
+    let groups = groups
+        .into_iter()
+        .map(|group| {
+            let count = match group.count {
+                Count::Exact(n) => n.to_string(),
+                Count::AtLeast(n) => locale.tf("engine.count_at_least", &[("n", n.to_string())]),
+            };
+            let more = match group.count {
+                Count::Exact(n) => n > group.rows.len() as u64,
+                Count::AtLeast(_) => true,
+            };
+            let all = more.then(|| group.list_path(id)).flatten().map(|href| {
+                view! { <a class="referrers-all" href=href>{locale.t("engine.referrers_all")}</a> }
+            });
+            let rows = group
+                .rows
+                .iter()
+                .map(|row| {
+                    // The number names a record where it has one; else its list's columns do.
+                    let (label, rest) = match (&row.number, row.summary.is_empty()) {
+                        (Some(number), _) => (number.clone(), row.summary.clone()),
+                        (None, false) => (row.summary.clone(), String::new()),
+                        (None, true) => (format!("#{}", row.id), String::new()),
+                    };
+                    view! {
+                        <li>
+                            <a href=group.record_path(row.id)>{label}</a>
+                            " "<span class="muted">{rest}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="referrers-group" data-referrers=format!("{}.{}.{}", group.module, group.register, group.field)>
+                    <h3 class="referrers-title">{format!("{} · {}", group.title, group.field_label)}" "<span class="badge">{count}</span></h3>
+                    <ul class="referrers-rows">{rows}</ul>
+                    {all}
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="engine-referrers" data-testid="engine-referrers">
+            <h2 class="card-title" id="engine-referrers">{locale.t("engine.referrers")}</h2>
+            {groups}
+        </section>
+    }
+}
+
 /// The versions, newest first; each but the newest can be restored.
 #[component]
 fn History(
     meta: Meta,
     id: i64,
     versions: Vec<Version>,
+    /// The page shows the versions older than this one (not the newest).
+    before: Option<i32>,
     may_restore: bool,
     restore: ServerAction<RestoreVersion>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let newest = versions.iter().map(|version| version.version).max();
+    let newest = if before.is_some() { None } else { versions.iter().map(|version| version.version).max() };
+    let oldest = versions.iter().map(|version| version.version).min();
+    let path = format!("/m/{}/{}/{id}", meta.module, meta.name);
+    let older = (versions.len() >= HISTORY_PAGE)
+        .then_some(oldest)
+        .flatten()
+        .filter(|oldest| *oldest > 1)
+        .map(|oldest| format!("{path}?history_before={oldest}#engine-history"));
+    let pages = view! {
+        <p class="history-pages">
+            {before.map(|_| view! { <a href=format!("{path}#engine-history") data-testid="history-newest">{locale.t("engine.history_newest")}</a> })}
+            {older.map(|href| view! { <a href=href data-testid="history-older">{locale.t("engine.history_older")}</a> })}
+        </p>
+    };
     let (module, name) = (meta.module.clone(), meta.name.clone());
     let mut versions = versions;
     versions.sort_by_key(|version| std::cmp::Reverse(version.version));
@@ -220,5 +309,6 @@ fn History(
                 }
             }).collect_view()}
         </ol>
+        {pages}
     }
 }

@@ -110,6 +110,7 @@ pub fn ListPage(meta: Meta) -> impl IntoView {
         .collect();
     let path = meta.path();
     let (may_configure, may_create) = (meta.may(Action::Configure.name()), meta.may(Action::Create.name()));
+    let searchable = meta.searchable;
     let may_export = meta.may(Action::Export.name());
     let may_import = meta.may(Action::Import.name());
     let mapped =
@@ -165,10 +166,12 @@ pub fn ListPage(meta: Meta) -> impl IntoView {
         </Header>
         <section class="card">
             <Form method="GET" action="" attr:class="table-toolbar" attr:role="search">
-                <div class="field">
-                    <label for="q">{locale.t("engine.search")}</label>
-                    <input id="q" name="q" type="search" value=move || query.get().q />
-                </div>
+                {searchable.then(|| view! {
+                    <div class="field">
+                        <label for="q">{locale.t("engine.search")}</label>
+                        <input id="q" name="q" type="search" value=move || query.get().q />
+                    </div>
+                })}
                 {filters}
                 // The order chosen stays when the filters change.
                 {move || {

@@ -133,7 +133,7 @@ fn Shell(user: SessionUser) -> impl IntoView {
                                             <li>
                                                 <a class="nav-item" href=entry.path.clone() aria-current=current(entry.path.clone())>
                                                     <Icon name=entry.icon />
-                                                    <span class="nav-label">{locale.t(&entry.title)}</span>
+                                                    <span class="nav-label">{entry.label(locale)}</span>
                                                 </a>
                                             </li>
                                         }

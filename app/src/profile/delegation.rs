@@ -7,7 +7,9 @@ use shared::accounts::{SessionUser, UserKind};
 use shared::engine::delegation::{Delegation, DelegationStatus, Delegations, MAX_DAYS, REASON_MAX};
 
 use super::api::{Delegate, RevokeDelegation, read_delegations};
-use crate::components::{Choice, ErrorAlert, ErrorBanner, Field, Select, field_errors, last_error, successes};
+use crate::components::{
+    Choice, ErrorAlert, ErrorBanner, Field, FieldErrorText, Select, field_errors, last_error, successes,
+};
 use crate::i18n::use_locale;
 use crate::wire::resource;
 
@@ -69,16 +71,6 @@ fn NewDelegation(colleagues: Vec<(i64, String)>, action: ServerAction<Delegate>)
     let choices: Vec<Choice> = std::iter::once(Choice::empty(locale.t("me.delegation.choose")))
         .chain(colleagues.into_iter().map(|(id, name)| Choice::new(id, name)))
         .collect();
-    let delegate_errors = move || {
-        let codes = errors("delegate").get();
-        (!codes.is_empty()).then(|| {
-            view! {
-                <p class="field-error" role="alert" id="field-delegate-error">
-                    {codes.iter().map(|code| locale.t(code.i18n_key())).collect::<Vec<_>>().join("；")}
-                </p>
-            }
-        })
-    };
     // Given, the form empties for the next one (without JavaScript the page is new).
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
@@ -95,7 +87,7 @@ fn NewDelegation(colleagues: Vec<(i64, String)>, action: ServerAction<Delegate>)
                 <div class="field">
                     <label for="field-delegate" class="required">{locale.t("me.delegation.delegate")}</label>
                     <Select id="field-delegate" name="form[delegate]" choices=choices required=true />
-                    {delegate_errors}
+                    <FieldErrorText id="field-delegate-error".to_owned() errors=errors("delegate") />
                 </div>
                 <Field label="me.delegation.starts_on" name="starts_on" arg="form" kind="date" required=true value=today.clone() errors=errors("starts_on") />
                 <Field label="me.delegation.ends_on" name="ends_on" arg="form" kind="date" required=true value=today errors=errors("ends_on") />

@@ -24,7 +24,7 @@ pub async fn export(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let user = auth::user(&state.app, &headers).await?;
-    let register = register(&module, &name)?;
+    let register = register(&state.app.pool, &module, &name).await?;
     let extension = file.trim_start_matches("export.");
     if extension == "geojson" && geometry_field(register).is_none() {
         return Err(AppError::field("format", ErrorCode::ExportNoGeometry).into());

@@ -90,7 +90,7 @@ pub async fn preview(
     Path((module, name)): Path<(String, String)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let register = register(&module, &name)?;
+    let register = register(&state.app.pool, &module, &name).await?;
     let outcome = checked_upload(&state, &headers, register, multipart).await;
     if wants_page(&headers) {
         return page_answer(register, outcome.map(|preview| preview.import_id));
@@ -145,7 +145,7 @@ pub async fn commit(
         // The page's commit of an import that cannot be committed (again): its page says why.
         Err(error @ AppError::Conflict(_)) if wants_page(&headers) => {
             let progress = imports::get(&mut conn, &user, id).await?;
-            let register = registered_key(&progress.register)?;
+            let register = registered_key(&state.app.pool, &progress.register).await?;
             return page_answer(register, Err(error));
         }
         Err(error) => return Err(error.into()),
@@ -161,9 +161,9 @@ pub async fn commit(
 }
 
 /// The register `module.name` of an import.
-fn registered_key(key: &str) -> Result<&'static Register, AppError> {
+async fn registered_key(pool: &shared::db::DbPool, key: &str) -> Result<&'static Register, AppError> {
     let (module, name) = key.split_once('.').ok_or(AppError::NotFound)?;
-    register(module, name)
+    register(pool, module, name).await
 }
 
 pub async fn progress(

@@ -21,7 +21,7 @@ pub async fn template(
     Path((module, name, file)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let user = auth::user(&state.app, &headers).await?;
-    let register = register(&module, &name)?;
+    let register = register(&state.app.pool, &module, &name).await?;
     let locale = locale(&headers);
     let label = move |key: &str| locale.t(key);
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;

@@ -23,8 +23,9 @@ async fn every_register_is_a_dataset_with_its_figures_in_scope() {
     let leader = db.user("leader").await;
     let translate = |key: &str| key.to_owned();
     let datasets = service::catalogue(&mut conn, &leader, &translate).await.expect("catalogue");
-    let registers: Vec<_> = shared::modules::registers().filter(|register| register.parent.is_none()).collect();
-    assert_eq!(datasets.len(), registers.len());
+    // Run-time registers another test made in its database are this process's too: counted apart.
+    let registers: Vec<_> = shared::modules::declared().filter(|register| register.parent.is_none()).collect();
+    assert_eq!(datasets.iter().filter(|dataset| dataset.module != "ledger").count(), registers.len());
     assert!(datasets.iter().all(|dataset| dataset.register != "meeting_attendance"), "a child table is its parent's");
 
     let members = datasets.iter().find(|d| d.module == "party" && d.register == "members").expect("members");

@@ -187,3 +187,30 @@ async fn old_versions_are_archived_kept_readable_and_purged_after_their_retentio
     drop((conn, other));
     db.finish().await;
 }
+
+/// A record's history is read a page at a time, newest first, by version: 120 versions are
+/// three pages of at most `HISTORY_PAGE`, with nothing missed or repeated.
+#[tokio::test]
+async fn a_long_history_is_read_a_page_at_a_time() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    for statement in shared::engine::ddl::create_register(&LOGS) {
+        diesel::sql_query(statement).execute(&mut conn).await.expect("create the register's table");
+    }
+    let user = clerk(db.user("staff").await);
+    let id = record(&mut conn, &user, 120).await;
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = engine::history_before(&mut conn, &user, &LOGS, id, before).await.expect("a page");
+        assert!(page.len() <= shared::engine::HISTORY_PAGE);
+        let Some(last) = page.last() else { break };
+        before = Some(last.version);
+        seen.extend(page.iter().map(|version| version.version));
+    }
+    assert_eq!(seen, (1..=120).rev().collect::<Vec<_>>());
+    let newest = engine::history(&mut conn, &user, &LOGS, id).await.expect("newest");
+    assert_eq!((newest.len(), newest[0].version), (shared::engine::HISTORY_PAGE, 120));
+    drop(conn);
+    db.finish().await;
+}

@@ -364,7 +364,7 @@ async fn an_index_is_renamed_with_its_column() {
         diff.statements,
         [
             "ALTER TABLE reg.test_lamps RENAME COLUMN size TO kind",
-            "ALTER INDEX reg.test_lamps_size_idx RENAME TO test_lamps_kind_idx",
+            "ALTER INDEX reg.test_lamps_size_sorted RENAME TO test_lamps_kind_sorted",
         ]
     );
     execute(&mut conn, &diff.statements).await;

@@ -14,8 +14,8 @@ impl SessionUser {
     }
 
     /// The user with [`SessionUser::registers`] filled from their grants: every register of
-    /// `crate::modules::MODULES` they may view or configure that is not a child table (those
-    /// are edited inside their parent), in the order declared.
+    /// `crate::modules::MODULES` and every run-time register they may view or configure that
+    /// is not a child table (those are edited inside their parent), in the order declared.
     pub fn with_register_links(self) -> SessionUser {
         let registers = crate::modules::registers()
             .filter(|register| register.parent.is_none())
@@ -25,11 +25,22 @@ impl SessionUser {
                     module: register.module.to_owned(),
                     name: register.name.to_owned(),
                     fields_only: !view,
+                    title: runtime_title(register),
                 })
             })
             .collect();
         SessionUser { registers, ..self }
     }
+}
+
+#[cfg(feature = "ssr")]
+fn runtime_title(register: &Register) -> Option<super::runtime::RuntimeTitle> {
+    if register.is_runtime() { super::service::runtime::titles(register) } else { None }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn runtime_title(_: &Register) -> Option<super::runtime::RuntimeTitle> {
+    None
 }
 
 #[cfg(test)]

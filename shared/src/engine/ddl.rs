@@ -12,11 +12,13 @@
 
 mod diff;
 mod names;
+mod promote;
 #[cfg(test)]
 mod tests;
 
 pub use diff::{Diff, diff};
 pub use names::{index_name, register_table};
+pub use promote::promote;
 
 use super::declare::{Field, Kind, Register, Target};
 
@@ -163,15 +165,34 @@ pub(crate) fn trigger_change(register: &Register) -> Change {
     }
 }
 
+/// A btree index on `field` followed by the list's default order `(<sort column>, id)`: an
+/// equality filter on it (a branch, a status, a referring record) reads the newest page of
+/// its records in order from the index, and stops after the page — never every match sorted.
+fn sorted(
+    register: &Register,
+    table: &str,
+    column: &dyn Fn(&'static str) -> &'static str,
+    on: &str,
+    field: &'static str,
+    opclass: &str,
+) -> Index {
+    let name = index_name(table, column(field), "sorted");
+    let sort = register.sort.column;
+    let order = if sort == "id" || sort == field { "id".to_owned() } else { format!("{sort}, id") };
+    Index { create: format!("CREATE INDEX {name} ON {on} ({field}{opclass}, {order}) WHERE deleted_at IS NULL"), name }
+}
+
 /// The register's indexes, every one partial on live records (`deleted_at IS NULL`, what every
 /// list, count and map reads), so a list with a scope and two filters can combine them:
 /// - the data scope `(township_id, village_id, grid_id)`;
 /// - the keyset order of the default sort `(<sort column>, id)` (scanned backwards when the
 ///   sort is descending; none when the sort is `id`, the primary key's order);
-/// - one per filter: btree (`text_pattern_ops` for text, which the prefix search also
-///   uses), GIN for arrays (multi-choice, users), none for long text (over a btree row's
-///   size), geometry (which has its GiST index anyway) or the sort column (its index leads
-///   with it; text excepted, whose prefix search needs `text_pattern_ops`);
+/// - one per reference to a register that is no filter (what refers to a record);
+/// - one per filter: btree on the filter then the default order (`text_pattern_ops` for
+///   text, which the prefix search also uses; see [`sorted`]), GIN for arrays (multi-choice,
+///   users), none for long text (over a btree row's size), geometry (which has its GiST index
+///   anyway) or the sort column (its index leads with it; text excepted, whose prefix search
+///   needs `text_pattern_ops`);
 /// - a unique `(township_id, <column>)` per unique field;
 /// - a GiST index per geometry field;
 /// - `parent_id` in a child table.
@@ -210,9 +231,22 @@ pub(crate) fn indexes_as(
             Some(kind) if is_array(&kind) => "USING gin ",
             _ => "",
         };
+        if !method.is_empty() {
+            let name = index_name(table, column(filter), "idx");
+            indexes.push(Index { create: format!("CREATE INDEX {name} ON {on} {method}({filter}) {live}"), name });
+            continue;
+        }
         let opclass = if matches!(kind, Some(Kind::Text { .. })) { " text_pattern_ops" } else { "" };
-        let name = index_name(table, column(filter), "idx");
-        indexes.push(Index { create: format!("CREATE INDEX {name} ON {on} {method}({filter}{opclass}) {live}"), name });
+        indexes.push(sorted(register, table, column, &on, filter, opclass));
+    }
+    // A reference to a register that is no filter still has its index: a record's page lists
+    // what refers to it, newest first (`service::referrers`).
+    for field in register.fields.iter().filter(|field| {
+        matches!(field.kind, Kind::Reference(Target::Register(_)))
+            && !register.filters.contains(&field.name)
+            && field.name != sort
+    }) {
+        indexes.push(sorted(register, table, column, &on, field.name, ""));
     }
     for field in register.fields.iter().filter(|field| field.unique) {
         let name = index_name(table, column(field.name), "key");

@@ -106,6 +106,12 @@ impl Register {
         }
     }
 
+    /// Whether an administrator made it at run time (`crate::engine::runtime`): its records
+    /// are the rows of the shared table with its name.
+    pub fn is_runtime(&self) -> bool {
+        self.module == super::runtime::RUNTIME_MODULE
+    }
+
     /// `module.name`, the register's key in paths, permission codes and history.
     pub fn key(&self) -> String {
         format!("{}.{}", self.module, self.name)
@@ -194,6 +200,23 @@ pub enum Place {
     Village,
     /// A grid (the form asks which; the village follows from it).
     Grid,
+}
+
+impl Place {
+    pub const ALL: [Place; 3] = [Place::Township, Place::Village, Place::Grid];
+
+    /// Its code in forms and in `runtime_registers.place`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Place::Township => "township",
+            Place::Village => "village",
+            Place::Grid => "grid",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Place> {
+        Self::ALL.into_iter().find(|place| place.code() == code)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,6 +33,9 @@ pub struct RegisterMeta {
     pub actions: Vec<String>,
     /// The register is a layer of the map (its records have a place drawn there).
     pub mapped: bool,
+    /// The list's search box finds records by the start of a text field (the first declared
+    /// one, else the first custom one); without one the box is not shown.
+    pub searchable: bool,
 }
 
 impl RegisterMeta {

@@ -18,6 +18,8 @@ pub struct RegisterLink {
     /// The user configures the register's fields but may not see its records (a system
     /// administrator): the link opens the fields page.
     pub fields_only: bool,
+    /// A run-time register's title (an administrator's, not in the translations).
+    pub title: Option<super::runtime::RuntimeTitle>,
 }
 
 impl RegisterLink {
@@ -153,6 +155,47 @@ pub enum Count {
     Exact(u64),
     AtLeast(u64),
 }
+
+/// Records of one register that refer to a record through one of their fields (the seal uses
+/// of an outgoing document): shown on the record's page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Referrers {
+    pub module: String,
+    pub register: String,
+    /// The referring field.
+    pub field: String,
+    /// The register's title and the field's label, in the user's language.
+    pub title: String,
+    pub field_label: String,
+    /// The field is one of its list's filters: "all of them" is that list, filtered.
+    pub filterable: bool,
+    pub count: Count,
+    /// The newest of them.
+    pub rows: Vec<Referrer>,
+}
+
+impl Referrers {
+    /// Its list filtered to the records referring to `id`, when the field is a filter.
+    pub fn list_path(&self, id: i64) -> Option<String> {
+        self.filterable.then(|| format!("/m/{}/{}?{}={id}", self.module, self.register, self.field))
+    }
+
+    pub fn record_path(&self, id: i64) -> String {
+        format!("/m/{}/{}/{id}", self.module, self.register)
+    }
+}
+
+/// One referring record: its number if it has one, and its list columns as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referrer {
+    pub id: i64,
+    pub number: Option<String>,
+    pub summary: String,
+}
+
+/// The most versions one read of a record's history returns: a record edited every day for
+/// years has thousands, and its page shows the newest, then older ones a page at a time.
+pub const HISTORY_PAGE: usize = 50;
 
 /// One version of a record in its history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -38,7 +38,9 @@ mod options;
 mod pending;
 mod place;
 mod read;
+mod referrers;
 pub mod retention;
+pub mod runtime;
 mod stats;
 mod step;
 mod tally;
@@ -50,13 +52,14 @@ pub use custom::{
     add_custom_field, change_custom_field, configured_fields, custom_fields, indexed, retire_custom_field,
 };
 pub use decode::decode;
-pub use list::list;
+pub use list::{COUNT_CAP, list};
 pub use map::{map, mapped};
 pub use meta::{Language, describe, grants};
 pub use naming::next_number;
 pub use options::reference_options;
 pub use pending::{PENDING_PAGE, pending, pending_in};
-pub use read::{as_of, get, history};
+pub use read::{as_of, get, history, history_before};
+pub use referrers::{REFERRERS_COUNTED, REFERRERS_SHOWN, referrers};
 pub use stats::stats;
 pub use step::step;
 pub use write::{create, delete, restore, update};
@@ -115,8 +118,24 @@ fn base_table(target: Target) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// `reg.<table>`.
+/// The register's rows, to read (`FROM <this> r`): `reg.<table>`, or for a run-time register
+/// the rows of the shared table that are its own. PostgreSQL flattens the subquery, so the
+/// shared table's indexes, which lead with `register`, serve it as a table's own would.
 fn table(register: &Register) -> Sql {
+    if register.is_runtime() {
+        return Sql::new("(SELECT * FROM reg.")
+            .push(register.table)
+            .push(" WHERE register = ")
+            .bind(register.name)
+            .push(")");
+    }
+    written(register)
+}
+
+/// The register's table, to write (`INSERT INTO`, `UPDATE`, `NULL::<row type>`): a row of a
+/// run-time register is found through [`table`] first (a record is locked before it is
+/// changed), so an update by id never reaches another register's row.
+fn written(register: &Register) -> Sql {
     Sql::new("reg.").push(register.table)
 }
 

@@ -185,6 +185,11 @@ crate::code_enum::code_enum! {
         RetentionKeptRange = "retention.kept_range",
         /// Kept fewer years than it stays online.
         RetentionKeptShort = "retention.kept_short",
+        // A run-time register (engine/runtime.rs).
+        /// Not lower-case ASCII letters, digits and `_` from a letter, or too long.
+        RegisterNameInvalid = "register.name_invalid",
+        RegisterNameTaken = "register.name_taken",
+        RegisterTooMany = "register.too_many",
     }
 }
 

@@ -1,5 +1,5 @@
 //! The data catalogue ([`Dataset`]s): every declared register (child tables are part of
-//! their parent's), described from its declaration and its custom fields; the record count
+//! their parent's) and every run-time register, described from its declaration and its custom fields; the record count
 //! (capped, through the scope index) and the last change (the top of the history's
 //! `(register, at)` index) only where the user may view the records.
 //!
@@ -33,6 +33,9 @@ pub async fn catalogue(
         for register in module.registers.iter().copied().filter(|register| register.parent.is_none()) {
             datasets.push(dataset(conn, user, module.clause, register, translate).await?);
         }
+    }
+    for register in super::runtime::registers() {
+        datasets.push(dataset(conn, user, crate::engine::runtime::RUNTIME_CLAUSE, register, translate).await?);
     }
     Ok(datasets)
 }

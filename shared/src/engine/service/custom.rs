@@ -278,15 +278,24 @@ pub async fn retire_custom_field(
     Ok(())
 }
 
-/// `CREATE INDEX CONCURRENTLY` on `(extra ->> key)` of live records, named by the field's
+/// `CREATE INDEX CONCURRENTLY` on `(extra ->> key)` of live records (after `register` in the
+/// run-time registers' shared table), named by the field's
 /// id. DDL takes no parameters: the key is one the form and the table's CHECK allow
 /// (`^[a-z][a-z0-9_]{0,39}$`), so it is written as it is. A build that fails leaves an
 /// invalid index behind, which is dropped so that the field can be indexed again.
 async fn index(conn: &mut AsyncPgConnection, register: &Register, id: i32, key: &str) -> Result<(), AppError> {
     let name = index_name(id);
     debug_assert!(key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
+    // The run-time registers' shared table: the register's name leads, as it leads every
+    // query of one of them (a name is checked as a key is).
+    // Then the list's default order, as a declared filter's index (`ddl::indexes`): a filter
+    // on the field reads its newest page from the index.
+    let leading = if register.is_runtime() { "register, " } else { "" };
+    let sort = register.sort.column;
+    let order = if sort == "id" { "id".to_owned() } else { format!("{sort}, id") };
     let create = format!(
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON reg.{table} ((extra ->> '{key}')) WHERE deleted_at IS NULL",
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON reg.{table} ({leading}(extra ->> '{key}'), {order}) \
+         WHERE deleted_at IS NULL",
         table = register.table
     );
     if let Err(error) = diesel::sql_query(create).execute(conn).await {

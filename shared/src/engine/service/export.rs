@@ -81,7 +81,7 @@ pub struct Export {
 }
 
 /// The translated texts of values, looked up once.
-struct Texts {
+pub(super) struct Texts {
     yes: String,
     no: String,
     /// field name → code → label.
@@ -230,7 +230,7 @@ impl Export {
 }
 
 impl Texts {
-    fn new(register: &Register, label: Translate<'_>) -> Texts {
+    pub(super) fn new(register: &Register, label: Translate<'_>) -> Texts {
         let codes = register
             .fields
             .iter()
@@ -271,7 +271,7 @@ impl Texts {
     /// A value as a person reads it: codes as their labels, references as the names of what
     /// they point at (`label`, from the list query), a point as "longitude, latitude" (as the
     /// form and the import take it).
-    fn cell(&self, field: &Field, value: Option<&Value>, label: Option<&String>) -> String {
+    pub(super) fn cell(&self, field: &Field, value: Option<&Value>, label: Option<&String>) -> String {
         let Some(value) = value else { return String::new() };
         let ids = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         match value {

@@ -207,7 +207,7 @@ pub async fn claim(conn: &mut AsyncPgConnection, user: &SessionUser, id: i64) ->
         .select((engine_imports::register, engine_imports::status, engine_imports::total, engine_imports::good))
         .first(conn)
         .await?;
-    let register = registered(&register)?;
+    let register = registered(conn, &register).await?;
     require(user, register, Action::Import)?;
     if status != ImportStatus::Previewed.as_str() {
         return Err(AppError::Conflict(ErrorCode::ImportNotPending));
@@ -352,10 +352,9 @@ pub async fn recent(
         .collect())
 }
 
-fn registered(key: &str) -> Result<&'static Register, AppError> {
+async fn registered(conn: &mut AsyncPgConnection, key: &str) -> Result<&'static Register, AppError> {
     let (module, name) = key.split_once('.').ok_or(AppError::Internal)?;
-    crate::modules::register(module, name).ok_or_else(|| {
+    super::runtime::resolve(conn, module, name).await.inspect_err(|_| {
         tracing::error!(register = key, "an import of a register no longer declared");
-        AppError::NotFound
     })
 }

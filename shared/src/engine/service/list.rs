@@ -1,6 +1,7 @@
 //! The generic list: declared filters, a prefix search, a sort on a list or standard column,
 //! keyset pages (never OFFSET: page 1,000 costs what page 1 does) and a count that stops at
-//! [`COUNT_CAP`] (a register of a million records is never counted whole to show "1,000+").
+//! [`COUNT_CAP`] (a register of a million records is never counted whole to show "200+"; a
+//! first page that holds every match is its own count, with no count query at all).
 //!
 //! The order is `(<sort column>, id)`, NULLs last when ascending and first when descending
 //! (the btree's own order scanned either way, so the register's sort index serves both); the
@@ -23,8 +24,10 @@ use crate::engine::value::{Value, parse_value};
 use crate::error::{AppError, ErrorCode, FieldError};
 use crate::sql::Sql;
 
-/// Counting stops here: beyond it the list says "at least".
-pub const COUNT_CAP: i64 = 1000;
+/// Counting stops here: beyond it the list says "at least". Counting a match costs a visit of
+/// its row, so the cap is what a page's count may cost: 200 rows is about a millisecond
+/// (1,000 was ten, the most of a list's time on a million records: docs/benchmarks.md).
+pub const COUNT_CAP: i64 = 200;
 /// Rows per page when the query names none, and at most.
 const DEFAULT_LIMIT: u16 = 50;
 const MAX_LIMIT: u16 = 100;
@@ -87,10 +90,15 @@ pub async fn list(
         return Err(AppError::Validation(problems));
     }
 
-    let count = count(conn, register, selection.matching.clone()).await?;
     let fields: Vec<&'static Field> = register.list.iter().filter_map(|name| register.field(name)).collect();
     let rows = read(conn, register, &selection, after.as_ref(), &fields, i64::from(limit) + 1).await?;
     let more = rows.len() > usize::from(limit);
+    // A first page with room to spare holds every match: that is the count.
+    let count = if after.is_none() && !more {
+        Count::Exact(rows.len() as u64)
+    } else {
+        count(conn, register, selection.matching.clone()).await?
+    };
     let rows: Vec<RawRow> = rows.into_iter().take(usize::from(limit)).collect();
     let next = if more { rows.last().map(|last| Cursor::after(last).encode(selection.sort)) } else { None };
     Ok(ListPage {
@@ -155,7 +163,7 @@ fn conditions(
             Err(code) => problems.push(FieldError::new(name.clone(), code)),
         }
     }
-    match search(register, query.q.trim()) {
+    match search(register, custom, query.q.trim()) {
         Ok(Some(condition)) => conditions.push(condition),
         Ok(None) => {}
         Err(code) => problems.push(FieldError::new("q", code)),
@@ -257,7 +265,7 @@ pub(super) async fn count_up_to(
 
 /// The custom fields shown in the list, as one object (`{}` when there are none): only their
 /// keys, so a long text kept beside them is not carried.
-fn listed_extra(custom: &[CustomField]) -> Sql {
+pub(super) fn listed_extra(custom: &[CustomField]) -> Sql {
     extra_of(custom.iter().filter(|field| field.in_list))
 }
 
@@ -350,15 +358,23 @@ fn period(text: &str) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 /// The prefix search of the register's first text field.
-fn search(register: &Register, q: &str) -> Result<Option<Sql>, ErrorCode> {
+/// The prefix search of the first declared text field, else of the first custom text field
+/// (a run-time register's fields are all custom). A register with neither has no search box,
+/// and a search sent anyway is refused rather than ignored.
+fn search(register: &Register, custom: &[CustomField], q: &str) -> Result<Option<Sql>, ErrorCode> {
     if q.is_empty() {
         return Ok(None);
     }
     if q.chars().count() > MAX_SEARCH {
         return Err(ErrorCode::PagingSearchTooLong);
     }
-    let Some(field) = search_field(register) else { return Ok(None) };
-    Ok(Some(column(field.name).push(" LIKE ").bind(prefix_pattern(q))))
+    if let Some(field) = search_field(register) {
+        return Ok(Some(column(field.name).push(" LIKE ").bind(prefix_pattern(q))));
+    }
+    let Some(field) = custom.iter().find(|field| field.kind == crate::engine::custom::CustomKind::Text) else {
+        return Err(ErrorCode::FieldUnknown);
+    };
+    Ok(Some(Sql::new("(r.extra ->> ").bind(field.key.clone()).push(") LIKE ").bind(prefix_pattern(q))))
 }
 
 /// `q` as a LIKE pattern matching what starts with it (its `%`, `_` and `\` taken literally).
@@ -375,7 +391,7 @@ pub(super) fn prefix_pattern(q: &str) -> String {
 }
 
 /// The column a list may be sorted by: empty means the register's default order.
-fn sort_column(register: &Register, asked: &str, descending: Option<bool>) -> Option<SortColumn> {
+pub(super) fn sort_column(register: &Register, asked: &str, descending: Option<bool>) -> Option<SortColumn> {
     let (name, default_descending) = if asked.is_empty() {
         (register.sort.column, register.sort.descending)
     } else {

@@ -110,6 +110,8 @@ pub(super) fn meta(
             .map(|action| action.name().to_owned())
             .collect(),
         mapped: register.map.is_some(),
+        searchable: super::search_field(register).is_some()
+            || custom.iter().any(|field| field.kind == CustomKind::Text),
     }
 }
 

@@ -10,7 +10,7 @@ use super::decode::{Source, data_object, decode, extra, labels_object};
 use super::{require, table, visible};
 use crate::accounts::SessionUser;
 use crate::engine::declare::Register;
-use crate::engine::record::{Action, ApprovalGiven, Operation, Record, Version};
+use crate::engine::record::{Action, ApprovalGiven, HISTORY_PAGE, Operation, Record, Version};
 use crate::error::AppError;
 use crate::sql::Sql;
 
@@ -263,19 +263,35 @@ pub(super) async fn exists(
     Ok(found.found)
 }
 
-/// Every version of a record, newest first.
+/// A record's newest versions, newest first (at most [`HISTORY_PAGE`]).
 pub async fn history(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
     register: &'static Register,
     id: i64,
 ) -> Result<Vec<Version>, AppError> {
+    history_before(conn, user, register, id, None).await
+}
+
+/// A record's versions older than version `before` (all: `None`), newest first, at most
+/// [`HISTORY_PAGE`]: the keyset of the `(register, record_id, version)` indexes.
+pub async fn history_before(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    register: &'static Register,
+    id: i64,
+    before: Option<i32>,
+) -> Result<Vec<Version>, AppError> {
     require(user, register, Action::View)?;
     if !exists(conn, user, register, id).await? {
         return Err(AppError::NotFound);
     }
+    let mut query = versions(register, id);
+    if let Some(before) = before {
+        query = query.push(" AND h.version < ").bind(before);
+    }
     let rows: Vec<VersionRow> =
-        versions(register, id).push(" ORDER BY h.version DESC, h.id DESC").query().load(conn).await?;
+        query.push(" ORDER BY h.version DESC, h.id DESC LIMIT ").bind(HISTORY_PAGE as i64).query().load(conn).await?;
     rows.into_iter().map(|row| row.into_version(register)).collect()
 }
 

@@ -11,7 +11,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::naming::next_number;
 use super::write::{Operation, act_as, count};
-use super::{table, visible};
+use super::{table, visible, written};
 use crate::accounts::SessionUser;
 use crate::audit::service as audit;
 use crate::engine::declare::{Approval, Kind, Register, Transition};
@@ -324,7 +324,7 @@ async fn r#move(
     // `clock_timestamp()`, not `now()`: the moment the state was entered, after the lock
     // (see `approve`).
     Sql::new("UPDATE ")
-        .append(table(register))
+        .append(written(register))
         .push(" SET ")
         .append(assignments)
         .push(", version = version + 1, updated_at = clock_timestamp(), updated_by = ")

@@ -15,7 +15,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::{Map, Value as Json};
 
 use super::write::{Operation, act_as};
-use super::{table, target};
+use super::{table, target, written};
 use crate::accounts::SessionUser;
 use crate::engine::declare::{Kind, Register, Tally, TallyWhen, Target};
 use crate::error::{AppError, ErrorCode};
@@ -166,7 +166,7 @@ async fn apply(
     };
     act_as(conn, user, Operation::Edit).await?;
     let moved = Sql::new("UPDATE ")
-        .append(table(totals))
+        .append(written(totals))
         .push(" SET ")
         .push(tally.total)
         .push(" = ")

@@ -14,7 +14,7 @@ use super::decode::{bind_value, encode};
 use super::naming::next_numbers;
 use super::place::{Located, locate};
 use super::read::{VersionRow, versions};
-use super::{base_table, name_field, require, table, target, visible};
+use super::{base_table, name_field, require, table, target, visible, written};
 use crate::accounts::SessionUser;
 use crate::audit::service as audit;
 use crate::engine::custom::parse_extra;
@@ -122,6 +122,7 @@ pub(super) async fn insert(
             "township_id, village_id, grid_id, owner_id, number, state, state_since, state_due, extra, created_by, \
              updated_by",
         )
+        .push(if register.is_runtime() { ", register" } else { "" })
         .append(field_columns(register, ", ", ""))
     };
     let mut ids = Vec::with_capacity(records.len());
@@ -138,6 +139,9 @@ pub(super) async fn insert(
                 row.insert("extra".into(), Json::Object(record.extra.clone()));
                 row.insert("created_by".into(), Json::from(user.id));
                 row.insert("updated_by".into(), Json::from(user.id));
+                if register.is_runtime() {
+                    row.insert("register".into(), Json::from(register.name));
+                }
                 if let Some(workflow) = register.workflow {
                     row.insert("state".into(), Json::from(workflow.initial));
                     row.insert("state_since".into(), Json::from(entered.to_rfc3339()));
@@ -150,13 +154,13 @@ pub(super) async fn insert(
             })
             .collect();
         let created: Vec<Created> = Sql::new("INSERT INTO ")
-            .append(table(register))
+            .append(written(register))
             .push(" (")
             .append(columns())
             .push(") SELECT ")
             .append(columns())
             .push(" FROM jsonb_populate_recordset(NULL::")
-            .append(table(register))
+            .append(written(register))
             .push(", ")
             .append(Sql::value(Json::from(rows.clone()).to_string()).push("::jsonb"))
             .push(") RETURNING id")
@@ -237,7 +241,7 @@ pub async fn delete(
         super::tally::guard(conn, register, id, None).await?;
         act_as(conn, user, Operation::Delete).await?;
         Sql::new("UPDATE ")
-            .append(table(register))
+            .append(written(register))
             .push(" SET deleted_at = now(), version = version + 1, updated_at = now(), updated_by = ")
             .bind(user.id)
             .push(" WHERE id = ")
@@ -451,13 +455,13 @@ async fn rewrite(
         new = new.push(", p.").push(field.name);
     }
     let changed = Sql::new("UPDATE ")
-        .append(table(register))
+        .append(written(register))
         .push(" r SET ")
         .append(assignments)
         .push(", version = r.version + 1, updated_at = now(), updated_by = ")
         .bind(user.id)
         .push(" FROM jsonb_populate_record(NULL::")
-        .append(table(register))
+        .append(written(register))
         .push(", ")
         .append(json(row))
         .push(") p WHERE r.id = ")
