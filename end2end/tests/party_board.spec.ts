@@ -26,6 +26,11 @@ for (const [device, viewport] of DEVICES) {
       const compliance = page.getByTestId('party-compliance').locator('tbody tr');
       const all = await compliance.count();
       expect(all).toBeGreaterThan(0);
+      // Each row says its attendance: a rate with the head counts, or that none was recorded.
+      const rates = await page.getByTestId('party-attendance').allInnerTexts();
+      expect(rates.length).toBe(all);
+      expect(rates.some((rate) => /^\d+%（\d+\/\d+ 人次）$/.test(rate.trim()))).toBe(true);
+      for (const rate of rates) expect(rate.trim()).toMatch(/^(\d+%（\d+\/\d+ 人次）|未登记)$/);
       await page.getByTestId('party-behind-only').click();
       await expect(page).toHaveURL(/behind=1/);
       const behind = await compliance.count();

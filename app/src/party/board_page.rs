@@ -199,6 +199,7 @@ fn ComplianceTable(locale: Locale, kinds: Vec<(String, String)>, rows: Vec<Organ
                     <tr>
                         <th scope="col">{locale.t("party.board.name")}</th>
                         {headers}
+                        <th scope="col">{locale.t("party.board.attendance")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -221,6 +222,16 @@ fn ComplianceTable(locale: Locale, kinds: Vec<(String, String)>, rows: Vec<Organ
                                         {behind.then(|| view! { " " <span class="badge badge-danger">{locale.t("party.board.is_behind")}</span> })}
                                     </th>
                                     {cells}
+                                    <td data-label=locale.t("party.board.attendance") data-testid="party-attendance">
+                                        {match row.attendance {
+                                            Some(a) => locale.tf("party.board.attendance_rate", &[
+                                                ("percent", a.percent().to_string()),
+                                                ("present", a.present.to_string()),
+                                                ("recorded", a.recorded.to_string()),
+                                            ]),
+                                            None => locale.t("party.board.attendance_none"),
+                                        }}
+                                    </td>
                                 </tr>
                             }
                         })

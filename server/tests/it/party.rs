@@ -72,6 +72,29 @@ async fn the_board_counts_judges_and_scopes_the_party_registers() {
         assert_eq!(row.warnings.contains(&"party_board.warning.branch_too_small".to_owned()), small, "{}", row.name);
     }
 
+    // Attendance (出席率): present of recorded at each organisation's own meetings of the window.
+    let from = seen.from;
+    let mut with_attendance = 0;
+    for row in &seen.organisations {
+        let sql = format!(
+            "SELECT count(*) FILTER (WHERE a.present) AS n FROM reg.party_meetings m \
+             JOIN reg.party_meeting_attendance a ON a.parent_id = m.id AND a.deleted_at IS NULL \
+             WHERE m.deleted_at IS NULL AND m.organisation = {} AND m.held_on >= '{from}'",
+            row.id
+        );
+        let present = count(&mut conn, &sql).await;
+        let recorded = count(&mut conn, &sql.replace("count(*) FILTER (WHERE a.present)", "count(*)")).await;
+        match row.attendance {
+            Some(attendance) => {
+                with_attendance += 1;
+                assert_eq!((i64::from(attendance.present), i64::from(attendance.recorded)), (present, recorded));
+                assert_eq!(i64::from(attendance.percent()), present * 100 / recorded);
+            }
+            None => assert_eq!(recorded, 0, "{}", row.name),
+        }
+    }
+    assert!(with_attendance > 0, "the demo records attendance");
+
     // A branch that held no 主题党日 last month: one recorded now counts at once.
     let kinds: Vec<&str> = seen.meeting_kinds.iter().map(|(code, _)| code.as_str()).collect();
     let theme_day = kinds.iter().position(|kind| *kind == "theme_day").expect("a column");

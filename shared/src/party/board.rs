@@ -103,6 +103,24 @@ pub struct OrganisationRow {
     /// Its 三会一课 over the window, one per kind of [`PartyBoard::meeting_kinds`]: `None`
     /// where it owes no such meeting.
     pub meetings: Vec<Option<Compliance>>,
+    /// Attendance at its own meetings over the window, where any was recorded.
+    pub attendance: Option<Attendance>,
+}
+
+/// Attendance recorded at an organisation's meetings (出席率).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendance {
+    /// Members recorded present, summed over the meetings.
+    pub present: u32,
+    /// Members recorded at all (present or absent).
+    pub recorded: u32,
+}
+
+impl Attendance {
+    /// Present of recorded, in whole percent (rounded down: 99.6 % is not everyone).
+    pub fn percent(self) -> u32 {
+        if self.recorded == 0 { 0 } else { (u64::from(self.present) * 100 / u64::from(self.recorded)) as u32 }
+    }
 }
 
 impl OrganisationRow {

@@ -12,8 +12,8 @@ use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::board::{
-    Arrears, ArrearsRow, Compliance, MAX_ARREARS_ROWS, MAX_PIPELINE_ROWS, OrganisationRow, PartyBoard, Pipeline,
-    PipelineRow, VillageRow,
+    Arrears, ArrearsRow, Attendance, Compliance, MAX_ARREARS_ROWS, MAX_PIPELINE_ROWS, OrganisationRow, PartyBoard,
+    Pipeline, PipelineRow, VillageRow,
 };
 use super::rules::{
     ARREARS_SHOWN, Development, LAPSE_MONTHS, MeetingKind, OrganisationKind, OrganisationSize, OrganisationWarning,
@@ -47,6 +47,7 @@ pub async fn board(
     let organisations = organisations(conn, user).await?;
     let members = members(conn, user).await?;
     let meetings = meetings(conn, user, from).await?;
+    let attendance = attendance(conn, user, from).await?;
 
     let ids: HashMap<i64, usize> = organisations.iter().enumerate().map(|(at, o)| (o.id, at)).collect();
     let order = tree_order(&organisations, &ids);
@@ -125,6 +126,7 @@ pub async fn board(
                 warnings,
                 term,
                 meetings,
+                attendance: attendance.get(&organisation.id).copied(),
             }
         })
         .collect();
@@ -510,6 +512,41 @@ struct Meeting {
     kind: String,
     #[diesel(sql_type = Date)]
     held_on: NaiveDate,
+}
+
+/// Attendance recorded at each organisation's meetings held since `from` (the meetings the
+/// user may see), one grouped row per organisation.
+async fn attendance(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    from: NaiveDate,
+) -> Result<HashMap<i64, Attendance>, AppError> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        organisation: i64,
+        #[diesel(sql_type = BigInt)]
+        present: i64,
+        #[diesel(sql_type = BigInt)]
+        recorded: i64,
+    }
+    let rows: Vec<Row> = Sql::new(
+        "SELECT r.organisation, count(*) FILTER (WHERE a.present) AS present, count(*) AS recorded \
+         FROM reg.party_meetings r JOIN reg.party_meeting_attendance a ON a.parent_id = r.id AND a.deleted_at IS NULL \
+         WHERE r.deleted_at IS NULL AND r.held_on >= ",
+    )
+    .bind(from)
+    .push(" AND ")
+    .append(visible(user, "r"))
+    .push(" GROUP BY r.organisation")
+    .query()
+    .load(conn)
+    .await?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.organisation, Attendance { present: count(row.present), recorded: count(row.recorded) }))
+        .collect())
 }
 
 /// The meetings held since `from`, one row each (a township holds a few thousand a year).
