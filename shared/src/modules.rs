@@ -26,9 +26,10 @@ fn runtime() -> impl Iterator<Item = &'static Register> {
     std::iter::empty()
 }
 
-/// The register `module.name`.
+/// The register `module.name`. A declared module's name never reads the run-time list.
 pub fn register(module: &str, name: &str) -> Option<&'static Register> {
-    registers().find(|register| register.module == module && register.name == name)
+    let found = |register: &&'static Register| register.module == module && register.name == name;
+    if module == crate::engine::runtime::RUNTIME_MODULE { runtime().find(found) } else { declared().find(found) }
 }
 
 #[cfg(test)]

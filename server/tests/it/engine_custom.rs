@@ -3,7 +3,7 @@
 //! expression index, restored with their record — and, added on one server, on the forms of
 //! another at once.
 
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::BigInt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use http::StatusCode;
 use shared::accounts::SessionUser;
@@ -142,24 +142,14 @@ async fn custom_fields_are_checked_kept_filtered_through_their_index_and_restore
     );
 
     // The filter's SQL, values bound as the service binds them, is answered by the index.
-    #[derive(diesel::QueryableByName)]
-    struct Plan {
-        #[diesel(sql_type = Text)]
-        #[diesel(column_name = "QUERY PLAN")]
-        line: String,
-    }
-    diesel::sql_query("SET enable_seqscan = off").execute(&mut conn).await.expect("set");
-    let plan: Vec<Plan> =
-        Sql::new("EXPLAIN SELECT r.id FROM reg.test_stalls r WHERE r.deleted_at IS NULL AND (r.extra ->> ")
+    let plan = crate::harness::index_plan(
+        &mut conn,
+        Sql::new("SELECT r.id FROM reg.test_stalls r WHERE r.deleted_at IS NULL AND (r.extra ->> ")
             .bind("stall_no")
             .push(") = ")
-            .bind("A-1")
-            .query()
-            .load(&mut conn)
-            .await
-            .expect("explain");
-    diesel::sql_query("RESET enable_seqscan").execute(&mut conn).await.expect("reset");
-    let plan = plan.into_iter().map(|line| line.line).collect::<Vec<_>>().join("\n");
+            .bind("A-1"),
+    )
+    .await;
     assert!(plan.contains("custom_field_"), "{plan}");
 
     // An edit replaces the custom fields' values (a field left empty is removed) and keeps what

@@ -173,26 +173,16 @@ async fn a_register_made_at_run_time_gets_the_generic_features_and_keeps_to_itse
     assert_eq!(page.rows[0].extra.get("item").map(String::as_str), Some("编织袋"));
     // As the list reads it (the register bound in the shared table's subquery), the custom
     // field's index, which leads with the register, answers the filter.
-    #[derive(diesel::QueryableByName)]
-    struct Plan {
-        #[diesel(sql_type = Text)]
-        #[diesel(column_name = "QUERY PLAN")]
-        line: String,
-    }
-    diesel::sql_query("SET enable_seqscan = off").execute(&mut conn).await.expect("set");
-    let plan: Vec<Plan> =
-        shared::sql::Sql::new("EXPLAIN SELECT r.id FROM (SELECT * FROM reg.ledger_records WHERE register = ")
+    let plan = crate::harness::index_plan(
+        &mut conn,
+        shared::sql::Sql::new("SELECT r.id FROM (SELECT * FROM reg.ledger_records WHERE register = ")
             .bind("rt_flood")
             .push(") r WHERE r.deleted_at IS NULL AND (r.extra ->> ")
             .bind("item")
             .push(") = ")
-            .bind("编织袋")
-            .query()
-            .load(&mut conn)
-            .await
-            .expect("explain");
-    diesel::sql_query("RESET enable_seqscan").execute(&mut conn).await.expect("reset");
-    let plan = plan.into_iter().map(|line| line.line).collect::<Vec<_>>().join("\n");
+            .bind("编织袋"),
+    )
+    .await;
     assert!(plan.contains("custom_field_"), "{plan}");
 
     // History under the register's own key, without the bookkeeping of the shared table.

@@ -172,3 +172,19 @@ impl TestDb {
 }
 
 pub const PASSWORD: &str = shared::accounts::demo_accounts::DEMO_PASSWORD;
+
+/// The plan PostgreSQL makes of `query` (bound as the services bind), with sequential scans
+/// switched off so that a usable index shows: what a test asks when it says "answered by the
+/// index".
+pub async fn index_plan(conn: &mut AsyncPgConnection, query: shared::sql::Sql) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct Plan {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        #[diesel(column_name = "QUERY PLAN")]
+        line: String,
+    }
+    diesel::sql_query("SET enable_seqscan = off").execute(conn).await.expect("set");
+    let plan: Vec<Plan> = shared::sql::Sql::new("EXPLAIN ").append(query).query().load(conn).await.expect("explain");
+    diesel::sql_query("RESET enable_seqscan").execute(conn).await.expect("reset");
+    plan.into_iter().map(|line| line.line).collect::<Vec<_>>().join("\n")
+}

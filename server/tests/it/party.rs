@@ -75,15 +75,24 @@ async fn the_board_counts_judges_and_scopes_the_party_registers() {
     // Attendance (出席率): present of recorded at each organisation's own meetings of the window.
     let from = seen.from;
     let mut with_attendance = 0;
+    #[derive(diesel::QueryableByName)]
+    struct Recorded {
+        #[diesel(sql_type = BigInt)]
+        present: i64,
+        #[diesel(sql_type = BigInt)]
+        recorded: i64,
+    }
     for row in &seen.organisations {
-        let sql = format!(
-            "SELECT count(*) FILTER (WHERE a.present) AS n FROM reg.party_meetings m \
+        let Recorded { present, recorded } = diesel::sql_query(
+            "SELECT count(*) FILTER (WHERE a.present) AS present, count(*) AS recorded FROM reg.party_meetings m \
              JOIN reg.party_meeting_attendance a ON a.parent_id = m.id AND a.deleted_at IS NULL \
-             WHERE m.deleted_at IS NULL AND m.organisation = {} AND m.held_on >= '{from}'",
-            row.id
-        );
-        let present = count(&mut conn, &sql).await;
-        let recorded = count(&mut conn, &sql.replace("count(*) FILTER (WHERE a.present)", "count(*)")).await;
+             WHERE m.deleted_at IS NULL AND m.organisation = $1 AND m.held_on >= $2",
+        )
+        .bind::<BigInt, _>(row.id)
+        .bind::<diesel::sql_types::Date, _>(from)
+        .get_result(&mut conn)
+        .await
+        .expect("attendance");
         match row.attendance {
             Some(attendance) => {
                 with_attendance += 1;

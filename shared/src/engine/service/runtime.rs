@@ -87,22 +87,29 @@ struct Row {
     fields: i64,
 }
 
-async fn rows(conn: &mut AsyncPgConnection) -> Result<Vec<Row>, AppError> {
-    Ok(Sql::new(
-        "SELECT r.name, r.title_zh, r.title_en, r.place, coalesce(u.display_name, '') AS created_by, r.created_at, \
-         (SELECT count(*) FROM custom_fields f WHERE f.register = 'ledger.' || r.name AND f.retired_at IS NULL) \
-         AS fields FROM runtime_registers r LEFT JOIN users u ON u.id = r.created_by ORDER BY r.id",
-    )
-    .query()
-    .load(conn)
-    .await?)
+/// The run-time registers in the order they were made; with `details`, who made each and
+/// its fields in use (the administrator's list), else only what a declaration needs (the
+/// refresh every ten seconds reads no more).
+async fn rows(conn: &mut AsyncPgConnection, details: bool) -> Result<Vec<Row>, AppError> {
+    let details = if details {
+        "coalesce(u.display_name, '') AS created_by, (SELECT count(*) FROM custom_fields f \
+         WHERE f.register = 'ledger.' || r.name AND f.retired_at IS NULL) AS fields"
+    } else {
+        "'' AS created_by, 0::bigint AS fields"
+    };
+    Ok(Sql::new("SELECT r.name, r.title_zh, r.title_en, r.place, r.created_at, ")
+        .push(details)
+        .push(" FROM runtime_registers r LEFT JOIN users u ON u.id = r.created_by ORDER BY r.id")
+        .query()
+        .load(conn)
+        .await?)
 }
 
 /// Reads the run-time registers into this process's [`SNAPSHOT`]. A register is never taken
 /// out of it (none is ever deleted: its records and history stay), so a process serving
 /// several databases — the integration tests' — keeps each one's.
 pub async fn refresh(conn: &mut AsyncPgConnection) -> Result<(), AppError> {
-    let rows = rows(conn).await?;
+    let rows = rows(conn, false).await?;
     let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
     let built = built.get_or_insert_with(HashMap::new);
     let mut snapshot = SNAPSHOT.write().unwrap_or_else(PoisonError::into_inner);
@@ -161,7 +168,7 @@ pub async fn list(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<Ve
     if !user.can(codes::REGISTERS_MANAGE) {
         return Err(AppError::Forbidden);
     }
-    Ok(rows(conn)
+    Ok(rows(conn, true)
         .await?
         .into_iter()
         .map(|row| RuntimeRegister {
