@@ -16,6 +16,10 @@
 //! into the browser's tables (`TABLES`); the rest go into `SERVER_TABLES`, compiled only into
 //! the server (and tests). A register's many labels, codes and states cost the browser's
 //! first page nothing.
+//!
+//! Nor does the browser compile the menu's tables into its code: it fetches the page's
+//! language's table before it hydrates (`i18n::texts`); `TEXTS_VERSION` names that version
+//! of the texts.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -63,7 +67,12 @@ fn main() {
         }
     }
 
-    let mut code = tables("TABLES", &locales);
+    // The browser's texts are not in its wasm: it fetches the page's language's table from
+    // the server (`i18n::texts`), at an address naming this version of them, so that a
+    // release's new texts are never answered from a cache of the old.
+    let mut code = format!("pub const TEXTS_VERSION: &str = \"{:016x}\";\n", fnv1a(&locales));
+    code.push_str("#[cfg(any(feature = \"ssr\", test))]\n");
+    code.push_str(&tables("TABLES", &locales));
     code.push_str("#[cfg(any(feature = \"ssr\", test))]\n");
     code.push_str(&tables("SERVER_TABLES", &server));
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("translations.rs");
@@ -75,6 +84,23 @@ fn main() {
 fn is_menu_title(key: &str) -> bool {
     let parts: Vec<&str> = key.split('.').collect();
     matches!(parts.as_slice(), ["module", _] | ["reg", _, _])
+}
+
+/// FNV-1a (64 bits) of every language's keys and texts: the same on every build of the same
+/// texts, for the server and the browser alike.
+fn fnv1a(locales: &BTreeMap<String, BTreeMap<String, String>>) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let pieces = locales.iter().flat_map(|(locale, texts)| {
+        std::iter::once(locale.as_str()).chain(texts.iter().flat_map(|(key, text)| [key.as_str(), text.as_str()]))
+    });
+    for piece in pieces {
+        // A separator no text holds, so that ("ab", "c") and ("a", "bc") differ.
+        for byte in piece.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
 }
 
 /// One static of sorted (key, text) slices per language.

@@ -5,7 +5,7 @@
  */
 "use strict";
 
-const VERSION = "v5";
+const VERSION = "v6";
 const PREFIX = "tongguan-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`; // precached app shell + static assets
 const PAGE_CACHE = `${PREFIX}pages-${VERSION}`; // last good copy of pages the user visited
@@ -138,6 +138,9 @@ self.addEventListener("fetch", (event) => {
     url.pathname.startsWith("/pkg/") ||
     url.pathname.startsWith("/icons/") ||
     url.pathname.startsWith("/vendor/") ||
+    // The page's texts (app/src/i18n/texts.rs): the address names their version, so a
+    // cached copy is never out of date, and a page opened offline hydrates in its language.
+    url.pathname.startsWith("/texts/") ||
     url.pathname === "/manifest.webmanifest"
   ) {
     event.respondWith(staleWhileRevalidate(event));

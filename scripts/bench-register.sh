@@ -115,14 +115,19 @@ echo "-- one list request: $(stat -c %s "$work/list.bin") bytes (postcard)"
 log=$data/pg/server.log
 sql "ALTER SYSTEM SET log_min_duration_statement = 0" >/dev/null; sql "SELECT pg_reload_conf()" >/dev/null
 sleep 0.5
+# pgbench runs them as the server does: prepared once per connection, the values bound as
+# parameters (`-D` variables), so PostgreSQL plans them as it plans the server's.
 pgbench_list=()
 for i in $(seq 0 7); do
   before=$(stat -c %s "$log")
   post "${bodies[i]}" >/dev/null
   sleep 0.2
-  tail -c +"$((before + 1))" "$log" | python3 scripts/pg_log_statements.py "$work/list_$i" 'FROM reg\.party_members r'
+  tail -c +"$((before + 1))" "$log" > "$work/log_$i"
+  python3 scripts/pg_log_statements.py "$work/list_$i" 'FROM reg\.party_members r' < "$work/log_$i"
+  python3 scripts/pg_log_statements.py "$work/bound_$i" 'FROM reg\.party_members r' "v$i" < "$work/log_$i"
   [ "$(wc -l < "$work/list_$i.sql")" -ge 1 ] || { echo "no list statement logged"; exit 1; }
-  pgbench_list+=(-f "$work/list_$i.sql@1")
+  pgbench_list+=(-f "$work/bound_$i.sql@1")
+  while read -r variable; do pgbench_list+=(-D "$variable"); done < "$work/bound_$i.vars"
 done
 sql "ALTER SYSTEM RESET log_min_duration_statement" >/dev/null; sql "SELECT pg_reload_conf()" >/dev/null
 echo "-- server-side execution of one lone request (ms per statement): $(cat "$work"/list_*.ms | tr '\n' '/' )"
@@ -160,9 +165,9 @@ list_wrk=$(wrk -t2 -c32 -d"${seconds}s" --timeout 60s --latency -s "$work/list.l
   -H "Origin: $origin" -H "Cookie: $cookie" -H "Content-Type: application/x-www-form-urlencoded" \
   "$origin/api/engine/list")
 echo "$list_wrk" | grep -E "Latency|Req/Sec|requests in|Non-2xx|RESULT"
-echo "-- the same SQL by pgbench -M extended, 32 clients, 2 threads, ${seconds} s"
+echo "-- the same SQL by pgbench -M prepared with the same parameters (shared/src/sql.rs Prepared), 32 clients, 2 threads, ${seconds} s"
 sleep 2
-"$pgbench" "${pg[@]}" -n -M extended -c 32 -j 2 -T "$seconds" -l --log-prefix="$work/pgb" "${pgbench_list[@]}" tongguan \
+"$pgbench" "${pg[@]}" -n -M prepared -c 32 -j 2 -T "$seconds" -l --log-prefix="$work/pgb" "${pgbench_list[@]}" tongguan \
   > "$work/pgbench.out" 2>&1 || { cat "$work/pgbench.out"; exit 1; }
 tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench.out")
 pgb_p95=$(cat "$work"/pgb* | awk '{print $3}' | sort -n | awk '{a[NR] = $1} END {printf "%.1f", a[int(NR * 0.95)] / 1000}')

@@ -109,12 +109,18 @@ mod tables {
     include!(concat!(env!("OUT_DIR"), "/translations.rs"));
 }
 
+pub mod texts;
+
 impl rust_i18n::Backend for Tables {
     fn available_locales(&self) -> Vec<&str> {
-        tables::TABLES.iter().map(|(locale, _)| *locale).collect()
+        Locale::ALL.iter().map(|locale| locale.code()).collect()
     }
 
     fn translate(&self, locale: &str, key: &str) -> Option<&str> {
+        // The browser's texts are fetched, not compiled in (`texts`).
+        #[cfg(not(any(feature = "ssr", test)))]
+        let found = texts::lookup(locale, key);
+        #[cfg(any(feature = "ssr", test))]
         let found = lookup(tables::TABLES, locale, key);
         // The modules' texts beyond the menu's titles are the server's (`build.rs`).
         #[cfg(any(feature = "ssr", test))]
@@ -128,6 +134,7 @@ impl rust_i18n::Backend for Tables {
 }
 
 /// A key's text in one of the generated tables.
+#[cfg(any(feature = "ssr", test))]
 fn lookup(tables: &'static [(&str, &[(&str, &str)])], locale: &str, key: &str) -> Option<&'static str> {
     let (_, texts) = tables.iter().find(|(code, _)| *code == locale)?;
     let index = texts.binary_search_by(|(probe, _)| (*probe).cmp(key)).ok()?;

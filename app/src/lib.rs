@@ -46,6 +46,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icons/favicon.svg" type="image/svg+xml" />
                 <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                // The page's texts, which the wasm fetches before it hydrates (i18n::texts).
+                <link rel="preload" href={i18n::texts::href(locale)} as="fetch" crossorigin="anonymous" />
                 <HydrationScripts options />
                 <MetaTags />
                 // The service worker; an installed app, or the console behind the login, asks it

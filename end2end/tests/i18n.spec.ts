@@ -22,3 +22,36 @@ test('the console itself switches language', async ({ page }, testInfo) => {
   await page.getByRole('banner').getByRole('link', { name: '中文' }).click();
   await expect(page.getByRole('heading', { name: '态势总览', level: 1 })).toBeVisible();
 });
+
+test("the browser's texts are fetched once, in the page's language only, at this build's address", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name === 'no-js', 'without JavaScript the page is the server-rendered text alone');
+  const fetched: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/texts/')) fetched.push(path);
+  });
+  await gotoReady(page, testInfo, '/login');
+  // One request: the head's preload is the one the wasm reads (a second would mean it missed).
+  expect(fetched).toEqual([expect.stringMatching(/^\/texts\/zh-CN\.[0-9a-f]{16}\.txt$/)]);
+  const version = fetched[0].split('.')[1];
+  // What the browser draws (the login form's answer) is in the fetched language.
+  await page.getByLabel('用户名或手机号').fill('nobody-texts');
+  await page.getByLabel(/^密码/).fill('wrong password');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '用户名或密码错误' })).toBeVisible();
+
+  fetched.length = 0;
+  await page.getByRole('link', { name: 'English' }).click();
+  await ready(page, testInfo);
+  expect(fetched).toEqual([`/texts/en.${version}.txt`]);
+  await page.getByLabel('User name or mobile').fill('nobody-texts');
+  await page.getByLabel(/^Password/).fill('wrong password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Wrong user name or password' })).toBeVisible();
+
+  const texts = await page.request.get(`/texts/en.${version}.txt`);
+  expect(texts.status()).toBe(200);
+  expect(texts.headers()['cache-control']).toContain('immutable');
+  expect(await texts.text()).toContain('nav.logout\tLog out\n');
+  expect((await page.request.get('/texts/en.0000000000000000.txt')).status()).toBe(404);
+});

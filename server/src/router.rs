@@ -1,4 +1,4 @@
-//! The HTTP router: health checks, the language switch, static files (precompressed), the
+//! The HTTP router: health checks, the language switch and the browser's texts, static files (precompressed), the
 //! Leptos pages and server functions, with CSRF protection, compression and request logs.
 
 use axum::Router;
@@ -53,6 +53,19 @@ async fn switch_language(Path(code): Path<String>, Query(query): Query<LangQuery
     (StatusCode::SEE_OTHER, [(header::LOCATION, next), (header::SET_COOKIE, cookie)]).into_response()
 }
 
+/// The browser's texts of one language (`app::i18n::texts`): the address names the build's
+/// version of them, so they are kept as long as a browser likes.
+async fn texts(Path(file): Path<String>) -> Response {
+    let Some(texts) = app::i18n::texts::served(&file) else {
+        return (StatusCode::NOT_FOUND, "no such texts").into_response();
+    };
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+        (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+    ];
+    (headers, texts).into_response()
+}
+
 /// Looks up the session of a page request before the page renders, so the shell knows its
 /// user at once (see `app::layout::app_shell`). Server functions and files look it up
 /// themselves.
@@ -63,7 +76,7 @@ async fn attach_user(
 ) -> Response {
     let path = request.uri().path();
     let page = request.method() == axum::http::Method::GET
-        && !["/api/", "/pkg/", "/vendor/", "/icons/"].iter().any(|p| path.starts_with(p));
+        && !["/api/", "/pkg/", "/vendor/", "/icons/", "/texts/"].iter().any(|p| path.starts_with(p));
     if page && let Ok(user) = crate::auth::user(&app, request.headers()).await {
         request.extensions_mut().insert(user);
     }
@@ -105,6 +118,7 @@ pub fn build(state: ServerState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(switch_language))
+        .route("/texts/{file}", get(texts))
         .merge(events::photos::routes())
         .merge(events::live::routes())
         .merge(events::export::routes())

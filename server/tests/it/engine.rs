@@ -357,6 +357,27 @@ async fn keyset_pages_return_every_row_once_in_order_and_counts_stop_at_the_cap(
     }
     assert_eq!(pages, 15);
     assert_eq!(seen, expected);
+    // Fifteen pages and their counts from a few statements, each prepared once on this
+    // connection and executed from then on (`Sql::prepared`).
+    #[derive(diesel::QueryableByName)]
+    struct Prepared {
+        #[diesel(sql_type = BigInt)]
+        statements: i64,
+        #[diesel(sql_type = BigInt)]
+        runs: i64,
+    }
+    let prepared: Prepared = diesel::sql_query(
+        "SELECT count(*) AS statements, coalesce(sum(generic_plans + custom_plans), 0)::bigint AS runs \
+         FROM pg_prepared_statements WHERE statement LIKE '%FROM reg.test_sheds r%' \
+         AND statement NOT LIKE '%pg_prepared_statements%'",
+    )
+    .get_result(&mut conn)
+    .await
+    .expect("prepared statements");
+    // The texts: the first page, a page after a number and one after none (NULLs sort
+    // first), the count.
+    assert_eq!(prepared.statements, 4);
+    assert_eq!(prepared.runs, 15 + 15, "each page's rows and its count, all from those statements");
 
     // The default order (name ascending, ties by id) pages the whole register the same way.
     let mut query = ListQuery { limit: 100, ..Default::default() };

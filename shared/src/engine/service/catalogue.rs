@@ -62,7 +62,7 @@ async fn dataset(
     });
     let (records, last_updated) = if user.may(register, Action::View) {
         let live = Sql::all([Sql::new("r.deleted_at IS NULL"), visible(user, "r")]);
-        let n = count_up_to(conn, register, live, CATALOGUE_COUNT_CAP + 1).await?;
+        let n = count_up_to(conn, register, live, None, CATALOGUE_COUNT_CAP + 1).await?;
         let count =
             if n > CATALOGUE_COUNT_CAP { Count::AtLeast(CATALOGUE_COUNT_CAP as u64) } else { Count::Exact(n as u64) };
         (Some(count), last_change(conn, register).await?)

@@ -105,7 +105,7 @@ async fn rows(conn: &mut AsyncPgConnection, register: &Register) -> Result<Vec<R
     )
     .bind(register.key())
     .push(" ORDER BY position, id")
-    .query()
+    .prepared()
     .load(conn)
     .await?;
     Ok(rows)

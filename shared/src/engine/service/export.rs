@@ -122,7 +122,7 @@ impl Export {
         };
         // Every custom field, not only those the list shows.
         selection.listed = extra_of(custom.iter());
-        let counted = count_up_to(conn, register, selection.matching.clone(), MAX_ROWS as i64 + 1).await?;
+        let counted = count_up_to(conn, register, selection.matching.clone(), None, MAX_ROWS as i64 + 1).await?;
         if counted > MAX_ROWS as i64 {
             return Err(AppError::Validation(vec![FieldError::new("export", ErrorCode::ExportTooManyRows)]));
         }

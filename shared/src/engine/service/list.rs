@@ -97,7 +97,7 @@ pub async fn list(
     let count = if after.is_none() && !more {
         Count::Exact(rows.len() as u64)
     } else {
-        count(conn, register, selection.matching.clone()).await?
+        count(conn, register, &selection).await?
     };
     let rows: Vec<RawRow> = rows.into_iter().take(usize::from(limit)).collect();
     let next = if more { rows.last().map(|last| Cursor::after(last).encode(selection.sort)) } else { None };
@@ -182,7 +182,6 @@ pub(super) async fn read(
     limit: i64,
 ) -> Result<Vec<RawRow>, AppError> {
     let sort = selection.sort;
-    let order = if sort.descending { " DESC NULLS FIRST, r.id DESC" } else { " ASC NULLS LAST, r.id ASC" };
     let after = after.map(|cursor| cursor.condition(sort));
     let rows = Sql::new("SELECT r.id, r.number, r.state, ")
         .push(PLACE_SQL)
@@ -200,12 +199,10 @@ pub(super) async fn read(
         .push(PLACE_JOINS)
         .push(" WHERE ")
         .append(Sql::all([selection.matching.clone()].into_iter().chain(after)))
-        .push(" ORDER BY r.")
-        .push(sort.name)
-        .push(order)
+        .append(order_by(sort))
         .push(" LIMIT ")
         .bind(limit)
-        .query()
+        .prepared()
         .load(conn)
         .await?;
     Ok(rows)
@@ -231,18 +228,29 @@ pub(super) struct RawRow {
     sort_key: Option<String>,
 }
 
+/// ` ORDER BY` the sort column and id, as a list reads its rows.
+fn order_by(sort: SortColumn) -> Sql {
+    let order = if sort.descending { " DESC NULLS FIRST, r.id DESC" } else { " ASC NULLS LAST, r.id ASC" };
+    Sql::new(" ORDER BY r.").push(sort.name).push(order)
+}
+
 /// The number of matching records, counted up to [`COUNT_CAP`] and no further.
-async fn count(conn: &mut AsyncPgConnection, register: &Register, matching: Sql) -> Result<Count, AppError> {
-    let n = count_up_to(conn, register, matching, COUNT_CAP + 1).await?;
+async fn count(conn: &mut AsyncPgConnection, register: &Register, selection: &Selection) -> Result<Count, AppError> {
+    let n = count_up_to(conn, register, selection.matching.clone(), Some(selection.sort), COUNT_CAP + 1).await?;
     Ok(if n > COUNT_CAP { Count::AtLeast(COUNT_CAP as u64) } else { Count::Exact(n as u64) })
 }
 
 /// The number of matching records, or `cap` when there are at least as many (the rows past
-/// it are never visited).
+/// it are never visited). Counted in the list's `order` when given: the index that serves
+/// the list's page then serves its count, read until the cap and no further — unordered,
+/// PostgreSQL gathered every row of a filter's value (33,000 members of a branch, 8 ms)
+/// before it counted 201 of them. Without an order (an export's count, up to its limit),
+/// PostgreSQL picks.
 pub(super) async fn count_up_to(
     conn: &mut AsyncPgConnection,
     register: &Register,
     matching: Sql,
+    order: Option<SortColumn>,
     cap: i64,
 ) -> Result<i64, AppError> {
     #[derive(QueryableByName)]
@@ -254,10 +262,11 @@ pub(super) async fn count_up_to(
         .append(table(register))
         .push(" r WHERE ")
         .append(matching)
+        .append(order.map(order_by).unwrap_or_default())
         .push(" LIMIT ")
         .bind(cap)
         .push(") c")
-        .query()
+        .prepared()
         .get_result(conn)
         .await?;
     Ok(counted.n)

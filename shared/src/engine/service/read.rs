@@ -84,7 +84,7 @@ pub async fn get(
             .bind(id)
             .push(" AND r.deleted_at IS NULL AND ")
             .append(visible(user, "r"))
-            .query()
+            .prepared()
             .get_result(conn)
             .await?;
     let approvals = match register.workflow {
@@ -141,7 +141,7 @@ async fn approvals(conn: &mut AsyncPgConnection, register: &Register, id: i64) -
     .bind(id)
     .push(" AND a.decision = 'approve' ORDER BY a.at DESC, a.id DESC LIMIT ")
     .bind(APPROVALS_SHOWN)
-    .query()
+    .prepared()
     .load(conn)
     .await?;
     Ok(rows
@@ -257,7 +257,7 @@ pub(super) async fn exists(
         .push(" AND ")
         .append(visible(user, "r"))
         .push(") AS found")
-        .query()
+        .prepared()
         .get_result(conn)
         .await?;
     Ok(found.found)
@@ -290,8 +290,12 @@ pub async fn history_before(
     if let Some(before) = before {
         query = query.push(" AND h.version < ").bind(before);
     }
-    let rows: Vec<VersionRow> =
-        query.push(" ORDER BY h.version DESC, h.id DESC LIMIT ").bind(HISTORY_PAGE as i64).query().load(conn).await?;
+    let rows: Vec<VersionRow> = query
+        .push(" ORDER BY h.version DESC, h.id DESC LIMIT ")
+        .bind(HISTORY_PAGE as i64)
+        .prepared()
+        .load(conn)
+        .await?;
     rows.into_iter().map(|row| row.into_version(register)).collect()
 }
 
@@ -311,7 +315,7 @@ pub async fn as_of(
         .push(" AND h.at <= ")
         .bind(at)
         .push(" ORDER BY h.version DESC, h.id DESC LIMIT 1")
-        .query()
+        .prepared()
         .get_result(conn)
         .await
         .optional()?;

@@ -63,11 +63,12 @@ async fn group(
         visible(user, "r"),
         Sql::new("r.").push(field.name).push(" = ").append(bind_value(&Value::Id(id))),
     ]);
-    let n = count_up_to(conn, other, matching.clone(), REFERRERS_COUNTED + 1).await?;
+    let Some(sort) = sort_column(other, "", None) else { return Err(AppError::Internal) };
+    // In the order the reference's index holds (`<field>, <sort>, id`), read to the cap.
+    let n = count_up_to(conn, other, matching.clone(), Some(sort), REFERRERS_COUNTED + 1).await?;
     if n == 0 {
         return Ok(None);
     }
-    let Some(sort) = sort_column(other, "", None) else { return Err(AppError::Internal) };
     let custom = custom_fields(conn, other).await?;
     let selection = Selection { matching, sort, listed: listed_extra(&custom) };
     // Its list's columns but the reference itself (every row names the same record).
