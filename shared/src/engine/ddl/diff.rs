@@ -158,9 +158,10 @@ fn compare(register: &'static Register, database: &Catalogue, claimed: &mut BTre
             continue;
         }
         if old.name != index.name && database.indexes.contains(&old.name) {
+            let object = index.object;
             diff.add(Change {
-                up: format!("ALTER INDEX {REG_SCHEMA}.{} RENAME TO {}", old.name, index.name),
-                down: format!("ALTER INDEX {REG_SCHEMA}.{} RENAME TO {}", index.name, old.name),
+                up: format!("ALTER {object} {REG_SCHEMA}.{} RENAME TO {}", old.name, index.name),
+                down: format!("ALTER {object} {REG_SCHEMA}.{} RENAME TO {}", index.name, old.name),
             });
         } else {
             diff.add(index_change(index));
@@ -224,6 +225,7 @@ pub(super) fn in_dependency_order(registers: Vec<&'static Register>) -> (Vec<&'s
 /// What the schema `reg` holds: tables with their columns' types, index names, triggers.
 struct Catalogue {
     columns: BTreeMap<String, BTreeMap<String, String>>,
+    /// The names of its indexes and of its statistics objects.
     indexes: BTreeSet<String>,
     /// (table, trigger) → its definition.
     triggers: BTreeMap<(String, String), String>,
@@ -262,6 +264,14 @@ impl Catalogue {
         .query()
         .load(conn)
         .await?;
+        let statistics: Vec<Row> = Sql::new(
+            "SELECT '' AS a, s.stxname::text AS b, '' AS c \
+               FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace WHERE n.nspname = ",
+        )
+        .bind(REG_SCHEMA)
+        .query()
+        .load(conn)
+        .await?;
         let triggers: Vec<Row> = Sql::new(
             "SELECT c.relname::text AS a, t.tgname::text AS b, pg_get_triggerdef(t.oid) AS c \
                FROM pg_trigger t \
@@ -275,7 +285,7 @@ impl Catalogue {
         .await?;
         let mut catalogue = Catalogue {
             columns: BTreeMap::new(),
-            indexes: indexes.into_iter().map(|row| row.b).collect(),
+            indexes: indexes.into_iter().chain(statistics).map(|row| row.b).collect(),
             triggers: triggers.into_iter().map(|row| ((row.a, row.b), row.c)).collect(),
         };
         for Row { a: table, b: column, c: kind } in columns {

@@ -149,3 +149,33 @@ fn the_declared_registers_have_an_order() {
     assert!(cycle.is_empty(), "{cycle:?}");
     assert_eq!(ordered.len(), crate::modules::registers().count());
 }
+
+#[test]
+fn a_reference_of_placed_records_has_the_statistics_of_its_dependence_on_the_place() {
+    static MEMBERS: Register = Register {
+        fields: &[
+            text("name", 20).required(),
+            reference("branch", Target::Register("farm.branches")),
+            reference("house", Target::House),
+        ],
+        filters: &["branch"],
+        place: Place::Village,
+        ..Register::new("farm", "members", "farm_members")
+    };
+    static LETTERS: Register = Register {
+        fields: &[reference("branch", Target::Register("farm.branches"))],
+        filters: &["branch"],
+        ..Register::new("farm", "letters", "farm_letters")
+    };
+    let changes = create_changes(&MEMBERS);
+    let statistics: Vec<&Change> = changes.iter().filter(|change| change.up.starts_with("CREATE STATISTICS")).collect();
+    assert_eq!(
+        statistics.iter().map(|change| change.up.as_str()).collect::<Vec<_>>(),
+        ["CREATE STATISTICS reg.farm_members_branch_stats (dependencies) ON village_id, grid_id, branch \
+          FROM reg.farm_members"],
+        "the reference that is a filter, not the base-data reference that has no index"
+    );
+    assert_eq!(statistics[0].down, "DROP STATISTICS reg.farm_members_branch_stats");
+    // A township's records have no place for a reference to depend on.
+    assert!(create_changes(&LETTERS).iter().all(|change| !change.up.starts_with("CREATE STATISTICS")));
+}
