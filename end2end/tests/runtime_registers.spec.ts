@@ -3,7 +3,7 @@ import { DEVICES, gotoReady, login, ready } from './helpers';
 
 // A register made at run time (专项台账): the system administrator creates a campaign's
 // ledger in the UI (refused first with the reasons next to the fields), lands on its fields
-// page and adds two fields; a clerk finds it in the menu, fills in a record, and lists and
+// page and adds two fields, then renames it; a clerk finds it in the menu, fills in a record, and lists and
 // filters it — no code, no restart. The no-js project runs the same steps as plain posts.
 
 for (const [device, viewport] of DEVICES) {
@@ -56,6 +56,20 @@ for (const [device, viewport] of DEVICES) {
       await gotoReady(page, testInfo, '/admin/registers');
       await expect(page.locator(`[data-register="${name}"]`)).toContainText(title);
       await expect(page.locator(`[data-register="${name}"] [data-label="字段数"]`)).toHaveText('2');
+      // Renamed: the titles change, the identifier (its address, codes, records) stays.
+      await page.locator(`[data-register="${name}"]`).getByRole('link', { name: '改名' }).click();
+      const retitle = page.getByTestId('register-retitle');
+      await expect(retitle).toContainText(name);
+      await expect(retitle.getByLabel('中文名称')).toHaveValue(title);
+      await retitle.getByLabel('中文名称').fill('');
+      await retitle.getByTestId('register-retitle-save').click();
+      await expect(page.getByTestId('register-retitle').locator('#retitle-title_zh-error')).toContainText('必填');
+      const renamed = `${title}台账`;
+      await page.getByTestId('register-retitle').getByLabel('中文名称').fill(renamed);
+      await page.getByTestId('register-retitle').getByTestId('register-retitle-save').click();
+      await expect(page.getByRole('status').filter({ hasText: '名称已修改' })).toBeVisible();
+      await expect(page.locator(`[data-register="${name}"]`)).toContainText(renamed);
+      await expect(page.getByTestId('register-retitle')).toHaveCount(0);
       await page.screenshot({ path: `artifacts/runtime-registers-${device}-${testInfo.project.name}.png`, fullPage: true });
       await page.context().clearCookies();
 
@@ -63,7 +77,7 @@ for (const [device, viewport] of DEVICES) {
       await login(page, testInfo, 'staff', undefined, '/me');
       const link = page.locator(`a[href="/m/ledger/${name}"]`).first();
       if (device === 'PC') {
-        await expect(link).toContainText(title);
+        await expect(link).toContainText(`${title}台账`);
       } else {
         await expect(link).toHaveCount(1);
       }
@@ -84,7 +98,7 @@ for (const [device, viewport] of DEVICES) {
 
       // Listed, and filtered by its choice.
       await gotoReady(page, testInfo, `/m/ledger/${name}`);
-      await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+      await expect(page.getByRole('heading', { level: 1, name: `${title}台账` })).toBeVisible();
       const rows = page.locator('table.engine-list tbody tr');
       await expect(rows).toHaveCount(2);
       await page.getByLabel('存放点', { exact: true }).selectOption({ label: '村仓库' });

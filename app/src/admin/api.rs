@@ -99,11 +99,27 @@ pub async fn runtime_registers() -> Result<Vec<shared::engine::runtime::RuntimeR
     shared::engine::service::runtime::list(&mut conn, &user).await
 }
 
+/// Gives a run-time register new titles; back to the list.
+#[server(endpoint = "admin/retitle_register", output = Postcard)]
+pub async fn retitle_runtime_register(
+    name: String,
+    form: shared::engine::runtime::RuntimeTitleForm,
+) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::require(codes::REGISTERS_MANAGE).await?;
+    shared::engine::service::runtime::retitle(&mut conn, &user, &name, &form).await?;
+    leptos_axum::redirect("/admin/registers?retitled=1");
+    Ok(())
+}
+
 /// Creates a run-time register, then opens its fields page, where its fields are added.
 #[server(endpoint = "admin/create_register", output = Postcard)]
 pub async fn create_runtime_register(form: shared::engine::runtime::RuntimeRegisterForm) -> Result<(), AppError> {
     let Authorized { user, mut conn } = session::require(codes::REGISTERS_MANAGE).await?;
     let register = shared::engine::service::runtime::create(&mut conn, &user, &form).await?;
+    // The built-in roles took its codes: the sessions this process keeps are read again now,
+    // not when PostgreSQL's announcement of the change arrives, so the page this answer
+    // redirects to already lets the administrator configure it.
+    session::state()?.sessions.forget("*");
     leptos_axum::redirect(&format!("/m/{}/{}/fields?created=1", register.module, register.name));
     Ok(())
 }

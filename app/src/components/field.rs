@@ -58,9 +58,12 @@ pub fn Field(
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] inputmode: &'static str,
     #[prop(optional, into)] errors: Option<Signal<Vec<ErrorCode>>>,
+    /// The control's id, where two forms of a page have a field of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let id = format!("field-{name}");
+    let id = id.map(str::to_owned).unwrap_or_else(|| format!("field-{name}"));
     let posted_name = match arg {
         Some(arg) => format!("{arg}[{name}]"),
         None => name.to_owned(),

@@ -364,3 +364,59 @@ async fn a_run_time_register_is_promoted_into_a_declared_one_with_its_records_an
     drop(conn);
     db.finish().await;
 }
+
+#[tokio::test]
+async fn a_run_time_register_is_retitled_and_keeps_its_name_and_records() {
+    use shared::engine::runtime::RuntimeTitleForm;
+    let db = TestDb::new().await;
+    let app = router(&db);
+    let mut conn = db.conn().await;
+    let admin = db.user("sysadmin").await;
+    let ledger =
+        runtime::create(&mut conn, &admin, &form("rt_retitled", "结对帮扶", "township")).await.expect("create");
+    let titles = |zh: &str, en: &str| RuntimeTitleForm { title_zh: zh.into(), title_en: en.into() };
+
+    // Refused: without the permission, with every wrong title named, or a register that is
+    // not there; nothing changes.
+    let staff = db.user("staff").await;
+    assert_eq!(
+        runtime::retitle(&mut conn, &staff, "rt_retitled", &titles("新名", "New")).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        codes(runtime::retitle(&mut conn, &admin, "rt_retitled", &titles("", &"x".repeat(41))).await),
+        vec![("title_zh".into(), ErrorCode::Required), ("title_en".into(), ErrorCode::TooLong)]
+    );
+    assert_eq!(
+        runtime::retitle(&mut conn, &admin, "rt_nowhere", &titles("新名", "New")).await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(runtime::title("zh-CN", &ledger.title_key()), Some("结对帮扶"));
+
+    runtime::retitle(&mut conn, &admin, "rt_retitled", &titles(" 结对帮扶台账 ", "Pairing support"))
+        .await
+        .expect("retitle");
+    // This process's menu, role editor and pages have the new titles at once; the name, and
+    // so the address, the codes and the records' key, stay.
+    assert_eq!(runtime::title("zh-CN", &ledger.title_key()), Some("结对帮扶台账"));
+    assert_eq!(runtime::title("en", &ledger.title_key()), Some("Pairing support"));
+    let renamed = shared::modules::register("ledger", "rt_retitled").expect("still there");
+    assert_eq!(renamed.key(), "ledger.rt_retitled");
+    let staff = db.user("staff").await;
+    let link = staff.registers.iter().find(|link| link.name == "rt_retitled").expect("menu");
+    assert_eq!(link.title.as_ref().map(|t| t.zh.as_str()), Some("结对帮扶台账"));
+    assert!(staff.may(renamed, Action::View), "its codes are the same");
+    let audited = count(
+        &mut conn,
+        "SELECT count(*) AS n FROM audit_log WHERE action = 'register.retitle' AND target = $1",
+        "ledger.rt_retitled",
+    )
+    .await;
+    assert_eq!(audited, 1);
+    let staff_session = login(&app, "staff").await;
+    let (status, _, page) = send(&app, get("/m/ledger/rt_retitled", Some(&staff_session))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("结对帮扶台账"), "the page has the new title");
+    drop(conn);
+    db.finish().await;
+}

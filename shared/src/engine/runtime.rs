@@ -89,20 +89,8 @@ impl RuntimeRegisterForm {
         let mut errors = Validator::new();
         let name = self.name.trim();
         errors.check("name", valid_name(name));
-        let title = |text: &str| -> Result<(), ErrorCode> {
-            let text = text.trim();
-            if text.is_empty() {
-                Err(ErrorCode::Required)
-            } else if text.chars().count() > TITLE_MAX {
-                Err(ErrorCode::TooLong)
-            } else if text.chars().any(char::is_control) {
-                Err(ErrorCode::TextControlCharacters)
-            } else {
-                Ok(())
-            }
-        };
-        errors.check("title_zh", title(&self.title_zh));
-        errors.check("title_en", title(&self.title_en));
+        errors.check("title_zh", valid_title(&self.title_zh));
+        errors.check("title_en", valid_title(&self.title_en));
         let place = Place::parse(self.place.trim());
         errors.check("place", place.map(|_| ()).ok_or(ErrorCode::FieldNotAChoice));
         errors.finish()?;
@@ -111,6 +99,39 @@ impl RuntimeRegisterForm {
             title: RuntimeTitle { zh: self.title_zh.trim().to_owned(), en: self.title_en.trim().to_owned() },
             place: place.unwrap_or(Place::Township),
         })
+    }
+}
+
+/// New titles of a run-time register as its form sends them. Its name stays: it is the
+/// register's address, its permission codes and its history's key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuntimeTitleForm {
+    pub title_zh: String,
+    pub title_en: String,
+}
+
+impl RuntimeTitleForm {
+    /// Both titles checked at once, as a new register's are.
+    pub fn check(&self) -> Result<RuntimeTitle, crate::AppError> {
+        let mut errors = Validator::new();
+        errors.check("title_zh", valid_title(&self.title_zh));
+        errors.check("title_en", valid_title(&self.title_en));
+        errors.finish()?;
+        Ok(RuntimeTitle { zh: self.title_zh.trim().to_owned(), en: self.title_en.trim().to_owned() })
+    }
+}
+
+/// Whether `text` (trimmed) may title a run-time register in one language.
+fn valid_title(text: &str) -> Result<(), ErrorCode> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(ErrorCode::Required)
+    } else if text.chars().count() > TITLE_MAX {
+        Err(ErrorCode::TooLong)
+    } else if text.chars().any(char::is_control) {
+        Err(ErrorCode::TextControlCharacters)
+    } else {
+        Ok(())
     }
 }
 
@@ -168,5 +189,21 @@ mod tests {
         }
         assert_eq!(valid_name(""), Err(ErrorCode::Required));
         assert_eq!(valid_name("a"), Ok(()));
+    }
+
+    #[test]
+    fn new_titles_are_checked_as_a_new_registers_are() {
+        let titles = RuntimeTitleForm { title_zh: " 防汛物资台账 ".into(), title_en: "Flood stock".into() };
+        assert_eq!(
+            titles.check().expect("valid"),
+            RuntimeTitle { zh: "防汛物资台账".into(), en: "Flood stock".into() }
+        );
+        let wrong = RuntimeTitleForm { title_zh: "a\u{7}".into(), title_en: " ".into() };
+        let Err(AppError::Validation(errors)) = wrong.check() else { panic!("refused") };
+        let codes: Vec<(String, ErrorCode)> = errors.into_iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            codes,
+            vec![("title_zh".into(), ErrorCode::TextControlCharacters), ("title_en".into(), ErrorCode::Required)]
+        );
     }
 }

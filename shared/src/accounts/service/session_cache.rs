@@ -56,7 +56,9 @@ impl SessionCache {
         let fresh = now - session.last_seen_at <= TOUCH_EVERY
             && session.last_seen_at + policy.idle_timeout > now
             && session.expires_at > now;
-        fresh.then(|| session.user.clone())
+        // The menu's registers are rebuilt from the kept grants: a run-time register made or
+        // retitled since the session was kept is listed, titled as this process knows it now.
+        fresh.then(|| session.user.clone().with_register_links())
     }
 
     /// Where the announcements stand; taken before a session is read from the database.

@@ -24,7 +24,7 @@ use crate::accounts::SessionUser;
 use crate::audit::service as audit;
 use crate::engine::declare::{Place, Register};
 use crate::engine::runtime::{
-    MAX_REGISTERS, RUNTIME_MODULE, RUNTIME_TABLE, RuntimeRegister, RuntimeRegisterForm, RuntimeTitle,
+    MAX_REGISTERS, RUNTIME_MODULE, RUNTIME_TABLE, RuntimeRegister, RuntimeRegisterForm, RuntimeTitle, RuntimeTitleForm,
 };
 use crate::error::{AppError, ErrorCode, FieldError};
 use crate::permissions::codes;
@@ -235,6 +235,40 @@ pub async fn create(
     refresh(conn).await?;
     crate::accounts::service::roles::ensure_builtin(conn).await?;
     crate::modules::register(RUNTIME_MODULE, &new.name).ok_or(AppError::Internal)
+}
+
+/// Gives a run-time register new titles (its name stays); the menu and the role editor of
+/// this process follow at once, the others' within their refresh.
+pub async fn retitle(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    name: &str,
+    form: &RuntimeTitleForm,
+) -> Result<(), AppError> {
+    if !user.can(codes::REGISTERS_MANAGE) {
+        return Err(AppError::Forbidden);
+    }
+    let title = form.check()?;
+    use diesel_async::AsyncConnection;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let changed = Sql::new("UPDATE runtime_registers SET title_zh = ")
+            .bind(title.zh.clone())
+            .push(", title_en = ")
+            .bind(title.en.clone())
+            .push(" WHERE name = ")
+            .bind(name)
+            .query()
+            .execute(conn)
+            .await?;
+        if changed == 0 {
+            return Err(AppError::NotFound);
+        }
+        let target = format!("{RUNTIME_MODULE}.{name}");
+        audit::record(conn, user.township_id, Some(user.id), &user.display_name, "register.retitle", &target, &title.zh)
+            .await
+    })
+    .await?;
+    refresh(conn).await
 }
 
 /// The advisory lock of [`create`] ("tgRR").
