@@ -1,12 +1,16 @@
 //! System administration with separated duties (GB/T 22239): users and the run-time
-//! registers (system administrator), roles (security administrator), the audit log (auditor).
+//! registers and the API keys of other systems (system administrator), roles (security administrator), the audit log (auditor).
 
 pub mod api;
+mod api_keys_page;
 mod audit_page;
+#[cfg(feature = "ssr")]
+mod issued_keys;
 mod registers_page;
 mod roles_page;
 mod users_page;
 
+pub use api_keys_page::ApiKeysPage;
 pub use audit_page::AuditPage;
 pub use registers_page::RegistersPage;
 pub use roles_page::RolesPage;
@@ -47,6 +51,15 @@ pub const MODULES: &[Module] = &[
         page: crate::lazy_page!(AdminPage::Registers, admin_pages, __preload_admin_pages),
     },
     Module {
+        path: "/admin/api-keys",
+        title: "nav.api_keys",
+        section: "nav.section.admin",
+        icon: IconName::Key,
+        permission: codes::INTERFACES_MANAGE,
+        tab: false,
+        page: crate::lazy_page!(AdminPage::ApiKeys, admin_pages, __preload_admin_pages),
+    },
+    Module {
         path: "/admin/audit",
         title: "nav.audit",
         section: "nav.section.admin",
@@ -63,6 +76,7 @@ enum AdminPage {
     Users,
     Roles,
     Registers,
+    ApiKeys,
     Audit,
 }
 
@@ -73,6 +87,7 @@ fn admin_pages(page: AdminPage) -> AnyView {
         AdminPage::Users => view! { <UsersPage /> }.into_any(),
         AdminPage::Roles => view! { <RolesPage /> }.into_any(),
         AdminPage::Registers => view! { <RegistersPage /> }.into_any(),
+        AdminPage::ApiKeys => view! { <ApiKeysPage /> }.into_any(),
         AdminPage::Audit => view! { <AuditPage /> }.into_any(),
     }
 }

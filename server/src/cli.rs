@@ -52,6 +52,16 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::schema_cmd::SchemaCommand,
     },
+    /// API keys for other systems (Open311 clients): create, list, revoke.
+    Apikey {
+        #[command(subcommand)]
+        command: crate::apikey_cmd::ApiKeyCommand,
+    },
+    /// The platforms the township exchanges instructions and results with.
+    Exchange {
+        #[command(subcommand)]
+        command: crate::exchange_cmd::ExchangeCommand,
+    },
     /// Load generators for the benchmarks (docs/benchmarks.md, scripts/bench-events.sh).
     Bench {
         #[command(subcommand)]
@@ -147,6 +157,18 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let url = config.database.url.as_ref().map(|url| url.expose_secret().to_owned());
             crate::schema_cmd::run(url.as_deref(), command).await
         }
+        Command::Apikey { command } => {
+            let db = open_database(&config.database).await?;
+            let result = crate::apikey_cmd::run(db.url.expose_secret(), command).await;
+            stop(db);
+            result
+        }
+        Command::Exchange { command } => {
+            let db = open_database(&config.database).await?;
+            let result = crate::exchange_cmd::run(db.url.expose_secret(), command).await;
+            stop(db);
+            result
+        }
         Command::Bench { command } => {
             let db = open_database(&config.database).await?;
             let result = crate::bench::run(db.url.expose_secret(), command).await;
@@ -169,6 +191,23 @@ async fn seed_demo(url: &str, options: &demo::DemoOptions) -> anyhow::Result<()>
     demo::accounts::seed_if_empty(&mut conn, options).await
 }
 
+/// The township a command names by its code, or the only one.
+pub async fn township_id(conn: &mut diesel_async::AsyncPgConnection, code: Option<&str>) -> anyhow::Result<i32> {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use shared::schema::townships;
+    let mut query = townships::table.select(townships::id).into_boxed();
+    if let Some(code) = code {
+        query = query.filter(townships::code.eq(code));
+    }
+    let ids: Vec<i32> = query.load(conn).await?;
+    match ids.as_slice() {
+        [id] => Ok(*id),
+        [] => anyhow::bail!("no such township; create one first (e.g. `tongguan seed` for the demo township)"),
+        _ => anyhow::bail!("several townships: say which with --township CODE"),
+    }
+}
+
 async fn create_admin(
     url: &str,
     password: Option<SecretString>,
@@ -177,9 +216,6 @@ async fn create_admin(
     role: String,
     township: Option<String>,
 ) -> anyhow::Result<()> {
-    use diesel::prelude::*;
-    use diesel_async::RunQueryDsl;
-    use shared::schema::townships;
     let password = match password {
         Some(password) => password.expose_secret().to_owned(),
         None => {
@@ -192,16 +228,7 @@ async fn create_admin(
     let pool = shared::db::pool(url, 2).map_err(anyhow::Error::msg)?;
     let mut conn = pool.get().await?;
     database::prepare(&mut conn).await?;
-    let mut query = townships::table.select(townships::id).into_boxed();
-    if let Some(code) = &township {
-        query = query.filter(townships::code.eq(code));
-    }
-    let ids: Vec<i32> = query.load(&mut conn).await?;
-    let township_id = match ids.as_slice() {
-        [id] => *id,
-        [] => anyhow::bail!("no such township; create one first (e.g. `tongguan seed` for the demo township)"),
-        _ => anyhow::bail!("several townships: say which with --township CODE"),
-    };
+    let township_id = township_id(&mut conn, township.as_deref()).await?;
     let form = NewStaff {
         username,
         display_name: name,
@@ -247,6 +274,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
         crate::events::live::Live::start(db.url.expose_secret().to_owned(), stats_cache.clone(), sessions.clone());
     crate::events::jobs::start(pool.clone(), config.supervision.escalation_grace);
     crate::engine_jobs::start(pool.clone());
+    crate::exchange::deliver::start(pool.clone());
     let settings = Arc::new(Settings { duplicate_window: config.duplicates, tile_url: config.map.tile_url.clone() });
     let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache, sessions, settings };
     let state = ServerState { leptos, app, photos, live, rate_limits: config.rate_limits };

@@ -182,6 +182,7 @@ impl RateLimits {
             auth_per_minute: per_minute("TONGGUAN_RATE_LIMIT_PER_MINUTE", defaults.auth_per_minute)?,
             report_per_minute: per_minute("TONGGUAN_REPORT_RATE_LIMIT_PER_MINUTE", defaults.report_per_minute)?,
             track_per_minute: per_minute("TONGGUAN_TRACK_RATE_LIMIT_PER_MINUTE", defaults.track_per_minute)?,
+            open311_per_minute: per_minute("TONGGUAN_OPEN311_RATE_LIMIT_PER_MINUTE", defaults.open311_per_minute)?,
             trust_proxy: flag("TONGGUAN_TRUST_PROXY")?,
         })
     }

@@ -106,6 +106,8 @@ fn refuse(request: &Request, error: AppError) -> Response {
         crate::api_errors::server_fn_error(path, accepts_html, header(header::REFERER), error)
     } else if path.starts_with("/api/") {
         ApiError(error).into_response()
+    } else if path.starts_with("/open311/") {
+        crate::open311::refuse(path, request.headers().get(header::ACCEPT_LANGUAGE), error)
     } else {
         (StatusCode::BAD_REQUEST, Html(REFUSED_PAGE)).into_response()
     }

@@ -2,6 +2,7 @@
 //! HTTP router and administration commands. `main.rs` only parses the command line.
 
 pub mod api_errors;
+pub mod apikey_cmd;
 pub mod auth;
 pub mod bench;
 pub mod cli;
@@ -9,12 +10,16 @@ pub mod config;
 pub mod csrf;
 pub mod database;
 pub mod demo;
+pub mod docs;
 pub mod embedded_pg;
 pub mod engine_io;
 pub mod engine_jobs;
 pub mod events;
+pub mod exchange;
+pub mod exchange_cmd;
 pub mod health;
 pub mod input_guard;
+pub mod open311;
 pub mod rate_limit;
 pub mod router;
 pub mod schema_cmd;

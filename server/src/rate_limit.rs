@@ -38,6 +38,9 @@ pub struct RateLimits {
     pub report_per_minute: u32,
     /// `TONGGUAN_TRACK_RATE_LIMIT_PER_MINUTE`: tracking look-ups (page or server function).
     pub track_per_minute: u32,
+    /// `TONGGUAN_OPEN311_RATE_LIMIT_PER_MINUTE`: Open311 calls without an API key (a key has
+    /// its own quota, set when it is issued).
+    pub open311_per_minute: u32,
     /// `TONGGUAN_TRUST_PROXY`: take the address from the last `X-Forwarded-For` entry.
     pub trust_proxy: bool,
 }
@@ -47,9 +50,16 @@ impl Default for RateLimits {
     /// the lockout after five failures, a guesser gets few tries per account and address;
     /// six reports a minute outpaces any honest reporter (an outbox flushing queued drafts
     /// included: a refused one stays queued for the next try); sixty look-ups a minute is
-    /// a page a second, while enumerating random tracking keys needs billions.
+    /// a page a second, while enumerating random tracking keys needs billions; 120 public
+    /// Open311 reads a minute lets a map client refresh every second with room to spare.
     fn default() -> Self {
-        Self { auth_per_minute: 10, report_per_minute: 6, track_per_minute: 60, trust_proxy: false }
+        Self {
+            auth_per_minute: 10,
+            report_per_minute: 6,
+            track_per_minute: 60,
+            open311_per_minute: 120,
+            trust_proxy: false,
+        }
     }
 }
 
@@ -132,14 +142,28 @@ impl Limiters {
     /// The client's key: the peer address (or, behind a trusted proxy, the address it
     /// forwarded), IPv6 cut to its /64.
     fn key(&self, request: &Request) -> Key {
-        let forwarded = || {
-            let value = request.headers().get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
-            value.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
-        };
-        let peer = || request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-        let address = if self.trust_proxy { forwarded().or_else(peer) } else { peer() };
-        address.map(normalise)
+        client_address(request, self.trust_proxy).map(normalise)
     }
+}
+
+/// The client's address: the TCP peer, or behind a trusted proxy the address it forwarded.
+pub fn client_address(request: &Request, trust_proxy: bool) -> Option<IpAddr> {
+    let forwarded = || {
+        let value = request.headers().get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
+        value.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
+    };
+    let peer = || request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    if trust_proxy { forwarded().or_else(peer) } else { peer() }
+}
+
+/// A per-minute quota as governor takes it (clamped to 1..=[`MAX_PER_MINUTE`]).
+pub fn quota_per_minute(per_minute: u32) -> Quota {
+    quota(per_minute)
+}
+
+/// Clients counted apart: IPv4 addresses, IPv6 /64 blocks.
+pub fn client_key(address: Option<IpAddr>) -> Option<IpAddr> {
+    address.map(normalise)
 }
 
 fn normalise(address: IpAddr) -> IpAddr {

@@ -17,7 +17,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::security_headers::{self, SecurityHeaders};
-use crate::{api_errors, csrf, engine_io, events, health, input_guard, rate_limit};
+use crate::{api_errors, csrf, engine_io, events, health, input_guard, open311, rate_limit};
 
 #[derive(Clone)]
 pub struct ServerState {
@@ -76,7 +76,9 @@ async fn attach_user(
 ) -> Response {
     let path = request.uri().path();
     let page = request.method() == axum::http::Method::GET
-        && !["/api/", "/pkg/", "/vendor/", "/icons/", "/texts/"].iter().any(|p| path.starts_with(p));
+        && !["/api/", "/pkg/", "/vendor/", "/icons/", "/texts/", "/open311/", "/docs/", "/exchange/"]
+            .iter()
+            .any(|p| path.starts_with(p));
     if page && let Ok(user) = crate::auth::user(&app, request.headers()).await {
         request.extensions_mut().insert(user);
     }
@@ -119,10 +121,13 @@ pub fn build(state: ServerState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/lang/{code}", get(switch_language))
         .route("/texts/{file}", get(texts))
+        .route("/docs/{name}", get(crate::docs::document))
         .merge(events::photos::routes())
         .merge(events::live::routes())
         .merge(events::export::routes())
         .merge(engine_io::routes())
+        .merge(open311::routes(&state.rate_limits))
+        .merge(crate::exchange::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .nest_service(
             "/pkg",

@@ -3,6 +3,7 @@
 //! closed. `state` is the one state machine the server and the UI share; `calendar` counts
 //! working time; `service` (server only) is the only code that touches the event tables.
 
+pub mod attributes;
 pub mod calendar;
 pub mod forms;
 pub mod state;

@@ -12,11 +12,15 @@ pub mod audit;
 pub mod basedata;
 mod code_enum;
 pub mod codes;
+pub mod credentials;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod exchange;
 pub mod modules;
 pub mod office;
+#[cfg(feature = "ssr")]
+pub mod open311;
 pub mod paging;
 pub mod party;
 pub mod permissions;

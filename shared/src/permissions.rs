@@ -60,6 +60,8 @@ crate::code_enum::code_enum! {
         RolesManage = "roles.manage",
         /// Create the run-time registers (专项台账) of the deployment.
         RegistersManage = "registers.manage",
+        /// Issue and revoke other systems' API keys, read their calls (the service layer).
+        InterfacesManage = "interfaces.manage",
         AuditView = "audit.view",
         ProfileView = "profile.view",
         /// Report an event (every kind of user).
@@ -101,6 +103,7 @@ pub mod codes {
     pub const ROLES_VIEW: Permission = Permission::RolesView;
     pub const ROLES_MANAGE: Permission = Permission::RolesManage;
     pub const REGISTERS_MANAGE: Permission = Permission::RegistersManage;
+    pub const INTERFACES_MANAGE: Permission = Permission::InterfacesManage;
     pub const AUDIT_VIEW: Permission = Permission::AuditView;
     pub const PROFILE_VIEW: Permission = Permission::ProfileView;
     pub const EVENTS_REPORT: Permission = Permission::EventsReport;
@@ -189,7 +192,7 @@ mod tests {
         }
         assert_eq!(Permission::EventsHandle.as_str(), "events.handle");
         assert_eq!(Permission::parse("launch.missiles"), None);
-        assert_eq!(Permission::ALL.len(), 23);
+        assert_eq!(Permission::ALL.len(), 24);
     }
 
     #[cfg(feature = "ssr")]

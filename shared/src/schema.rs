@@ -7,6 +7,38 @@ pub mod sql_types {
 }
 
 diesel::table! {
+    api_calls (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        api_key_id -> Nullable<Int8>,
+        api -> Text,
+        method -> Text,
+        path -> Text,
+        status -> Int2,
+        rows -> Int4,
+        address -> Text,
+        millis -> Int4,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Int8,
+        township_id -> Int4,
+        name -> Text,
+        prefix -> Text,
+        secret_hash -> Text,
+        scopes -> Array<Nullable<Text>>,
+        per_minute -> Int4,
+        expires_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     approval_delegations (id) {
         id -> Int8,
         township_id -> Int4,
@@ -132,6 +164,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_category_attributes (id) {
+        id -> Int4,
+        category_id -> Int4,
+        code -> Text,
+        datatype -> Text,
+        required -> Bool,
+        description -> Text,
+        sort -> Int4,
+        choices -> Jsonb,
+    }
+}
+
+diesel::table! {
     event_steps (id) {
         id -> Int8,
         township_id -> Int4,
@@ -198,6 +243,59 @@ diesel::table! {
 }
 
 diesel::table! {
+    exchange_instructions (id) {
+        id -> Int8,
+        peer_id -> Int4,
+        instruction_id -> Text,
+        kind -> Text,
+        event_id -> Int8,
+        deadline -> Nullable<Timestamptz>,
+        payload -> Jsonb,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    exchange_nonces (peer_id, nonce) {
+        peer_id -> Int4,
+        nonce -> Text,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    exchange_outbox (id) {
+        id -> Int8,
+        peer_id -> Int4,
+        instruction_id -> Int8,
+        step_id -> Int8,
+        state -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Text,
+        created_at -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    exchange_peers (id) {
+        id -> Int4,
+        township_id -> Int4,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        algorithm -> Text,
+        secret -> Text,
+        endpoint -> Text,
+        categories -> Jsonb,
+        max_attempts -> Int4,
+        active -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     use diesel::sql_types::*;
     use super::sql_types::Geometry;
 
@@ -257,6 +355,18 @@ diesel::table! {
         created_at -> Timestamptz,
         read_at -> Nullable<Timestamptz>,
         link -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    open311_requests (event_id) {
+        event_id -> Int8,
+        api_key_id -> Int8,
+        attributes -> Jsonb,
+        media_url -> Text,
+        email -> Text,
+        device_id -> Text,
+        account_id -> Text,
     }
 }
 
@@ -454,6 +564,9 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(api_calls -> api_keys (api_key_id));
+diesel::joinable!(api_keys -> townships (township_id));
+diesel::joinable!(api_keys -> users (created_by));
 diesel::joinable!(approval_delegations -> townships (township_id));
 diesel::joinable!(attachments -> events (event_id));
 diesel::joinable!(attachments -> townships (township_id));
@@ -465,6 +578,7 @@ diesel::joinable!(engine_imports -> users (user_id));
 diesel::joinable!(enterprises -> grids (grid_id));
 diesel::joinable!(enterprises -> townships (township_id));
 diesel::joinable!(enterprises -> villages (village_id));
+diesel::joinable!(event_category_attributes -> event_categories (category_id));
 diesel::joinable!(event_steps -> departments (department_id));
 diesel::joinable!(event_steps -> events (event_id));
 diesel::joinable!(event_steps -> townships (township_id));
@@ -473,6 +587,13 @@ diesel::joinable!(events -> event_categories (category_id));
 diesel::joinable!(events -> grids (grid_id));
 diesel::joinable!(events -> townships (township_id));
 diesel::joinable!(events -> villages (village_id));
+diesel::joinable!(exchange_instructions -> events (event_id));
+diesel::joinable!(exchange_instructions -> exchange_peers (peer_id));
+diesel::joinable!(exchange_nonces -> exchange_peers (peer_id));
+diesel::joinable!(exchange_outbox -> event_steps (step_id));
+diesel::joinable!(exchange_outbox -> exchange_instructions (instruction_id));
+diesel::joinable!(exchange_outbox -> exchange_peers (peer_id));
+diesel::joinable!(exchange_peers -> townships (township_id));
 diesel::joinable!(geo_lines -> townships (township_id));
 diesel::joinable!(grids -> townships (township_id));
 diesel::joinable!(grids -> villages (village_id));
@@ -482,6 +603,8 @@ diesel::joinable!(houses -> villages (village_id));
 diesel::joinable!(notifications -> events (event_id));
 diesel::joinable!(notifications -> townships (township_id));
 diesel::joinable!(notifications -> users (user_id));
+diesel::joinable!(open311_requests -> api_keys (api_key_id));
+diesel::joinable!(open311_requests -> events (event_id));
 diesel::joinable!(record_history -> users (actor_id));
 diesel::joinable!(record_history_archive -> users (actor_id));
 diesel::joinable!(register_settings -> users (updated_by));
@@ -508,6 +631,8 @@ diesel::joinable!(worker_positions -> townships (township_id));
 diesel::joinable!(worker_positions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_calls,
+    api_keys,
     approval_delegations,
     attachments,
     audit_log,
@@ -516,13 +641,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     engine_imports,
     enterprises,
     event_categories,
+    event_category_attributes,
     event_steps,
     events,
+    exchange_instructions,
+    exchange_nonces,
+    exchange_outbox,
+    exchange_peers,
     geo_lines,
     grids,
     houses,
     naming_counters,
     notifications,
+    open311_requests,
     record_approvals,
     record_history,
     record_history_archive,

@@ -47,6 +47,11 @@ pub fn today() -> NaiveDate {
     local_date(Utc::now())
 }
 
+/// The instant a day of the township's calendar starts (its midnight).
+pub fn start_of_day(day: NaiveDate) -> DateTime<Utc> {
+    (day.and_time(chrono::NaiveTime::MIN) - OFFSET_DELTA).and_utc()
+}
+
 /// `HH:MM` on the township's wall clock for seconds since 1970, with none of chrono's
 /// formatting code (what a page that must stay small can afford).
 pub fn clock(unix_seconds: i64) -> String {
@@ -86,5 +91,6 @@ mod tests {
         assert_eq!(parse_local_datetime("2026-02-01 00:30"), Some(at));
         assert_eq!(parse_local_datetime("2026-02-01T00:30:00"), Some(at));
         assert_eq!(parse_local_datetime("yesterday"), None);
+        assert_eq!(start_of_day(local_date(at)).to_rfc3339(), "2026-01-31T16:00:00+00:00");
     }
 }

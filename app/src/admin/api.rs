@@ -123,3 +123,47 @@ pub async fn create_runtime_register(form: shared::engine::runtime::RuntimeRegis
     leptos_axum::redirect(&format!("/m/{}/{}/fields?created=1", register.module, register.name));
     Ok(())
 }
+
+/// The township's API keys (never their secrets).
+#[server(endpoint = "admin/api_keys", output = Postcard)]
+pub async fn api_keys() -> Result<Vec<shared::credentials::ApiKeyRow>, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
+    shared::credentials::service::list(&mut conn, &user).await
+}
+
+/// The newest calls of the service layer's APIs.
+#[server(endpoint = "admin/api_calls", output = Postcard)]
+pub async fn api_calls() -> Result<Vec<shared::credentials::ApiCallRow>, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
+    shared::credentials::service::calls(&mut conn, &user, None).await
+}
+
+/// Issues a key. With JavaScript the key comes back in the answer; a plain form post is
+/// redirected to the page with a one-time note (`issued_keys`) that shows it once.
+#[server(endpoint = "admin/issue_api_key", output = Postcard)]
+pub async fn issue_api_key(form: shared::credentials::ApiKeyForm) -> Result<shared::credentials::IssuedKey, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
+    let key = form.parse(shared::time::today())?;
+    let issued = shared::credentials::service::issue(&mut conn, &user, &key).await?;
+    if session::plain_form_post() {
+        let note = crate::admin::issued_keys::keep(user.id, issued.clone());
+        leptos_axum::redirect(&format!("/admin/api-keys?issued={note}"));
+    }
+    Ok(issued)
+}
+
+/// The key a plain form post issued, once (see [`issue_api_key`]).
+#[server(endpoint = "admin/issued_api_key", output = Postcard)]
+pub async fn issued_api_key(note: String) -> Result<Option<shared::credentials::IssuedKey>, AppError> {
+    let Authorized { user, .. } = session::require(codes::INTERFACES_MANAGE).await?;
+    Ok(crate::admin::issued_keys::take(user.id, &note))
+}
+
+/// Revokes a key at once; back to the list.
+#[server(endpoint = "admin/revoke_api_key", output = Postcard)]
+pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
+    shared::credentials::service::revoke(&mut conn, &user, id).await?;
+    leptos_axum::redirect("/admin/api-keys?revoked=1");
+    Ok(())
+}

@@ -30,6 +30,12 @@ pub fn session_token() -> Option<String> {
     cookie_value(&request_header(COOKIE)?, COOKIE_NAME).filter(|t| !t.is_empty())
 }
 
+/// Whether this call is a form a browser posted without JavaScript (it asks for a page back,
+/// where the app's own calls ask for postcard).
+pub fn plain_form_post() -> bool {
+    request_header(http::header::ACCEPT).is_some_and(|accept| accept.contains("text/html"))
+}
+
 pub fn user_agent() -> String {
     request_header(USER_AGENT).unwrap_or_default()
 }

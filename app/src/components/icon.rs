@@ -21,6 +21,7 @@ pub enum IconName {
     Settings,
     List,
     Bell,
+    Key,
 }
 
 fn path(name: IconName) -> &'static str {
@@ -33,6 +34,7 @@ fn path(name: IconName) -> &'static str {
             "M4 21V3h10v4h6v14h-6v-4h-4v4zm3-14h2V5H7zm0 4h2V9H7zm0 4h2v-2H7zm4-8h2V5h-2zm0 4h2V9h-2zm0 4h2v-2h-2zm5 0h2v-2h-2zm0 4h2v-2h-2z"
         }
         IconName::Users => "M12 12a5 5 0 1 0-5-5 5 5 0 0 0 5 5zm0 2c-3.3 0-10 1.7-10 5v3h20v-3c0-3.3-6.7-5-10-5z",
+        IconName::Key => "M12.65 10A6 6 0 1 0 12.65 14H17v4h4v-4h2v-4zM7 14a2 2 0 1 1 2-2 2 2 0 0 1-2 2z",
         IconName::Shield => "M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5zm-1 14-4-4 1.4-1.4L11 13.2l5.6-5.6L18 9z",
         IconName::Audit => {
             "M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm-1 7V3.5L18.5 9zM8 13h8v2H8zm0 4h8v2H8z"

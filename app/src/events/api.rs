@@ -231,3 +231,27 @@ pub async fn set_calendar_day(day: String, kind: String, #[server(default)] name
     let Authorized { user, mut conn } = session::require(codes::EVENTS_CONFIGURE).await?;
     shared::events::service::work_calendar::set_day(&mut conn, &user, &day, &kind, &name).await
 }
+
+/// Every category's attributes (what Open311's service definitions declare).
+#[server(endpoint = "events/category_attributes", output = Postcard)]
+pub async fn category_attributes() -> Result<Vec<shared::events::attributes::CategoryAttribute>, AppError> {
+    let Authorized { mut conn, .. } = session::require(codes::EVENTS_CONFIGURE).await?;
+    shared::events::service::attributes::list(&mut conn, None).await
+}
+
+/// Adds an attribute to a category, or changes the one of the same code; back to the page.
+#[server(endpoint = "events/category_attribute_save", output = Postcard)]
+pub async fn save_category_attribute(form: shared::events::attributes::AttributeForm) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::require(codes::EVENTS_CONFIGURE).await?;
+    shared::events::service::attributes::save(&mut conn, &user, &form).await?;
+    leptos_axum::redirect("/events/settings?attribute_saved=1#attributes-title");
+    Ok(())
+}
+
+#[server(endpoint = "events/category_attribute_remove", output = Postcard)]
+pub async fn remove_category_attribute(id: i32) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::require(codes::EVENTS_CONFIGURE).await?;
+    shared::events::service::attributes::remove(&mut conn, &user, id).await?;
+    leptos_axum::redirect("/events/settings?attribute_removed=1#attributes-title");
+    Ok(())
+}

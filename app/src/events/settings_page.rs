@@ -1,5 +1,6 @@
 //! `/events/settings`: what the event loop runs on — the routing table (category × place →
-//! department), the categories with their deadlines in working hours, and the working
+//! department), the categories with their deadlines in working hours, what a category asks
+//! of a report (its attributes, which Open311 clients show as questions), and the working
 //! calendar (the State Council's holidays and make-up working days). Every form is a plain
 //! POST form that also works without JavaScript.
 
@@ -12,8 +13,8 @@ use shared::events::calendar::DayKind;
 use shared::events::{Category, RoutingRule};
 
 use super::api::{
-    DeleteRoutingRule, SaveCategory, SaveRoutingRule, SetCalendarDay, all_categories, calendar_days, event_options,
-    routing_rules,
+    DeleteRoutingRule, RemoveCategoryAttribute, SaveCategory, SaveCategoryAttribute, SaveRoutingRule, SetCalendarDay,
+    all_categories, calendar_days, category_attributes, event_options, routing_rules,
 };
 use crate::components::{
     Choice, ErrorAlert, ErrorBanner, Field, PageHeader, Select, error_message, field_errors, last_error,
@@ -27,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
         <PageHeader title="nav.event_settings" section="nav.section.events" description="settings.description" />
         <RoutingCard />
         <CategoriesCard />
+        <AttributesCard />
         <CalendarCard />
     }
 }
@@ -222,6 +224,131 @@ fn RuleRow(rule: RoutingRule, delete: ServerAction<DeleteRoutingRule>) -> impl I
                 }}
             </td>
         </tr>
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 类别附加信息 (Open311 service attributes)
+
+#[component]
+fn AttributesCard() -> impl IntoView {
+    use shared::events::attributes::{AttributeType, choices_text};
+    let locale = use_locale();
+    let save = ServerAction::<SaveCategoryAttribute>::new();
+    let remove = ServerAction::<RemoveCategoryAttribute>::new();
+    let data = resource(
+        move || (save.version().get(), remove.version().get()),
+        |_| async { Ok::<_, AppError>((all_categories().await?, category_attributes().await?)) },
+    );
+    let error = last_error(save.value());
+    let errors = move |field| field_errors(error, field);
+    let query = use_query_map();
+    let saved =
+        move || query.read().get("attribute_saved").is_some() || query.read().get("attribute_removed").is_some();
+    let types: Vec<Choice> =
+        AttributeType::ALL.iter().map(|t| Choice::new(t.as_str(), locale.t(t.i18n_key()))).collect();
+    let t = move |key: &str| locale.t(&format!("settings.attributes.{key}"));
+    view! {
+        <section class="card" aria-labelledby="attributes-title" data-testid="category-attributes">
+            <h2 class="card-title" id="attributes-title">{t("title")}</h2>
+            <p class="muted">{t("hint")}</p>
+            <Show when=saved>
+                <p class="alert alert-success" role="status">{t("saved")}</p>
+            </Show>
+            <ErrorBanner error=last_error(remove.value()) />
+            <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+                {move || {
+                    let types = types.clone();
+                    Suspend::new(async move {
+                    match data.await {
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                        Ok((categories, attributes)) => {
+                            let name_of = |id: i32| categories.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default();
+                            let leaves: Vec<Choice> = categories
+                                .iter()
+                                .filter(|c| c.parent_id.is_some())
+                                .map(|c| Choice::new(c.id.to_string(), format!("{} {}", c.code, c.name)))
+                                .collect();
+                            let rows = attributes
+                                .into_iter()
+                                .map(|a| {
+                                    let label = format!("{} · {}", name_of(a.category_id), a.description);
+                                    view! {
+                                        <tr>
+                                            <td data-label=t("category")>{name_of(a.category_id)}</td>
+                                            <td data-label=t("code")><code>{a.code.clone()}</code></td>
+                                            <td data-label=t("description")>{a.description.clone()}</td>
+                                            <td data-label=t("datatype")>{locale.t(a.datatype.i18n_key())}</td>
+                                            <td data-label=t("required")>{if a.required { t("yes") } else { t("no") }}</td>
+                                            <td data-label=t("choices")>{choices_text(&a.choices).replace('\n', "；")}</td>
+                                            <td data-label=locale.t("table.actions")>
+                                                <ActionForm action=remove>
+                                                    <input type="hidden" name="id" value=a.id />
+                                                    <button class="btn btn-ghost btn-small" type="submit"
+                                                        aria-label=locale.tf("settings.attributes.remove_label", &[("attribute", label)])>
+                                                        {t("remove")}
+                                                    </button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view();
+                            view! {
+                                <div class="table-wrap">
+                                    <table class="data-table stack-mobile settings-table">
+                                        <caption class="visually-hidden">{t("title")}</caption>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{t("category")}</th>
+                                                <th scope="col">{t("code")}</th>
+                                                <th scope="col">{t("description")}</th>
+                                                <th scope="col">{t("datatype")}</th>
+                                                <th scope="col">{t("required")}</th>
+                                                <th scope="col">{t("choices")}</th>
+                                                <th scope="col">{locale.t("table.actions")}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>{rows}</tbody>
+                                    </table>
+                                </div>
+                                <h3 class="card-subtitle">{t("new")}</h3>
+                                <ErrorBanner error />
+                                <ActionForm action=save attr:class="form" attr:novalidate=true>
+                                    <div class="form-grid">
+                                        <div class="field">
+                                            <label for="attribute-category" class="required">{t("category")}</label>
+                                            <Select id="attribute-category" name="form[category_id]" choices=leaves required=true />
+                                        </div>
+                                        <Field label="settings.attributes.code" name="code" id="attribute-code" arg="form" required=true autocomplete="off" hint="settings.attributes.code_hint" errors=errors("code") />
+                                        <Field label="settings.attributes.description" name="description" id="attribute-description" arg="form" required=true errors=errors("description") />
+                                        <div class="field">
+                                            <label for="attribute-datatype" class="required">{t("datatype")}</label>
+                                            <Select id="attribute-datatype" name="form[datatype]" choices=types required=true />
+                                        </div>
+                                        <div class="field">
+                                            <label for="attribute-choices">{t("choices")}</label>
+                                            <textarea id="attribute-choices" name="form[choices]" rows="3" placeholder="off=不亮"></textarea>
+                                            <p class="field-hint">{t("choices_hint")}</p>
+                                            {inline_errors(locale, errors("choices"), "attribute-choices-error".into())}
+                                        </div>
+                                        <label class="checkbox">
+                                            <input type="checkbox" name="form[required]" value="1" />
+                                            {t("required")}
+                                        </label>
+                                    </div>
+                                    <div class="form-actions">
+                                        <button class="btn btn-primary" type="submit" data-testid="attribute-save"
+                                            aria-busy=move || save.pending().get().to_string()>{t("save")}</button>
+                                    </div>
+                                </ActionForm>
+                            }
+                            .into_any()
+                        }
+                    }
+                })}}
+            </Transition>
+        </section>
     }
 }
 

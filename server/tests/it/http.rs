@@ -36,6 +36,7 @@ pub(crate) const GENEROUS_LIMITS: server::rate_limit::RateLimits = server::rate_
     auth_per_minute: 100_000,
     report_per_minute: 100_000,
     track_per_minute: 100_000,
+    open311_per_minute: 100_000,
     trust_proxy: false,
 };
 

@@ -397,7 +397,13 @@ async fn the_eleventh_login_in_a_minute_is_refused_before_the_password_is_checke
 #[tokio::test]
 async fn registration_reports_and_tracking_have_their_own_quotas() {
     let db = TestDb::new().await;
-    let limits = RateLimits { auth_per_minute: 3, report_per_minute: 2, track_per_minute: 3, trust_proxy: false };
+    let limits = RateLimits {
+        auth_per_minute: 3,
+        report_per_minute: 2,
+        track_per_minute: 3,
+        open311_per_minute: 3,
+        trust_proxy: false,
+    };
     let router = router_with_limits(&db, limits);
     let users = count(&db, "SELECT count(*) AS n FROM users").await;
     let events = count(&db, "SELECT count(*) AS n FROM events").await;

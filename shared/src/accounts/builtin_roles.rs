@@ -92,6 +92,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             ENTERPRISES_APPROVE,
             EVENTS_CONFIGURE,
             REGISTERS_MANAGE,
+            INTERFACES_MANAGE,
             PROFILE_VIEW,
         ],
         records: RecordGrants::Configure,

@@ -190,6 +190,56 @@ crate::code_enum::code_enum! {
         RegisterNameInvalid = "register.name_invalid",
         RegisterNameTaken = "register.name_taken",
         RegisterTooMany = "register.too_many",
+        // API keys of other systems (credentials.rs).
+        /// The call needs a key and has none.
+        ApiKeyRequired = "api_key.required",
+        /// Unknown, wrong, revoked or expired: one answer for all.
+        ApiKeyInvalid = "api_key.invalid",
+        /// The key is not issued for this use.
+        ApiKeyScope = "api_key.scope",
+        ApiKeyScopesRequired = "api_key.scopes_required",
+        ApiKeyRateRange = "api_key.rate_range",
+        ApiKeyExpiryPast = "api_key.expiry_past",
+        ApiKeyExpiryTooFar = "api_key.expiry_too_far",
+        // The Open311 GeoReport v2 channel (open311/).
+        Open311ServiceUnknown = "open311.service_unknown",
+        Open311RequestUnknown = "open311.request_unknown",
+        /// The path's extension is neither `.json` nor `.xml`.
+        Open311FormatUnknown = "open311.format_unknown",
+        Open311JurisdictionUnknown = "open311.jurisdiction_unknown",
+        /// Several townships are served and the call names none.
+        Open311JurisdictionRequired = "open311.jurisdiction_required",
+        /// An address alone cannot be placed on a grid: `lat` and `long` are needed.
+        Open311LocationRequired = "open311.location_required",
+        Open311NumberInvalid = "open311.number_invalid",
+        Open311CoordinateRange = "open311.coordinate_range",
+        Open311DateInvalid = "open311.date_invalid",
+        Open311DateOrder = "open311.date_order",
+        Open311StatusUnknown = "open311.status_unknown",
+        Open311TooManyIds = "open311.too_many_ids",
+        Open311PageSizeRange = "open311.page_size_range",
+        Open311AttributeUnknown = "open311.attribute_unknown",
+        Open311AttributeRequired = "open311.attribute_required",
+        /// Not a value of the attribute's datatype (a number, a date and time).
+        Open311AttributeInvalid = "open311.attribute_invalid",
+        /// Not one of the list's keys.
+        Open311AttributeChoice = "open311.attribute_choice",
+        Open311MediaUrlInvalid = "open311.media_url_invalid",
+        Open311EmailInvalid = "open311.email_invalid",
+        // The exchange with upper-level platforms (exchange/).
+        ExchangePeerUnknown = "exchange.peer_unknown",
+        ExchangeMalformed = "exchange.malformed",
+        ExchangeStale = "exchange.stale",
+        ExchangeSignature = "exchange.signature",
+        /// A nonce already used within the window: a replayed request.
+        ExchangeReplay = "exchange.replay",
+        ExchangeCategoryUnknown = "exchange.category_unknown",
+        ExchangePriorityUnknown = "exchange.priority_unknown",
+        // A category's attributes (events/attributes.rs).
+        AttributeCodeInvalid = "attribute.code_invalid",
+        AttributeCodeTaken = "attribute.code_taken",
+        AttributeChoicesInvalid = "attribute.choices_invalid",
+        AttributeTooMany = "attribute.too_many",
     }
 }
 
@@ -202,7 +252,7 @@ impl ErrorCode {
     /// The body did not parse (a broken multipart upload): a bad request (400), not a
     /// refused value.
     pub fn is_malformed(self) -> bool {
-        matches!(self, ErrorCode::PhotoMalformed | ErrorCode::ImportMalformed)
+        matches!(self, ErrorCode::PhotoMalformed | ErrorCode::ImportMalformed | ErrorCode::ExchangeMalformed)
     }
 }
 

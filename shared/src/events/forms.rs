@@ -159,7 +159,7 @@ mod optional_number {
 }
 
 /// A checkbox: sent (with any value) when ticked, absent when not.
-mod checkbox {
+pub(crate) mod checkbox {
     use super::*;
 
     pub fn serialize<S: Serializer>(ticked: &bool, serializer: S) -> Result<S::Ok, S::Error> {

@@ -1,6 +1,7 @@
 //! The event services: the only code that reads or writes the event tables. Every function
 //! takes the acting user and checks permission and data scope itself.
 
+pub mod attributes;
 pub mod catalog;
 pub mod duplicates;
 pub mod intake;
@@ -25,6 +26,7 @@ use crate::sql::Sql;
 /// working calendar). Idempotent; runs at every start.
 pub async fn ensure_reference_data(conn: &mut diesel_async::AsyncPgConnection) -> Result<(), AppError> {
     catalog::ensure_categories(conn).await?;
+    attributes::ensure_defaults(conn).await?;
     work_calendar::ensure_builtin(conn).await?;
     // This year's and next year's number sequences, made now rather than by two reports
     // racing to create one at midnight on New Year's Eve.

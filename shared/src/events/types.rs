@@ -28,10 +28,12 @@ pub enum Channel {
     Superior,
     /// 物联感知
     Sensor,
+    /// 开放接口: an Open311 GeoReport v2 client (a civic app) filed it with its API key.
+    Open311,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 7] = [
+    pub const ALL: [Channel; 8] = [
         Channel::Public,
         Channel::Patrol,
         Channel::SelfResolved,
@@ -39,6 +41,7 @@ impl Channel {
         Channel::WalkIn,
         Channel::Superior,
         Channel::Sensor,
+        Channel::Open311,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -49,6 +52,7 @@ impl Channel {
             Channel::WalkIn => "walk_in",
             Channel::Superior => "superior",
             Channel::Sensor => "sensor",
+            Channel::Open311 => "open311",
         }
     }
     pub fn parse(value: &str) -> Option<Self> {

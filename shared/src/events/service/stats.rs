@@ -179,6 +179,7 @@ pub fn channel_label(channel: Channel) -> &'static str {
         Channel::WalkIn => "来访",
         Channel::Superior => "上级交办",
         Channel::Sensor => "物联感知",
+        Channel::Open311 => "开放接口",
     }
 }
 

@@ -75,7 +75,7 @@ pub async fn act(conn: &mut AsyncPgConnection, user: &SessionUser, form: &StepFo
             spent_seconds,
             at: now,
         };
-        let step = add_step(conn, &user, &step).await?;
+        let step = add_step(conn, (&user).into(), &step).await?;
         if let Some(assignee) = event.assignee_id.filter(|_| action == Action::Dispatch) {
             diesel::sql_query("UPDATE event_steps SET assignee_id = $2 WHERE id = $1")
                 .bind::<BigInt, _>(step)
@@ -83,7 +83,7 @@ pub async fn act(conn: &mut AsyncPgConnection, user: &SessionUser, form: &StepFo
                 .execute(conn)
                 .await?;
         }
-        link_photos(conn, &user, event.id, step, &input.attachments).await?;
+        link_photos(conn, user.id, event.id, step, &input.attachments).await?;
         let version = save(conn, &event, input.version).await?;
         // The reporter hears of every step but their own.
         if let Some(reporter) = event.reporter_id.filter(|r| *r != user.id) {

@@ -1,0 +1,87 @@
+//! `tongguan apikey …`: API keys for other systems from the command line (the same service
+//! the administrators' page calls; the key is printed once, to standard output).
+
+use clap::Subcommand;
+use shared::credentials::service::{self as credentials, KeyRef};
+use shared::credentials::{ApiScope, DEFAULT_PER_MINUTE, NewApiKey};
+
+#[derive(Subcommand)]
+pub enum ApiKeyCommand {
+    /// Issue a key and print it (it is shown this once).
+    Create {
+        /// Whom the key is for (the system or app), as lists and logs name it.
+        #[arg(long)]
+        name: String,
+        /// What it may be used for (repeat for several): open311.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+        /// Calls a minute.
+        #[arg(long, default_value_t = DEFAULT_PER_MINUTE)]
+        per_minute: i32,
+        /// The last day it works (YYYY-MM-DD); without it, until revoked.
+        #[arg(long)]
+        expires: Option<chrono::NaiveDate>,
+        /// Township code; defaults to the only township.
+        #[arg(long)]
+        township: Option<String>,
+    },
+    /// List a township's keys (never their secrets).
+    List {
+        #[arg(long)]
+        township: Option<String>,
+    },
+    /// Revoke a key at once, named by its prefix (`tgk_XXXXXXXX`).
+    Revoke {
+        prefix: String,
+        #[arg(long)]
+        township: Option<String>,
+    },
+}
+
+fn explain(error: shared::AppError) -> anyhow::Error {
+    match error {
+        shared::AppError::Validation(errors) => {
+            let zh = app::i18n::Locale::ZhCn;
+            let list: Vec<String> =
+                errors.iter().map(|e| format!("{}: {}", e.field, zh.t(e.code.i18n_key()))).collect();
+            anyhow::anyhow!("invalid: {}", list.join(", "))
+        }
+        shared::AppError::NotFound => anyhow::anyhow!("no such live key in this township"),
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+pub async fn run(url: &str, command: ApiKeyCommand) -> anyhow::Result<()> {
+    let pool = shared::db::pool(url, 2).map_err(anyhow::Error::msg)?;
+    let mut conn = pool.get().await?;
+    match command {
+        ApiKeyCommand::Create { name, scopes, per_minute, expires, township } => {
+            let township_id = crate::cli::township_id(&mut conn, township.as_deref()).await?;
+            let scopes = scopes
+                .iter()
+                .map(|s| ApiScope::parse(s).ok_or_else(|| anyhow::anyhow!("unknown scope {s} (known: open311)")))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let form = NewApiKey { name, scopes, per_minute, expires_on: expires };
+            let issued = credentials::issue_for(&mut conn, township_id, None, &form).await.map_err(explain)?;
+            // The key alone on standard output, so a script can capture it.
+            println!("{}", issued.key);
+            eprintln!("issued key {} (id {}); it is not shown again", form.name.trim(), issued.id);
+        }
+        ApiKeyCommand::List { township } => {
+            let township_id = crate::cli::township_id(&mut conn, township.as_deref()).await?;
+            let now = chrono::Utc::now();
+            for key in credentials::list_in(&mut conn, township_id).await.map_err(explain)? {
+                let scopes: Vec<&str> = key.scopes.iter().map(|s| s.as_str()).collect();
+                let state = if key.is_live(now) { "live" } else { "revoked or expired" };
+                println!("{}\t{}\t{}\t{}/min\t{state}", key.prefix, key.name, scopes.join(","), key.per_minute);
+            }
+        }
+        ApiKeyCommand::Revoke { prefix, township } => {
+            let township_id = crate::cli::township_id(&mut conn, township.as_deref()).await?;
+            let revoked =
+                credentials::revoke_in(&mut conn, township_id, None, KeyRef::Prefix(&prefix)).await.map_err(explain)?;
+            println!("revoked {revoked}");
+        }
+    }
+    Ok(())
+}
