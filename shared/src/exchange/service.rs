@@ -73,16 +73,16 @@ impl PeerRow {
     }
 }
 
-const PEER_SQL: &str = "SELECT id, township_id, code, name, kind, algorithm, secret, endpoint, categories, max_attempts \
-     FROM exchange_peers";
-
 /// An active peer by its code.
 pub async fn peer(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<Peer>, AppError> {
-    let row: Option<PeerRow> = diesel::sql_query(format!("{PEER_SQL} WHERE code = $1 AND active"))
-        .bind::<Text, _>(code)
-        .get_result(conn)
-        .await
-        .optional()?;
+    let row: Option<PeerRow> = diesel::sql_query(
+        "SELECT id, township_id, code, name, kind, algorithm, secret, endpoint, categories, max_attempts \
+         FROM exchange_peers WHERE code = $1 AND active",
+    )
+    .bind::<Text, _>(code)
+    .get_result(conn)
+    .await
+    .optional()?;
     Ok(row.map(PeerRow::into_peer))
 }
 
