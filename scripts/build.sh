@@ -5,6 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
+# Panic locations carry their source file's path, and the crates.io part of it
+# (`~/.cargo/registry/src/index.crates.io-<hash>/`, ~60 bytes) stood before every one of
+# the 141 in the main wasm: 2.4 KB of it after brotli (docs/benchmarks.md). Cut to the
+# crate's own name; it also keeps the build machine's home directory out of the binaries.
+# (cargo-leptos adds its own flags to these.)
+for index in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$index="
+done
+export RUSTFLAGS
 cargo leptos build --release --split
 # The split's manifest (which chunks each page function needs) is kept under another name:
 # under its own, Leptos adds a preload link for every chunk of the page to the server's

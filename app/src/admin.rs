@@ -1,9 +1,11 @@
 //! System administration with separated duties (GB/T 22239): users and the run-time
-//! registers and the API keys of other systems (system administrator), roles (security administrator), the audit log (auditor).
+//! registers, the API keys of other systems and the exchange with upper-level platforms (system administrator), roles (security administrator), the audit log (auditor).
 
 pub mod api;
+mod api_calls;
 mod api_keys_page;
 mod audit_page;
+mod exchange_page;
 #[cfg(feature = "ssr")]
 mod issued_keys;
 mod registers_page;
@@ -12,6 +14,7 @@ mod users_page;
 
 pub use api_keys_page::ApiKeysPage;
 pub use audit_page::AuditPage;
+pub use exchange_page::ExchangePage;
 pub use registers_page::RegistersPage;
 pub use roles_page::RolesPage;
 pub use users_page::UsersPage;
@@ -60,6 +63,15 @@ pub const MODULES: &[Module] = &[
         page: crate::lazy_page!(AdminPage::ApiKeys, admin_pages, __preload_admin_pages),
     },
     Module {
+        path: "/admin/exchange",
+        title: "nav.exchange",
+        section: "nav.section.admin",
+        icon: IconName::Building,
+        permission: codes::INTERFACES_MANAGE,
+        tab: false,
+        page: crate::lazy_page!(AdminPage::Exchange, admin_pages, __preload_admin_pages),
+    },
+    Module {
         path: "/admin/audit",
         title: "nav.audit",
         section: "nav.section.admin",
@@ -77,6 +89,7 @@ enum AdminPage {
     Roles,
     Registers,
     ApiKeys,
+    Exchange,
     Audit,
 }
 
@@ -88,6 +101,7 @@ fn admin_pages(page: AdminPage) -> AnyView {
         AdminPage::Roles => view! { <RolesPage /> }.into_any(),
         AdminPage::Registers => view! { <RegistersPage /> }.into_any(),
         AdminPage::ApiKeys => view! { <ApiKeysPage /> }.into_any(),
+        AdminPage::Exchange => view! { <ExchangePage /> }.into_any(),
         AdminPage::Audit => view! { <AuditPage /> }.into_any(),
     }
 }

@@ -12,7 +12,8 @@ pub enum ApiKeyCommand {
         /// Whom the key is for (the system or app), as lists and logs name it.
         #[arg(long)]
         name: String,
-        /// What it may be used for (repeat for several): open311.
+        /// What it may be used for (repeat for several): open311, events.read, stats.read,
+        /// basedata.read, personal_data.
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
         /// Calls a minute.
@@ -59,7 +60,12 @@ pub async fn run(url: &str, command: ApiKeyCommand) -> anyhow::Result<()> {
             let township_id = crate::cli::township_id(&mut conn, township.as_deref()).await?;
             let scopes = scopes
                 .iter()
-                .map(|s| ApiScope::parse(s).ok_or_else(|| anyhow::anyhow!("unknown scope {s} (known: open311)")))
+                .map(|s| {
+                    ApiScope::parse(s).ok_or_else(|| {
+                        let known: Vec<&str> = ApiScope::ALL.iter().map(|s| s.as_str()).collect();
+                        anyhow::anyhow!("unknown scope {s} (known: {})", known.join(", "))
+                    })
+                })
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let form = NewApiKey { name, scopes, per_minute, expires_on: expires };
             let issued = credentials::issue_for(&mut conn, township_id, None, &form).await.map_err(explain)?;

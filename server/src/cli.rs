@@ -163,6 +163,9 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             stop(db);
             result
         }
+        Command::Exchange { command: crate::exchange_cmd::ExchangeCommand::Simulate(options) } => {
+            crate::exchange_cmd::simulate(options).await
+        }
         Command::Exchange { command } => {
             let db = open_database(&config.database).await?;
             let result = crate::exchange_cmd::run(db.url.expose_secret(), command).await;

@@ -37,6 +37,28 @@ pub enum ExchangeCommand {
         #[arg(long)]
         township: Option<String>,
     },
+    /// Play an upper-level platform against a running township, for demos and tests: send
+    /// numbered instructions and take the progress that comes back (docs/exchange.md,
+    /// "The simulated platform"). The secret is read as for `peer`.
+    Simulate(crate::exchange::simulator::Options),
+}
+
+/// The shared secret: TONGGUAN_PEER_SECRET, or the first line of standard input.
+fn secret() -> anyhow::Result<String> {
+    match std::env::var("TONGGUAN_PEER_SECRET") {
+        Ok(secret) => Ok(secret),
+        Err(_) => {
+            eprintln!("Shared secret (one line on standard input, at least 32 characters):");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+        }
+    }
+}
+
+/// The simulator needs no database of its own: it talks to the township over HTTP.
+pub async fn simulate(options: crate::exchange::simulator::Options) -> anyhow::Result<()> {
+    crate::exchange::simulator::run(options, secret()?).await
 }
 
 pub async fn run(url: &str, command: ExchangeCommand) -> anyhow::Result<()> {
@@ -50,19 +72,12 @@ pub async fn run(url: &str, command: ExchangeCommand) -> anyhow::Result<()> {
                 Algorithm::parse(&algorithm).ok_or_else(|| anyhow::anyhow!("algorithm: hmac-sm3 or hmac-sha256"))?;
             let categories: serde_json::Map<String, serde_json::Value> =
                 serde_json::from_str(&categories).map_err(|e| anyhow::anyhow!("categories: {e}"))?;
-            let secret = match std::env::var("TONGGUAN_PEER_SECRET") {
-                Ok(secret) => secret,
-                Err(_) => {
-                    eprintln!("Shared secret (one line on standard input, at least 32 characters):");
-                    let mut line = String::new();
-                    std::io::stdin().lock().read_line(&mut line)?;
-                    line.trim_end_matches(['\r', '\n']).to_owned()
-                }
-            };
+            let secret = secret()?;
             let peer = NewPeer { township_id, code, name, kind, algorithm, secret, endpoint, categories, max_attempts };
             let id = service::save_peer(&mut conn, &peer).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             println!("peer {} saved (id {id})", peer.code);
         }
+        ExchangeCommand::Simulate(options) => simulate(options).await?,
     }
     Ok(())
 }

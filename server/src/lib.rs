@@ -24,4 +24,5 @@ pub mod rate_limit;
 pub mod router;
 pub mod schema_cmd;
 pub mod security_headers;
+pub mod sharing;
 pub mod telemetry;

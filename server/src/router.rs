@@ -128,6 +128,7 @@ pub fn build(state: ServerState) -> Router {
         .merge(engine_io::routes())
         .merge(open311::routes(&state.rate_limits))
         .merge(crate::exchange::routes())
+        .merge(crate::sharing::routes(&state.rate_limits))
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .nest_service(
             "/pkg",

@@ -17,6 +17,24 @@ crate::code_enum::code_enum! {
     pub enum ApiScope in "api_scope" {
         /// File service requests and read them back through Open311 GeoReport v2.
         Open311 = "open311",
+        /// Read the event feed (data sharing).
+        EventsRead = "events.read",
+        /// Read the events' statistics.
+        StatsRead = "stats.read",
+        /// Read the base data: villages, communities and grids with their boundaries.
+        BaseDataRead = "basedata.read",
+        /// See personal data (reporters' names and phone numbers) unmasked.
+        PersonalData = "personal_data",
+    }
+}
+
+crate::code_enum::code_enum! {
+    /// The service layer's APIs whose calls are logged.
+    pub enum Api in "api" {
+        /// Open311 GeoReport v2 (`/open311/v2/`).
+        Open311 = "open311",
+        /// The data-sharing API (`/api/v1/`).
+        Data = "data",
     }
 }
 

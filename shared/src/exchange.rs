@@ -39,6 +39,47 @@ crate::code_enum::code_enum! {
     }
 }
 
+crate::code_enum::code_enum! {
+    /// Where a 12345 work order stands, as a hotline counts it: 签收 → 办理 → 答复 → 回访.
+    /// Sent with every step of a work order's event so the hotline's own flow advances.
+    pub enum WorkOrderStage in "exchange_stage" {
+        /// 签收: the township took the order (立案).
+        Sign = "sign",
+        /// 办理: dispatched, worked on, returned, suspended, supervised …
+        Handle = "handle",
+        /// 答复: the handler's result, for the hotline to answer the caller with.
+        Reply = "reply",
+        /// 回访: checked and closed, the caller's verdict taken.
+        Revisit = "revisit",
+        /// 退单: the township refused the order (不予立案) or merged it into another.
+        Return = "return",
+    }
+}
+
+impl WorkOrderStage {
+    /// The stage a step of our loop moves a work order to.
+    #[cfg(feature = "ssr")]
+    pub fn of(action: crate::events::Action) -> Self {
+        use crate::events::Action;
+        match action {
+            Action::Accept => Self::Sign,
+            Action::Reject | Action::Merge => Self::Return,
+            Action::Handle => Self::Reply,
+            Action::Verify | Action::Close | Action::Confirm => Self::Revisit,
+            Action::Dispatch
+            | Action::Start
+            | Action::Return
+            | Action::Rework
+            | Action::Suspend
+            | Action::Resume
+            | Action::Reopen
+            | Action::Dispute
+            | Action::Escalate
+            | Action::Supervise => Self::Handle,
+        }
+    }
+}
+
 /// An instruction as a peer sends it (`POST /exchange/v1/instructions`, JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Instruction {
@@ -90,6 +131,47 @@ pub struct Progress {
     pub is_final: bool,
     pub at: DateTime<Utc>,
     pub note: String,
+    /// For a work order only: the hotline's stage this step moved it to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<WorkOrderStage>,
+}
+
+crate::code_enum::code_enum! {
+    /// Where a message of the outbox is.
+    pub enum OutboxState in "exchange_state" {
+        /// Not yet acknowledged: due now, or waiting out its back-off.
+        Pending = "pending",
+        /// Acknowledged by the peer: never sent again.
+        Delivered = "delivered",
+        /// Refused or unanswered as often as the peer allows: waits for an operator's retry,
+        /// and its instruction's later messages wait behind it.
+        Dead = "dead",
+    }
+}
+
+crate::code_enum::code_enum! {
+    /// The outbox page's tabs.
+    pub enum OutboxView in "exchange_view" {
+        /// Pending, not yet tried.
+        Waiting = "waiting",
+        /// Pending after a failed attempt (backing off).
+        Failing = "failing",
+        Dead = "dead",
+        Delivered = "delivered",
+        All = "all",
+    }
+}
+
+impl OutboxView {
+    /// The tab a message is in (besides All).
+    pub fn of(state: OutboxState, attempts: i32) -> Self {
+        match state {
+            OutboxState::Pending if attempts == 0 => Self::Waiting,
+            OutboxState::Pending => Self::Failing,
+            OutboxState::Delivered => Self::Delivered,
+            OutboxState::Dead => Self::Dead,
+        }
+    }
 }
 
 /// A message of the outbox as operators see it.
@@ -97,13 +179,41 @@ pub struct Progress {
 pub struct OutboxRow {
     pub id: i64,
     pub peer: String,
-    pub instruction_id: String,
-    pub event_number: String,
-    pub action: String,
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: String,
     pub created_at: DateTime<Utc>,
     pub delivered_at: Option<DateTime<Utc>>,
+    /// What is (or was) sent: the message as the peer receives it, and as JSON text.
+    pub message: Progress,
+    pub payload: String,
+}
+
+impl OutboxRow {
+    pub fn view(&self) -> OutboxView {
+        OutboxView::of(self.state, self.attempts)
+    }
+}
+
+/// A platform the township exchanges with, as operators see it (never its secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeerRow {
+    pub code: String,
+    pub name: String,
+    pub kind: PeerKind,
+    pub algorithm: String,
+    pub endpoint: String,
+    pub max_attempts: i32,
+    pub instructions: i64,
+}
+
+/// The outbox page: the township's peers, how many messages each tab holds, and the newest
+/// messages of the tab shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxPage {
+    pub peers: Vec<PeerRow>,
+    /// Per tab, in the order of [`OutboxView::ALL`].
+    pub counts: Vec<(OutboxView, i64)>,
+    pub rows: Vec<OutboxRow>,
 }

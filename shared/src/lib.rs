@@ -25,6 +25,8 @@ pub mod paging;
 pub mod party;
 pub mod permissions;
 pub mod scope;
+#[cfg(feature = "ssr")]
+pub mod sharing;
 pub mod time;
 
 #[cfg(feature = "ssr")]

@@ -131,10 +131,11 @@ pub async fn api_keys() -> Result<Vec<shared::credentials::ApiKeyRow>, AppError>
     shared::credentials::service::list(&mut conn, &user).await
 }
 
-/// The newest calls of the service layer's APIs.
+/// The newest calls of the service layer's APIs (the system administrator's and the
+/// auditor's: the service checks).
 #[server(endpoint = "admin/api_calls", output = Postcard)]
 pub async fn api_calls() -> Result<Vec<shared::credentials::ApiCallRow>, AppError> {
-    let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
+    let Authorized { user, mut conn } = session::authorized().await?;
     shared::credentials::service::calls(&mut conn, &user, None).await
 }
 
@@ -165,5 +166,22 @@ pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
     let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
     shared::credentials::service::revoke(&mut conn, &user, id).await?;
     leptos_axum::redirect("/admin/api-keys?revoked=1");
+    Ok(())
+}
+
+/// The exchange with upper-level platforms: peers, the outbox's tabs and the newest messages
+/// of one tab.
+#[server(endpoint = "admin/exchange_outbox", output = Postcard)]
+pub async fn exchange_outbox(view: shared::exchange::OutboxView) -> Result<shared::exchange::OutboxPage, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
+    shared::exchange::service::outbox(&mut conn, &user, view).await
+}
+
+/// Sends a dead letter again; back to the dead letters.
+#[server(endpoint = "admin/retry_exchange_message", output = Postcard)]
+pub async fn retry_exchange_message(id: i64) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
+    shared::exchange::service::retry(&mut conn, &user, id).await?;
+    leptos_axum::redirect("/admin/exchange?view=dead&retried=1");
     Ok(())
 }

@@ -5,10 +5,13 @@
 //! layer's APIs: who called what, how it ended, how many rows it returned.
 
 use leptos::prelude::*;
-use shared::credentials::{ApiCallRow, ApiKeyRow, ApiScope, DEFAULT_PER_MINUTE, IssuedKey};
+use shared::credentials::{ApiKeyRow, ApiScope, DEFAULT_PER_MINUTE, IssuedKey};
 
-use super::api::{IssueApiKey, RevokeApiKey, api_calls, api_keys, issued_api_key};
-use crate::components::{ErrorAlert, ErrorBanner, Field, FieldErrorText, PageHeader, field_errors, last_error};
+use super::api::{IssueApiKey, RevokeApiKey, api_keys, issued_api_key};
+use super::api_calls::ApiCalls;
+use crate::components::{
+    ErrorAlert, ErrorBanner, Field, FieldErrorText, PageHeader, RowsTable, field_errors, last_error,
+};
 use crate::i18n::{Locale, use_locale};
 use crate::wire::resource;
 
@@ -22,7 +25,6 @@ pub fn ApiKeysPage() -> impl IntoView {
     let issue = ServerAction::<IssueApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
     let keys = resource(move || (issue.version().get(), revoke.version().get()), |_| api_keys());
-    let calls = resource(move || issue.version().get(), |_| api_calls());
     let query = leptos_router::hooks::use_query_map();
     // A key issued without JavaScript comes back through the redirect's one-time note.
     let noted = resource(
@@ -65,17 +67,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
-        <section class="card" aria-labelledby="api-calls-title">
-            <h2 class="card-title" id="api-calls-title">{locale.t("api_keys.calls")}</h2>
-            <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match calls.await {
-                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                        Ok(rows) => view! { <CallTable rows /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <ApiCalls refresh=Signal::derive(move || issue.version().get()) />
     }
 }
 
@@ -92,7 +84,7 @@ fn IssueForm(action: ServerAction<IssueApiKey>) -> impl IntoView {
             let input_id = id.clone();
             view! {
                 <label class="checkbox" for=id>
-                    <input type="checkbox" id=input_id name=format!("form[scopes][{i}]") value=scope.as_str() checked=true />
+                    <input type="checkbox" id=input_id name=format!("form[scopes][{i}]") value=scope.as_str() />
                     {locale.t(scope.i18n_key())}
                 </label>
             }
@@ -154,19 +146,30 @@ fn status(locale: Locale, row: &ApiKeyRow) -> AnyView {
     view! { <span class=class>{locale.t(key)}</span> }.into_any()
 }
 
+const KEY_HEADS: &[&str] = &[
+    "api_keys.name",
+    "api_keys.prefix",
+    "api_keys.scopes",
+    "api_keys.per_minute",
+    "api_keys.expires_on",
+    "api_keys.status",
+    "api_keys.last_used",
+    "api_keys.calls_30d",
+    "api_keys.created",
+    "",
+];
+
 #[component]
 fn KeyTable(rows: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
     let locale = use_locale();
-    if rows.is_empty() {
-        return view! { <p class="muted" data-testid="api-keys">{locale.t("api_keys.none")}</p> }.into_any();
-    }
-    let head = |key: &str| locale.t(&format!("api_keys.{key}"));
+    let head = |i: usize| locale.t(KEY_HEADS[i]);
     let now = chrono::Utc::now();
+    let count = rows.len();
     let rows = rows
         .into_iter()
         .map(|row| {
             let scopes: Vec<String> = row.scopes.iter().map(|s| locale.t(s.i18n_key())).collect();
-            let expires = row.expires_at.map(when).unwrap_or_else(|| head("never"));
+            let expires = row.expires_at.map(when).unwrap_or_else(|| locale.t("api_keys.never"));
             let used = row.last_used_at.map(when).unwrap_or_else(|| "—".into());
             let created = format!("{} {}", when(row.created_at), row.created_by.clone().unwrap_or_default());
             let live = row.is_live(now);
@@ -174,15 +177,15 @@ fn KeyTable(rows: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl In
             let id = row.id;
             view! {
                 <tr data-key=row.prefix.clone()>
-                    <td data-label=head("name")>{row.name.clone()}</td>
-                    <td data-label=head("prefix")><code>{row.prefix.clone()}</code></td>
-                    <td data-label=head("scopes")>{scopes.join("、")}</td>
-                    <td data-label=head("per_minute")>{row.per_minute}</td>
-                    <td data-label=head("expires_on")>{expires}</td>
-                    <td data-label=head("status")>{badge}</td>
-                    <td data-label=head("last_used")>{used}</td>
-                    <td data-label=head("calls_30d")>{row.calls}</td>
-                    <td data-label=head("created")>{created}</td>
+                    <td data-label=head(0)>{row.name.clone()}</td>
+                    <td data-label=head(1)><code>{row.prefix.clone()}</code></td>
+                    <td data-label=head(2)>{scopes.join("、")}</td>
+                    <td data-label=head(3)>{row.per_minute}</td>
+                    <td data-label=head(4)>{expires}</td>
+                    <td data-label=head(5)>{badge}</td>
+                    <td data-label=head(6)>{used}</td>
+                    <td data-label=head(7)>{row.calls}</td>
+                    <td data-label=head(8)>{created}</td>
                     <td class="row-actions">
                         <Show when=move || live>
                             <ActionForm action=revoke>
@@ -197,77 +200,5 @@ fn KeyTable(rows: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl In
             }
         })
         .collect_view();
-    view! {
-        <div class="table-wrap">
-            <table class="data-table stack-mobile" data-testid="api-keys">
-                <thead>
-                    <tr>
-                        <th scope="col">{head("name")}</th>
-                        <th scope="col">{head("prefix")}</th>
-                        <th scope="col">{head("scopes")}</th>
-                        <th scope="col">{head("per_minute")}</th>
-                        <th scope="col">{head("expires_on")}</th>
-                        <th scope="col">{head("status")}</th>
-                        <th scope="col">{head("last_used")}</th>
-                        <th scope="col">{head("calls_30d")}</th>
-                        <th scope="col">{head("created")}</th>
-                        <th scope="col"><span class="visually-hidden">{locale.t("table.actions")}</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
-}
-
-#[component]
-fn CallTable(rows: Vec<ApiCallRow>) -> impl IntoView {
-    let locale = use_locale();
-    if rows.is_empty() {
-        return view! { <p class="muted" data-testid="api-calls">{locale.t("api_keys.no_calls")}</p> }.into_any();
-    }
-    let head = |key: &str| locale.t(&format!("api_keys.call_{key}"));
-    let rows = rows
-        .into_iter()
-        .map(|row| {
-            let class = if row.status >= 500 {
-                "badge badge-danger"
-            } else if row.status >= 400 {
-                "badge badge-warn"
-            } else {
-                "badge badge-ok"
-            };
-            view! {
-                <tr>
-                    <td data-label=head("at")>{when(row.at)}</td>
-                    <td data-label=head("key")>{row.key.unwrap_or_else(|| locale.t("api_keys.anonymous"))}</td>
-                    <td data-label=head("request")><code>{format!("{} {}", row.method, row.path)}</code></td>
-                    <td data-label=head("status")><span class=class>{row.status}</span></td>
-                    <td data-label=head("rows")>{row.rows}</td>
-                    <td data-label=head("millis")>{row.millis}</td>
-                    <td data-label=head("address")>{row.address}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="table-wrap">
-            <table class="data-table stack-mobile" data-testid="api-calls">
-                <thead>
-                    <tr>
-                        <th scope="col">{head("at")}</th>
-                        <th scope="col">{head("key")}</th>
-                        <th scope="col">{head("request")}</th>
-                        <th scope="col">{head("status")}</th>
-                        <th scope="col">{head("rows")}</th>
-                        <th scope="col">{head("millis")}</th>
-                        <th scope="col">{head("address")}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
+    view! { <RowsTable testid="api-keys" heads=KEY_HEADS empty="api_keys.none" rows=count>{rows}</RowsTable> }
 }

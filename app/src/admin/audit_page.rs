@@ -1,9 +1,11 @@
-//! `/admin/audit`: the audit log for the auditor, with a check of its hash chain.
+//! `/admin/audit`: the audit log for the auditor, with a check of its hash chain, and the
+//! calls other systems made to the service layer's APIs.
 
 use leptos::prelude::*;
 use shared::audit::AuditRow;
 
 use super::api::{list_audit, verify_audit};
+use super::api_calls::ApiCalls;
 use crate::components::{Column, ErrorAlert, ListTable, PageHeader, SearchForm, table_query};
 use crate::i18n::use_locale;
 use crate::wire::resource;
@@ -54,5 +56,6 @@ pub fn AuditPage() -> impl IntoView {
                     </tr>
                 } />
         </section>
+        <ApiCalls refresh=Signal::derive(|| 0) />
     }
 }

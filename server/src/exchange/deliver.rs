@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use shared::db::DbPool;
 use shared::exchange::service::{self, Delivery};
-use shared::exchange::signature::{self, HEADER_NONCE, HEADER_PEER, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 
 /// How long a peer has to answer one message.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -26,24 +25,11 @@ pub async fn send(client: &reqwest::Client, delivery: &Delivery) -> Result<(), S
         return Err("no endpoint configured".into());
     }
     let body = serde_json::to_vec(&delivery.progress).map_err(|e| e.to_string())?;
-    let timestamp = chrono::Utc::now().timestamp();
-    let nonce = {
-        let mut bytes = [0u8; 16];
-        rand::fill(&mut bytes);
-        hex::encode(bytes)
-    };
-    let signature = signature::sign(delivery.algorithm, delivery.secret.as_bytes(), timestamp, &nonce, &body);
-    let response = client
-        .post(&delivery.endpoint)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(HEADER_PEER, &delivery.peer_code)
-        .header(HEADER_TIMESTAMP, timestamp.to_string())
-        .header(HEADER_NONCE, &nonce)
-        .header(HEADER_SIGNATURE, signature)
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| format!("request failed: {e}"))?;
+    let response =
+        super::signed_post(client, &delivery.endpoint, &delivery.peer_code, delivery.algorithm, &delivery.secret, body)
+            .send()
+            .await
+            .map_err(|e| format!("request failed: {e}"))?;
     let status = response.status();
     let text = response.text().await.map_err(|e| format!("reading the answer: {e}"))?;
     if !status.is_success() {

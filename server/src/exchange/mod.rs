@@ -5,6 +5,7 @@
 //! `{"error": code, "field": name, "message": text}` with 400, 401, 409 or 413.
 
 pub mod deliver;
+pub mod simulator;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -14,7 +15,7 @@ use axum::routing::post;
 use serde::Serialize;
 use shared::AppError;
 use shared::exchange::service::{self, Signed};
-use shared::exchange::signature::{HEADER_NONCE, HEADER_PEER, HEADER_SIGNATURE, HEADER_TIMESTAMP};
+use shared::exchange::signature::{self, Algorithm, HEADER_NONCE, HEADER_PEER, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 
 use crate::router::ServerState;
 
@@ -69,6 +70,33 @@ fn refuse(error: AppError) -> Response {
         }
     };
     (status, axum::Json(body)).into_response()
+}
+
+/// A signed JSON POST, as both sides of the exchange send them: the peer's code, the time,
+/// a fresh random nonce and the signature over them and the body.
+pub fn signed_post(
+    client: &reqwest::Client,
+    url: &str,
+    peer: &str,
+    algorithm: Algorithm,
+    secret: &str,
+    body: Vec<u8>,
+) -> reqwest::RequestBuilder {
+    let timestamp = chrono::Utc::now().timestamp();
+    let nonce = {
+        let mut bytes = [0u8; 16];
+        rand::fill(&mut bytes);
+        hex::encode(bytes)
+    };
+    let signature = signature::sign(algorithm, secret.as_bytes(), timestamp, &nonce, &body);
+    client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(HEADER_PEER, peer)
+        .header(HEADER_TIMESTAMP, timestamp.to_string())
+        .header(HEADER_NONCE, nonce)
+        .header(HEADER_SIGNATURE, signature)
+        .body(body)
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {

@@ -62,7 +62,7 @@ fn split(file: &str) -> (&str, Option<Format>) {
 }
 
 /// The language of the answer's texts: English when the client prefers it, else Chinese.
-fn locale_of(request: &Request) -> Locale {
+pub(crate) fn locale_of(request: &Request) -> Locale {
     let accept = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let first = accept.split(',').next().unwrap_or_default().trim().to_ascii_lowercase();
     if first.starts_with("en") { Locale::En } else { Locale::ZhCn }
@@ -226,7 +226,7 @@ async fn finish(
     let address = call.address.map(|a| a.to_string()).unwrap_or_default();
     let logged = ApiCall {
         key_id: client.map(|c| c.key_id),
-        api: "open311",
+        api: shared::credentials::Api::Open311,
         method: call.method.as_str(),
         path: &call.path,
         status: response.status().as_u16(),

@@ -25,9 +25,9 @@ use shared::exchange::signature::{self, Algorithm};
 use crate::harness::TestDb;
 use crate::http::{HOST, router, send};
 
-const SECRET: &str = "county-secret-0123456789abcdef0123456789";
+pub(crate) const SECRET: &str = "county-secret-0123456789abcdef0123456789";
 
-async fn add_peer(db: &TestDb, algorithm: Algorithm, endpoint: &str, max_attempts: i32) {
+pub(crate) async fn add_peer(db: &TestDb, algorithm: Algorithm, endpoint: &str, max_attempts: i32) {
     let township_id = db.user("staff").await.township_id;
     let mut categories = serde_json::Map::new();
     categories.insert("0105".into(), json!("CG0501"));
@@ -59,7 +59,7 @@ fn signed(body: &Value, algorithm: Algorithm, nonce: &str, timestamp: i64, secre
         .expect("request")
 }
 
-async fn point(db: &TestDb) -> (f64, f64) {
+pub(crate) async fn point(db: &TestDb) -> (f64, f64) {
     #[derive(QueryableByName)]
     struct Point {
         #[diesel(sql_type = diesel::sql_types::Double)]
@@ -92,6 +92,20 @@ fn instruction(id: &str, (lat, lon): (f64, f64), deadline: chrono::DateTime<Utc>
 
 async fn nonce(n: u32) -> String {
     format!("nonce-{n:016}")
+}
+
+/// A department to dispatch to.
+pub(crate) async fn first_department(db: &TestDb) -> i32 {
+    #[derive(QueryableByName)]
+    struct D {
+        #[diesel(sql_type = Integer)]
+        id: i32,
+    }
+    diesel::sql_query("SELECT id FROM departments ORDER BY id LIMIT 1")
+        .get_result::<D>(&mut *db.conn().await)
+        .await
+        .expect("department")
+        .id
 }
 
 #[derive(QueryableByName)]
@@ -275,18 +289,7 @@ async fn every_step_goes_back_once_in_order_through_failures_dead_letters_and_re
     // Two steps: 立案, then 派遣. Each writes its message with the step.
     let staff = db.user("staff").await;
     steps::act(&mut *db.conn().await, &staff, &StepForm::new(event, 1, Action::Accept)).await.expect("accept");
-    let department: i32 = {
-        #[derive(QueryableByName)]
-        struct D {
-            #[diesel(sql_type = Integer)]
-            id: i32,
-        }
-        diesel::sql_query("SELECT id FROM departments ORDER BY id LIMIT 1")
-            .get_result::<D>(&mut *db.conn().await)
-            .await
-            .expect("department")
-            .id
-    };
+    let department = first_department(&db).await;
     let dispatch = StepForm { department_id: Some(department), ..StepForm::new(event, 2, Action::Dispatch) };
     steps::act(&mut *db.conn().await, &staff, &dispatch).await.expect("dispatch");
     assert_eq!(outbox(&db).await.len(), 2);
@@ -337,7 +340,11 @@ async fn every_step_goes_back_once_in_order_through_failures_dead_letters_and_re
     // Nothing more to send, however often the job runs.
     assert_eq!(server::exchange::deliver::round(&db.pool, &client).await.expect("round"), 0);
     assert_eq!(receiver.taken.lock().expect("taken").len(), 2);
-    let listed = service::outbox(&mut *db.conn().await, &admin, &["delivered"]).await.expect("outbox");
-    assert_eq!(listed.len(), 2);
+    let page =
+        service::outbox(&mut *db.conn().await, &admin, shared::exchange::OutboxView::Delivered).await.expect("outbox");
+    assert_eq!(page.rows.len(), 2);
+    assert!(page.rows.iter().all(|r| r.message.instruction_id == "XJ-2026-0100"));
+    assert_eq!(page.counts.last(), Some(&(shared::exchange::OutboxView::All, 2)));
+    assert_eq!(page.peers.len(), 1);
     db.finish().await;
 }

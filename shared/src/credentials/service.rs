@@ -274,7 +274,7 @@ pub async fn authenticate(conn: &mut AsyncPgConnection, key: &str) -> Result<Api
 #[derive(Debug, Clone)]
 pub struct ApiCall<'a> {
     pub key_id: Option<i64>,
-    pub api: &'static str,
+    pub api: super::Api,
     pub method: &'a str,
     pub path: &'a str,
     pub status: u16,
@@ -291,7 +291,7 @@ pub async fn log_call(conn: &mut AsyncPgConnection, call: &ApiCall<'_>) -> Resul
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind::<Nullable<BigInt>, _>(call.key_id)
-    .bind::<Text, _>(call.api)
+    .bind::<Text, _>(call.api.as_str())
     .bind::<Text, _>(call.method)
     .bind::<Text, _>(path)
     .bind::<SmallInt, _>(call.status as i16)

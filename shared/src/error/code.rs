@@ -235,6 +235,15 @@ crate::code_enum::code_enum! {
         ExchangeReplay = "exchange.replay",
         ExchangeCategoryUnknown = "exchange.category_unknown",
         ExchangePriorityUnknown = "exchange.priority_unknown",
+        // The data-sharing API (sharing/).
+        SharingKeyRequired = "sharing.key_required",
+        SharingSinceFormat = "sharing.since_format",
+        SharingCursorInvalid = "sharing.cursor_invalid",
+        SharingLimitRange = "sharing.limit_range",
+        SharingDimensionUnknown = "sharing.dimension_unknown",
+        /// A query parameter the path does not take: refused, so a misspelt filter never
+        /// returns everything.
+        SharingParameterUnknown = "sharing.parameter_unknown",
         // A category's attributes (events/attributes.rs).
         AttributeCodeInvalid = "attribute.code_invalid",
         AttributeCodeTaken = "attribute.code_taken",

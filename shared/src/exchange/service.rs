@@ -2,14 +2,18 @@
 //! `exchange_*` tables. The HTTP side and the delivery job are `server/src/exchange/`.
 
 use chrono::{DateTime, Duration, Utc};
-use diesel::OptionalExtension;
-use diesel::sql_types::{Array, BigInt, Bool, Integer, Jsonb, Nullable, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Bool, Integer, Jsonb, Nullable, Text, Timestamptz};
+use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::signature::{self, Algorithm, Refusal};
-use super::{Instruction, OutboxRow, PeerKind, Progress, Receipt};
+use super::{
+    Instruction, InstructionKind, OutboxPage, OutboxRow, OutboxState, OutboxView, PeerKind, PeerRow, Progress, Receipt,
+    WorkOrderStage,
+};
 use crate::accounts::SessionUser;
 use crate::error::{AppError, ErrorCode, FieldError};
+use crate::events::Action;
 use crate::events::service::{catalog, intake};
 use crate::events::types::{Channel, NewEvent, Priority};
 use crate::permissions::codes;
@@ -30,7 +34,7 @@ pub struct Peer {
 }
 
 #[derive(diesel::QueryableByName)]
-struct PeerRow {
+struct PeerRecord {
     #[diesel(sql_type = Integer)]
     id: i32,
     #[diesel(sql_type = Integer)]
@@ -53,7 +57,7 @@ struct PeerRow {
     max_attempts: i32,
 }
 
-impl PeerRow {
+impl PeerRecord {
     fn into_peer(self) -> Peer {
         Peer {
             id: self.id,
@@ -75,7 +79,7 @@ impl PeerRow {
 
 /// An active peer by its code.
 pub async fn peer(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<Peer>, AppError> {
-    let row: Option<PeerRow> = diesel::sql_query(
+    let row: Option<PeerRecord> = diesel::sql_query(
         "SELECT id, township_id, code, name, kind, algorithm, secret, endpoint, categories, max_attempts \
          FROM exchange_peers WHERE code = $1 AND active",
     )
@@ -83,7 +87,7 @@ pub async fn peer(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<Pee
     .get_result(conn)
     .await
     .optional()?;
-    Ok(row.map(PeerRow::into_peer))
+    Ok(row.map(PeerRecord::into_peer))
 }
 
 /// A peer to register (`tongguan exchange peer-add`).
@@ -311,6 +315,69 @@ pub struct Delivery {
     pub progress: Progress,
 }
 
+/// The columns of a message as it is sent, from an outbox row `o` and [`message_joins!`].
+macro_rules! message_columns {
+    () => {
+        concat!(
+            "o.id AS message_id, i.instruction_id, i.kind, e.number AS event_number, s.action, \
+             s.to_state AS step_state, s.to_state IN (",
+            crate::final_states_sql!(),
+            ") AS is_final, s.at, s.note"
+        )
+    };
+}
+
+/// What [`message_columns!`] reads from.
+macro_rules! message_joins {
+    () => {
+        " JOIN exchange_instructions i ON i.id = o.instruction_id JOIN event_steps s ON s.id = o.step_id \
+          JOIN events e ON e.id = i.event_id "
+    };
+}
+
+/// A message as it is sent, read by [`message_columns!`].
+#[derive(diesel::QueryableByName)]
+struct MessageRow {
+    #[diesel(sql_type = BigInt)]
+    message_id: i64,
+    #[diesel(sql_type = Text)]
+    instruction_id: String,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text)]
+    event_number: String,
+    #[diesel(sql_type = Text)]
+    action: String,
+    #[diesel(sql_type = Text)]
+    step_state: String,
+    #[diesel(sql_type = Bool)]
+    is_final: bool,
+    #[diesel(sql_type = Timestamptz)]
+    at: DateTime<Utc>,
+    #[diesel(sql_type = Text)]
+    note: String,
+}
+
+impl MessageRow {
+    fn into_progress(self) -> Progress {
+        // A work order's messages also name the hotline's stage the step reached.
+        let stage = (InstructionKind::parse(&self.kind) == Some(InstructionKind::WorkOrder))
+            .then(|| Action::parse(&self.action).map(WorkOrderStage::of))
+            .flatten();
+        Progress {
+            message_id: self.message_id,
+            instruction_id: self.instruction_id,
+            event_number: self.event_number,
+            action: self.action,
+            state: self.step_state,
+            is_final: self.is_final,
+            at: self.at,
+            note: self.note,
+            stage,
+        }
+    }
+}
+
 /// How long a claimed message is left to its sender before another process may try it.
 pub const LEASE_SECS: i64 = 60;
 
@@ -321,8 +388,6 @@ pub const LEASE_SECS: i64 = 60;
 pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> Result<Vec<Delivery>, AppError> {
     #[derive(diesel::QueryableByName)]
     struct Row {
-        #[diesel(sql_type = BigInt)]
-        id: i64,
         #[diesel(sql_type = Text)]
         peer_code: String,
         #[diesel(sql_type = Text)]
@@ -335,20 +400,8 @@ pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> Result<Vec<Deliv
         attempts: i32,
         #[diesel(sql_type = Integer)]
         max_attempts: i32,
-        #[diesel(sql_type = Text)]
-        instruction_id: String,
-        #[diesel(sql_type = Text)]
-        event_number: String,
-        #[diesel(sql_type = Text)]
-        action: String,
-        #[diesel(sql_type = Text)]
-        state: String,
-        #[diesel(sql_type = Bool)]
-        is_final: bool,
-        #[diesel(sql_type = Timestamptz)]
-        at: DateTime<Utc>,
-        #[diesel(sql_type = Text)]
-        note: String,
+        #[diesel(embed)]
+        message: MessageRow,
     }
     let rows: Vec<Row> = diesel::sql_query(concat!(
         "WITH heads AS ( \
@@ -360,14 +413,11 @@ pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> Result<Vec<Deliv
                  next_attempt_at = now() + make_interval(secs => $2) \
              FROM due WHERE o.id = due.id AND o.state = 'pending' AND o.next_attempt_at <= now() \
              RETURNING o.id, o.peer_id, o.instruction_id, o.step_id, o.attempts) \
-         SELECT c.id, p.code AS peer_code, p.algorithm, p.secret, p.endpoint, c.attempts, p.max_attempts, \
-                i.instruction_id, e.number AS event_number, s.action, s.to_state AS state, \
-                s.to_state IN (",
-        crate::final_states_sql!(),
-        ") AS is_final, s.at, s.note \
-         FROM claimed c JOIN exchange_peers p ON p.id = c.peer_id \
-         JOIN exchange_instructions i ON i.id = c.instruction_id JOIN event_steps s ON s.id = c.step_id \
-         JOIN events e ON e.id = i.event_id ORDER BY c.id"
+         SELECT p.code AS peer_code, p.algorithm, p.secret, p.endpoint, o.attempts, p.max_attempts, ",
+        message_columns!(),
+        " FROM claimed o JOIN exchange_peers p ON p.id = o.peer_id",
+        message_joins!(),
+        "ORDER BY o.id"
     ))
     .bind::<BigInt, _>(limit)
     .bind::<diesel::sql_types::Double, _>(LEASE_SECS as f64)
@@ -376,23 +426,14 @@ pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> Result<Vec<Deliv
     Ok(rows
         .into_iter()
         .map(|r| Delivery {
-            id: r.id,
+            id: r.message.message_id,
             peer_code: r.peer_code,
             algorithm: Algorithm::parse(&r.algorithm).unwrap_or(Algorithm::HmacSm3),
             secret: r.secret,
             endpoint: r.endpoint,
             attempts: r.attempts,
             max_attempts: r.max_attempts,
-            progress: Progress {
-                message_id: r.id,
-                instruction_id: r.instruction_id,
-                event_number: r.event_number,
-                action: r.action,
-                state: r.state,
-                is_final: r.is_final,
-                at: r.at,
-                note: r.note,
-            },
+            progress: r.message.into_progress(),
         })
         .collect())
 }
@@ -463,27 +504,20 @@ pub async fn retry(conn: &mut AsyncPgConnection, user: &SessionUser, id: i64) ->
     .await
 }
 
-/// The township's outbox, newest first (at most 200), of some states or all.
+/// The outbox page: the township's peers, each tab's count, and the tab's newest messages
+/// (at most 200).
 pub async fn outbox(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
-    states: &[&str],
-) -> Result<Vec<OutboxRow>, AppError> {
+    view: OutboxView,
+) -> Result<OutboxPage, AppError> {
     if !user.can(codes::INTERFACES_MANAGE) {
         return Err(AppError::Forbidden);
     }
     #[derive(diesel::QueryableByName)]
     struct Row {
-        #[diesel(sql_type = BigInt)]
-        id: i64,
         #[diesel(sql_type = Text)]
         peer: String,
-        #[diesel(sql_type = Text)]
-        instruction_id: String,
-        #[diesel(sql_type = Text)]
-        event_number: String,
-        #[diesel(sql_type = Text)]
-        action: String,
         #[diesel(sql_type = Text)]
         state: String,
         #[diesel(sql_type = Integer)]
@@ -496,37 +530,109 @@ pub async fn outbox(
         created_at: DateTime<Utc>,
         #[diesel(sql_type = Nullable<Timestamptz>)]
         delivered_at: Option<DateTime<Utc>>,
+        #[diesel(embed)]
+        message: MessageRow,
     }
-    let states: Vec<String> = states.iter().map(|s| (*s).to_owned()).collect();
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT o.id, p.name AS peer, i.instruction_id, e.number AS event_number, s.action, o.state, o.attempts, \
-                o.next_attempt_at, o.last_error, o.created_at, o.delivered_at \
-         FROM exchange_outbox o JOIN exchange_peers p ON p.id = o.peer_id \
-         JOIN exchange_instructions i ON i.id = o.instruction_id JOIN events e ON e.id = i.event_id \
-         JOIN event_steps s ON s.id = o.step_id \
-         WHERE p.township_id = $1 AND (cardinality($2::text[]) = 0 OR o.state = ANY($2)) \
-         ORDER BY o.id DESC LIMIT 200",
-    )
+    // One condition per tab, the same for the list and the counts.
+    let rows: Vec<Row> = diesel::sql_query(concat!(
+        "SELECT p.name AS peer, o.state, o.attempts, o.next_attempt_at, o.last_error, o.created_at, o.delivered_at, ",
+        message_columns!(),
+        " FROM exchange_outbox o JOIN exchange_peers p ON p.id = o.peer_id",
+        message_joins!(),
+        "WHERE p.township_id = $1 AND CASE $2 \
+             WHEN 'waiting' THEN o.state = 'pending' AND o.attempts = 0 \
+             WHEN 'failing' THEN o.state = 'pending' AND o.attempts > 0 \
+             WHEN 'dead' THEN o.state = 'dead' WHEN 'delivered' THEN o.state = 'delivered' ELSE true END \
+         ORDER BY o.id DESC LIMIT 200"
+    ))
     .bind::<Integer, _>(user.township_id)
-    .bind::<Array<Text>, _>(&states)
+    .bind::<Text, _>(view.as_str())
     .load(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| OutboxRow {
-            id: r.id,
-            peer: r.peer,
-            instruction_id: r.instruction_id,
-            event_number: r.event_number,
-            action: r.action,
-            state: r.state,
-            attempts: r.attempts,
-            next_attempt_at: r.next_attempt_at,
-            last_error: r.last_error,
-            created_at: r.created_at,
-            delivered_at: r.delivered_at,
-        })
-        .collect())
+    #[derive(diesel::QueryableByName)]
+    struct Counts {
+        #[diesel(sql_type = BigInt)]
+        waiting: i64,
+        #[diesel(sql_type = BigInt)]
+        failing: i64,
+        #[diesel(sql_type = BigInt)]
+        dead: i64,
+        #[diesel(sql_type = BigInt)]
+        delivered: i64,
+    }
+    let counts: Counts = diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE o.state = 'pending' AND o.attempts = 0) AS waiting, \
+                count(*) FILTER (WHERE o.state = 'pending' AND o.attempts > 0) AS failing, \
+                count(*) FILTER (WHERE o.state = 'dead') AS dead, \
+                count(*) FILTER (WHERE o.state = 'delivered') AS delivered \
+         FROM exchange_outbox o JOIN exchange_peers p ON p.id = o.peer_id WHERE p.township_id = $1",
+    )
+    .bind::<Integer, _>(user.township_id)
+    .get_result(conn)
+    .await?;
+    #[derive(diesel::QueryableByName)]
+    struct Peer {
+        #[diesel(sql_type = Text)]
+        code: String,
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        kind: String,
+        #[diesel(sql_type = Text)]
+        algorithm: String,
+        #[diesel(sql_type = Text)]
+        endpoint: String,
+        #[diesel(sql_type = Integer)]
+        max_attempts: i32,
+        #[diesel(sql_type = BigInt)]
+        instructions: i64,
+    }
+    let peers: Vec<Peer> = diesel::sql_query(
+        "SELECT p.code, p.name, p.kind, p.algorithm, p.endpoint, p.max_attempts, \
+                (SELECT count(*) FROM exchange_instructions i WHERE i.peer_id = p.id) AS instructions \
+         FROM exchange_peers p WHERE p.township_id = $1 AND p.active ORDER BY p.code",
+    )
+    .bind::<Integer, _>(user.township_id)
+    .load(conn)
+    .await?;
+    let all = counts.waiting + counts.failing + counts.dead + counts.delivered;
+    Ok(OutboxPage {
+        peers: peers
+            .into_iter()
+            .map(|p| PeerRow {
+                kind: PeerKind::parse(&p.kind).unwrap_or(PeerKind::County),
+                code: p.code,
+                name: p.name,
+                algorithm: p.algorithm,
+                endpoint: p.endpoint,
+                max_attempts: p.max_attempts,
+                instructions: p.instructions,
+            })
+            .collect(),
+        counts: vec![
+            (OutboxView::Waiting, counts.waiting),
+            (OutboxView::Failing, counts.failing),
+            (OutboxView::Dead, counts.dead),
+            (OutboxView::Delivered, counts.delivered),
+            (OutboxView::All, all),
+        ],
+        rows: rows
+            .into_iter()
+            .map(|r| OutboxRow {
+                payload: String::new(),
+                peer: r.peer,
+                state: OutboxState::parse(&r.state).unwrap_or(OutboxState::Pending),
+                attempts: r.attempts,
+                next_attempt_at: r.next_attempt_at,
+                last_error: r.last_error,
+                created_at: r.created_at,
+                delivered_at: r.delivered_at,
+                id: r.message.message_id,
+                message: r.message.into_progress(),
+            })
+            .map(|row| OutboxRow { payload: serde_json::to_string_pretty(&row.message).unwrap_or_default(), ..row })
+            .collect(),
+    })
 }
 
 #[cfg(test)]

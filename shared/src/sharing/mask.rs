@@ -1,0 +1,45 @@
+//! Masking of personal data for a partner without the `personal_data` scope (GB/T 35273's
+//! de-identification by partial display): enough is kept to tell records apart and to
+//! recognise one's own, not enough to reach the person.
+
+/// A name: its first character, the rest starred (`张三丰` → `张**`).
+pub fn name(value: &str) -> String {
+    let mut chars = value.trim().chars();
+    match chars.next() {
+        None => String::new(),
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+    }
+}
+
+/// A phone number: the first three and the last four digits (`13812345678` → `138****5678`);
+/// a shorter one is starred whole.
+pub fn phone(value: &str) -> String {
+    let chars: Vec<char> = value.trim().chars().collect();
+    if chars.len() < 8 {
+        return "*".repeat(chars.len());
+    }
+    let (head, rest) = chars.split_at(3);
+    let (middle, tail) = rest.split_at(rest.len() - 4);
+    head.iter().chain(std::iter::repeat_n(&'*', middle.len())).chain(tail).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_keep_their_first_character() {
+        assert_eq!(name("张三丰"), "张**");
+        assert_eq!(name(" 李四 "), "李*");
+        assert_eq!(name("王"), "王");
+        assert_eq!(name(""), "");
+    }
+
+    #[test]
+    fn phones_keep_three_and_four_digits() {
+        assert_eq!(phone("13812345678"), "138****5678");
+        assert_eq!(phone("0512-65551234"), "051******1234");
+        assert_eq!(phone("110"), "***");
+        assert_eq!(phone(""), "");
+    }
+}
