@@ -156,7 +156,7 @@ fn OutboxTable(rows: Vec<OutboxRow>, retry: ServerAction<RetryExchangeMessage>) 
                     <td data-label=head(0)>{id}</td>
                     <td data-label=head(1)>{row.peer}</td>
                     <td data-label=head(2)><code>{row.message.instruction_id.clone()}</code></td>
-                    <td data-label=head(3)><a href=search>{row.message.event_number.clone()}</a></td>
+                    <td data-label=head(3)><a href=search><code>{row.message.event_number.clone()}</code></a></td>
                     <td data-label=head(4)>{action}</td>
                     <td data-label=head(5)><span class=badge(view)>{locale.t(view.i18n_key())}</span></td>
                     <td data-label=head(6)>{row.attempts}</td>
