@@ -276,9 +276,11 @@ async fn answer(state: &ServerState, guard: &Guard, request: Request, dataset: D
     let result: Result<(serde_json::Value, usize), AppError> = async {
         let key = key.ok_or_else(|| AppError::field("authorization", shared::ErrorCode::SharingKeyRequired))?;
         let mut conn = state.app.pool.get().await.map_err(|_| AppError::Internal)?;
-        let client = credentials::authenticate(&mut conn, &key)
-            .await
-            .map_err(|_| AppError::field("authorization", shared::ErrorCode::ApiKeyInvalid))?;
+        // The key's problem is named by this API's header; a failure of the database stays one.
+        let client = credentials::authenticate(&mut conn, &key).await.map_err(|error| match error {
+            AppError::Validation(_) => AppError::field("authorization", shared::ErrorCode::ApiKeyInvalid),
+            other => other,
+        })?;
         key_id = Some(client.key_id);
         guard
             .check_key(client.key_id, client.per_minute)
