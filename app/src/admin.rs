@@ -6,6 +6,7 @@ mod api_calls;
 mod api_keys_page;
 mod audit_page;
 mod exchange_page;
+mod exchange_peers;
 #[cfg(feature = "ssr")]
 mod issued_keys;
 mod registers_page;

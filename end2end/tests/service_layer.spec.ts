@@ -185,3 +185,81 @@ test('a partner system reads shared data with a scoped key, and the auditor sees
   await expect(calls).toContainText('/api/v1/events?limit=5');
   await expect(calls).toContainText(`市大数据平台${suffix}`);
 });
+
+test('a key for one village reads a granted register, masked; registers not granted stay hidden', async ({ page, request }, testInfo) => {
+  const suffix = `${String(Date.now()).slice(-6)}${testInfo.workerIndex}`;
+  await login(page, testInfo, 'sysadmin', undefined, '/admin/api-keys');
+  await page.getByLabel('使用方').fill(`村级看板${suffix}`);
+  await page.getByLabel('基础数据：村（社区）与网格').check();
+  await page.getByLabel('数据目录台账（只读）').check();
+  const village = page.getByLabel('限定村（社区）');
+  await village.selectOption({ index: 1 });
+  const villageName = (await village.locator('option:checked').textContent()) ?? '';
+  await page.getByTestId('api-key-datasets').locator('input[value="party.members"]').check();
+  await page.getByTestId('api-key-issue').click();
+  const key = (await page.getByTestId('api-key-secret').textContent()) ?? '';
+  expect(key).toMatch(/^tgk_/);
+  await gotoReady(page, testInfo, '/admin/api-keys');
+  const row = page.locator(`[data-key="${key.slice(0, 12)}"]`);
+  await expect(row).toContainText('party.members');
+  await expect(row).toContainText(villageName);
+  const auth = { authorization: `Bearer ${key}` };
+
+  const catalogue = await (await request.get('/api/v1/datasets', { headers: auth })).json();
+  const keys = catalogue.map((d: { key: string }) => d.key);
+  expect(keys).toContain('party.members');
+  expect(keys).toContain('party.stations');
+  expect(keys).not.toContain('office.archives');
+  const villages = await (await request.get('/api/v1/villages', { headers: auth })).json();
+  expect(villages).toHaveLength(1);
+  expect(villages[0].name).toBe(villageName);
+  const members = await request.get('/api/v1/datasets/party.members/records?limit=50', { headers: auth });
+  expect(members.status()).toBe(200);
+  const feed = await members.json();
+  expect(feed.data.length).toBeGreaterThan(0);
+  for (const member of feed.data) {
+    expect(member.village).toBe(villages[0].code);
+    expect(member.values.name).toMatch(/^.\*+$/);
+    expect(member.values.id_number).toContain('****');
+  }
+  const hidden = await request.get('/api/v1/datasets/office.archives/records', { headers: auth });
+  expect(hidden.status()).toBe(404);
+});
+
+test('an administrator registers a peer platform on the page, which signs with the secret shown once, then stops it', async ({ page, request }, testInfo) => {
+  const suffix = `${String(Date.now()).slice(-6)}${testInfo.workerIndex}${testInfo.project.name === 'no-js' ? 'n' : 'h'}`;
+  const code = `town${suffix}`;
+  await login(page, testInfo, 'sysadmin', undefined, '/admin/exchange');
+  const editor = page.getByTestId('exchange-peer-new');
+  await editor.getByTestId('exchange-peer-save').click();
+  await expect(page.locator('#field-code-error')).toContainText('小写字母');
+  await editor.getByLabel('代码', { exact: true }).fill(code);
+  await editor.getByLabel('名称', { exact: true }).fill(`区级平台${suffix}`);
+  await editor.getByLabel('类别对应').fill('0105 = CG0501');
+  await editor.getByTestId('exchange-peer-save').click();
+  const shown = page.getByTestId('exchange-peer-secret');
+  await expect(shown).toContainText('只显示这一次');
+  const secret = ((await shown.locator('code').textContent()) ?? '').trim();
+  expect(secret).toMatch(/^[A-Za-z0-9]{43}$/);
+  const row = page.locator(`tr[data-peer="${code}"]`);
+  await expect(row).toContainText('启用');
+
+  const send = async (id: string) => {
+    const body = JSON.stringify({ instruction_id: id, kind: 'task', title: `区级交办 ${suffix}`, description: '核查路灯。', category: '0105', lat: 31.65, lon: 120.9 });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = randomBytes(16).toString('hex');
+    const signature = createHmac('sm3', secret).update(`${timestamp}\n${nonce}\n${body}`).digest('hex');
+    return request.post('/exchange/v1/instructions', {
+      headers: { 'content-type': 'application/json', 'x-tg-peer': code, 'x-tg-timestamp': timestamp, 'x-tg-nonce': nonce, 'x-tg-signature': signature },
+      data: body,
+    });
+  };
+  expect((await send(`QJ-${suffix}-1`)).status()).toBe(201);
+
+  await gotoReady(page, testInfo, '/admin/exchange');
+  await expect(page.getByTestId('exchange-peer-secret')).toHaveCount(0);
+  await row.getByTestId('exchange-peer-stop').click();
+  await expect(page.getByText('对接平台已停用')).toBeVisible();
+  await expect(row).toContainText('已停用');
+  expect((await send(`QJ-${suffix}-2`)).status()).toBe(401);
+});

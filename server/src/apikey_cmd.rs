@@ -13,7 +13,7 @@ pub enum ApiKeyCommand {
         #[arg(long)]
         name: String,
         /// What it may be used for (repeat for several): open311, events.read, stats.read,
-        /// basedata.read, personal_data.
+        /// basedata.read, records.read, personal_data.
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
         /// Calls a minute.
@@ -22,6 +22,12 @@ pub enum ApiKeyCommand {
         /// The last day it works (YYYY-MM-DD); without it, until revoked.
         #[arg(long)]
         expires: Option<chrono::NaiveDate>,
+        /// Limit it to one village or community (its code).
+        #[arg(long)]
+        village: Option<String>,
+        /// A conditionally shared register it is granted (`party.members`; repeat for several).
+        #[arg(long = "dataset")]
+        datasets: Vec<String>,
         /// Township code; defaults to the only township.
         #[arg(long)]
         township: Option<String>,
@@ -56,7 +62,7 @@ pub async fn run(url: &str, command: ApiKeyCommand) -> anyhow::Result<()> {
     let pool = shared::db::pool(url, 2).map_err(anyhow::Error::msg)?;
     let mut conn = pool.get().await?;
     match command {
-        ApiKeyCommand::Create { name, scopes, per_minute, expires, township } => {
+        ApiKeyCommand::Create { name, scopes, per_minute, expires, village, datasets, township } => {
             let township_id = crate::cli::township_id(&mut conn, township.as_deref()).await?;
             let scopes = scopes
                 .iter()
@@ -67,7 +73,11 @@ pub async fn run(url: &str, command: ApiKeyCommand) -> anyhow::Result<()> {
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let form = NewApiKey { name, scopes, per_minute, expires_on: expires };
+            let village_id = match village {
+                Some(code) => Some(village_id(&mut conn, township_id, &code).await?),
+                None => None,
+            };
+            let form = NewApiKey { name, scopes, per_minute, expires_on: expires, village_id, datasets };
             let issued = credentials::issue_for(&mut conn, township_id, None, &form).await.map_err(explain)?;
             // The key alone on standard output, so a script can capture it.
             println!("{}", issued.key);
@@ -90,4 +100,18 @@ pub async fn run(url: &str, command: ApiKeyCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The id of the township's village or community with the code.
+async fn village_id(conn: &mut diesel_async::AsyncPgConnection, township_id: i32, code: &str) -> anyhow::Result<i32> {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use shared::schema::villages;
+    villages::table
+        .filter(villages::township_id.eq(township_id).and(villages::code.eq(code)))
+        .select(villages::id)
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or_else(|| anyhow::anyhow!("the township has no village with code {code}"))
 }

@@ -23,6 +23,9 @@ crate::code_enum::code_enum! {
         StatsRead = "stats.read",
         /// Read the base data: villages, communities and grids with their boundaries.
         BaseDataRead = "basedata.read",
+        /// Read the registers of the data catalogue: those shared openly, and the
+        /// conditionally shared ones the key is granted ([`NewApiKey::datasets`]).
+        RecordsRead = "records.read",
         /// See personal data (reporters' names and phone numbers) unmasked.
         PersonalData = "personal_data",
     }
@@ -55,6 +58,13 @@ pub struct NewApiKey {
     pub per_minute: i32,
     /// The last day it works (the township's calendar), or none: until revoked.
     pub expires_on: Option<chrono::NaiveDate>,
+    /// The one village or community whose data it reads, or none: the whole township.
+    #[serde(default)]
+    pub village_id: Option<i32>,
+    /// The conditionally shared registers (有条件共享) it is granted, by key
+    /// (`party.members`); the openly shared ones need no grant.
+    #[serde(default)]
+    pub datasets: Vec<String>,
 }
 
 impl NewApiKey {
@@ -71,6 +81,7 @@ impl NewApiKey {
             },
         );
         v.check("scopes", if self.scopes.is_empty() { Err(ErrorCode::ApiKeyScopesRequired) } else { Ok(()) });
+        v.check("datasets", self.check_datasets());
         v.check(
             "per_minute",
             if (1..=MAX_PER_MINUTE).contains(&self.per_minute) { Ok(()) } else { Err(ErrorCode::ApiKeyRateRange) },
@@ -89,6 +100,23 @@ impl NewApiKey {
         }
         v.finish()
     }
+
+    /// Each granted dataset is a register that may be shared at all, and the key may read
+    /// registers.
+    fn check_datasets(&self) -> Result<(), ErrorCode> {
+        use crate::engine::declare::Sharing;
+        if self.datasets.is_empty() {
+            return Ok(());
+        }
+        if !self.scopes.contains(&ApiScope::RecordsRead) {
+            return Err(ErrorCode::ApiKeyDatasetsNeedScope);
+        }
+        let shareable = |key: &String| {
+            let register = key.split_once('.').and_then(|(module, name)| crate::modules::register(module, name));
+            register.is_some_and(|register| register.parent.is_none() && register.sharing != Sharing::None)
+        };
+        if self.datasets.iter().all(shareable) { Ok(()) } else { Err(ErrorCode::ApiKeyDatasetNotShared) }
+    }
 }
 
 /// The issue form as a browser posts it (text fields; ticked scopes only).
@@ -102,6 +130,12 @@ pub struct ApiKeyForm {
     /// `YYYY-MM-DD`, or empty: until revoked.
     #[serde(default)]
     pub expires_on: String,
+    /// A village's id, or empty: the whole township.
+    #[serde(default)]
+    pub village: String,
+    /// The ticked conditionally shared registers.
+    #[serde(default)]
+    pub datasets: Vec<String>,
 }
 
 impl ApiKeyForm {
@@ -126,8 +160,19 @@ impl ApiKeyForm {
                 }
             },
         };
+        let village_id = match self.village.trim() {
+            "" => None,
+            text => match text.parse::<i32>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    v.check("village", Err(ErrorCode::FieldNotAReference));
+                    None
+                }
+            },
+        };
         v.finish()?;
-        let key = NewApiKey { name: self.name.clone(), scopes, per_minute, expires_on };
+        let datasets = self.datasets.clone();
+        let key = NewApiKey { name: self.name.clone(), scopes, per_minute, expires_on, village_id, datasets };
         key.validate(today)?;
         Ok(key)
     }
@@ -141,6 +186,10 @@ pub struct ApiKeyRow {
     /// The key's public start, `tgk_XXXXXXXX`: enough to tell keys apart in lists and logs.
     pub prefix: String,
     pub scopes: Vec<ApiScope>,
+    /// The village or community it is limited to (its name), if any.
+    pub village: Option<String>,
+    /// The conditionally shared registers it is granted (their keys).
+    pub datasets: Vec<String>,
     pub per_minute: i32,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -155,6 +204,14 @@ impl ApiKeyRow {
     pub fn is_live(&self, now: DateTime<Utc>) -> bool {
         self.revoked_at.is_none() && self.expires_at.is_none_or(|at| at > now)
     }
+}
+
+/// What the issue form offers beside the scopes: the villages a key may be limited to, and
+/// the conditionally shared registers it may be granted (key, title).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ApiKeyChoices {
+    pub villages: Vec<crate::basedata::VillageOption>,
+    pub datasets: Vec<(String, String)>,
 }
 
 /// A key just issued: the only time its secret is seen.

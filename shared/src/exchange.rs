@@ -12,6 +12,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod peers;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod signature;
@@ -199,6 +201,8 @@ impl OutboxRow {
 /// A platform the township exchanges with, as operators see it (never its secret).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PeerRow {
+    /// Stopped peers are listed too: their instructions are refused, their outbox kept.
+    pub active: bool,
     pub code: String,
     pub name: String,
     pub kind: PeerKind,
@@ -207,6 +211,27 @@ pub struct PeerRow {
     pub max_attempts: i32,
     pub instructions: i64,
 }
+
+/// The peer form as a browser posts it (`service::PeerForm::parse` checks it): every field
+/// as typed. The categories are one mapping a line, `their code = our code`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PeerForm {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub algorithm: String,
+    pub endpoint: String,
+    pub categories: String,
+    pub max_attempts: String,
+    /// Empty: keep a known peer's secret, or make one for a new peer (shown once).
+    pub secret: String,
+}
+
+/// The longest secret a form takes, and the length of one the platform makes (random
+/// letters and digits: 256 bits at 43).
+pub const SECRET_MAX: usize = 200;
+pub const SECRET_MADE: usize = 43;
 
 /// The outbox page: the township's peers, how many messages each tab holds, and the newest
 /// messages of the tab shown.

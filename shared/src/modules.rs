@@ -54,6 +54,10 @@ mod tests {
                 );
                 assert!(!STANDARD_COLUMNS.contains(&name) && name != "parent_id", "{key}.{name}: a standard column");
                 assert!(names.insert(name), "{key}.{name}: declared twice");
+                // What identifies or reaches a person is personal data: the sharing API masks it.
+                if ["id_number", "mobile", "phone"].contains(&name) {
+                    assert!(field.personal, "{key}.{name}: personal data must be marked `.personal()`");
+                }
                 if let Kind::Reference(Target::Register(target)) = field.kind {
                     let (module, name) = target.split_once('.').expect("module.register");
                     assert!(register_exists(module, name), "{key}.{}: no register {target}", field.name);

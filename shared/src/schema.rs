@@ -35,6 +35,8 @@ diesel::table! {
         created_by -> Nullable<Int8>,
         created_at -> Timestamptz,
         last_used_at -> Nullable<Timestamptz>,
+        village_id -> Nullable<Int4>,
+        datasets -> Array<Nullable<Text>>,
     }
 }
 
@@ -567,6 +569,7 @@ diesel::table! {
 diesel::joinable!(api_calls -> api_keys (api_key_id));
 diesel::joinable!(api_keys -> townships (township_id));
 diesel::joinable!(api_keys -> users (created_by));
+diesel::joinable!(api_keys -> villages (village_id));
 diesel::joinable!(approval_delegations -> townships (township_id));
 diesel::joinable!(attachments -> events (event_id));
 diesel::joinable!(attachments -> townships (township_id));

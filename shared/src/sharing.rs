@@ -226,6 +226,78 @@ pub struct SharedStats {
     pub total: SharedStatsRow,
 }
 
+/// A register of the data catalogue as a partner sees it: what it is, who owns it, how it
+/// may be shared, and the fields its records carry.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SharedDataset {
+    /// `<module>.<register>`: the path of its records is `/api/v1/datasets/{key}/records`.
+    pub key: String,
+    pub title: String,
+    pub module: String,
+    /// The clause of DB3205/T 1107—2024 its module implements.
+    pub clause: String,
+    pub owner: String,
+    /// `real_time`, `daily`, `monthly` or `yearly`.
+    pub update_frequency: String,
+    /// `open` (无条件共享: every key that may read registers) or `conditional` (有条件共享:
+    /// the keys granted it).
+    pub sharing: String,
+    pub fields: Vec<SharedField>,
+}
+
+/// One field of a shared dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SharedField {
+    pub name: String,
+    pub label: String,
+    /// `text`, `integer`, `decimal` (a string, exact), `date`, `datetime`, `boolean`, `code`,
+    /// `codes`, `reference` (an id), `geometry` (GeoJSON).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Personal data: masked unless the key may read personal data.
+    pub personal: bool,
+    /// Added by the township at run time.
+    pub custom: bool,
+    /// A code field's codes with their labels.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<SharedCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SharedCode {
+    pub code: String,
+    pub label: String,
+}
+
+/// A record of a shared dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SharedRecord {
+    pub id: i64,
+    /// Its number in the register's naming series.
+    pub number: Option<String>,
+    /// Its workflow state.
+    pub state: Option<String>,
+    /// The codes of its village and grid.
+    pub village: Option<String>,
+    pub grid: Option<String>,
+    /// Its fields by name (empty ones left out; personal ones masked, or left out when they
+    /// are no text, unless the key may read personal data). Empty for a deleted record.
+    #[schema(value_type = Object)]
+    pub values: serde_json::Map<String, serde_json::Value>,
+    /// When it last changed: the feed's order.
+    pub updated_at: DateTime<Utc>,
+    /// Set when the record was deleted: the receiving system should delete its copy.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// A page of a dataset's feed.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RecordFeed {
+    pub data: Vec<SharedRecord>,
+    /// The `after` of the next page; `null` on the last.
+    pub next: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -131,6 +131,14 @@ pub async fn api_keys() -> Result<Vec<shared::credentials::ApiKeyRow>, AppError>
     shared::credentials::service::list(&mut conn, &user).await
 }
 
+/// The villages and registers the issue form offers.
+#[server(endpoint = "admin/api_key_choices", output = Postcard)]
+pub async fn api_key_choices() -> Result<shared::credentials::ApiKeyChoices, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
+    let translate = |key: &str| crate::i18n::Locale::from_request().t(key);
+    shared::credentials::service::choices(&mut conn, &user, &translate).await
+}
+
 /// The newest calls of the service layer's APIs (the system administrator's and the
 /// auditor's: the service checks).
 #[server(endpoint = "admin/api_calls", output = Postcard)]
@@ -183,5 +191,35 @@ pub async fn retry_exchange_message(id: i64) -> Result<(), AppError> {
     let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
     shared::exchange::service::retry(&mut conn, &user, id).await?;
     leptos_axum::redirect("/admin/exchange?view=dead&retried=1");
+    Ok(())
+}
+
+/// Registers or changes a peer platform. A secret the platform made comes back in the answer
+/// (with JavaScript), or waits under a one-time note for the page a plain form post is
+/// redirected to (the notes of `issued_keys`, read by [`issued_api_key`]).
+#[server(endpoint = "admin/save_exchange_peer", output = Postcard)]
+pub async fn save_exchange_peer(
+    form: shared::exchange::PeerForm,
+) -> Result<Option<shared::credentials::IssuedKey>, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
+    let change = form.parse()?;
+    let (id, made) = shared::exchange::peers::save(&mut conn, &user, &change).await?;
+    let made = made.map(|key| shared::credentials::IssuedKey { id: i64::from(id), key });
+    if session::plain_form_post() {
+        let note = made.clone().map(|key| crate::admin::issued_keys::keep(user.id, key));
+        leptos_axum::redirect(&match note {
+            Some(note) => format!("/admin/exchange?saved=1&secret={note}"),
+            None => "/admin/exchange?saved=1".to_owned(),
+        });
+    }
+    Ok(made)
+}
+
+/// Stops a peer platform at once; back to the page.
+#[server(endpoint = "admin/stop_exchange_peer", output = Postcard)]
+pub async fn stop_exchange_peer(code: String) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
+    shared::exchange::peers::stop(&mut conn, &user, &code).await?;
+    leptos_axum::redirect("/admin/exchange?stopped=1");
     Ok(())
 }

@@ -7,10 +7,10 @@
 use leptos::prelude::*;
 use shared::credentials::{ApiKeyRow, ApiScope, DEFAULT_PER_MINUTE, IssuedKey};
 
-use super::api::{IssueApiKey, RevokeApiKey, api_keys, issued_api_key};
+use super::api::{IssueApiKey, RevokeApiKey, api_key_choices, api_keys, issued_api_key};
 use super::api_calls::ApiCalls;
 use crate::components::{
-    ErrorAlert, ErrorBanner, Field, FieldErrorText, PageHeader, RowsTable, field_errors, last_error,
+    Choice, ErrorAlert, ErrorBanner, Field, FieldErrorText, PageHeader, RowsTable, Select, field_errors, last_error,
 };
 use crate::i18n::{Locale, use_locale};
 use crate::wire::resource;
@@ -105,6 +105,7 @@ fn IssueForm(action: ServerAction<IssueApiKey>) -> impl IntoView {
                         {scopes}
                         <FieldErrorText id="field-scopes-error".to_owned() errors=errors("scopes") />
                     </fieldset>
+                    <Grants error />
                 </div>
                 <div class="form-actions">
                     <button class="btn btn-primary" type="submit" data-testid="api-key-issue"
@@ -112,6 +113,54 @@ fn IssueForm(action: ServerAction<IssueApiKey>) -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
+    }
+}
+
+/// The village a key is limited to, and the conditionally shared registers it is granted.
+/// Loaded once: a refused form keeps what was chosen.
+#[component]
+fn Grants(error: Signal<Option<shared::AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let errors = move |name: &'static str| field_errors(error, name);
+    let choices = resource(|| (), |_| api_key_choices());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(choices) = choices.await else { return ().into_any() };
+                let villages: Vec<Choice> = std::iter::once(Choice::empty(locale.t("api_keys.whole_township")))
+                    .chain(choices.villages.into_iter().map(|v| Choice::new(v.id, v.name)))
+                    .collect();
+                let datasets = choices
+                    .datasets
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (key, title))| {
+                        let id = format!("api-key-dataset-{i}");
+                        let input_id = id.clone();
+                        view! {
+                            <label class="checkbox" for=id>
+                                <input type="checkbox" id=input_id name=format!("form[datasets][{i}]") value=key />
+                                {title}
+                            </label>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="field">
+                        <label for="api-key-village">{locale.t("api_keys.village")}</label>
+                        <Select id="api-key-village" name="form[village]" choices=villages described_by="field-village-error" />
+                        <FieldErrorText id="field-village-error".to_owned() errors=errors("village") />
+                    </div>
+                    <fieldset class="field" data-testid="api-key-datasets">
+                        <legend>{locale.t("api_keys.datasets")}</legend>
+                        <p class="field-hint">{locale.t("api_keys.datasets_hint")}</p>
+                        {datasets}
+                        <FieldErrorText id="field-datasets-error".to_owned() errors=errors("datasets") />
+                    </fieldset>
+                }
+                .into_any()
+            })}
+        </Suspense>
     }
 }
 
@@ -168,7 +217,11 @@ fn KeyTable(rows: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl In
     let rows = rows
         .into_iter()
         .map(|row| {
-            let scopes: Vec<String> = row.scopes.iter().map(|s| locale.t(s.i18n_key())).collect();
+            let mut scopes: Vec<String> = row.scopes.iter().map(|s| locale.t(s.i18n_key())).collect();
+            scopes.extend(row.datasets.iter().cloned());
+            if let Some(village) = &row.village {
+                scopes.push(format!("{}：{village}", locale.t("api_keys.village")));
+            }
             let expires = row.expires_at.map(when).unwrap_or_else(|| locale.t("api_keys.never"));
             let used = row.last_used_at.map(when).unwrap_or_else(|| "—".into());
             let created = format!("{} {}", when(row.created_at), row.created_by.clone().unwrap_or_default());

@@ -1,5 +1,6 @@
 //! `/admin/exchange` (上级平台交换): what the township owes the upper-level platforms. The
-//! platforms it exchanges with, then the outbox in tabs — waiting, failing (backing off after
+//! platforms it exchanges with (registered, changed and stopped here: `exchange_peers`), then
+//! the outbox in tabs — waiting, failing (backing off after
 //! a failed attempt), dead letters, delivered — each message with its attempts, its last error
 //! and the exact JSON the peer receives. A dead letter holds its instruction's later messages;
 //! its button sends it again once the peer is fixed.
@@ -7,7 +8,8 @@
 use leptos::prelude::*;
 use shared::exchange::{OutboxPage, OutboxRow, OutboxView, PeerRow};
 
-use super::api::{RetryExchangeMessage, exchange_outbox};
+use super::api::{RetryExchangeMessage, SaveExchangePeer, StopExchangePeer, exchange_outbox, issued_api_key};
+use super::exchange_peers::{MadeSecret, PeerEditor};
 use crate::components::{ErrorAlert, ErrorBanner, PageHeader, RowsTable, last_error};
 use crate::i18n::use_locale;
 use crate::wire::resource;
@@ -22,8 +24,25 @@ pub fn ExchangePage() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     let view_shown = move || query.read().get("view").and_then(|v| OutboxView::parse(&v)).unwrap_or(OutboxView::All);
     let retry = ServerAction::<RetryExchangeMessage>::new();
-    let page = resource(move || (view_shown(), retry.version().get()), |(view, _)| exchange_outbox(view));
+    let save = ServerAction::<SaveExchangePeer>::new();
+    let stop = ServerAction::<StopExchangePeer>::new();
+    let page = resource(
+        move || (view_shown(), retry.version().get(), save.version().get(), stop.version().get()),
+        |(view, ..)| exchange_outbox(view),
+    );
     let retried = move || query.read().get("retried").is_some() || retry.value().get().is_some_and(|r| r.is_ok());
+    let saved = move || query.read().get("saved").is_some() || save.value().get().is_some_and(|r| r.is_ok());
+    let stopped = move || query.read().get("stopped").is_some() || stop.value().get().is_some_and(|r| r.is_ok());
+    // A secret made for a plain form post waits under a one-time note.
+    let noted = resource(
+        move || query.read().get("secret"),
+        |note| async move {
+            match note {
+                Some(note) => issued_api_key(note).await,
+                None => Ok(None),
+            }
+        },
+    );
     view! {
         <PageHeader title="nav.exchange" section="nav.section.admin" description="exchange_page.description">
             <a class="btn btn-ghost" href="/docs/exchange.md" rel="external">{locale.t("exchange_page.protocol")}</a>
@@ -31,20 +50,37 @@ pub fn ExchangePage() -> impl IntoView {
         <Show when=retried>
             <p class="alert alert-success" role="status">{locale.t("exchange_page.retried")}</p>
         </Show>
+        <Show when=saved>
+            <p class="alert alert-success" role="status">{locale.t("exchange_page.peer_saved")}</p>
+        </Show>
+        <Show when=stopped>
+            <p class="alert alert-success" role="status">{locale.t("exchange_page.peer_stopped")}</p>
+        </Show>
+        {move || save.value().get().and_then(Result::ok).flatten().map(|key| view! { <MadeSecret key /> })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move { noted.await.ok().flatten().map(|key| view! { <MadeSecret key /> }) })}
+        </Suspense>
         <ErrorBanner error=last_error(retry.value()) />
+        <ErrorBanner error=last_error(stop.value()) />
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                    Ok(page) => view! { <Exchange page shown=view_shown() retry /> }.into_any(),
+                    Ok(page) => view! { <Exchange page shown=view_shown() retry stop /> }.into_any(),
                 }
             })}
         </Suspense>
+        <PeerEditor action=save />
     }
 }
 
 #[component]
-fn Exchange(page: OutboxPage, shown: OutboxView, retry: ServerAction<RetryExchangeMessage>) -> impl IntoView {
+fn Exchange(
+    page: OutboxPage,
+    shown: OutboxView,
+    retry: ServerAction<RetryExchangeMessage>,
+    stop: ServerAction<StopExchangePeer>,
+) -> impl IntoView {
     let locale = use_locale();
     let tabs = page
         .counts
@@ -61,7 +97,7 @@ fn Exchange(page: OutboxPage, shown: OutboxView, retry: ServerAction<RetryExchan
         })
         .collect_view();
     view! {
-        <PeerTable peers=page.peers />
+        <PeerTable peers=page.peers stop />
         <section class="card" aria-labelledby="exchange-outbox-title">
             <h2 class="card-title" id="exchange-outbox-title">{locale.t("exchange_page.outbox")}</h2>
             <nav class="tabs" aria-label=locale.t("exchange_page.tabs")>{tabs}</nav>
@@ -78,18 +114,28 @@ const PEER_HEADS: &[&str] = &[
     "exchange_page.peer_endpoint",
     "exchange_page.peer_max_attempts",
     "exchange_page.peer_instructions",
+    "exchange_page.state",
+    "",
 ];
 
 #[component]
-fn PeerTable(peers: Vec<PeerRow>) -> impl IntoView {
+fn PeerTable(peers: Vec<PeerRow>, stop: ServerAction<StopExchangePeer>) -> impl IntoView {
     let locale = use_locale();
     let head = |i: usize| locale.t(PEER_HEADS[i]);
     let count = peers.len();
     let rows = peers
         .into_iter()
         .map(|peer| {
+            let active = peer.active;
+            let (class, state) = if active {
+                ("badge badge-ok", "exchange_page.peer_active")
+            } else {
+                ("badge badge-muted", "exchange_page.peer_inactive")
+            };
+            let code = peer.code.clone();
+            let tag = peer.code.clone();
             view! {
-                <tr>
+                <tr data-peer=tag>
                     <td data-label=head(0)>{peer.name}</td>
                     <td data-label=head(1)><code>{peer.code}</code></td>
                     <td data-label=head(2)>{locale.t(peer.kind.i18n_key())}</td>
@@ -97,6 +143,17 @@ fn PeerTable(peers: Vec<PeerRow>) -> impl IntoView {
                     <td data-label=head(4)><code>{peer.endpoint}</code></td>
                     <td data-label=head(5)>{peer.max_attempts}</td>
                     <td data-label=head(6)>{peer.instructions}</td>
+                    <td data-label=head(7)><span class=class>{locale.t(state)}</span></td>
+                    <td class="row-actions">
+                        {active.then(|| view! {
+                            <ActionForm action=stop>
+                                <input type="hidden" name="code" value=code />
+                                <button class="btn btn-danger btn-small" type="submit" data-testid="exchange-peer-stop">
+                                    {locale.t("exchange_page.peer_stop")}
+                                </button>
+                            </ActionForm>
+                        })}
+                    </td>
                 </tr>
             }
         })

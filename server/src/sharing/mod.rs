@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -45,6 +45,7 @@ use crate::router::ServerState;
         (name = "events", description = "事件数据：全渠道事件及其办理状态"),
         (name = "stats", description = "事件统计"),
         (name = "basedata", description = "基础数据：村（社区）与网格"),
+        (name = "datasets", description = "数据目录台账：按共享级别授权的专题数据集"),
     )
 )]
 struct ApiDoc;
@@ -86,6 +87,8 @@ pub fn routes(limits: &crate::rate_limit::RateLimits) -> Router<ServerState> {
         .routes(routes!(stats))
         .routes(routes!(villages))
         .routes(routes!(grids))
+        .routes(routes!(datasets))
+        .routes(routes!(records))
         .split_for_parts();
     let document = Arc::new(api.to_json().unwrap_or_default());
     router
@@ -100,20 +103,25 @@ pub fn routes(limits: &crate::rate_limit::RateLimits) -> Router<ServerState> {
 }
 
 /// What a path serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Dataset {
     Events,
     Stats,
     Villages,
     Grids,
+    /// The registers of the data catalogue the key may read.
+    Catalogue,
+    /// One register's feed, by key (`party.stations`).
+    Records(String),
 }
 
 impl Dataset {
-    fn scope(self) -> ApiScope {
+    fn scope(&self) -> ApiScope {
         match self {
             Dataset::Events => ApiScope::EventsRead,
             Dataset::Stats => ApiScope::StatsRead,
             Dataset::Villages | Dataset::Grids => ApiScope::BaseDataRead,
+            Dataset::Catalogue | Dataset::Records(_) => ApiScope::RecordsRead,
         }
     }
 }
@@ -212,6 +220,59 @@ async fn grids(
     answer(&state, &guard, request, Dataset::Grids).await
 }
 
+/// The registers of the data catalogue the key may read: those shared openly (无条件共享), and
+/// the conditionally shared ones (有条件共享) it is granted; with each, its fields, which of
+/// them are personal data, and the codes of its code fields.
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets",
+    tag = "datasets",
+    responses(
+        (status = 200, description = "The datasets the key may read.", body = Vec<sharing::SharedDataset>),
+        (status = 401, description = "No key, or one unknown, revoked or expired.", body = Problems),
+        (status = 403, description = "The key may not read registers.", body = Problems),
+    ),
+    security(("api_key" = []))
+)]
+async fn datasets(
+    State(state): State<ServerState>,
+    Extension(guard): Extension<Arc<Guard>>,
+    request: Request,
+) -> Response {
+    answer(&state, &guard, request, Dataset::Catalogue).await
+}
+
+/// A dataset's records in the order of their last change, deleted ones included (with
+/// `deleted_at` and no values), in the key's village if it is limited to one.
+#[utoipa::path(
+    get,
+    path = "/api/v1/datasets/{dataset}/records",
+    tag = "datasets",
+    params(
+        ("dataset" = String, Path, description = "The dataset's key, as `/api/v1/datasets` lists it (`party.stations`)."),
+        ("updated_since" = Option<String>, Query, description = "Only records changed at or after this time (RFC 3339)."),
+        ("after" = Option<String>, Query, description = "The `next` of the previous page."),
+        ("limit" = Option<i64>, Query, description = "Rows per page, 1 to 1000 (100).", minimum = 1, maximum = 1000),
+    ),
+    responses(
+        (status = 200, description = "A page of records; personal fields masked without the personal-data scope.", body = sharing::RecordFeed),
+        (status = 400, description = "A parameter is wrong or unknown.", body = Problems),
+        (status = 401, description = "No key, or one unknown, revoked or expired.", body = Problems),
+        (status = 403, description = "The key may not read registers.", body = Problems),
+        (status = 404, description = "No such dataset, or one the key is not granted.", body = Problems),
+        (status = 429, description = "Over the key's calls a minute.", body = Problems),
+    ),
+    security(("api_key" = []))
+)]
+async fn records(
+    State(state): State<ServerState>,
+    Extension(guard): Extension<Arc<Guard>>,
+    Path(dataset): Path<String>,
+    request: Request,
+) -> Response {
+    answer(&state, &guard, request, Dataset::Records(dataset)).await
+}
+
 /// The key of `Authorization: Bearer <key>`.
 fn bearer(request: &Request) -> Option<String> {
     let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -220,12 +281,13 @@ fn bearer(request: &Request) -> Option<String> {
 }
 
 fn status_of(error: &AppError) -> StatusCode {
-    use shared::ErrorCode::{ApiKeyInvalid, ApiKeyScope, SharingKeyRequired};
+    use shared::ErrorCode::{ApiKeyInvalid, ApiKeyScope, SharingDatasetUnknown, SharingKeyRequired};
     match error {
         AppError::Validation(fields) if fields.iter().any(|f| matches!(f.code, SharingKeyRequired | ApiKeyInvalid)) => {
             StatusCode::UNAUTHORIZED
         }
         AppError::Validation(fields) if fields.iter().any(|f| f.code == ApiKeyScope) => StatusCode::FORBIDDEN,
+        AppError::Validation(fields) if fields.iter().any(|f| f.code == SharingDatasetUnknown) => StatusCode::NOT_FOUND,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::Validation(_) => StatusCode::BAD_REQUEST,
         other => StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -290,7 +352,21 @@ async fn answer(state: &ServerState, guard: &Guard, request: Request, dataset: D
         }
         let reader = service::reader(&client);
         let pairs = || query.iter().map(|(name, value)| (name.as_str(), value.as_str()));
-        match dataset {
+        let no_parameters = || match query.first() {
+            Some((name, _)) => Err(AppError::field(name, shared::ErrorCode::SharingParameterUnknown)),
+            None => Ok(()),
+        };
+        match &dataset {
+            Dataset::Catalogue => {
+                no_parameters()?;
+                let translate = |key: &str| locale.t(key);
+                let rows = service::datasets(&mut conn, &reader, &translate).await?;
+                Ok((to_json(&rows), rows.len()))
+            }
+            Dataset::Records(key) => {
+                let feed = service::records(&mut conn, &reader, key, &FeedQuery::parse(pairs())?).await?;
+                Ok((to_json(&feed), feed.data.len()))
+            }
             Dataset::Events => {
                 let feed = service::events(&mut conn, &reader, &FeedQuery::parse(pairs())?).await?;
                 Ok((to_json(&feed), feed.data.len()))
@@ -299,17 +375,15 @@ async fn answer(state: &ServerState, guard: &Guard, request: Request, dataset: D
                 let stats = service::stats(&mut conn, &reader, &StatsQuery::parse(pairs())?).await?;
                 Ok((to_json(&stats), stats.rows.len()))
             }
-            Dataset::Villages | Dataset::Grids => {
-                if let Some((name, _)) = query.first() {
-                    return Err(AppError::field(name, shared::ErrorCode::SharingParameterUnknown));
-                }
-                if dataset == Dataset::Villages {
-                    let rows = service::villages(&mut conn, client.township_id).await?;
-                    Ok((to_json(&rows), rows.len()))
-                } else {
-                    let rows = service::grids(&mut conn, client.township_id).await?;
-                    Ok((to_json(&rows), rows.len()))
-                }
+            Dataset::Villages => {
+                no_parameters()?;
+                let rows = service::villages(&mut conn, &reader).await?;
+                Ok((to_json(&rows), rows.len()))
+            }
+            Dataset::Grids => {
+                no_parameters()?;
+                let rows = service::grids(&mut conn, &reader).await?;
+                Ok((to_json(&rows), rows.len()))
             }
         }
     }

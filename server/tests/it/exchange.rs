@@ -45,7 +45,7 @@ pub(crate) async fn add_peer(db: &TestDb, algorithm: Algorithm, endpoint: &str, 
     service::save_peer(&mut *db.conn().await, &peer).await.expect("peer");
 }
 
-fn signed(body: &Value, algorithm: Algorithm, nonce: &str, timestamp: i64, secret: &str) -> Request<Body> {
+pub(crate) fn signed(body: &Value, algorithm: Algorithm, nonce: &str, timestamp: i64, secret: &str) -> Request<Body> {
     let body = serde_json::to_vec(body).expect("json");
     let signature = signature::sign(algorithm, secret.as_bytes(), timestamp, nonce, &body);
     Request::post("/exchange/v1/instructions")
@@ -76,7 +76,7 @@ pub(crate) async fn point(db: &TestDb) -> (f64, f64) {
     (p.lat, p.lng)
 }
 
-fn instruction(id: &str, (lat, lon): (f64, f64), deadline: chrono::DateTime<Utc>) -> Value {
+pub(crate) fn instruction(id: &str, (lat, lon): (f64, f64), deadline: chrono::DateTime<Utc>) -> Value {
     json!({
         "instruction_id": id,
         "kind": "task",

@@ -23,6 +23,7 @@ mod engine_step;
 mod engine_tally;
 mod events;
 mod exchange;
+mod exchange_peers;
 mod exchange_soak;
 mod hardening;
 mod harness;

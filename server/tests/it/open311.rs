@@ -46,7 +46,8 @@ async fn xml(router: &Router, request: Request<Body>) -> (StatusCode, String) {
 
 async fn issue(db: &TestDb, per_minute: i32) -> String {
     let mut conn = db.conn().await;
-    let form = NewApiKey { name: "随手拍".into(), scopes: vec![ApiScope::Open311], per_minute, expires_on: None };
+    let form =
+        NewApiKey { name: "随手拍".into(), scopes: vec![ApiScope::Open311], per_minute, ..Default::default() };
     let township: i32 = db.user("sysadmin").await.township_id;
     credentials::issue_for(&mut conn, township, None, &form).await.expect("key").key
 }
@@ -430,6 +431,8 @@ async fn clients_of_other_origins_may_call_and_the_cli_issues_keys() {
         scopes: vec!["open311".into()],
         per_minute: 30,
         expires: Some(shared::time::today()),
+        village: None,
+        datasets: vec![],
         township: None,
     };
     server::apikey_cmd::run(&db.url(), create).await.expect("created");
@@ -438,6 +441,8 @@ async fn clients_of_other_origins_may_call_and_the_cli_issues_keys() {
         scopes: vec!["everything".into()],
         per_minute: 30,
         expires: None,
+        village: None,
+        datasets: vec![],
         township: None,
     };
     assert!(server::apikey_cmd::run(&db.url(), unknown).await.is_err());

@@ -20,7 +20,14 @@ use crate::harness::TestDb;
 use crate::http::{HOST, router, send};
 
 async fn issue(db: &TestDb, scopes: Vec<ApiScope>) -> (i64, String) {
-    let form = NewApiKey { name: "市大数据平台".into(), scopes, per_minute: 10_000, expires_on: None };
+    issue_key(db, NewApiKey { scopes, ..partner() }).await
+}
+
+fn partner() -> NewApiKey {
+    NewApiKey { name: "市大数据平台".into(), per_minute: 10_000, ..Default::default() }
+}
+
+async fn issue_key(db: &TestDb, form: NewApiKey) -> (i64, String) {
     let township: i32 = db.user("sysadmin").await.township_id;
     let issued = credentials::issue_for(&mut *db.conn().await, township, None, &form).await.expect("key");
     (issued.id, issued.key)
@@ -221,7 +228,18 @@ async fn the_openapi_description_is_generated_from_the_handlers() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(document["openapi"], "3.1.0");
     let paths: HashSet<&str> = document["paths"].as_object().expect("paths").keys().map(String::as_str).collect();
-    assert_eq!(paths, HashSet::from(["/api/v1/events", "/api/v1/stats/events", "/api/v1/villages", "/api/v1/grids"]));
+    assert_eq!(
+        paths,
+        HashSet::from([
+            "/api/v1/events",
+            "/api/v1/stats/events",
+            "/api/v1/villages",
+            "/api/v1/grids",
+            "/api/v1/datasets",
+            "/api/v1/datasets/{dataset}/records",
+        ])
+    );
+    assert!(document["components"]["schemas"]["SharedRecord"]["properties"]["deleted_at"].is_object());
     let feed = &document["components"]["schemas"]["EventFeed"];
     assert!(feed["properties"]["next"].is_object(), "{feed}");
     assert!(document["components"]["schemas"]["SharedEvent"]["properties"]["contact_phone"].is_object());
@@ -234,5 +252,217 @@ async fn the_openapi_description_is_generated_from_the_handlers() {
         .cloned()
         .expect("limit");
     assert_eq!(limit["in"], "query");
+    db.finish().await;
+}
+
+/// Walks a feed page by page (`limit` at a time) from `path`; returns every row.
+async fn walk(router: &Router, path: &str, key: &str, limit: usize) -> Vec<Value> {
+    let join = if path.contains('?') { '&' } else { '?' };
+    let mut rows = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let page_path = match &next {
+            None => format!("{path}{join}limit={limit}"),
+            Some(after) => format!("{path}{join}limit={limit}&after={after}"),
+        };
+        let (status, page) = call(router, &page_path, Some(key)).await;
+        assert_eq!(status, StatusCode::OK, "{page_path}: {page}");
+        let data = page["data"].as_array().expect("data");
+        assert!(data.len() <= limit);
+        rows.extend(data.iter().cloned());
+        match page["next"].as_str() {
+            Some(after) => next = Some(after.to_owned()),
+            None => return rows,
+        }
+    }
+}
+
+async fn count(db: &TestDb, sql: &str) -> i64 {
+    diesel::sql_query(sql).get_result::<N>(&mut *db.conn().await).await.expect("count").n
+}
+
+fn refused_fields(error: shared::AppError) -> Vec<(String, String)> {
+    match error {
+        shared::AppError::Validation(fields) => {
+            fields.into_iter().map(|f| (f.field, f.code.as_str().to_owned())).collect()
+        }
+        other => panic!("not a validation error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn registers_are_shared_by_their_level_masked_and_fed_in_order_of_change() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let admin = db.user("sysadmin").await;
+
+    // A register not to be shared (不予共享) cannot be granted, nor a register without the scope.
+    let not_shared =
+        NewApiKey { scopes: vec![ApiScope::RecordsRead], datasets: vec!["office.archives".into()], ..partner() };
+    let error = credentials::issue(&mut *db.conn().await, &admin, &not_shared).await.expect_err("refused");
+    assert_eq!(refused_fields(error), [("datasets".to_owned(), "api_key.dataset_not_shared".to_owned())]);
+    let no_scope =
+        NewApiKey { scopes: vec![ApiScope::EventsRead], datasets: vec!["party.members".into()], ..partner() };
+    let error = credentials::issue(&mut *db.conn().await, &admin, &no_scope).await.expect_err("refused");
+    assert_eq!(refused_fields(error), [("datasets".to_owned(), "api_key.datasets_need_scope".to_owned())]);
+
+    // The scope alone reads the openly shared registers (无条件共享) only.
+    let (_, open) = issue(&db, vec![ApiScope::RecordsRead]).await;
+    let (status, catalogue) = call(&router, "/api/v1/datasets", Some(&open)).await;
+    assert_eq!(status, StatusCode::OK, "{catalogue}");
+    let keys: Vec<&str> = catalogue.as_array().expect("list").iter().filter_map(|d| d["key"].as_str()).collect();
+    assert_eq!(keys, ["party.stations"], "only the openly shared register");
+    let phone = catalogue[0]["fields"].as_array().expect("fields").iter().find(|f| f["name"] == "phone").cloned();
+    assert_eq!(
+        phone.map(|f| (f["type"].clone(), f["personal"].clone())),
+        Some((Value::from("text"), Value::from(true)))
+    );
+    for hidden in ["party.members", "office.archives", "party.meeting_attendance", "nothing.here", "x"] {
+        let (status, answer) = call(&router, &format!("/api/v1/datasets/{hidden}/records"), Some(&open)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{hidden}: {answer}");
+        assert_eq!(codes(&answer), [("dataset".to_owned(), "sharing.dataset_unknown".to_owned())]);
+    }
+
+    // The stations' feed, two at a time: every live station once, phones masked. (The demo
+    // made them in one transaction: give them a minute each.)
+    diesel::sql_query(
+        "UPDATE reg.party_stations SET updated_at = now() - interval '1 day' + id * interval '1 minute', \
+                phone = CASE WHEN id = (SELECT min(id) FROM reg.party_stations) THEN '13912345678' ELSE phone END",
+    )
+    .execute(&mut *db.conn().await)
+    .await
+    .expect("a phone");
+    let stations = walk(&router, "/api/v1/datasets/party.stations/records", &open, 2).await;
+    let live = count(&db, "SELECT count(*) AS n FROM reg.party_stations WHERE deleted_at IS NULL").await;
+    assert!(live > 2, "the demo has stations");
+    let ids: HashSet<i64> = stations.iter().filter_map(|r| r["id"].as_i64()).collect();
+    assert_eq!((ids.len(), stations.len()), (live as usize, live as usize), "each once");
+    let phones: Vec<&str> = stations.iter().filter_map(|r| r["values"]["phone"].as_str()).collect();
+    assert!(phones.contains(&"139****5678"), "{phones:?}");
+    assert!(phones.iter().all(|p| p.contains("****")), "{phones:?}");
+    let order: Vec<(String, i64)> = stations
+        .iter()
+        .map(|r| (r["updated_at"].as_str().unwrap_or("").to_owned(), r["id"].as_i64().unwrap_or(0)))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0].1 != w[1].1), "no repeats");
+
+    // A deleted station comes through the feed from the last sync, as a deletion.
+    let last_sync = stations.last().expect("rows")["updated_at"].as_str().expect("time").to_owned();
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let gone: Id = diesel::sql_query(
+        "UPDATE reg.party_stations SET deleted_at = now(), updated_at = now() \
+         WHERE id = (SELECT min(id) FROM reg.party_stations) RETURNING id",
+    )
+    .get_result(&mut *db.conn().await)
+    .await
+    .expect("delete");
+    let since = url_escape(&last_sync);
+    let changed =
+        walk(&router, &format!("/api/v1/datasets/party.stations/records?updated_since={since}"), &open, 10).await;
+    let deletion = changed.iter().find(|r| r["id"] == gone.id).cloned().expect("the deletion is fed");
+    assert!(deletion["deleted_at"].is_string(), "{deletion}");
+    assert_eq!(deletion["values"], serde_json::json!({}), "nothing of a deleted record");
+    assert!(changed.len() <= 2, "only what changed since: {}", changed.len());
+
+    // A conditionally shared register (有条件共享), granted by name: its people masked.
+    let members =
+        NewApiKey { scopes: vec![ApiScope::RecordsRead], datasets: vec!["party.members".into()], ..partner() };
+    let (_, granted) = issue_key(&db, members).await;
+    let (status, page) = call(&router, "/api/v1/datasets/party.members/records?limit=20", Some(&granted)).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let rows = page["data"].as_array().expect("data");
+    assert_eq!(rows.len(), 20);
+    for row in rows {
+        let values = &row["values"];
+        let name = values["name"].as_str().expect("a name");
+        assert!(name.chars().skip(1).all(|c| c == '*') && name.chars().count() >= 2, "{name}");
+        assert!(values["id_number"].as_str().expect("an id number").contains("***********"), "{values}");
+        assert!(values.get("monthly_income").is_none(), "an income is no text: left out");
+        assert!(values["organisation"].is_i64() && values["political_status"].is_string(), "{values}");
+        assert!(row["village"].is_string() && row["grid"].is_string(), "{row}");
+    }
+    // With the personal-data scope, as recorded.
+    let personal = NewApiKey {
+        scopes: vec![ApiScope::RecordsRead, ApiScope::PersonalData],
+        datasets: vec!["party.members".into()],
+        ..partner()
+    };
+    let (_, personal) = issue_key(&db, personal).await;
+    let (_, page) = call(&router, "/api/v1/datasets/party.members/records?limit=1", Some(&personal)).await;
+    let first = &page["data"][0];
+    #[derive(QueryableByName)]
+    struct Person {
+        #[diesel(sql_type = Text)]
+        id_number: String,
+    }
+    let stored: Person = diesel::sql_query("SELECT id_number FROM reg.party_members WHERE id = $1")
+        .bind::<BigInt, _>(first["id"].as_i64().expect("id"))
+        .get_result(&mut *db.conn().await)
+        .await
+        .expect("member");
+    assert_eq!(first["values"]["id_number"].as_str(), Some(stored.id_number.as_str()));
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_key_limited_to_a_village_reads_that_village_only() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    #[derive(QueryableByName)]
+    struct Village {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        id: i32,
+        #[diesel(sql_type = Text)]
+        code: String,
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    // The village with the most events.
+    let village: Village = diesel::sql_query(
+        "SELECT v.id, v.code, v.name FROM villages v JOIN events e ON e.village_id = v.id \
+         GROUP BY v.id ORDER BY count(*) DESC, v.id LIMIT 1",
+    )
+    .get_result(&mut *db.conn().await)
+    .await
+    .expect("a village");
+    let admin = db.user("sysadmin").await;
+    let elsewhere = NewApiKey { scopes: vec![ApiScope::EventsRead], village_id: Some(999_999), ..partner() };
+    let error = credentials::issue(&mut *db.conn().await, &admin, &elsewhere).await.expect_err("refused");
+    assert_eq!(refused_fields(error), [("village".to_owned(), "api_key.village_unknown".to_owned())]);
+
+    let form = NewApiKey {
+        scopes: vec![ApiScope::EventsRead, ApiScope::StatsRead, ApiScope::BaseDataRead, ApiScope::RecordsRead],
+        village_id: Some(village.id),
+        ..partner()
+    };
+    let (_, key) = issue_key(&db, form).await;
+    let keys = credentials::list(&mut *db.conn().await, &admin).await.expect("keys");
+    assert_eq!(keys[0].village.as_deref(), Some(village.name.as_str()), "the list names the village");
+
+    let (_, villages) = call(&router, "/api/v1/villages", Some(&key)).await;
+    let codes: Vec<&str> = villages.as_array().expect("list").iter().filter_map(|v| v["code"].as_str()).collect();
+    assert_eq!(codes, [village.code.as_str()]);
+    let (_, grids) = call(&router, "/api/v1/grids", Some(&key)).await;
+    let grids = grids.as_array().expect("grids").clone();
+    assert!(!grids.is_empty() && grids.iter().all(|g| g["village_code"] == village.code.as_str()));
+
+    let events = walk(&router, "/api/v1/events", &key, 500).await;
+    let expected = diesel::sql_query("SELECT count(*) AS n FROM events WHERE village_id = $1")
+        .bind::<diesel::sql_types::Integer, _>(village.id)
+        .get_result::<N>(&mut *db.conn().await)
+        .await
+        .expect("count")
+        .n;
+    assert_eq!(events.len() as i64, expected);
+    assert!(events.iter().all(|e| e["village"] == village.name.as_str()));
+    let (_, stats) = call(&router, "/api/v1/stats/events?by=village", Some(&key)).await;
+    assert_eq!(stats["total"]["reported"].as_i64(), Some(expected), "{stats}");
+
+    let stations = walk(&router, "/api/v1/datasets/party.stations/records", &key, 100).await;
+    assert!(stations.iter().all(|s| s["village"] == village.code.as_str()), "{stations:?}");
     db.finish().await;
 }

@@ -67,9 +67,13 @@ pub async fn issue_for(
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    let issued: Id = diesel::sql_query(
-        "INSERT INTO api_keys (township_id, name, prefix, secret_hash, scopes, per_minute, expires_at, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    // A village of another township (or none such) inserts nothing: refused, not stored.
+    let issued: Option<Id> = diesel::sql_query(
+        "INSERT INTO api_keys \
+             (township_id, name, prefix, secret_hash, scopes, per_minute, expires_at, created_by, village_id, datasets) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 \
+         WHERE $9::integer IS NULL OR EXISTS (SELECT 1 FROM villages WHERE id = $9 AND township_id = $1) \
+         RETURNING id",
     )
     .bind::<Integer, _>(township_id)
     .bind::<Text, _>(form.name.trim())
@@ -79,12 +83,46 @@ pub async fn issue_for(
     .bind::<Integer, _>(form.per_minute)
     .bind::<Nullable<Timestamptz>, _>(expires_at)
     .bind::<Nullable<BigInt>, _>(issuer.map(|(id, _)| id))
+    .bind::<Nullable<Integer>, _>(form.village_id)
+    .bind::<Array<Text>, _>(&form.datasets)
     .get_result(conn)
-    .await?;
+    .await
+    .optional()?;
+    let issued = issued.ok_or_else(|| AppError::field("village", ErrorCode::ApiKeyVillageUnknown))?;
     let (actor_id, actor_name) = issuer.map_or((None, "命令行"), |(id, name)| (Some(id), name));
-    let detail = format!("{} · {}", form.name.trim(), scopes.join(","));
+    let mut detail = format!("{} · {}", form.name.trim(), scopes.join(","));
+    if !form.datasets.is_empty() {
+        detail = format!("{detail} · {}", form.datasets.join(","));
+    }
+    if let Some(village) = form.village_id {
+        detail = format!("{detail} · village {village}");
+    }
     audit::record(conn, township_id, actor_id, actor_name, "apikey.issue", &prefix, &detail).await?;
     Ok(IssuedKey { id: issued.id, key })
+}
+
+/// The villages and the conditionally shared registers (有条件共享; child tables are shared
+/// with their parent, and openly shared registers need no grant) of the issue form.
+pub async fn choices(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    translate: crate::engine::service::Translate<'_>,
+) -> Result<super::ApiKeyChoices, AppError> {
+    if !user.can(codes::INTERFACES_MANAGE) {
+        return Err(AppError::Forbidden);
+    }
+    let villages = crate::basedata::service::villages_of_township(conn, user.township_id).await?;
+    let datasets = crate::modules::registers()
+        .filter(|register| {
+            register.parent.is_none() && register.sharing == crate::engine::declare::Sharing::Conditional
+        })
+        .map(|register| {
+            let title = crate::engine::service::runtime::titles(register)
+                .map_or_else(|| translate(&register.title_key()), |title| title.zh);
+            (register.key(), format!("{} · {title}", translate(&register.module_key())))
+        })
+        .collect();
+    Ok(super::ApiKeyChoices { villages, datasets })
 }
 
 /// Which key to revoke.
@@ -146,6 +184,10 @@ struct KeyRaw {
     prefix: String,
     #[diesel(sql_type = Array<Text>)]
     scopes: Vec<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    village: Option<String>,
+    #[diesel(sql_type = Array<Text>)]
+    datasets: Vec<String>,
     #[diesel(sql_type = Integer)]
     per_minute: i32,
     #[diesel(sql_type = Nullable<Timestamptz>)]
@@ -177,11 +219,11 @@ pub async fn list(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<Ve
 /// A township's keys, newest first.
 pub async fn list_in(conn: &mut AsyncPgConnection, township_id: i32) -> Result<Vec<ApiKeyRow>, AppError> {
     let rows: Vec<KeyRaw> = diesel::sql_query(
-        "SELECT k.id, k.name, k.prefix, k.scopes, k.per_minute, k.expires_at, k.revoked_at, k.created_at, \
-                u.display_name AS created_by, k.last_used_at, \
+        "SELECT k.id, k.name, k.prefix, k.scopes, v.name AS village, k.datasets, k.per_minute, k.expires_at, \
+                k.revoked_at, k.created_at, u.display_name AS created_by, k.last_used_at, \
                 (SELECT count(*) FROM api_calls c WHERE c.api_key_id = k.id AND c.at > now() - interval '30 days') \
                     AS calls \
-         FROM api_keys k LEFT JOIN users u ON u.id = k.created_by \
+         FROM api_keys k LEFT JOIN users u ON u.id = k.created_by LEFT JOIN villages v ON v.id = k.village_id \
          WHERE k.township_id = $1 ORDER BY k.created_at DESC, k.id DESC",
     )
     .bind::<Integer, _>(township_id)
@@ -194,6 +236,8 @@ pub async fn list_in(conn: &mut AsyncPgConnection, township_id: i32) -> Result<V
             name: r.name,
             prefix: r.prefix,
             scopes: scopes(&r.scopes),
+            village: r.village,
+            datasets: r.datasets,
             per_minute: r.per_minute,
             expires_at: r.expires_at,
             revoked_at: r.revoked_at,
@@ -214,6 +258,10 @@ pub struct ApiClient {
     pub township_id: i32,
     pub scopes: Vec<ApiScope>,
     pub per_minute: i32,
+    /// The one village it reads, if it is limited to one.
+    pub village_id: Option<i32>,
+    /// The conditionally shared registers it is granted.
+    pub datasets: Vec<String>,
 }
 
 impl ApiClient {
@@ -242,11 +290,15 @@ pub async fn authenticate(conn: &mut AsyncPgConnection, key: &str) -> Result<Api
         scopes: Vec<String>,
         #[diesel(sql_type = Integer)]
         per_minute: i32,
+        #[diesel(sql_type = Nullable<Integer>)]
+        village_id: Option<i32>,
+        #[diesel(sql_type = Array<Text>)]
+        datasets: Vec<String>,
     }
     let live: Live = diesel::sql_query(
         "UPDATE api_keys SET last_used_at = now() \
          WHERE prefix = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) \
-         RETURNING id, name, secret_hash, township_id, scopes, per_minute",
+         RETURNING id, name, secret_hash, township_id, scopes, per_minute, village_id, datasets",
     )
     .bind::<Text, _>(prefix)
     .get_result(conn)
@@ -267,6 +319,8 @@ pub async fn authenticate(conn: &mut AsyncPgConnection, key: &str) -> Result<Api
         township_id: live.township_id,
         scopes: scopes(&live.scopes),
         per_minute: live.per_minute,
+        village_id: live.village_id,
+        datasets: live.datasets,
     })
 }
 

@@ -307,6 +307,11 @@ pub(crate) fn indexes_as(
     if register.parent.is_some() {
         let name = index_name(table, PARENT_COLUMN, "idx");
         indexes.push(Index::new(name.clone(), format!("CREATE INDEX {name} ON {on} ({PARENT_COLUMN}) {live}")));
+    } else {
+        // The data-sharing feed: a township's records in the order of their last change,
+        // deleted ones too (a receiving system learns of a deletion from the feed).
+        let name = index_name(table, "updated_at", "feed");
+        indexes.push(Index::new(name.clone(), format!("CREATE INDEX {name} ON {on} (township_id, updated_at, id)")));
     }
     indexes
 }

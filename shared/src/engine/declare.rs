@@ -227,12 +227,35 @@ pub enum UpdateFrequency {
     Yearly,
 }
 
+impl UpdateFrequency {
+    /// Its code in the catalogue and the data-sharing API.
+    pub const fn code(self) -> &'static str {
+        match self {
+            UpdateFrequency::RealTime => "real_time",
+            UpdateFrequency::Daily => "daily",
+            UpdateFrequency::Monthly => "monthly",
+            UpdateFrequency::Yearly => "yearly",
+        }
+    }
+}
+
 /// The sharing levels of the national government data-sharing rules (无条件 / 有条件 / 不予共享).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sharing {
     Open,
     Conditional,
     None,
+}
+
+impl Sharing {
+    /// Its code in the catalogue and the data-sharing API.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Sharing::Open => "open",
+            Sharing::Conditional => "conditional",
+            Sharing::None => "none",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,11 +289,17 @@ pub struct Field {
     pub check: Option<Check>,
     /// The column's former name, when the field was renamed.
     pub renamed_from: Option<&'static str>,
+    /// Personal data (GB/T 35273): a person's name, ID number, phone, income. The
+    /// data-sharing API masks it unless the key is granted personal data (`crate::sharing`).
+    pub personal: bool,
 }
 
 impl Field {
     pub const fn new(name: &'static str, kind: Kind) -> Field {
-        Field { name, kind, required: false, unique: false, check: None, renamed_from: None }
+        Field { name, kind, required: false, unique: false, check: None, renamed_from: None, personal: false }
+    }
+    pub const fn personal(self) -> Field {
+        Field { personal: true, ..self }
     }
     pub const fn required(self) -> Field {
         Field { required: true, ..self }

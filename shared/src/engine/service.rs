@@ -27,6 +27,7 @@ mod deadline;
 mod decode;
 pub mod delegation;
 pub mod export;
+pub mod feed;
 pub mod import;
 pub mod imports;
 mod list;

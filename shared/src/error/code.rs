@@ -201,6 +201,12 @@ crate::code_enum::code_enum! {
         ApiKeyRateRange = "api_key.rate_range",
         ApiKeyExpiryPast = "api_key.expiry_past",
         ApiKeyExpiryTooFar = "api_key.expiry_too_far",
+        /// A granted dataset is unknown, a child table, or not to be shared (不予共享).
+        ApiKeyDatasetNotShared = "api_key.dataset_not_shared",
+        /// Datasets are granted to a key that may not read registers.
+        ApiKeyDatasetsNeedScope = "api_key.datasets_need_scope",
+        /// The village is not one of the township's.
+        ApiKeyVillageUnknown = "api_key.village_unknown",
         // The Open311 GeoReport v2 channel (open311/).
         Open311ServiceUnknown = "open311.service_unknown",
         Open311RequestUnknown = "open311.request_unknown",
@@ -234,6 +240,15 @@ crate::code_enum::code_enum! {
         /// A nonce already used within the window: a replayed request.
         ExchangeReplay = "exchange.replay",
         ExchangeCategoryUnknown = "exchange.category_unknown",
+        /// A peer's code: a lower-case letter, then 1–31 letters, digits, `_` or `-`.
+        ExchangePeerCodeInvalid = "exchange.peer_code_invalid",
+        /// The code is another township's peer.
+        ExchangePeerCodeTaken = "exchange.peer_code_taken",
+        ExchangeEndpointInvalid = "exchange.endpoint_invalid",
+        /// A line of the category mapping is not `their code = our code`.
+        ExchangeCategoriesFormat = "exchange.categories_format",
+        ExchangeAttemptsRange = "exchange.attempts_range",
+        ExchangeSecretLength = "exchange.secret_length",
         ExchangePriorityUnknown = "exchange.priority_unknown",
         // The data-sharing API (sharing/).
         SharingKeyRequired = "sharing.key_required",
@@ -244,6 +259,8 @@ crate::code_enum::code_enum! {
         /// A query parameter the path does not take: refused, so a misspelt filter never
         /// returns everything.
         SharingParameterUnknown = "sharing.parameter_unknown",
+        /// No such dataset, or one the key may not read.
+        SharingDatasetUnknown = "sharing.dataset_unknown",
         // A category's attributes (events/attributes.rs).
         AttributeCodeInvalid = "attribute.code_invalid",
         AttributeCodeTaken = "attribute.code_taken",

@@ -572,6 +572,8 @@ pub async fn outbox(
     .await?;
     #[derive(diesel::QueryableByName)]
     struct Peer {
+        #[diesel(sql_type = Bool)]
+        active: bool,
         #[diesel(sql_type = Text)]
         code: String,
         #[diesel(sql_type = Text)]
@@ -588,9 +590,9 @@ pub async fn outbox(
         instructions: i64,
     }
     let peers: Vec<Peer> = diesel::sql_query(
-        "SELECT p.code, p.name, p.kind, p.algorithm, p.endpoint, p.max_attempts, \
+        "SELECT p.active, p.code, p.name, p.kind, p.algorithm, p.endpoint, p.max_attempts, \
                 (SELECT count(*) FROM exchange_instructions i WHERE i.peer_id = p.id) AS instructions \
-         FROM exchange_peers p WHERE p.township_id = $1 AND p.active ORDER BY p.code",
+         FROM exchange_peers p WHERE p.township_id = $1 ORDER BY p.active DESC, p.code",
     )
     .bind::<Integer, _>(user.township_id)
     .load(conn)
@@ -600,6 +602,7 @@ pub async fn outbox(
         peers: peers
             .into_iter()
             .map(|p| PeerRow {
+                active: p.active,
                 kind: PeerKind::parse(&p.kind).unwrap_or(PeerKind::County),
                 code: p.code,
                 name: p.name,

@@ -36,7 +36,7 @@ pub static ARCHIVES: Register = Register {
 pub static BORROWINGS: Register = Register {
     fields: &[
         reference("archive", Target::Register("office.archives")).required(),
-        text("borrower", 20).required(),
+        text("borrower", 20).required().personal(),
         text("purpose", 100),
         date("borrowed_on").required(),
         date("due_on").required(),
@@ -143,7 +143,7 @@ pub static SEALS: Register = Register {
         text("name", 40).required().unique(),
         choice("kind", &SEAL_KIND).required(),
         choice("status", &SEAL_STATUS).required(),
-        text("keeper", 20).required(),
+        text("keeper", 20).required().personal(),
         date("made_on"),
         photos("impression"),
     ],
@@ -178,7 +178,7 @@ pub static SEAL_USES: Register = Register {
         reference("outgoing", Target::Register("office.outgoing")),
         text("matter", 100).required(),
         integer("copies", 1, 1_000).required(),
-        text("applicant", 20).required(),
+        text("applicant", 20).required().personal(),
         date("applied_on").required(),
         date("used_on"),
     ],

@@ -34,9 +34,9 @@ pub static PIPELINE: Workflow = Workflow {
 /// 发展党员: one person on the way into the party, with the dates the rules count from.
 pub static APPLICANTS: Register = Register {
     fields: &[
-        text("name", 20).required(),
+        text("name", 20).required().personal(),
         choice("gender", &GENDER).required(),
-        text("id_number", 18).required().unique().check(id_number::validate),
+        text("id_number", 18).required().unique().check(id_number::validate).personal(),
         reference("organisation", Target::Register("party.organisations")).required(),
         date("applied_on").required(),
         date("talked_on"),
@@ -45,7 +45,7 @@ pub static APPLICANTS: Register = Register {
         date("admitted_on"),
         date("approved_on"),
         date("full_on"),
-        text("introducers", 40),
+        text("introducers", 40).personal(),
     ],
     list: &["name", "organisation", "applied_on", "activist_on", "admitted_on"],
     filters: &["organisation", "applied_on"],

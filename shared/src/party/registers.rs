@@ -32,17 +32,17 @@ pub static ORGANISATIONS: Register = Register {
 /// 党员: members and probationary members.
 pub static MEMBERS: Register = Register {
     fields: &[
-        text("name", 20).required(),
+        text("name", 20).required().personal(),
         choice("gender", &GENDER).required(),
-        text("id_number", 18).required().unique().check(id_number::validate),
-        text("mobile", 11).check(mobile::validate),
+        text("id_number", 18).required().unique().check(id_number::validate).personal(),
+        text("mobile", 11).check(mobile::validate).personal(),
         choice("political_status", &POLITICAL_STATUS).required(),
         reference("organisation", Target::Register("party.organisations")).required(),
         date("joined_on").required(),
         date("full_on"),
         boolean("floating"),
         choice("dues_basis", &DUES_BASIS).required(),
-        money("monthly_income"),
+        money("monthly_income").personal(),
         reference("resident", Target::Resident),
     ],
     list: &["name", "political_status", "organisation", "joined_on", "floating"],

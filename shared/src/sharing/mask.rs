@@ -23,6 +23,12 @@ pub fn phone(value: &str) -> String {
     head.iter().chain(std::iter::repeat_n(&'*', middle.len())).chain(tail).collect()
 }
 
+/// A personal field's text: a number (a phone, an ID number: seven digits or more) as
+/// [`phone`], anything else (a name, an address) as [`name`].
+pub fn personal(value: &str) -> String {
+    if value.chars().filter(char::is_ascii_digit).count() >= 7 { phone(value) } else { name(value) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,5 +47,12 @@ mod tests {
         assert_eq!(phone("0512-65551234"), "051******1234");
         assert_eq!(phone("110"), "***");
         assert_eq!(phone(""), "");
+    }
+
+    #[test]
+    fn a_personal_text_is_masked_as_a_number_or_as_a_name() {
+        assert_eq!(personal("13812345678"), "138****5678");
+        assert_eq!(personal("32058119800101123X"), "320***********123X");
+        assert_eq!(personal("王建国"), "王**");
     }
 }

@@ -13,11 +13,16 @@ use super::{
 use crate::accounts::{SessionUser, UserKind};
 use crate::credentials::ApiScope;
 use crate::credentials::service::ApiClient;
+use crate::engine::declare::{Register, Sharing};
+use crate::engine::record::Action;
 use crate::error::AppError;
 use crate::events::service::visible;
 use crate::events::types::{EventFilter, StatsRow};
 use crate::permissions::{DataScope, Permission, PermissionSet};
 use crate::sql::Sql;
+
+mod records;
+pub use records::{datasets, records};
 
 /// The reader a key reads as: the whole township, with the permissions its scopes stand
 /// for (events and their statistics are read through the events module's own checks; the
@@ -33,6 +38,16 @@ pub fn reader(client: &ApiClient) -> SessionUser {
     if client.may(ApiScope::PersonalData) {
         permissions.insert(Permission::PersonalDataView);
     }
+    // A register is read through the engine's own check: the view of each register the key
+    // may share (the same code a person's role grants).
+    let records = crate::modules::registers()
+        .filter(|register| client.may(ApiScope::RecordsRead) && shared_with(register, client))
+        .map(|register| Action::View.code(register))
+        .collect();
+    let (scope, village_id) = match client.village_id {
+        Some(village) => (DataScope::Village, Some(village)),
+        None => (DataScope::Township, None),
+    };
     SessionUser {
         // No person: nothing it reads is "its own" (no event has reporter or assignee 0).
         id: 0,
@@ -41,15 +56,28 @@ pub fn reader(client: &ApiClient) -> SessionUser {
         kind: UserKind::Staff,
         township_id: client.township_id,
         township_name: String::new(),
-        village_id: None,
+        village_id,
         grid_id: None,
         department_id: None,
         role_names: Vec::new(),
         permissions,
-        scope: DataScope::Township,
-        records: Default::default(),
+        scope,
+        records,
         registers: Vec::new(),
     }
+}
+
+/// Whether a key with the `records.read` scope may read the register: an openly shared one
+/// (无条件共享) always, a conditionally shared one (有条件共享) when granted by name, one not
+/// to be shared (不予共享) never; a child table only inside its parent's records, which the
+/// API does not serve.
+pub fn shared_with(register: &Register, client: &ApiClient) -> bool {
+    register.parent.is_none()
+        && match register.sharing {
+            Sharing::Open => true,
+            Sharing::Conditional => client.datasets.iter().any(|key| *key == register.key()),
+            Sharing::None => false,
+        }
 }
 
 #[derive(QueryableByName)]
@@ -100,6 +128,16 @@ struct EventRow {
     satisfaction: Option<i16>,
 }
 
+/// Rows were read one more than `limit` asked: cuts them to the page and returns the cursor
+/// of the next page, if there is one.
+fn next_page<T>(rows: &mut Vec<T>, limit: i64, cursor: impl Fn(&T) -> Cursor) -> Option<String> {
+    if rows.len() as i64 <= limit {
+        return None;
+    }
+    rows.truncate(limit as usize);
+    rows.last().map(|row| cursor(row).encode())
+}
+
 /// A page of the events the key may read, in the order of their last change, from
 /// `updated_since` and after the cursor.
 pub async fn events(
@@ -128,12 +166,7 @@ pub async fn events(
     // One row more than asked: whether there is a next page.
     let mut rows: Vec<EventRow> =
         sql.push(" ORDER BY e.updated_at, e.id LIMIT ").bind(query.limit + 1).query().load(conn).await?;
-    let next = if rows.len() as i64 > query.limit {
-        rows.truncate(query.limit as usize);
-        rows.last().map(|r| Cursor { at: r.updated_at, id: r.id }.encode())
-    } else {
-        None
-    };
+    let next = next_page(&mut rows, query.limit, |r| Cursor { at: r.updated_at, id: r.id });
     let personal = reader.can(Permission::PersonalDataView);
     let data = rows
         .into_iter()
@@ -192,8 +225,14 @@ pub async fn stats(
     })
 }
 
-/// The township's villages and communities with their boundaries.
-pub async fn villages(conn: &mut AsyncPgConnection, township_id: i32) -> Result<Vec<SharedVillage>, AppError> {
+/// The village a key limited to one reads, else none (the whole township).
+fn limited_to(reader: &SessionUser) -> Option<i32> {
+    if reader.scope == DataScope::Village { reader.village_id } else { None }
+}
+
+/// The township's villages and communities with their boundaries (the key's one, if it is
+/// limited to one).
+pub async fn villages(conn: &mut AsyncPgConnection, reader: &SessionUser) -> Result<Vec<SharedVillage>, AppError> {
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = Text)]
@@ -207,9 +246,10 @@ pub async fn villages(conn: &mut AsyncPgConnection, township_id: i32) -> Result<
     }
     let rows: Vec<Row> = diesel::sql_query(
         "SELECT code, name, kind, ST_AsGeoJSON(boundary, 6)::jsonb AS boundary FROM villages \
-         WHERE township_id = $1 ORDER BY code",
+         WHERE township_id = $1 AND ($2::integer IS NULL OR id = $2) ORDER BY code",
     )
-    .bind::<diesel::sql_types::Integer, _>(township_id)
+    .bind::<diesel::sql_types::Integer, _>(reader.township_id)
+    .bind::<Nullable<diesel::sql_types::Integer>, _>(limited_to(reader))
     .load(conn)
     .await?;
     Ok(rows
@@ -218,8 +258,8 @@ pub async fn villages(conn: &mut AsyncPgConnection, township_id: i32) -> Result<
         .collect())
 }
 
-/// The township's grids with their boundaries.
-pub async fn grids(conn: &mut AsyncPgConnection, township_id: i32) -> Result<Vec<SharedGrid>, AppError> {
+/// The township's grids with their boundaries (the key's village's, if it is limited to one).
+pub async fn grids(conn: &mut AsyncPgConnection, reader: &SessionUser) -> Result<Vec<SharedGrid>, AppError> {
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = Text)]
@@ -233,9 +273,11 @@ pub async fn grids(conn: &mut AsyncPgConnection, township_id: i32) -> Result<Vec
     }
     let rows: Vec<Row> = diesel::sql_query(
         "SELECT g.code, g.name, v.code AS village_code, ST_AsGeoJSON(g.boundary, 6)::jsonb AS boundary \
-         FROM grids g JOIN villages v ON v.id = g.village_id WHERE g.township_id = $1 ORDER BY g.code",
+         FROM grids g JOIN villages v ON v.id = g.village_id \
+         WHERE g.township_id = $1 AND ($2::integer IS NULL OR g.village_id = $2) ORDER BY g.code",
     )
-    .bind::<diesel::sql_types::Integer, _>(township_id)
+    .bind::<diesel::sql_types::Integer, _>(reader.township_id)
+    .bind::<Nullable<diesel::sql_types::Integer>, _>(limited_to(reader))
     .load(conn)
     .await?;
     Ok(rows

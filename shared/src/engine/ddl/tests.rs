@@ -63,6 +63,7 @@ fn a_register_gets_its_table_indexes_and_trigger() {
             "CREATE INDEX farm_sheds_state_sorted ON reg.farm_sheds (state, name, id) WHERE deleted_at IS NULL",
             "CREATE UNIQUE INDEX farm_sheds_name_key ON reg.farm_sheds (township_id, name) WHERE deleted_at IS NULL",
             "CREATE INDEX farm_sheds_location_gist ON reg.farm_sheds USING gist (location) WHERE deleted_at IS NULL",
+            "CREATE INDEX farm_sheds_updated_at_feed ON reg.farm_sheds (township_id, updated_at, id)",
             "CREATE TRIGGER engine_history AFTER INSERT OR UPDATE ON reg.farm_sheds FOR EACH ROW \
              EXECUTE FUNCTION engine_record_history('farm.sheds')",
         ]
@@ -99,8 +100,11 @@ fn no_index_repeats_another() {
     };
     static LINES: Register = Register { sort: Sort::asc("id"), ..Register::new("farm", "lines", "farm_lines") };
     let names = |register: &Register| indexes(register).into_iter().map(|index| index.name).collect::<Vec<_>>();
-    assert_eq!(names(&DUES), ["farm_dues_scope_idx", "farm_dues_month_sort", "farm_dues_paid_sorted"]);
-    assert_eq!(names(&LINES), ["farm_lines_scope_idx"]);
+    assert_eq!(
+        names(&DUES),
+        ["farm_dues_scope_idx", "farm_dues_month_sort", "farm_dues_paid_sorted", "farm_dues_updated_at_feed"]
+    );
+    assert_eq!(names(&LINES), ["farm_lines_scope_idx", "farm_lines_updated_at_feed"]);
 }
 
 #[test]

@@ -15,7 +15,7 @@ use super::list::count_up_to;
 use super::{Translate, visible};
 use crate::accounts::SessionUser;
 use crate::engine::catalogue::{Dataset, DatasetField};
-use crate::engine::declare::{Register, Sharing, UpdateFrequency};
+use crate::engine::declare::Register;
 use crate::engine::record::{Action, Count};
 use crate::error::AppError;
 use crate::sql::Sql;
@@ -76,19 +76,8 @@ async fn dataset(
         title: translate(&register.title_key()),
         clause: clause.to_owned(),
         owner: translate(register.owner_department),
-        update_frequency: match register.update_frequency {
-            UpdateFrequency::RealTime => "real_time",
-            UpdateFrequency::Daily => "daily",
-            UpdateFrequency::Monthly => "monthly",
-            UpdateFrequency::Yearly => "yearly",
-        }
-        .to_owned(),
-        sharing: match register.sharing {
-            Sharing::Open => "open",
-            Sharing::Conditional => "conditional",
-            Sharing::None => "none",
-        }
-        .to_owned(),
+        update_frequency: register.update_frequency.code().to_owned(),
+        sharing: register.sharing.code().to_owned(),
         fields: declared.chain(added).collect(),
         records,
         last_updated,
