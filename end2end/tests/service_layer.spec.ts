@@ -201,7 +201,7 @@ test('a key for one village reads a granted register, masked; registers not gran
   expect(key).toMatch(/^tgk_/);
   await gotoReady(page, testInfo, '/admin/api-keys');
   const row = page.locator(`[data-key="${key.slice(0, 12)}"]`);
-  await expect(row).toContainText('party.members');
+  await expect(row).toContainText('党建引领 · 党员');
   await expect(row).toContainText(villageName);
   const auth = { authorization: `Bearer ${key}` };
 

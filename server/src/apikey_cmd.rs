@@ -86,7 +86,8 @@ pub async fn run(url: &str, command: ApiKeyCommand) -> anyhow::Result<()> {
         ApiKeyCommand::List { township } => {
             let township_id = crate::cli::township_id(&mut conn, township.as_deref()).await?;
             let now = chrono::Utc::now();
-            for key in credentials::list_in(&mut conn, township_id).await.map_err(explain)? {
+            let zh = |key: &str| app::i18n::Locale::ZhCn.t(key);
+            for key in credentials::list_in(&mut conn, township_id, &zh).await.map_err(explain)? {
                 let scopes: Vec<&str> = key.scopes.iter().map(|s| s.as_str()).collect();
                 let state = if key.is_live(now) { "live" } else { "revoked or expired" };
                 println!("{}\t{}\t{}\t{}/min\t{state}", key.prefix, key.name, scopes.join(","), key.per_minute);

@@ -188,8 +188,8 @@ pub struct ApiKeyRow {
     pub scopes: Vec<ApiScope>,
     /// The village or community it is limited to (its name), if any.
     pub village: Option<String>,
-    /// The conditionally shared registers it is granted (their keys).
-    pub datasets: Vec<String>,
+    /// The conditionally shared registers it is granted: key and title.
+    pub datasets: Vec<(String, String)>,
     pub per_minute: i32,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,

@@ -128,7 +128,8 @@ pub async fn create_runtime_register(form: shared::engine::runtime::RuntimeRegis
 #[server(endpoint = "admin/api_keys", output = Postcard)]
 pub async fn api_keys() -> Result<Vec<shared::credentials::ApiKeyRow>, AppError> {
     let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
-    shared::credentials::service::list(&mut conn, &user).await
+    let translate = |key: &str| crate::i18n::Locale::from_request().t(key);
+    shared::credentials::service::list(&mut conn, &user, &translate).await
 }
 
 /// The villages and registers the issue form offers.

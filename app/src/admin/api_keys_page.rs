@@ -218,7 +218,7 @@ fn KeyTable(rows: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl In
         .into_iter()
         .map(|row| {
             let mut scopes: Vec<String> = row.scopes.iter().map(|s| locale.t(s.i18n_key())).collect();
-            scopes.extend(row.datasets.iter().cloned());
+            scopes.extend(row.datasets.iter().map(|(_, title)| title.clone()));
             if let Some(village) = &row.village {
                 scopes.push(format!("{}：{village}", locale.t("api_keys.village")));
             }

@@ -67,7 +67,7 @@ pub fn MadeSecret(key: IssuedKey) -> impl IntoView {
     let locale = use_locale();
     view! {
         <section class="card alert-success" role="status" data-testid="exchange-peer-secret">
-            <h2 class="card-title">{locale.t("exchange_page.peer_saved")}</h2>
+            <h2 class="card-title">{locale.t("exchange_page.secret_title")}</h2>
             <p><strong>{locale.t("exchange_page.secret_once")}</strong></p>
             <p><code class="secret">{key.key}</code></p>
         </section>

@@ -379,7 +379,7 @@ async fn keys_are_limited_and_revoked_or_expired_at_once() {
     let path = format!("/open311/v2/services.json?api_key={other}");
     assert_eq!(json(&router, get(&path)).await.0, StatusCode::OK);
     let admin = db.user("sysadmin").await;
-    let keys = credentials::list(&mut *db.conn().await, &admin).await.expect("keys");
+    let keys = credentials::list(&mut *db.conn().await, &admin, &|key: &str| key.to_owned()).await.expect("keys");
     let listed = keys.iter().find(|k| other.starts_with(&k.prefix)).expect("listed");
     assert!(!format!("{listed:?}").contains(&other[13..]), "a list never holds the secret");
     credentials::revoke(&mut *db.conn().await, &admin, listed.id).await.expect("revoke");
@@ -387,7 +387,10 @@ async fn keys_are_limited_and_revoked_or_expired_at_once() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(descriptions(&errors)[0].contains("已吊销"), "{errors}");
     let staff = db.user("staff").await;
-    assert_eq!(credentials::list(&mut *db.conn().await, &staff).await, Err(shared::AppError::Forbidden));
+    assert_eq!(
+        credentials::list(&mut *db.conn().await, &staff, &|key: &str| key.to_owned()).await,
+        Err(shared::AppError::Forbidden)
+    );
 
     // Expired: the same.
     let third = issue(&db, 100).await;
@@ -447,7 +450,7 @@ async fn clients_of_other_origins_may_call_and_the_cli_issues_keys() {
     };
     assert!(server::apikey_cmd::run(&db.url(), unknown).await.is_err());
     let admin = db.user("sysadmin").await;
-    let keys = credentials::list(&mut *db.conn().await, &admin).await.expect("keys");
+    let keys = credentials::list(&mut *db.conn().await, &admin, &|key: &str| key.to_owned()).await.expect("keys");
     let made = keys.iter().find(|k| k.name == "市级随手拍").expect("issued by the CLI");
     assert_eq!((made.per_minute, made.scopes.clone()), (30, vec![ApiScope::Open311]));
     assert!(made.expires_at.is_some_and(|at| at > chrono::Utc::now()), "works to the end of its last day");

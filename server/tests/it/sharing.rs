@@ -440,7 +440,7 @@ async fn a_key_limited_to_a_village_reads_that_village_only() {
         ..partner()
     };
     let (_, key) = issue_key(&db, form).await;
-    let keys = credentials::list(&mut *db.conn().await, &admin).await.expect("keys");
+    let keys = credentials::list(&mut *db.conn().await, &admin, &|key: &str| key.to_owned()).await.expect("keys");
     assert_eq!(keys[0].village.as_deref(), Some(village.name.as_str()), "the list names the village");
 
     let (_, villages) = call(&router, "/api/v1/villages", Some(&key)).await;

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::{ApiCallRow, ApiKeyRow, ApiScope, IssuedKey, NewApiKey};
 use crate::accounts::SessionUser;
 use crate::audit::service as audit;
+use crate::engine::service::Translate;
 use crate::error::{AppError, ErrorCode};
 use crate::permissions::codes;
 
@@ -106,7 +107,7 @@ pub async fn issue_for(
 pub async fn choices(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
-    translate: crate::engine::service::Translate<'_>,
+    translate: Translate<'_>,
 ) -> Result<super::ApiKeyChoices, AppError> {
     if !user.can(codes::INTERFACES_MANAGE) {
         return Err(AppError::Forbidden);
@@ -116,13 +117,20 @@ pub async fn choices(
         .filter(|register| {
             register.parent.is_none() && register.sharing == crate::engine::declare::Sharing::Conditional
         })
-        .map(|register| {
-            let title = crate::engine::service::runtime::titles(register)
-                .map_or_else(|| translate(&register.title_key()), |title| title.zh);
-            (register.key(), format!("{} · {title}", translate(&register.module_key())))
-        })
+        .map(|register| (register.key(), dataset_title(&register.key(), translate)))
         .collect();
     Ok(super::ApiKeyChoices { villages, datasets })
+}
+
+/// A register's title as the key form and list show it, `module · register`; a key that is
+/// no register (one retired since it was granted) as it is.
+fn dataset_title(key: &str, translate: Translate<'_>) -> String {
+    let Some(register) = key.split_once('.').and_then(|(module, name)| crate::modules::register(module, name)) else {
+        return key.to_owned();
+    };
+    let title = crate::engine::service::runtime::titles(register)
+        .map_or_else(|| translate(&register.title_key()), |title| title.zh);
+    format!("{} · {title}", translate(&register.module_key()))
 }
 
 /// Which key to revoke.
@@ -209,15 +217,23 @@ fn scopes(codes: &[String]) -> Vec<ApiScope> {
 }
 
 /// The administrator's township's keys, newest first.
-pub async fn list(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<Vec<ApiKeyRow>, AppError> {
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    translate: Translate<'_>,
+) -> Result<Vec<ApiKeyRow>, AppError> {
     if !user.can(codes::INTERFACES_MANAGE) {
         return Err(AppError::Forbidden);
     }
-    list_in(conn, user.township_id).await
+    list_in(conn, user.township_id, translate).await
 }
 
 /// A township's keys, newest first.
-pub async fn list_in(conn: &mut AsyncPgConnection, township_id: i32) -> Result<Vec<ApiKeyRow>, AppError> {
+pub async fn list_in(
+    conn: &mut AsyncPgConnection,
+    township_id: i32,
+    translate: Translate<'_>,
+) -> Result<Vec<ApiKeyRow>, AppError> {
     let rows: Vec<KeyRaw> = diesel::sql_query(
         "SELECT k.id, k.name, k.prefix, k.scopes, v.name AS village, k.datasets, k.per_minute, k.expires_at, \
                 k.revoked_at, k.created_at, u.display_name AS created_by, k.last_used_at, \
@@ -237,7 +253,14 @@ pub async fn list_in(conn: &mut AsyncPgConnection, township_id: i32) -> Result<V
             prefix: r.prefix,
             scopes: scopes(&r.scopes),
             village: r.village,
-            datasets: r.datasets,
+            datasets: r
+                .datasets
+                .into_iter()
+                .map(|key| {
+                    let title = dataset_title(&key, translate);
+                    (key, title)
+                })
+                .collect(),
             per_minute: r.per_minute,
             expires_at: r.expires_at,
             revoked_at: r.revoked_at,
