@@ -280,7 +280,8 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     crate::exchange::deliver::start(pool.clone());
     let settings = Arc::new(Settings { duplicate_window: config.duplicates, tile_url: config.map.tile_url.clone() });
     let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache, sessions, settings };
-    let state = ServerState { leptos, app, photos, live, rate_limits: config.rate_limits };
+    let metrics = Arc::new(crate::metrics::Metrics::new(config.server.metrics_token.clone()));
+    let state = ServerState { leptos, app, photos, live, rate_limits: config.rate_limits, metrics };
     let router = build(state);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "ready");

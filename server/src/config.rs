@@ -13,7 +13,7 @@ use anyhow::{Context, bail};
 use chrono::Duration;
 use leptos::config::LeptosOptions;
 use object_store::aws::AmazonS3ConfigKey;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use shared::accounts::service::AuthPolicy;
 use shared::events::service::duplicates::DuplicateWindow;
 
@@ -60,6 +60,9 @@ impl Config {
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub leptos: LeptosOptions,
+    /// `TONGGUAN_METRICS_TOKEN`: the bearer token a Prometheus scraper presents to read
+    /// `/metrics`; without it, only clients on this machine may.
+    pub metrics_token: Option<SecretString>,
 }
 
 impl ServerConfig {
@@ -72,7 +75,11 @@ impl ServerConfig {
         if leptos.output_name.is_empty() {
             leptos.output_name = Arc::from("tongguan");
         }
-        Ok(Self { leptos })
+        let metrics_token = var("TONGGUAN_METRICS_TOKEN").map(SecretString::from);
+        if metrics_token.as_ref().is_some_and(|token| token.expose_secret().trim().len() < 16) {
+            bail!("TONGGUAN_METRICS_TOKEN must have at least 16 characters");
+        }
+        Ok(Self { leptos, metrics_token })
     }
 
     /// The listening address.

@@ -19,6 +19,7 @@ pub mod exchange;
 pub mod exchange_cmd;
 pub mod health;
 pub mod input_guard;
+pub mod metrics;
 pub mod open311;
 pub mod rate_limit;
 pub mod router;

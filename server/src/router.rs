@@ -29,6 +29,8 @@ pub struct ServerState {
     pub live: crate::events::live::Live,
     /// Per-address quotas of login, registration, reports and tracking (`rate_limit.rs`).
     pub rate_limits: crate::rate_limit::RateLimits,
+    /// What `/metrics` reports (`metrics.rs`).
+    pub metrics: std::sync::Arc<crate::metrics::Metrics>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -76,7 +78,7 @@ async fn attach_user(
 ) -> Response {
     let path = request.uri().path();
     let page = request.method() == axum::http::Method::GET
-        && !["/api/", "/pkg/", "/vendor/", "/icons/", "/texts/", "/open311/", "/docs/", "/exchange/"]
+        && !["/api/", "/pkg/", "/vendor/", "/icons/", "/texts/", "/open311/", "/docs/", "/exchange/", "/metrics"]
             .iter()
             .any(|p| path.starts_with(p));
     if page && let Ok(user) = crate::auth::user(&app, request.headers()).await {
@@ -119,6 +121,7 @@ pub fn build(state: ServerState) -> Router {
         .nest_service("/vendor", ServeDir::new(format!("{site_root}/vendor")))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(crate::metrics::scrape))
         .route("/lang/{code}", get(switch_language))
         .route("/texts/{file}", get(texts))
         .route("/docs/{name}", get(crate::docs::document))
@@ -145,5 +148,6 @@ pub fn build(state: ServerState) -> Router {
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(security, security_headers::add))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), crate::metrics::track))
         .with_state(state)
 }

@@ -100,6 +100,11 @@ impl Live {
         self.sender.subscribe()
     }
 
+    /// The live-update streams open now (each holds a subscription).
+    pub fn listeners(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
     /// Whether a page whose data was read at `since` may miss a change of `township` (any
     /// township: `None`): one was heard after it, or the listener was not connected all along.
     pub fn changed_since(&self, since: SystemTime, township: Option<i32>) -> bool {

@@ -12,6 +12,8 @@ use tower::ServiceExt;
 use crate::harness::{PASSWORD, TestDb};
 
 pub(crate) const HOST: &str = "tongguan.test";
+/// The scraper's token of the routers tests build.
+pub(crate) const METRICS_TOKEN: &str = "scraper-token-0123456789";
 
 pub(crate) fn router(db: &TestDb) -> Router {
     router_with_limits(db, GENEROUS_LIMITS)
@@ -27,6 +29,7 @@ pub(crate) fn router_with_limits(db: &TestDb, rate_limits: server::rate_limit::R
         photos: std::sync::Arc::new(object_store::memory::InMemory::new()),
         live,
         rate_limits,
+        metrics: std::sync::Arc::new(server::metrics::Metrics::new(Some(METRICS_TOKEN.to_owned().into()))),
     })
 }
 

@@ -29,6 +29,7 @@ mod hardening;
 mod harness;
 mod http;
 mod limits;
+mod metrics;
 mod open311;
 mod party;
 mod permissions;

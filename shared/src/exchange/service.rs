@@ -504,6 +504,38 @@ pub async fn retry(conn: &mut AsyncPgConnection, user: &SessionUser, id: i64) ->
     .await
 }
 
+/// How many messages each state of the outbox holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
+pub struct OutboxCounts {
+    /// Pending, not yet tried.
+    #[diesel(sql_type = BigInt)]
+    pub waiting: i64,
+    /// Pending after a failed attempt.
+    #[diesel(sql_type = BigInt)]
+    pub failing: i64,
+    #[diesel(sql_type = BigInt)]
+    pub dead: i64,
+    #[diesel(sql_type = BigInt)]
+    pub delivered: i64,
+}
+
+/// The outbox's messages by state: of one township's peers, or (`None`, for monitoring) the
+/// backlog of every township's — without counting the delivered ones, which only grow (the
+/// count then reads the `exchange_outbox_due` index's rows alone; `delivered` is 0).
+pub async fn counts(conn: &mut AsyncPgConnection, township_id: Option<i32>) -> Result<OutboxCounts, AppError> {
+    Ok(diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE o.state = 'pending' AND o.attempts = 0) AS waiting, \
+                count(*) FILTER (WHERE o.state = 'pending' AND o.attempts > 0) AS failing, \
+                count(*) FILTER (WHERE o.state = 'dead') AS dead, \
+                count(*) FILTER (WHERE o.state = 'delivered') AS delivered \
+         FROM exchange_outbox o JOIN exchange_peers p ON p.id = o.peer_id \
+         WHERE CASE WHEN $1::integer IS NULL THEN o.state <> 'delivered' ELSE p.township_id = $1 END",
+    )
+    .bind::<Nullable<Integer>, _>(township_id)
+    .get_result(conn)
+    .await?)
+}
+
 /// The outbox page: the township's peers, each tab's count, and the tab's newest messages
 /// (at most 200).
 pub async fn outbox(
@@ -549,27 +581,7 @@ pub async fn outbox(
     .bind::<Text, _>(view.as_str())
     .load(conn)
     .await?;
-    #[derive(diesel::QueryableByName)]
-    struct Counts {
-        #[diesel(sql_type = BigInt)]
-        waiting: i64,
-        #[diesel(sql_type = BigInt)]
-        failing: i64,
-        #[diesel(sql_type = BigInt)]
-        dead: i64,
-        #[diesel(sql_type = BigInt)]
-        delivered: i64,
-    }
-    let counts: Counts = diesel::sql_query(
-        "SELECT count(*) FILTER (WHERE o.state = 'pending' AND o.attempts = 0) AS waiting, \
-                count(*) FILTER (WHERE o.state = 'pending' AND o.attempts > 0) AS failing, \
-                count(*) FILTER (WHERE o.state = 'dead') AS dead, \
-                count(*) FILTER (WHERE o.state = 'delivered') AS delivered \
-         FROM exchange_outbox o JOIN exchange_peers p ON p.id = o.peer_id WHERE p.township_id = $1",
-    )
-    .bind::<Integer, _>(user.township_id)
-    .get_result(conn)
-    .await?;
+    let counts = counts(conn, Some(user.township_id)).await?;
     #[derive(diesel::QueryableByName)]
     struct Peer {
         #[diesel(sql_type = Bool)]
