@@ -275,12 +275,12 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     let sessions = Arc::new(shared::accounts::service::session_cache::SessionCache::default());
     let live =
         crate::events::live::Live::start(db.url.expose_secret().to_owned(), stats_cache.clone(), sessions.clone());
-    crate::events::jobs::start(pool.clone(), config.supervision.escalation_grace);
-    crate::engine_jobs::start(pool.clone());
-    crate::exchange::deliver::start(pool.clone());
+    let metrics = Arc::new(crate::metrics::Metrics::new(config.server.metrics_token.clone()));
+    crate::events::jobs::start(pool.clone(), config.supervision.escalation_grace, metrics.clone());
+    crate::engine_jobs::start(pool.clone(), metrics.clone());
+    crate::exchange::deliver::start(pool.clone(), metrics.clone());
     let settings = Arc::new(Settings { duplicate_window: config.duplicates, tile_url: config.map.tile_url.clone() });
     let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache, sessions, settings };
-    let metrics = Arc::new(crate::metrics::Metrics::new(config.server.metrics_token.clone()));
     let state = ServerState { leptos, app, photos, live, rate_limits: config.rate_limits, metrics };
     let router = build(state);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;

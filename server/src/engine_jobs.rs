@@ -13,12 +13,15 @@ use std::time::Duration;
 use shared::db::DbPool;
 use shared::engine::service::{imports, notice, retention, runtime};
 
+use crate::metrics::{Job, Metrics};
+
 /// How often a process reads the run-time registers again: a register created on another
 /// process is on this one's menu and role editor within this time (its pages open at once).
 const RUNTIME_REGISTERS_EVERY: Duration = Duration::from_secs(10);
 
-pub fn start(pool: DbPool) {
+pub fn start(pool: DbPool, metrics: std::sync::Arc<Metrics>) {
     let registers = pool.clone();
+    let refresh_metrics = metrics.clone();
     tokio::spawn(async move {
         let mut clock = tokio::time::interval(RUNTIME_REGISTERS_EVERY);
         clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -28,6 +31,7 @@ pub fn start(pool: DbPool) {
                 Ok(mut conn) => runtime::refresh(&mut conn).await.map_err(|error| format!("{error:?}")),
                 Err(error) => Err(format!("{error:?}")),
             };
+            refresh_metrics.job(Job::RuntimeRegisters, refreshed.is_ok());
             if let Err(error) = refreshed {
                 tracing::warn!(%error, "run-time registers: not read");
             }
@@ -41,25 +45,34 @@ pub fn start(pool: DbPool) {
             let mut conn = match pool.get().await {
                 Ok(conn) => conn,
                 Err(error) => {
+                    for job in [Job::ApprovalReminders, Job::ImportsSweep, Job::HistoryArchive] {
+                        metrics.job(job, false);
+                    }
                     tracing::warn!(?error, "engine jobs: no connection");
                     continue;
                 }
             };
-            match notice::remind(&mut conn, chrono::Utc::now()).await {
+            let reminded = notice::remind(&mut conn, chrono::Utc::now()).await;
+            metrics.job(Job::ApprovalReminders, reminded.is_ok());
+            match reminded {
                 Ok(sent) if sent != notice::Reminded::default() => {
                     tracing::info!(due_soon = sent.due_soon, overdue = sent.overdue, "approval reminders");
                 }
                 Ok(_) => {}
                 Err(error) => tracing::warn!(?error, "approval reminders"),
             }
-            match imports::sweep(&mut conn).await {
+            let swept = imports::sweep(&mut conn).await;
+            metrics.job(Job::ImportsSweep, swept.is_ok());
+            match swept {
                 Ok(swept) if swept != imports::Swept::default() => {
                     tracing::info!(abandoned = swept.abandoned, expired = swept.expired, "imports swept");
                 }
                 Ok(_) => {}
                 Err(error) => tracing::warn!(?error, "imports sweep"),
             }
-            match retention::archive(&mut conn, chrono::Utc::now()).await {
+            let archived = retention::archive(&mut conn, chrono::Utc::now()).await;
+            metrics.job(Job::HistoryArchive, archived.is_ok());
+            match archived {
                 Ok(done) if done != retention::Archived::default() => {
                     tracing::info!(moved = done.moved, purged = done.purged, "history archived");
                 }

@@ -2,7 +2,8 @@
 //! Prometheus scrapes: every HTTP request counted and timed by its route (the router's path
 //! template, so ids never multiply the series), method and status; and, read at each scrape,
 //! the database (reachable, pool in use, waiting), the exchange's outbox (pending, failing,
-//! dead letters) and the live-update connections.
+//! dead letters) and the live-update connections; and each background job's runs by outcome
+//! with the time of its last success (a job that stopped succeeding shows as its age).
 //!
 //! Who may read it: a scraper presenting `TONGGUAN_METRICS_TOKEN` as `Authorization: Bearer`;
 //! with no token configured, only a client on this machine (loopback). Anything else is 404,
@@ -35,6 +36,45 @@ struct RequestLabels {
     status: String,
 }
 
+/// The background jobs, as `/metrics` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Deadlines: warnings, overdue, escalation (`events::jobs`).
+    Supervision,
+    /// The run-time registers read again (`engine_jobs`).
+    RuntimeRegisters,
+    ApprovalReminders,
+    ImportsSweep,
+    HistoryArchive,
+    /// A round of the exchange's outbox (`exchange::deliver`).
+    ExchangeDelivery,
+}
+
+impl Job {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Job::Supervision => "supervision",
+            Job::RuntimeRegisters => "runtime_registers",
+            Job::ApprovalReminders => "approval_reminders",
+            Job::ImportsSweep => "imports_sweep",
+            Job::HistoryArchive => "history_archive",
+            Job::ExchangeDelivery => "exchange_delivery",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobRun {
+    job: String,
+    /// `ok` or `failed`.
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JobName {
+    job: String,
+}
+
 /// The metrics of this process.
 pub struct Metrics {
     registry: Registry,
@@ -48,6 +88,8 @@ pub struct Metrics {
     outbox_failing: Gauge,
     outbox_dead: Gauge,
     live_connections: Gauge,
+    job_runs: Family<JobRun, Counter>,
+    job_last_success: Family<JobName, Gauge>,
     token: Option<SecretString>,
 }
 
@@ -63,6 +105,14 @@ impl Metrics {
         registry.register("http_requests", "HTTP requests by route, method and status", requests.clone());
         let latency = Family::<RequestLabels, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
         registry.register("http_request_duration_seconds", "Time to the response's head", latency.clone());
+        let job_runs = Family::<JobRun, Counter>::default();
+        registry.register("job_runs", "Runs of the background jobs by outcome", job_runs.clone());
+        let job_last_success = Family::<JobName, Gauge>::default();
+        registry.register(
+            "job_last_success_timestamp_seconds",
+            "When each background job last succeeded (Unix time)",
+            job_last_success.clone(),
+        );
         let gauge = |registry: &mut Registry, name: &str, help: &str| {
             let gauge = Gauge::default();
             registry.register(name, help, gauge.clone());
@@ -84,7 +134,20 @@ impl Metrics {
             registry,
             requests,
             latency,
+            job_runs,
+            job_last_success,
             token,
+        }
+    }
+
+    /// A run of a background job ended, well or not.
+    pub fn job(&self, job: Job, ok: bool) {
+        let outcome = if ok { "ok" } else { "failed" };
+        self.job_runs.get_or_create(&JobRun { job: job.as_str().to_owned(), outcome: outcome.to_owned() }).inc();
+        if ok {
+            self.job_last_success
+                .get_or_create(&JobName { job: job.as_str().to_owned() })
+                .set(chrono::Utc::now().timestamp());
         }
     }
 
@@ -171,6 +234,30 @@ pub async fn scrape(State(state): State<ServerState>, request: Request) -> Respo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn job_runs_are_counted_by_outcome_and_the_last_success_kept() {
+        let metrics = Metrics::new(None);
+        metrics.job(Job::ExchangeDelivery, true);
+        metrics.job(Job::ExchangeDelivery, true);
+        metrics.job(Job::Supervision, false);
+        let mut body = String::new();
+        prometheus_client::encoding::text::encode(&mut body, &metrics.registry).expect("encoded");
+        assert!(body.contains(r#"tongguan_job_runs_total{job="exchange_delivery",outcome="ok"} 2"#), "{body}");
+        assert!(body.contains(r#"tongguan_job_runs_total{job="supervision",outcome="failed"} 1"#), "{body}");
+        let last = body
+            .lines()
+            .find_map(|line| {
+                line.strip_prefix(r#"tongguan_job_last_success_timestamp_seconds{job="exchange_delivery"} "#)
+            })
+            .and_then(|value| value.parse::<i64>().ok())
+            .expect("the last success");
+        assert!((chrono::Utc::now().timestamp() - last).abs() < 5);
+        assert!(
+            !body.contains(r#"tongguan_job_last_success_timestamp_seconds{job="supervision"}"#),
+            "it never succeeded"
+        );
+    }
 
     #[test]
     fn tokens_compare_whole() {

@@ -8,7 +8,7 @@ use shared::events::service::supervision;
 
 /// `grace`: how long after its deadline an overdue event is escalated
 /// (`TONGGUAN_ESCALATION_GRACE_MINUTES`, see `config::SupervisionConfig`).
-pub fn start(pool: DbPool, grace: chrono::Duration) {
+pub fn start(pool: DbPool, grace: chrono::Duration, metrics: std::sync::Arc<crate::metrics::Metrics>) {
     tokio::spawn(async move {
         let mut clock = tokio::time::interval(Duration::from_secs(30));
         clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -18,6 +18,7 @@ pub fn start(pool: DbPool, grace: chrono::Duration) {
                 Ok(mut conn) => supervision::tick(&mut conn, chrono::Utc::now(), grace).await,
                 Err(error) => Err(error.into()),
             };
+            metrics.job(crate::metrics::Job::Supervision, result.is_ok());
             match result {
                 Ok(report) if report != supervision::TickReport::default() => {
                     tracing::info!(

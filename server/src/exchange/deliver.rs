@@ -68,11 +68,13 @@ pub async fn round(pool: &DbPool, client: &reqwest::Client) -> Result<usize, sha
 }
 
 /// Starts the job on the runtime.
-pub fn start(pool: DbPool) {
+pub fn start(pool: DbPool, metrics: std::sync::Arc<crate::metrics::Metrics>) {
     tokio::spawn(async move {
         let client = client();
         loop {
-            match round(&pool, &client).await {
+            let result = round(&pool, &client).await;
+            metrics.job(crate::metrics::Job::ExchangeDelivery, result.is_ok());
+            match result {
                 // A full batch: more may be due at once.
                 Ok(n) if n as i64 == BATCH => continue,
                 Ok(_) => {}

@@ -132,7 +132,7 @@ async fn a_thousand_orders_through_a_restarted_failing_platform_make_one_event_e
     let address = listener.local_addr().expect("address");
     let app = router(&db).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
-    server::exchange::deliver::start(db.pool.clone());
+    server::exchange::deliver::start(db.pool.clone(), std::sync::Arc::new(server::metrics::Metrics::new(None)));
     let server_url = format!("http://{address}");
 
     let mut platform = simulator(&server_url, port, state.path(), at);
