@@ -52,7 +52,7 @@ pub use counters::counters;
 pub use custom::{
     add_custom_field, change_custom_field, configured_fields, custom_fields, indexed, retire_custom_field,
 };
-pub use decode::decode;
+pub use decode::{decode, to_json};
 pub use list::{COUNT_CAP, list};
 pub use map::{map, mapped};
 pub use meta::{Language, describe, grants};

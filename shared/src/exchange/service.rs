@@ -104,7 +104,8 @@ pub struct NewPeer {
     pub max_attempts: i32,
 }
 
-/// Registers a peer, or changes the one of the same code.
+/// Registers a peer, or changes the one of the same code in the same township (another
+/// township's code is refused, never overwritten: the same rule as the page's `peers::save`).
 pub async fn save_peer(conn: &mut AsyncPgConnection, peer: &NewPeer) -> Result<i32, AppError> {
     if peer.secret.len() < 32 {
         return Err(AppError::field("secret", ErrorCode::PasswordTooShort));
@@ -120,6 +121,7 @@ pub async fn save_peer(conn: &mut AsyncPgConnection, peer: &NewPeer) -> Result<i
          ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, algorithm = EXCLUDED.algorithm, \
              secret = EXCLUDED.secret, endpoint = EXCLUDED.endpoint, categories = EXCLUDED.categories, \
              max_attempts = EXCLUDED.max_attempts, active = true \
+         WHERE exchange_peers.township_id = EXCLUDED.township_id \
          RETURNING id",
     )
     .bind::<Integer, _>(peer.township_id)
@@ -132,7 +134,9 @@ pub async fn save_peer(conn: &mut AsyncPgConnection, peer: &NewPeer) -> Result<i
     .bind::<Jsonb, _>(serde_json::Value::Object(peer.categories.clone()))
     .bind::<Integer, _>(peer.max_attempts)
     .get_result(conn)
-    .await?;
+    .await
+    .optional()?
+    .ok_or_else(|| AppError::field("code", ErrorCode::ExchangePeerCodeTaken))?;
     Ok(saved.id)
 }
 

@@ -179,22 +179,23 @@ pub(super) fn extra(json: &Json) -> BTreeMap<String, String> {
 /// input text or JSON (decimals as text, so never a float; geometry as a GeoJSON object,
 /// which PostGIS reads as WGS 84).
 pub(super) fn encode(values: &Values) -> Map<String, Json> {
-    values
-        .iter()
-        .filter_map(|(name, value)| {
-            let json = match value {
-                Value::Text(text) | Value::Decimal(text) | Value::Code(text) => Json::from(text.as_str()),
-                Value::Integer(number) | Value::Id(number) => Json::from(*number),
-                Value::Boolean(flag) => Json::from(*flag),
-                Value::Date(date) => Json::from(date.format("%Y-%m-%d").to_string()),
-                Value::DateTime(at) => Json::from(at.to_rfc3339()),
-                Value::Codes(codes) => Json::from(codes.clone()),
-                Value::Ids(ids) => Json::from(ids.clone()),
-                Value::Geometry(text) => serde_json::from_str(text).ok()?,
-            };
-            Some((name.clone(), json))
-        })
-        .collect()
+    values.iter().filter_map(|(name, value)| Some((name.clone(), to_json(value)?))).collect()
+}
+
+/// One value as JSON: decimals as their exact text, dates as `YYYY-MM-DD`, times as RFC 3339,
+/// geometry as a GeoJSON object (`None` for geometry text that is no JSON). What a write
+/// binds, and what the data-sharing API gives a partner.
+pub fn to_json(value: &Value) -> Option<Json> {
+    Some(match value {
+        Value::Text(text) | Value::Decimal(text) | Value::Code(text) => Json::from(text.as_str()),
+        Value::Integer(number) | Value::Id(number) => Json::from(*number),
+        Value::Boolean(flag) => Json::from(*flag),
+        Value::Date(date) => Json::from(date.format("%Y-%m-%d").to_string()),
+        Value::DateTime(at) => Json::from(at.to_rfc3339()),
+        Value::Codes(codes) => Json::from(codes.clone()),
+        Value::Ids(ids) => Json::from(ids.clone()),
+        Value::Geometry(text) => serde_json::from_str(text).ok()?,
+    })
 }
 
 /// One value as a typed placeholder, for a comparison with its column.

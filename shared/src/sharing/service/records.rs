@@ -183,16 +183,7 @@ fn shared_value(field: &Field, value: &Value, personal: bool) -> Option<Json> {
             _ => None,
         };
     }
-    Some(match value {
-        Value::Text(text) | Value::Decimal(text) | Value::Code(text) => Json::String(text.clone()),
-        Value::Integer(number) | Value::Id(number) => Json::from(*number),
-        Value::Boolean(flag) => Json::Bool(*flag),
-        Value::Date(day) => Json::String(day.format("%Y-%m-%d").to_string()),
-        Value::DateTime(at) => Json::String(at.to_rfc3339()),
-        Value::Codes(codes) => Json::from(codes.clone()),
-        Value::Ids(ids) => Json::from(ids.clone()),
-        Value::Geometry(text) => serde_json::from_str(text).ok()?,
-    })
+    crate::engine::service::to_json(value)
 }
 
 #[cfg(test)]
