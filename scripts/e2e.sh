@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # E2E_PORT and E2E_PG_PORT let two checkouts run their suites side by side.
 # Every spec logs in from 127.0.0.1: the per-address rate limits are lifted here (their own
-# integration tests prove them with low limits).
+# integration tests prove them with low limits). The backup schedule is off: operations.spec.ts
+# starts its backups and drills itself, and a scheduled run would make its clicks busy.
 # The cluster's data lives under /tmp: the checkout may sit below a directory (such as /root)
 # that PostgreSQL's unprivileged user cannot enter.
 data=$(mktemp -d /tmp/tongguan-e2e-XXXXXX)
@@ -15,6 +16,7 @@ mkdir -p end2end/artifacts
 LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=tongguan LEPTOS_ENV=PROD \
 TONGGUAN_RATE_LIMIT_PER_MINUTE=1000000 TONGGUAN_REPORT_RATE_LIMIT_PER_MINUTE=1000000 \
 TONGGUAN_TRACK_RATE_LIMIT_PER_MINUTE=1000000 \
+TONGGUAN_BACKUP_INTERVAL_HOURS=0 TONGGUAN_DRILL_INTERVAL_HOURS=0 \
 LEPTOS_SITE_ADDR=127.0.0.1:$port TONGGUAN_DATA_DIR=$data TONGGUAN_PG_PORT=${E2E_PG_PORT:-54349} TONGGUAN_DEMO=1 \
   target/release/tongguan serve > target/e2e-server.log 2>&1 &
 server=$!

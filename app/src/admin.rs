@@ -1,5 +1,5 @@
 //! System administration with separated duties (GB/T 22239): users and the run-time
-//! registers, the API keys of other systems and the exchange with upper-level platforms (system administrator), roles (security administrator), the audit log (auditor).
+//! registers, the API keys of other systems, the exchange with upper-level platforms and operations with backups (system administrator), roles and the online sessions (security administrator), the audit log (auditor).
 
 pub mod api;
 mod api_calls;
@@ -9,15 +9,19 @@ mod exchange_page;
 mod exchange_peers;
 #[cfg(feature = "ssr")]
 mod issued_keys;
+mod ops_page;
 mod registers_page;
 mod roles_page;
+mod sessions_page;
 mod users_page;
 
 pub use api_keys_page::ApiKeysPage;
 pub use audit_page::AuditPage;
 pub use exchange_page::ExchangePage;
+pub use ops_page::OpsPage;
 pub use registers_page::RegistersPage;
 pub use roles_page::RolesPage;
+pub use sessions_page::SessionsPage;
 pub use users_page::UsersPage;
 
 use leptos::prelude::*;
@@ -44,6 +48,15 @@ pub const MODULES: &[Module] = &[
         permission: codes::ROLES_VIEW,
         tab: false,
         page: crate::lazy_page!(AdminPage::Roles, admin_pages, __preload_admin_pages),
+    },
+    Module {
+        path: "/admin/sessions",
+        title: "nav.sessions",
+        section: "nav.section.admin",
+        icon: IconName::Shield,
+        permission: codes::SESSIONS_MANAGE,
+        tab: false,
+        page: crate::lazy_page!(AdminPage::Sessions, admin_pages, __preload_admin_pages),
     },
     Module {
         path: "/admin/registers",
@@ -73,6 +86,15 @@ pub const MODULES: &[Module] = &[
         page: crate::lazy_page!(AdminPage::Exchange, admin_pages, __preload_admin_pages),
     },
     Module {
+        path: "/admin/ops",
+        title: "nav.ops",
+        section: "nav.section.admin",
+        icon: IconName::Settings,
+        permission: codes::OPS_VIEW,
+        tab: false,
+        page: crate::lazy_page!(AdminPage::Ops, admin_pages, __preload_admin_pages),
+    },
+    Module {
         path: "/admin/audit",
         title: "nav.audit",
         section: "nav.section.admin",
@@ -88,9 +110,11 @@ pub const MODULES: &[Module] = &[
 enum AdminPage {
     Users,
     Roles,
+    Sessions,
     Registers,
     ApiKeys,
     Exchange,
+    Ops,
     Audit,
 }
 
@@ -100,9 +124,11 @@ fn admin_pages(page: AdminPage) -> AnyView {
     match page {
         AdminPage::Users => view! { <UsersPage /> }.into_any(),
         AdminPage::Roles => view! { <RolesPage /> }.into_any(),
+        AdminPage::Sessions => view! { <SessionsPage /> }.into_any(),
         AdminPage::Registers => view! { <RegistersPage /> }.into_any(),
         AdminPage::ApiKeys => view! { <ApiKeysPage /> }.into_any(),
         AdminPage::Exchange => view! { <ExchangePage /> }.into_any(),
+        AdminPage::Ops => view! { <OpsPage /> }.into_any(),
         AdminPage::Audit => view! { <AuditPage /> }.into_any(),
     }
 }

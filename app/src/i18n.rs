@@ -207,11 +207,21 @@ mod tests {
     /// beside a field) has its text in both languages: a code added to its registry without
     /// translations fails here, not in front of a user who would see the bare key.
     #[test]
-    fn every_permission_and_error_code_is_translated_in_both_languages() {
+    fn every_permission_error_code_and_operations_code_is_translated_in_both_languages() {
         use shared::error::ErrorCode;
         use shared::permissions::Permission;
 
-        let keys = Permission::ALL.iter().map(|p| p.i18n_key()).chain(ErrorCode::ALL.iter().map(|c| c.i18n_key()));
+        use shared::operations::{Finding, Health, Job, RunKind, RunOutcome, Trigger};
+        let keys = Permission::ALL
+            .iter()
+            .map(|p| p.i18n_key())
+            .chain(ErrorCode::ALL.iter().map(|c| c.i18n_key()))
+            .chain(Job::ALL.iter().map(|c| c.i18n_key()))
+            .chain(Health::ALL.iter().map(|c| c.i18n_key()))
+            .chain(Finding::ALL.iter().map(|c| c.i18n_key()))
+            .chain(RunKind::ALL.iter().map(|c| c.i18n_key()))
+            .chain(Trigger::ALL.iter().map(|c| c.i18n_key()))
+            .chain(RunOutcome::ALL.iter().map(|c| c.i18n_key()));
         let mut missing = Vec::new();
         for key in keys {
             for (locale, texts) in tables::TABLES {

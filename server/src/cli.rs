@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 use shared::accounts::NewStaff;
 use shared::accounts::service::users;
+use shared::operations::service::OperationsSettings;
 use shared::state::{AppState, Settings};
 
 use crate::config::{Config, DatabaseConfig};
@@ -62,6 +63,16 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::exchange_cmd::ExchangeCommand,
     },
+    /// The audit log: verify its hash chain and checkpoints.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Backups: now, list, restore FILE, drill (TONGGUAN_BACKUP_DIR).
+    Backup {
+        #[command(subcommand)]
+        command: crate::backup_cmd::BackupCommand,
+    },
     /// Load generators for the benchmarks (docs/benchmarks.md, scripts/bench-events.sh).
     Bench {
         #[command(subcommand)]
@@ -85,6 +96,13 @@ pub enum AdminCommand {
         #[arg(long)]
         township: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Walk the whole hash chain and check every checkpoint; name the first broken record
+    /// and exit non-zero if someone changed, inserted or deleted records in the database.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -172,6 +190,19 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             stop(db);
             result
         }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let db = open_database(&config.database).await?;
+            let result = verify_audit(db.url.expose_secret()).await;
+            stop(db);
+            result
+        }
+        Command::Backup { command } => {
+            let db = open_database(&config.database).await?;
+            let settings = config.backups.settings(&db.url, config.database.pg_bin.as_deref());
+            let result = crate::backup_cmd::run(db.url.expose_secret(), &settings, command).await;
+            stop(db);
+            result
+        }
         Command::Bench { command } => {
             let db = open_database(&config.database).await?;
             let result = crate::bench::run(db.url.expose_secret(), command).await;
@@ -192,6 +223,36 @@ async fn seed_demo(url: &str, options: &demo::DemoOptions) -> anyhow::Result<()>
     let mut conn = pool.get().await?;
     database::prepare(&mut conn).await?;
     demo::accounts::seed_if_empty(&mut conn, options).await
+}
+
+async fn verify_audit(url: &str) -> anyhow::Result<()> {
+    let pool = shared::db::pool(url, 1).map_err(anyhow::Error::msg)?;
+    let mut conn = pool.get().await?;
+    // A checkpoint of the chain as it stands, so that what follows is caught next time.
+    shared::audit::service::checkpoint(&mut conn).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let verified = shared::audit::service::verify_chain(&mut conn).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    match verified.broken_at {
+        None => {
+            println!("audit log intact: {} records, {} checkpoints", verified.checked, verified.checkpoints);
+            Ok(())
+        }
+        Some(id) => anyhow::bail!(
+            "audit log BROKEN at record {id}: changed, inserted or deleted in the database ({} records verified before it)",
+            verified.checked
+        ),
+    }
+}
+
+/// An error of a service as the command line says it: the Chinese text of its code.
+pub fn message(error: &shared::AppError) -> String {
+    let zh = app::i18n::Locale::ZhCn;
+    match error {
+        shared::AppError::Conflict(code) => zh.t(code.i18n_key()),
+        shared::AppError::Validation(errors) => {
+            errors.iter().map(|e| format!("{}: {}", e.field, zh.t(e.code.i18n_key()))).collect::<Vec<_>>().join(", ")
+        }
+        other => format!("{other}"),
+    }
 }
 
 /// The township a command names by its code, or the only one.
@@ -279,7 +340,18 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     crate::events::jobs::start(pool.clone(), config.supervision.escalation_grace, metrics.clone());
     crate::engine_jobs::start(pool.clone(), metrics.clone());
     crate::exchange::deliver::start(pool.clone(), metrics.clone());
-    let settings = Arc::new(Settings { duplicate_window: config.duplicates, tile_url: config.map.tile_url.clone() });
+    let backups = config.backups.settings(&db.url, config.database.pg_bin.as_deref());
+    crate::backup_job::start(backups.clone(), pool.clone(), metrics.clone());
+    crate::metrics::flush_jobs(pool.clone(), metrics.clone());
+    crate::audit_job::start(pool.clone(), metrics.clone());
+    let mut disks = vec![("data".to_owned(), config.database.data_dir.clone())];
+    if let crate::config::UploadsConfig::Directory(uploads) = &config.uploads {
+        disks.push(("uploads".to_owned(), uploads.clone()));
+    }
+    disks.push(("backups".to_owned(), backups.directory.clone()));
+    let operations = OperationsSettings { backups: Some(backups), disks, started_at: Some(chrono::Utc::now()) };
+    let settings =
+        Arc::new(Settings { duplicate_window: config.duplicates, tile_url: config.map.tile_url.clone(), operations });
     let app = AppState { pool, auth: config.auth.clone(), demo: demo_mode, stats_cache, sessions, settings };
     let state = ServerState { leptos, app, photos, live, rate_limits: config.rate_limits, metrics };
     let router = build(state);

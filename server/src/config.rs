@@ -33,12 +33,14 @@ pub struct Config {
     pub map: MapConfig,
     pub logging: LoggingConfig,
     pub admin: AdminConfig,
+    pub backups: BackupConfig,
 }
 
 impl Config {
     pub fn from_environment() -> anyhow::Result<Self> {
         let database = DatabaseConfig::from_environment()?;
         let uploads = UploadsConfig::from_environment(&database.data_dir)?;
+        let backups = BackupConfig::from_environment(&database.data_dir)?;
         Ok(Self {
             server: ServerConfig::from_environment()?,
             database,
@@ -51,6 +53,7 @@ impl Config {
             map: MapConfig::from_environment()?,
             logging: LoggingConfig::from_environment()?,
             admin: AdminConfig::from_environment(),
+            backups,
         })
     }
 }
@@ -116,7 +119,7 @@ impl DatabaseConfig {
 }
 
 /// Sessions and the login lockout (`TONGGUAN_SESSION_*`, `TONGGUAN_MAX_FAILED_LOGINS`,
-/// `TONGGUAN_LOCKOUT_MINUTES`, `TONGGUAN_SECURE_COOKIES`).
+/// `TONGGUAN_LOCKOUT_MINUTES`, `TONGGUAN_SECURE_COOKIES`, `TONGGUAN_SINGLE_SESSION`).
 pub fn auth_from_environment() -> anyhow::Result<AuthPolicy> {
     // The upper bounds keep every duration within what `chrono` can hold.
     Ok(AuthPolicy {
@@ -131,6 +134,7 @@ pub fn auth_from_environment() -> anyhow::Result<AuthPolicy> {
         max_failed_logins: whole("TONGGUAN_MAX_FAILED_LOGINS", 5, 1, None, "failed logins")?,
         lockout: Duration::minutes(whole("TONGGUAN_LOCKOUT_MINUTES", 15, 0, Some(MINUTES_A_YEAR), "minutes")?),
         secure_cookies: flag("TONGGUAN_SECURE_COOKIES")?,
+        single_session: flag("TONGGUAN_SINGLE_SESSION")?,
     })
 }
 
@@ -255,6 +259,42 @@ impl LoggingConfig {
             Some(other) => bail!("TONGGUAN_LOG_FORMAT must be \"text\" or \"json\", got {other:?}"),
         };
         Ok(Self { filter, json })
+    }
+}
+
+/// Backups and restore drills (`shared::operations::backup`).
+#[derive(Debug, Clone)]
+pub struct BackupConfig {
+    /// `TONGGUAN_BACKUP_DIR` (default `<data dir>/backups`).
+    pub directory: PathBuf,
+    /// `TONGGUAN_BACKUP_INTERVAL_HOURS` (default 24; 0 turns scheduled backups off).
+    pub interval_hours: u32,
+    /// `TONGGUAN_BACKUP_KEEP` (default 14): dumps kept.
+    pub keep: u32,
+    /// `TONGGUAN_DRILL_INTERVAL_HOURS` (default 168, weekly; 0 turns scheduled drills off).
+    pub drill_interval_hours: u32,
+}
+
+impl BackupConfig {
+    pub fn from_environment(data_dir: &Path) -> anyhow::Result<Self> {
+        Ok(Self {
+            directory: var("TONGGUAN_BACKUP_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("backups")),
+            interval_hours: whole("TONGGUAN_BACKUP_INTERVAL_HOURS", 24, 0, Some(24 * 366), "hours")?,
+            keep: whole("TONGGUAN_BACKUP_KEEP", 14, 1, Some(1000), "backups")?,
+            drill_interval_hours: whole("TONGGUAN_DRILL_INTERVAL_HOURS", 168, 0, Some(24 * 366), "hours")?,
+        })
+    }
+
+    /// With the database to back up.
+    pub fn settings(&self, url: &SecretString, pg_bin: Option<&Path>) -> shared::operations::backup::BackupSettings {
+        shared::operations::backup::BackupSettings {
+            directory: self.directory.clone(),
+            interval_hours: self.interval_hours,
+            drill_interval_hours: self.drill_interval_hours,
+            keep: self.keep,
+            database_url: url.clone(),
+            pg_bin: pg_bin.map(Path::to_path_buf),
+        }
     }
 }
 

@@ -31,7 +31,7 @@ pub fn start(pool: DbPool, metrics: std::sync::Arc<Metrics>) {
                 Ok(mut conn) => runtime::refresh(&mut conn).await.map_err(|error| format!("{error:?}")),
                 Err(error) => Err(format!("{error:?}")),
             };
-            refresh_metrics.job(Job::RuntimeRegisters, refreshed.is_ok());
+            refresh_metrics.job(Job::RuntimeRegisters, refreshed.as_ref().err().cloned());
             if let Err(error) = refreshed {
                 tracing::warn!(%error, "run-time registers: not read");
             }
@@ -46,14 +46,14 @@ pub fn start(pool: DbPool, metrics: std::sync::Arc<Metrics>) {
                 Ok(conn) => conn,
                 Err(error) => {
                     for job in [Job::ApprovalReminders, Job::ImportsSweep, Job::HistoryArchive] {
-                        metrics.job(job, false);
+                        metrics.job(job, Some(format!("no connection: {error}")));
                     }
                     tracing::warn!(?error, "engine jobs: no connection");
                     continue;
                 }
             };
             let reminded = notice::remind(&mut conn, chrono::Utc::now()).await;
-            metrics.job(Job::ApprovalReminders, reminded.is_ok());
+            metrics.job(Job::ApprovalReminders, reminded.as_ref().err().map(|e| format!("{e:?}")));
             match reminded {
                 Ok(sent) if sent != notice::Reminded::default() => {
                     tracing::info!(due_soon = sent.due_soon, overdue = sent.overdue, "approval reminders");
@@ -62,7 +62,7 @@ pub fn start(pool: DbPool, metrics: std::sync::Arc<Metrics>) {
                 Err(error) => tracing::warn!(?error, "approval reminders"),
             }
             let swept = imports::sweep(&mut conn).await;
-            metrics.job(Job::ImportsSweep, swept.is_ok());
+            metrics.job(Job::ImportsSweep, swept.as_ref().err().map(|e| format!("{e:?}")));
             match swept {
                 Ok(swept) if swept != imports::Swept::default() => {
                     tracing::info!(abandoned = swept.abandoned, expired = swept.expired, "imports swept");
@@ -71,7 +71,7 @@ pub fn start(pool: DbPool, metrics: std::sync::Arc<Metrics>) {
                 Err(error) => tracing::warn!(?error, "imports sweep"),
             }
             let archived = retention::archive(&mut conn, chrono::Utc::now()).await;
-            metrics.job(Job::HistoryArchive, archived.is_ok());
+            metrics.job(Job::HistoryArchive, archived.as_ref().err().map(|e| format!("{e:?}")));
             match archived {
                 Ok(done) if done != retention::Archived::default() => {
                     tracing::info!(moved = done.moved, purged = done.purged, "history archived");

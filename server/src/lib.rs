@@ -3,7 +3,10 @@
 
 pub mod api_errors;
 pub mod apikey_cmd;
+pub mod audit_job;
 pub mod auth;
+pub mod backup_cmd;
+pub mod backup_job;
 pub mod bench;
 pub mod cli;
 pub mod config;

@@ -25,7 +25,45 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use secrecy::{ExposeSecret, SecretString};
 
+use shared::operations::service::JobState;
+
 use crate::router::ServerState;
+
+/// How often the jobs' last runs are written for the operations page: a job that runs every
+/// second costs one write a half-minute, not one a second.
+const JOBS_WRITTEN_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Writes the jobs' last runs to `job_runs` every [`JOBS_WRITTEN_EVERY`].
+pub fn flush_jobs(pool: shared::db::DbPool, metrics: Arc<Metrics>) {
+    tokio::spawn(async move {
+        let mut clock = tokio::time::interval(JOBS_WRITTEN_EVERY);
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            clock.tick().await;
+            let states = metrics.changed_jobs();
+            if states.is_empty() {
+                continue;
+            }
+            let written = match pool.get().await {
+                Ok(mut conn) => {
+                    shared::operations::service::record_jobs(&mut conn, &states).await.map_err(|e| format!("{e:?}"))
+                }
+                Err(error) => Err(error.to_string()),
+            };
+            if let Err(error) = written {
+                tracing::warn!(%error, "the jobs' last runs were not written");
+                // Written next time.
+                if let Ok(mut jobs) = metrics.jobs.lock() {
+                    for state in states {
+                        if let Some(entry) = jobs.get_mut(&state.job) {
+                            entry.1 = true;
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
 
 /// The label set of a request.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -36,32 +74,9 @@ struct RequestLabels {
     status: String,
 }
 
-/// The background jobs, as `/metrics` names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Job {
-    /// Deadlines: warnings, overdue, escalation (`events::jobs`).
-    Supervision,
-    /// The run-time registers read again (`engine_jobs`).
-    RuntimeRegisters,
-    ApprovalReminders,
-    ImportsSweep,
-    HistoryArchive,
-    /// A round of the exchange's outbox (`exchange::deliver`).
-    ExchangeDelivery,
-}
-
-impl Job {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Job::Supervision => "supervision",
-            Job::RuntimeRegisters => "runtime_registers",
-            Job::ApprovalReminders => "approval_reminders",
-            Job::ImportsSweep => "imports_sweep",
-            Job::HistoryArchive => "history_archive",
-            Job::ExchangeDelivery => "exchange_delivery",
-        }
-    }
-}
+/// The background jobs (`shared::operations::Job`): their runs are counted here and their
+/// last outcomes written to `job_runs` for the operations page ([`flush_jobs`]).
+pub use shared::operations::Job;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct JobRun {
@@ -90,6 +105,11 @@ pub struct Metrics {
     live_connections: Gauge,
     job_runs: Family<JobRun, Counter>,
     job_last_success: Family<JobName, Gauge>,
+    backup_last_success: Gauge,
+    drill_last_success: Gauge,
+    /// Each job's last runs as this process saw them, and whether they changed since they
+    /// were last written.
+    jobs: std::sync::Mutex<std::collections::HashMap<Job, (JobState, bool)>>,
     token: Option<SecretString>,
 }
 
@@ -131,6 +151,17 @@ impl Metrics {
             ),
             outbox_dead: gauge(&mut registry, "exchange_outbox_dead", "Dead letters waiting for an operator"),
             live_connections: gauge(&mut registry, "live_connections", "Open live-update streams (SSE)"),
+            backup_last_success: gauge(
+                &mut registry,
+                "backup_last_success_timestamp_seconds",
+                "When the last good backup started (Unix time; 0: none yet)",
+            ),
+            drill_last_success: gauge(
+                &mut registry,
+                "backup_drill_last_success_timestamp_seconds",
+                "When the last passed restore drill started (Unix time; 0: none yet)",
+            ),
+            jobs: Default::default(),
             registry,
             requests,
             latency,
@@ -140,8 +171,36 @@ impl Metrics {
         }
     }
 
-    /// A run of a background job ended, well or not.
-    pub fn job(&self, job: Job, ok: bool) {
+    /// A run of a background job ended: well (`error` None) or not.
+    pub fn job(&self, job: Job, error: Option<String>) {
+        let ok = error.is_none();
+        let now = chrono::Utc::now();
+        if let Ok(mut jobs) = self.jobs.lock() {
+            let (state, changed) = jobs.entry(job).or_insert_with(|| {
+                let state = JobState {
+                    job,
+                    last_run_at: now,
+                    last_success_at: None,
+                    last_failure_at: None,
+                    last_error: String::new(),
+                    failures_in_a_row: 0,
+                };
+                (state, true)
+            });
+            state.last_run_at = now;
+            match error {
+                None => {
+                    state.last_success_at = Some(now);
+                    state.failures_in_a_row = 0;
+                }
+                Some(error) => {
+                    state.last_failure_at = Some(now);
+                    state.last_error = error;
+                    state.failures_in_a_row = state.failures_in_a_row.saturating_add(1);
+                }
+            }
+            *changed = true;
+        }
         let outcome = if ok { "ok" } else { "failed" };
         self.job_runs.get_or_create(&JobRun { job: job.as_str().to_owned(), outcome: outcome.to_owned() }).inc();
         if ok {
@@ -149,6 +208,12 @@ impl Metrics {
                 .get_or_create(&JobName { job: job.as_str().to_owned() })
                 .set(chrono::Utc::now().timestamp());
         }
+    }
+
+    /// The jobs' states changed since the last call.
+    fn changed_jobs(&self) -> Vec<JobState> {
+        let Ok(mut jobs) = self.jobs.lock() else { return vec![] };
+        jobs.values_mut().filter_map(|(state, changed)| std::mem::take(changed).then(|| state.clone())).collect()
     }
 
     fn record(&self, labels: RequestLabels, seconds: f64) {
@@ -207,11 +272,17 @@ pub async fn scrape(State(state): State<ServerState>, request: Request) -> Respo
     metrics.live_connections.set(state.live.listeners() as i64);
     // The outbox across townships: the platform's operator watches all of them.
     let outbox = async {
+        use shared::operations::{RunKind, service::last_good};
         let mut conn = state.app.pool.get().await.ok()?;
-        shared::exchange::service::counts(&mut conn, None).await.ok()
+        let outbox = shared::exchange::service::counts(&mut conn, None).await.ok()?;
+        let backup = last_good(&mut conn, RunKind::Backup).await.ok()?;
+        let drill = last_good(&mut conn, RunKind::Drill).await.ok()?;
+        Some((outbox, backup, drill))
     };
     match tokio::time::timeout(std::time::Duration::from_secs(2), outbox).await.ok().flatten() {
-        Some(outbox) => {
+        Some((outbox, backup, drill)) => {
+            metrics.backup_last_success.set(backup.map_or(0, |at| at.timestamp()));
+            metrics.drill_last_success.set(drill.map_or(0, |at| at.timestamp()));
             metrics.database_up.set(1);
             metrics.outbox_waiting.set(outbox.waiting);
             metrics.outbox_failing.set(outbox.failing);
@@ -238,9 +309,9 @@ mod tests {
     #[test]
     fn job_runs_are_counted_by_outcome_and_the_last_success_kept() {
         let metrics = Metrics::new(None);
-        metrics.job(Job::ExchangeDelivery, true);
-        metrics.job(Job::ExchangeDelivery, true);
-        metrics.job(Job::Supervision, false);
+        metrics.job(Job::ExchangeDelivery, None);
+        metrics.job(Job::ExchangeDelivery, None);
+        metrics.job(Job::Supervision, Some("no connection".into()));
         let mut body = String::new();
         prometheus_client::encoding::text::encode(&mut body, &metrics.registry).expect("encoded");
         assert!(body.contains(r#"tongguan_job_runs_total{job="exchange_delivery",outcome="ok"} 2"#), "{body}");
@@ -257,6 +328,16 @@ mod tests {
             !body.contains(r#"tongguan_job_last_success_timestamp_seconds{job="supervision"}"#),
             "it never succeeded"
         );
+        let mut changed = metrics.changed_jobs();
+        changed.sort_by_key(|state| state.job);
+        assert_eq!(changed.len(), 2);
+        assert_eq!(
+            (changed[0].job, changed[0].failures_in_a_row, &*changed[0].last_error),
+            (Job::Supervision, 1, "no connection")
+        );
+        assert_eq!((changed[1].job, changed[1].failures_in_a_row), (Job::ExchangeDelivery, 0));
+        assert!(changed[1].last_success_at.is_some());
+        assert!(metrics.changed_jobs().is_empty(), "written once until they change again");
     }
 
     #[test]

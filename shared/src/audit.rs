@@ -20,6 +20,9 @@ pub struct AuditRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChainVerification {
     pub checked: i64,
-    /// The first record whose hash does not match its content and predecessor.
+    /// Checkpoints whose record was found with its hash.
+    pub checkpoints: i64,
+    /// The first record whose hash does not match its content and predecessor, or the record
+    /// a checkpoint names that is gone or changed (the newest records deleted).
     pub broken_at: Option<i64>,
 }

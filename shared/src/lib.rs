@@ -21,6 +21,7 @@ pub mod modules;
 pub mod office;
 #[cfg(feature = "ssr")]
 pub mod open311;
+pub mod operations;
 pub mod paging;
 pub mod party;
 pub mod permissions;

@@ -58,11 +58,15 @@ crate::code_enum::code_enum! {
         EnterprisesApprove = "users.approve",
         RolesView = "roles.view",
         RolesManage = "roles.manage",
+        /// See the live sessions and end any at once (security administrator).
+        SessionsManage = "sessions.manage",
         /// Create the run-time registers (专项台账) of the deployment.
         RegistersManage = "registers.manage",
         /// Issue and revoke other systems' API keys, read their calls (the service layer).
         InterfacesManage = "interfaces.manage",
         AuditView = "audit.view",
+        /// The operations page: health, backups and restore drills (system administrator).
+        OpsView = "ops.view",
         ProfileView = "profile.view",
         /// Report an event (every kind of user).
         EventsReport = "events.report",
@@ -102,9 +106,11 @@ pub mod codes {
     pub const ENTERPRISES_APPROVE: Permission = Permission::EnterprisesApprove;
     pub const ROLES_VIEW: Permission = Permission::RolesView;
     pub const ROLES_MANAGE: Permission = Permission::RolesManage;
+    pub const SESSIONS_MANAGE: Permission = Permission::SessionsManage;
     pub const REGISTERS_MANAGE: Permission = Permission::RegistersManage;
     pub const INTERFACES_MANAGE: Permission = Permission::InterfacesManage;
     pub const AUDIT_VIEW: Permission = Permission::AuditView;
+    pub const OPS_VIEW: Permission = Permission::OpsView;
     pub const PROFILE_VIEW: Permission = Permission::ProfileView;
     pub const EVENTS_REPORT: Permission = Permission::EventsReport;
     pub const EVENTS_ENTER: Permission = Permission::EventsEnter;
@@ -192,7 +198,7 @@ mod tests {
         }
         assert_eq!(Permission::EventsHandle.as_str(), "events.handle");
         assert_eq!(Permission::parse("launch.missiles"), None);
-        assert_eq!(Permission::ALL.len(), 24);
+        assert_eq!(Permission::ALL.len(), 26);
     }
 
     #[cfg(feature = "ssr")]

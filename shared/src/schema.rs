@@ -71,6 +71,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_checkpoints (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        last_id -> Int8,
+        last_hash -> Text,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         township_id -> Int4,
@@ -83,6 +92,23 @@ diesel::table! {
         ip -> Text,
         prev_hash -> Text,
         hash -> Text,
+    }
+}
+
+diesel::table! {
+    backup_runs (id) {
+        id -> Int8,
+        kind -> Text,
+        trigger -> Text,
+        actor_name -> Text,
+        started_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+        outcome -> Nullable<Text>,
+        file -> Text,
+        bytes -> Nullable<Int8>,
+        sha256 -> Text,
+        tables -> Jsonb,
+        error -> Text,
     }
 }
 
@@ -335,6 +361,17 @@ diesel::table! {
         grid_id -> Int4,
         address -> Text,
         location -> Geometry,
+    }
+}
+
+diesel::table! {
+    job_runs (job) {
+        job -> Text,
+        last_run_at -> Timestamptz,
+        last_success_at -> Nullable<Timestamptz>,
+        last_failure_at -> Nullable<Timestamptz>,
+        last_error -> Text,
+        failures_in_a_row -> Int4,
     }
 }
 
@@ -638,7 +675,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     approval_delegations,
     attachments,
+    audit_checkpoints,
     audit_log,
+    backup_runs,
     custom_fields,
     departments,
     engine_imports,
@@ -654,6 +693,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     geo_lines,
     grids,
     houses,
+    job_runs,
     naming_counters,
     notifications,
     open311_requests,

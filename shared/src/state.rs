@@ -26,4 +26,6 @@ pub struct Settings {
     pub duplicate_window: crate::events::service::duplicates::DuplicateWindow,
     /// A raster tile URL template for the maps (`TONGGUAN_TILE_URL`).
     pub tile_url: Option<String>,
+    /// What the operations page reads of this server: backups, watched disks, start time.
+    pub operations: crate::operations::service::OperationsSettings,
 }

@@ -224,3 +224,65 @@ pub async fn stop_exchange_peer(code: String) -> Result<(), AppError> {
     leptos_axum::redirect("/admin/exchange?stopped=1");
     Ok(())
 }
+
+/// The operations page: health of the server, database, disks, jobs, exchange and backups.
+#[server(endpoint = "admin/operations", output = Postcard)]
+pub async fn operations_overview() -> Result<shared::operations::Overview, AppError> {
+    let settings = session::state()?.settings;
+    let Authorized { user, mut conn } = session::require(codes::OPS_VIEW).await?;
+    shared::operations::service::overview(&mut conn, &user, &settings.operations).await
+}
+
+/// Starts a backup or a restore drill in the background and answers at once; the page shows
+/// it running and reads it again until it ends. Another run in progress: `backup.busy`.
+#[server(endpoint = "admin/start_backup_run", output = Postcard)]
+pub async fn start_backup_run(
+    kind: shared::operations::RunKind,
+) -> Result<(i64, shared::operations::RunKind), AppError> {
+    use shared::operations::{RunKind, Trigger, backup};
+    let settings = session::state()?.settings;
+    let Authorized { user, mut conn } = session::require(codes::OPS_VIEW).await?;
+    let backups =
+        settings.operations.backups.clone().ok_or(AppError::Conflict(shared::ErrorCode::BackupNotConfigured))?;
+    let run = backup::begin(&backups, kind, Trigger::Page, &user.display_name).await?;
+    let id = run.id();
+    let action = match kind {
+        RunKind::Backup => "ops.backup",
+        RunKind::Drill => "ops.drill",
+    };
+    shared::audit::service::record(
+        &mut conn,
+        user.township_id,
+        Some(user.id),
+        &user.display_name,
+        action,
+        &id.to_string(),
+        "",
+    )
+    .await?;
+    tokio::spawn(async move {
+        if let Err(error) = run.finish().await {
+            tracing::error!(?error, run = id, "backup run not recorded");
+        }
+    });
+    leptos_axum::redirect(&format!("/admin/ops?started={}", kind.as_str()));
+    Ok((id, kind))
+}
+
+/// The township's live sessions (security administrator).
+#[server(endpoint = "admin/online_sessions", output = Postcard)]
+pub async fn online_sessions() -> Result<Vec<shared::accounts::OnlineSession>, AppError> {
+    let policy = session::state()?.auth;
+    let Authorized { user, mut conn } = session::require(codes::SESSIONS_MANAGE).await?;
+    let current = session::session_token().map(|token| shared::accounts::service::session::token_hash(&token));
+    shared::accounts::service::online::list(&mut conn, &user, &policy, current.as_deref().unwrap_or_default()).await
+}
+
+/// Ends a session at once; back to the list.
+#[server(endpoint = "admin/end_session", output = Postcard)]
+pub async fn end_session(handle: String) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::require(codes::SESSIONS_MANAGE).await?;
+    shared::accounts::service::online::end(&mut conn, &user, handle.trim()).await?;
+    leptos_axum::redirect("/admin/sessions?ended=1");
+    Ok(())
+}

@@ -31,7 +31,7 @@ pub fn AuditPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match verification.await {
                     Ok(v) if v.broken_at.is_none() => view! {
-                        <div class="alert alert-success" role="status">{locale.tf("audit.chain_ok", &[("n", v.checked.to_string())])}</div>
+                        <div class="alert alert-success" role="status">{locale.tf("audit.chain_ok", &[("n", v.checked.to_string()), ("c", v.checkpoints.to_string())])}</div>
                     }
                     .into_any(),
                     Ok(v) => view! {

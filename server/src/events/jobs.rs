@@ -18,7 +18,7 @@ pub fn start(pool: DbPool, grace: chrono::Duration, metrics: std::sync::Arc<crat
                 Ok(mut conn) => supervision::tick(&mut conn, chrono::Utc::now(), grace).await,
                 Err(error) => Err(error.into()),
             };
-            metrics.job(crate::metrics::Job::Supervision, result.is_ok());
+            metrics.job(crate::metrics::Job::Supervision, result.as_ref().err().map(|e| format!("{e:?}")));
             match result {
                 Ok(report) if report != supervision::TickReport::default() => {
                     tracing::info!(

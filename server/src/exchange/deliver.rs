@@ -73,7 +73,7 @@ pub fn start(pool: DbPool, metrics: std::sync::Arc<crate::metrics::Metrics>) {
         let client = client();
         loop {
             let result = round(&pool, &client).await;
-            metrics.job(crate::metrics::Job::ExchangeDelivery, result.is_ok());
+            metrics.job(crate::metrics::Job::ExchangeDelivery, result.as_ref().err().map(|e| format!("{e:?}")));
             match result {
                 // A full batch: more may be due at once.
                 Ok(n) if n as i64 == BATCH => continue,

@@ -42,3 +42,36 @@ async fn first_id(db: &TestDb) -> i64 {
         .expect("min")
         .id
 }
+
+#[tokio::test]
+async fn checkpoints_catch_the_newest_records_deleted_and_the_walk_is_bounded() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    assert!(service::checkpoint(&mut conn).await.expect("checkpoint"), "the tail is written");
+    assert!(!service::checkpoint(&mut conn).await.expect("again"), "once per record");
+    // More records than one batch of the walk, appended after the checkpoint.
+    let targets: Vec<String> = (0..12_000).map(|n| format!("t{n}")).collect();
+    service::record_many(&mut conn, 1, None, "test", "test.bulk", &targets, "").await.expect("append");
+    service::checkpoint(&mut conn).await.expect("second checkpoint");
+    let intact = service::verify_chain(&mut conn).await.expect("verify");
+    assert_eq!((intact.broken_at, intact.checkpoints), (None, 2));
+    assert!(intact.checked > 12_000);
+
+    // Deleting the newest records leaves a chain that walks clean: the checkpoint catches it.
+    #[derive(diesel::QueryableByName)]
+    struct Max {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let newest =
+        diesel::sql_query("SELECT max(id) AS id FROM audit_log").get_result::<Max>(&mut conn).await.expect("max").id;
+    diesel::sql_query("DELETE FROM audit_log WHERE id > (SELECT max(id) - 3 FROM audit_log)")
+        .execute(&mut conn)
+        .await
+        .expect("delete the tail");
+    let truncated = service::verify_chain(&mut conn).await.expect("verify");
+    assert_eq!(truncated.broken_at, Some(newest), "the checkpointed record is missing");
+    assert_eq!(truncated.checkpoints, 1);
+    drop(conn);
+    db.finish().await;
+}

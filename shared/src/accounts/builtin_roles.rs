@@ -84,7 +84,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole {
         code: SYSTEM_ADMIN,
         name: "系统管理员",
-        description: "管理用户账号与系统配置；不能查看审计日志",
+        description: "管理用户账号与系统配置，运行维护与备份；不能查看审计日志",
         permissions: &[
             DASHBOARD_VIEW,
             USERS_VIEW,
@@ -93,6 +93,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             EVENTS_CONFIGURE,
             REGISTERS_MANAGE,
             INTERFACES_MANAGE,
+            OPS_VIEW,
             PROFILE_VIEW,
         ],
         records: RecordGrants::Configure,
@@ -101,8 +102,8 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole {
         code: SECURITY_ADMIN,
         name: "安全管理员",
-        description: "管理角色、权限与安全策略",
-        permissions: &[DASHBOARD_VIEW, ROLES_VIEW, ROLES_MANAGE, USERS_VIEW, PROFILE_VIEW],
+        description: "管理角色、权限与安全策略，查看并结束在线会话",
+        permissions: &[DASHBOARD_VIEW, ROLES_VIEW, ROLES_MANAGE, SESSIONS_MANAGE, USERS_VIEW, PROFILE_VIEW],
         records: RecordGrants::None,
         scope: DataScope::Township,
     },

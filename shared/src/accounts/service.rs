@@ -3,6 +3,7 @@
 pub mod handlers;
 pub mod login;
 mod models;
+pub mod online;
 pub mod password_hash;
 pub mod register;
 pub mod roles;
@@ -24,6 +25,8 @@ pub struct AuthPolicy {
     pub lockout: Duration,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// One active session per account: a login ends the account's other sessions.
+    pub single_session: bool,
 }
 
 impl Default for AuthPolicy {
@@ -34,6 +37,7 @@ impl Default for AuthPolicy {
             max_failed_logins: 5,
             lockout: Duration::minutes(15),
             secure_cookies: false,
+            single_session: false,
         }
     }
 }

@@ -236,3 +236,20 @@ impl NewStaff {
             .finish()
     }
 }
+
+/// A live session as the security administrator's 在线用户 page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OnlineSession {
+    /// The first 16 hex digits of the token's SHA-256: names the session, reveals nothing.
+    pub handle: String,
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role_names: Vec<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub user_agent: String,
+    /// The session of the one looking.
+    pub current: bool,
+}

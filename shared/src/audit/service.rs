@@ -190,16 +190,58 @@ pub async fn verify(conn: &mut AsyncPgConnection, actor: &SessionUser) -> Result
     verify_chain(conn).await
 }
 
+/// Records read per query when walking the chain: memory stays bounded however long it is.
+const VERIFY_BATCH: i64 = 5_000;
+
+/// Walks the whole chain in batches; any edited, inserted or deleted record breaks it, and a
+/// checkpoint whose record is gone or changed catches the newest records deleted.
 pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerification, AppError> {
-    let rows: Vec<ChainLink> =
-        audit_log::table.order(audit_log::id.asc()).select(ChainLink::as_select()).load(conn).await?;
-    let checked = rows.len() as i64;
+    let mut checked = 0;
     let mut expected_prev = GENESIS.to_owned();
-    for (index, link) in rows.into_iter().enumerate() {
-        if link.prev_hash != expected_prev || link.hash != link.content().chain_hash(&expected_prev) {
-            return Ok(ChainVerification { checked: index as i64, broken_at: Some(link.id) });
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<ChainLink> = audit_log::table
+            .filter(audit_log::id.gt(after))
+            .order(audit_log::id.asc())
+            .limit(VERIFY_BATCH)
+            .select(ChainLink::as_select())
+            .load(conn)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        for link in rows {
+            if link.prev_hash != expected_prev || link.hash != link.content().chain_hash(&expected_prev) {
+                return Ok(ChainVerification { checked, checkpoints: 0, broken_at: Some(link.id) });
+            }
+            expected_prev = link.hash;
+            checked += 1;
         }
-        expected_prev = link.hash;
     }
-    Ok(ChainVerification { checked, broken_at: None })
+    #[derive(diesel::QueryableByName)]
+    struct Checkpoints {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        held: i64,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+        first_missing: Option<i64>,
+    }
+    let found: Checkpoints = diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE a.hash = c.last_hash) AS held, \
+                min(c.last_id) FILTER (WHERE a.hash IS DISTINCT FROM c.last_hash) AS first_missing \
+         FROM audit_checkpoints c LEFT JOIN audit_log a ON a.id = c.last_id",
+    )
+    .get_result(conn)
+    .await?;
+    Ok(ChainVerification { checked, checkpoints: found.held, broken_at: found.first_missing })
+}
+
+/// Writes a checkpoint of the chain's newest record, unless it has one already.
+pub async fn checkpoint(conn: &mut AsyncPgConnection) -> Result<bool, AppError> {
+    let written = diesel::sql_query(
+        "INSERT INTO audit_checkpoints (last_id, last_hash) \
+         SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1 \
+         ON CONFLICT (last_id) DO NOTHING",
+    )
+    .execute(conn)
+    .await?;
+    Ok(written > 0)
 }

@@ -261,6 +261,14 @@ crate::code_enum::code_enum! {
         SharingParameterUnknown = "sharing.parameter_unknown",
         /// No such dataset, or one the key may not read.
         SharingDatasetUnknown = "sharing.dataset_unknown",
+        // 在线用户 (accounts/service/online.rs).
+        /// No live session of the township has this handle.
+        SessionUnknown = "session.unknown",
+        // Backups and restore drills (operations/backup.rs).
+        /// Another backup or drill is running.
+        BackupBusy = "backup.busy",
+        /// This server has no backup directory.
+        BackupNotConfigured = "backup.not_configured",
         // A category's attributes (events/attributes.rs).
         AttributeCodeInvalid = "attribute.code_invalid",
         AttributeCodeTaken = "attribute.code_taken",

@@ -84,6 +84,9 @@ pub async fn login(
         .execute(conn)
         .await?;
     let token = session::create(conn, policy, user_id, township_id, user_agent).await?;
+    if policy.single_session {
+        super::online::end_others(conn, user_id, &session::token_hash(&token)).await?;
+    }
     let user = session::load_user(conn, user_id).await?;
     audit::record(conn, township_id, Some(user_id), &user.display_name, "auth.login", username, "").await?;
     Ok(LoginOutcome { user, token })

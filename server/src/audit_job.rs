@@ -1,0 +1,31 @@
+//! The audit chain's checkpoints: every ten minutes, on every server process, the
+//! chain's newest record is written to `audit_checkpoints` (once: the record's id is unique
+//! there), so that `tongguan audit verify` and the auditor's page catch the newest records
+//! deleted before then.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use shared::db::DbPool;
+
+use crate::metrics::{Job, Metrics};
+
+const EVERY: Duration = Duration::from_secs(600);
+
+pub fn start(pool: DbPool, metrics: Arc<Metrics>) {
+    tokio::spawn(async move {
+        let mut clock = tokio::time::interval(EVERY);
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            clock.tick().await;
+            let written = match pool.get().await {
+                Ok(mut conn) => shared::audit::service::checkpoint(&mut conn).await.map_err(|e| format!("{e:?}")),
+                Err(error) => Err(error.to_string()),
+            };
+            if let Err(error) = &written {
+                tracing::warn!(%error, "audit checkpoint");
+            }
+            metrics.job(Job::AuditCheckpoint, written.err());
+        }
+    });
+}
