@@ -213,8 +213,10 @@ async fn drill(conn: &mut AsyncPgConnection, settings: &BackupSettings) -> Resul
     let restored = restore_into(&tools, settings, &path, &scratch, &mut tables).await;
     let dropped = drop_database(conn, &scratch).await;
     for table in &mut tables {
-        let rows: Result<Count, _> =
-            diesel::sql_query(format!("SELECT count(*) AS n FROM {}", quoted(&table.table))).get_result(conn).await;
+        let rows: Result<Count, _> = diesel::sql_query("SELECT backup_table_rows($1::regclass) AS n")
+            .bind::<Text, _>(quoted(&table.table))
+            .get_result(conn)
+            .await;
         table.live_rows = rows.ok().map(|c| c.n);
     }
     done.tables = tables;
@@ -243,7 +245,7 @@ async fn restore_into(
     let mut scratch = connect(&settings.database_url, Some(database)).await.map_err(|e| e.to_string())?;
     deterministic_text(&mut scratch).await.map_err(|e| e.to_string())?;
     for table in tables.iter_mut() {
-        let check: Result<Checksum, _> = diesel::sql_query(checksum_sql(&table.table)).get_result(&mut scratch).await;
+        let check: Result<Checksum, _> = checksum(&mut scratch, &table.table).await;
         if let Ok(check) = check {
             table.restored_rows = Some(check.rows);
             table.restored_checksum = Some(check.checksum);
@@ -386,7 +388,7 @@ async fn manifest(conn: &mut AsyncPgConnection) -> Result<Vec<TableCheck>, Failu
     .await?;
     let mut tables = Vec::with_capacity(names.len());
     for TableName { name } in names {
-        let check: Checksum = diesel::sql_query(checksum_sql(&name)).get_result(conn).await?;
+        let check = checksum(conn, &name).await?;
         tables.push(TableCheck {
             table: name,
             rows: check.rows,
@@ -399,19 +401,17 @@ async fn manifest(conn: &mut AsyncPgConnection) -> Result<Vec<TableCheck>, Failu
     Ok(tables)
 }
 
-/// A table's rows and an order-free checksum: the sum of every row's text's MD5 (60 bits of
-/// it), so the same rows in any physical order give the same sum, with no sort.
-fn checksum_sql(table: &str) -> String {
-    format!(
-        "SELECT count(*)::bigint AS rows, \
-         coalesce(sum(('x' || left(md5(t::text), 15))::bit(60)::bigint), 0)::text AS checksum \
-         FROM {} t",
-        quoted(table)
-    )
+/// A table's rows and order-free checksum (the `backup_table_check` function of migration
+/// 000029: the table is a bound `regclass`).
+async fn checksum(conn: &mut AsyncPgConnection, table: &str) -> QueryResult<Checksum> {
+    diesel::sql_query("SELECT rows, checksum FROM backup_table_check($1::regclass)")
+        .bind::<Text, _>(quoted(table))
+        .get_result(conn)
+        .await
 }
 
-/// `schema.table` as a quoted identifier. The names come from the catalogue, not from a
-/// user, and identifiers cannot be bound.
+/// `schema.table` as a quoted identifier: bound as a `regclass` value, and the name of a
+/// database to create or drop (checked by [`is_plain_name`]; DDL cannot bind a name).
 fn quoted(table: &str) -> String {
     table.split('.').map(|part| format!("\"{}\"", part.replace('"', "\"\""))).collect::<Vec<_>>().join(".")
 }

@@ -1,0 +1,2 @@
+DROP FUNCTION backup_table_rows(regclass);
+DROP FUNCTION backup_table_check(regclass);
