@@ -34,6 +34,10 @@ pub async fn status_from_error(request: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// How long a client waits after a 503 before sending again: about the time PostgreSQL takes
+/// to restart or a standby to be promoted.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
+
 pub fn status_of(error: &AppError) -> StatusCode {
     StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
@@ -43,6 +47,7 @@ pub fn retry_after(error: &AppError) -> Option<u64> {
     match error {
         AppError::Locked { until } => Some((*until - chrono::Utc::now()).num_seconds().max(1) as u64),
         AppError::TooManyRequests { retry_after_secs } => Some(u64::from(*retry_after_secs)),
+        AppError::Unavailable => Some(UNAVAILABLE_RETRY_SECS),
         _ => None,
     }
 }

@@ -30,3 +30,4 @@ pub mod schema_cmd;
 pub mod security_headers;
 pub mod sharing;
 pub mod telemetry;
+pub mod unavailable;

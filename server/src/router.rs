@@ -81,8 +81,15 @@ async fn attach_user(
         && !["/api/", "/pkg/", "/vendor/", "/icons/", "/texts/", "/open311/", "/docs/", "/exchange/", "/metrics"]
             .iter()
             .any(|p| path.starts_with(p));
-    if page && let Ok(user) = crate::auth::user(&app, request.headers()).await {
-        request.extensions_mut().insert(user);
+    if page {
+        match crate::auth::user(&app, request.headers()).await {
+            Ok(user) => {
+                request.extensions_mut().insert(user);
+            }
+            // A session that cannot be read now is not a session gone: no login form.
+            Err(shared::AppError::Unavailable) => return crate::unavailable::page(request.headers()),
+            Err(_) => {}
+        }
     }
     next.run(request).await
 }

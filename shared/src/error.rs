@@ -68,6 +68,10 @@ pub enum AppError {
     /// number of seconds.
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u32 },
+    /// The database cannot be reached just now (restarting, failed over, overloaded): nothing
+    /// was changed, and the same request may be sent again shortly (a 503 with `Retry-After`).
+    #[error("service unavailable")]
+    Unavailable,
 }
 
 impl AppError {
@@ -99,6 +103,7 @@ impl AppError {
             AppError::BadRequest(_) => 400,
             AppError::TooManyRequests { .. } => 429,
             AppError::Internal | AppError::Transport(_) => 500,
+            AppError::Unavailable => 503,
         }
     }
 }
@@ -145,8 +150,14 @@ impl Validator {
 #[cfg(feature = "ssr")]
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::DatabaseErrorKind::{ClosedConnection, UnableToSendCommand};
         match error {
             diesel::result::Error::NotFound => AppError::NotFound,
+            // The connection broke under the query (the server restarted or went away).
+            diesel::result::Error::DatabaseError(ClosedConnection | UnableToSendCommand, info) => {
+                tracing::warn!(error = info.message(), "database connection lost");
+                AppError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "database error");
                 AppError::Internal
@@ -158,7 +169,9 @@ impl From<diesel::result::Error> for AppError {
 #[cfg(feature = "ssr")]
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {
     fn from(error: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        tracing::error!(error = %error, "database pool error");
-        AppError::Internal
+        // Every pool error is a connection that could not be had: the database refused or
+        // did not answer in time, or the pool is closing.
+        tracing::warn!(error = %error, "database unavailable");
+        AppError::Unavailable
     }
 }

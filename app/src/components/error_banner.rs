@@ -18,6 +18,7 @@ pub fn error_message(locale: Locale, error: &AppError) -> String {
         AppError::Conflict(code) => locale.t(code.i18n_key()),
         AppError::Internal => locale.t("errors.internal"),
         AppError::Transport(_) => locale.t("errors.transport"),
+        AppError::Unavailable => locale.t("errors.unavailable"),
         AppError::BadRequest(_) => locale.t("errors.bad_request"),
         AppError::TooManyRequests { retry_after_secs } => {
             locale.tf("errors.too_many_requests", &[("n", retry_after_secs.to_string())])

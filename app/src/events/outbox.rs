@@ -107,6 +107,7 @@ async fn with_photos_uploaded(mut report: NewEvent, keys: Vec<String>) -> Option
             Ok(photo) => photo,
             Err(shared::AppError::Transport(_))
             | Err(shared::AppError::Internal)
+            | Err(shared::AppError::Unavailable)
             | Err(shared::AppError::TooManyRequests { .. }) => return None,
             // Refused for what it is (type, size): the same answer the form gives online.
             Err(_) => None,
@@ -174,6 +175,7 @@ async fn send_outbox() -> Vec<String> {
             // Or the server asks to slow down (rate limit): it stays queued too.
             Err(shared::AppError::Transport(_))
             | Err(shared::AppError::Internal)
+            | Err(shared::AppError::Unavailable)
             | Err(shared::AppError::TooManyRequests { .. }) => continue 'reports,
             Err(_) => save(DRAFT_KEY, &report),
         }

@@ -35,6 +35,7 @@ mod open311;
 mod operations;
 mod party;
 mod permissions;
+mod resilience;
 mod scope;
 mod sharing;
 mod time_zone;
