@@ -217,6 +217,7 @@ mod tests {
             .map(|p| p.i18n_key())
             .chain(ErrorCode::ALL.iter().map(|c| c.i18n_key()))
             .chain(Job::ALL.iter().map(|c| c.i18n_key()))
+            .chain(shared::audit::AuditAction::ALL.iter().map(|c| c.i18n_key()))
             .chain(Health::ALL.iter().map(|c| c.i18n_key()))
             .chain(Finding::ALL.iter().map(|c| c.i18n_key()))
             .chain(RunKind::ALL.iter().map(|c| c.i18n_key()))

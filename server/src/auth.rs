@@ -8,8 +8,18 @@ use shared::accounts::SessionUser;
 use shared::accounts::service::session::{self, COOKIE_NAME};
 use shared::state::AppState;
 
-/// The user behind the request's session cookie.
+/// The user behind the request's session cookie, who owes no new password (as
+/// `app::auth::session::active_user` for the server functions).
 pub async fn user(state: &AppState, headers: &HeaderMap) -> Result<SessionUser, AppError> {
+    let user = session_user(state, headers).await?;
+    if user.password_due.is_some() {
+        return Err(AppError::Conflict(shared::error::ErrorCode::PasswordChangeRequired));
+    }
+    Ok(user)
+}
+
+/// The user behind the request's session cookie, whether or not their password is due.
+pub async fn session_user(state: &AppState, headers: &HeaderMap) -> Result<SessionUser, AppError> {
     let token = headers
         .get_all(header::COOKIE)
         .iter()

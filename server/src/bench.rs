@@ -138,7 +138,7 @@ async fn intake(url: &str, events: usize, concurrency: usize) -> anyhow::Result<
             .get_result(&mut conn)
             .await
             .with_context(|| format!("the demo citizen {} (run `tongguan seed` first)", PUBLIC.username))?;
-        let user = shared::accounts::service::session::load_user(&mut conn, citizen.id)
+        let user = shared::accounts::service::session::load_user(&mut conn, &Default::default(), citizen.id)
             .await
             .map_err(|e| anyhow::anyhow!("loading the demo citizen: {e}"))?;
         let points: Vec<SamplePoint> = diesel::sql_query(

@@ -119,7 +119,8 @@ impl DatabaseConfig {
 }
 
 /// Sessions and the login lockout (`TONGGUAN_SESSION_*`, `TONGGUAN_MAX_FAILED_LOGINS`,
-/// `TONGGUAN_LOCKOUT_MINUTES`, `TONGGUAN_SECURE_COOKIES`, `TONGGUAN_SINGLE_SESSION`).
+/// `TONGGUAN_LOCKOUT_MINUTES`, `TONGGUAN_SECURE_COOKIES`, `TONGGUAN_SINGLE_SESSION`,
+/// `TONGGUAN_PASSWORD_MAX_AGE_DAYS`: 90 by default, 0 for passwords that never expire).
 pub fn auth_from_environment() -> anyhow::Result<AuthPolicy> {
     // The upper bounds keep every duration within what `chrono` can hold.
     Ok(AuthPolicy {
@@ -135,6 +136,10 @@ pub fn auth_from_environment() -> anyhow::Result<AuthPolicy> {
         lockout: Duration::minutes(whole("TONGGUAN_LOCKOUT_MINUTES", 15, 0, Some(MINUTES_A_YEAR), "minutes")?),
         secure_cookies: flag("TONGGUAN_SECURE_COOKIES")?,
         single_session: flag("TONGGUAN_SINGLE_SESSION")?,
+        password_max_age: match whole("TONGGUAN_PASSWORD_MAX_AGE_DAYS", 90, 0, Some(3660), "days")? {
+            0 => None,
+            days => Some(Duration::days(days)),
+        },
     })
 }
 

@@ -79,7 +79,8 @@ pub enum Class {
 /// method (an unsupported method still costs a try).
 pub fn class_of(path: &str) -> Option<Class> {
     match path {
-        "/api/auth/login" => Some(Class::Login),
+        // Guessing a password through the change form is guessing it through the login.
+        "/api/auth/login" | "/api/auth/change_password" => Some(Class::Login),
         "/api/auth/register" | "/api/auth/register_enterprise" => Some(Class::Register),
         "/api/events/report" => Some(Class::Report),
         "/api/events/track" | "/track" => Some(Class::Track),

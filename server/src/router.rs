@@ -82,7 +82,14 @@ async fn attach_user(
             .iter()
             .any(|p| path.starts_with(p));
     if page {
-        match crate::auth::user(&app, request.headers()).await {
+        match crate::auth::session_user(&app, request.headers()).await {
+            // A password due comes first: every page but the password page and the login
+            // leads there, and back here once it is changed.
+            Ok(user) if user.password_due.is_some() && !matches!(path, "/password" | "/login") => {
+                let here = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+                return (StatusCode::FOUND, [(header::LOCATION, format!("/password?next={next}"))]).into_response();
+            }
             Ok(user) => {
                 request.extensions_mut().insert(user);
             }
@@ -92,6 +99,17 @@ async fn attach_user(
         }
     }
     next.run(request).await
+}
+
+/// Every request's handling knows its client's address for the audit records it writes
+/// (`shared::audit::origin`): the same address the rate limits count.
+async fn audit_origin(
+    axum::extract::State(trust_proxy): axum::extract::State<bool>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let address = rate_limit::client_address(&request, trust_proxy);
+    shared::audit::origin::serve(address, next.run(request)).await
 }
 
 pub fn build(state: ServerState) -> Router {
@@ -148,6 +166,7 @@ pub fn build(state: ServerState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .layer(middleware::from_fn_with_state(state.app.clone(), attach_user))
+        .layer(middleware::from_fn_with_state(state.rate_limits.trust_proxy, audit_origin))
         .layer(middleware::from_fn(api_errors::status_from_error))
         .layer(middleware::from_fn(input_guard::check))
         .layer(middleware::from_fn_with_state(rate_limit::Limiters::new(&state.rate_limits), rate_limit::limit))

@@ -3,17 +3,26 @@
 
 use serde::{Deserialize, Serialize};
 
+mod action;
+#[cfg(feature = "ssr")]
+pub mod origin;
 #[cfg(feature = "ssr")]
 pub mod service;
+
+pub use action::AuditAction;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditRow {
     pub id: i64,
     pub at: chrono::DateTime<chrono::Utc>,
     pub actor_name: String,
+    /// The action's code: an [`AuditAction`] (text, so that a record of an action retired
+    /// since still lists).
     pub action: String,
     pub target: String,
     pub detail: String,
+    /// The client's address ("" for the command line and background work).
+    pub ip: String,
 }
 
 /// The result of walking the chain from the first record to the last.

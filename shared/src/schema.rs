@@ -410,6 +410,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_history (user_id, set_at) {
+        user_id -> Int8,
+        set_at -> Timestamptz,
+        password_hash -> Text,
+    }
+}
+
+diesel::table! {
     record_approvals (id) {
         id -> Int8,
         register -> Text,
@@ -566,6 +574,8 @@ diesel::table! {
         created_at -> Timestamptz,
         last_login_at -> Nullable<Timestamptz>,
         department_id -> Nullable<Int4>,
+        password_changed_at -> Timestamptz,
+        must_change_password -> Bool,
     }
 }
 
@@ -645,6 +655,7 @@ diesel::joinable!(notifications -> townships (township_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(open311_requests -> api_keys (api_key_id));
 diesel::joinable!(open311_requests -> events (event_id));
+diesel::joinable!(password_history -> users (user_id));
 diesel::joinable!(record_history -> users (actor_id));
 diesel::joinable!(record_history_archive -> users (actor_id));
 diesel::joinable!(register_settings -> users (updated_by));
@@ -697,6 +708,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     naming_counters,
     notifications,
     open311_requests,
+    password_history,
     record_approvals,
     record_history,
     record_history_archive,

@@ -247,8 +247,8 @@ pub async fn start_backup_run(
     let run = backup::begin(&backups, kind, Trigger::Page, &user.display_name).await?;
     let id = run.id();
     let action = match kind {
-        RunKind::Backup => "ops.backup",
-        RunKind::Drill => "ops.drill",
+        RunKind::Backup => shared::audit::AuditAction::Backup,
+        RunKind::Drill => shared::audit::AuditAction::Drill,
     };
     shared::audit::service::record(
         &mut conn,

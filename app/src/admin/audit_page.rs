@@ -17,6 +17,7 @@ const COLUMNS: &[Column] = &[
     Column::plain("audit.action"),
     Column::plain("audit.target"),
     Column::plain("audit.detail"),
+    Column::plain("audit.ip"),
 ];
 
 #[component]
@@ -50,9 +51,12 @@ pub fn AuditPage() -> impl IntoView {
                     <tr>
                         <td data-label=locale.t("audit.at")>{shared::time::local(row.at).format("%Y-%m-%d %H:%M:%S").to_string()}</td>
                         <td data-label=locale.t("audit.actor")>{row.actor_name}</td>
-                        <td data-label=locale.t("audit.action")>{locale.t(&format!("audit.actions.{}", row.action))}</td>
+                        <td data-label=locale.t("audit.action")>
+                            {shared::audit::AuditAction::parse(&row.action).map(|a| locale.t(a.i18n_key())).unwrap_or(row.action)}
+                        </td>
                         <td class="mono" data-label=locale.t("audit.target")>{row.target}</td>
                         <td data-label=locale.t("audit.detail")>{row.detail}</td>
+                        <td class="mono" data-label=locale.t("audit.ip")>{row.ip}</td>
                     </tr>
                 } />
         </section>

@@ -3,7 +3,9 @@
 
 use crate::wire::Postcard;
 use leptos::prelude::*;
-use shared::accounts::{EnterpriseRegistration, PublicRegistration, SessionUser, TownshipOption};
+use shared::accounts::{
+    EnterpriseRegistration, PasswordChange, PasswordStatus, PublicRegistration, SessionUser, TownshipOption,
+};
 use shared::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -26,7 +28,14 @@ pub async fn login(username: String, password: String, next: String) -> Result<(
     let mut conn = state.pool.get().await?;
     let outcome = login::login(&mut conn, &state.auth, &username, &password, &session::user_agent()).await?;
     session::set_session_cookie(&outcome.token)?;
-    leptos_axum::redirect(&session::safe_next(&next));
+    let next = session::safe_next(&next);
+    // A password due comes first, then the page asked for.
+    if outcome.user.password_due.is_some() {
+        let next = percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC);
+        leptos_axum::redirect(&format!("/password?next={next}"));
+    } else {
+        leptos_axum::redirect(&next);
+    }
     Ok(())
 }
 
@@ -34,13 +43,56 @@ pub async fn login(username: String, password: String, next: String) -> Result<(
 pub async fn logout() -> Result<(), AppError> {
     use shared::accounts::service::session as sessions;
     if let Some(token) = session::session_token() {
+        let user = session::current_user().await.ok();
         let mut conn = session::conn().await?;
+        if let Some(user) = user {
+            shared::audit::service::record(
+                &mut conn,
+                user.township_id,
+                Some(user.id),
+                &user.display_name,
+                shared::audit::AuditAction::Logout,
+                &user.username,
+                "",
+            )
+            .await?;
+        }
         sessions::revoke(&mut conn, &token).await?;
         // Other processes hear of it from PostgreSQL; this one forgets it before answering.
         session::state()?.sessions.forget(&sessions::token_hash(&token));
     }
     session::clear_session_cookie()?;
     leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Where the caller's password stands (due, changed, expiring).
+#[server(endpoint = "auth/password_status", output = Postcard)]
+pub async fn read_password_status() -> Result<PasswordStatus, AppError> {
+    // Not `authorized`: a user whose password is due must read why.
+    let user = session::current_user().await?;
+    let state = session::state()?;
+    let mut conn = state.pool.get().await?;
+    shared::accounts::service::password::status(&mut conn, &state.auth, &user).await
+}
+
+/// Changes the caller's password and goes on to `next` (a local page). The form's fields are
+/// `form[…]`.
+#[server(endpoint = "auth/change_password", output = Postcard)]
+pub async fn change_password(form: PasswordChange, #[server(default)] next: String) -> Result<(), AppError> {
+    use shared::accounts::service::{password, session as sessions};
+    // Not `authorized`: this is what a user whose password is due must be able to call.
+    let user = session::current_user().await?;
+    let token = session::session_token().ok_or(AppError::Unauthorized)?;
+    let state = session::state()?;
+    let mut conn = state.pool.get().await?;
+    let hash = sessions::token_hash(&token);
+    password::change(&mut conn, &user, &hash, &form).await?;
+    // This process forgets the session's user (its password was due) before answering; other
+    // processes hear of the change to the account from PostgreSQL.
+    state.sessions.forget(&hash);
+    let next = session::safe_next(&next);
+    leptos_axum::redirect(if next == "/password" { "/" } else { &next });
     Ok(())
 }
 

@@ -53,6 +53,16 @@ pub async fn current_user() -> Result<SessionUser, AppError> {
     session::authenticate_kept(&state.pool, &state.auth, &state.sessions, &token).await
 }
 
+/// The calling user, who owes no new password: a user whose password is due (an initial
+/// password, an expired one) may only change it (`auth::api::change_password`) or log out.
+pub async fn active_user() -> Result<SessionUser, AppError> {
+    let user = current_user().await?;
+    if user.password_due.is_some() {
+        return Err(AppError::Conflict(shared::error::ErrorCode::PasswordChangeRequired));
+    }
+    Ok(user)
+}
+
 /// A logged-in caller and a database connection: what a server function works with.
 pub struct Authorized {
     pub user: SessionUser,
@@ -74,19 +84,42 @@ pub struct Authorized {
 /// Either way the service checks again and always enforces the data scope: these checks
 /// turn a caller away early, they never widen what the service lets through.
 pub async fn authorized() -> Result<Authorized, AppError> {
-    let user = current_user().await?;
+    let user = active_user().await?;
     let conn = conn().await?;
     Ok(Authorized { user, conn })
 }
 
 /// [`authorized`], for a caller who holds `permission`.
 pub async fn require(permission: shared::permissions::Permission) -> Result<Authorized, AppError> {
-    let user = current_user().await?;
+    let user = active_user().await?;
     if !user.can(permission) {
+        record_denial(&user, permission).await;
         return Err(AppError::Forbidden);
     }
     let conn = conn().await?;
     Ok(Authorized { user, conn })
+}
+
+/// Audits a logged-in caller turned away for a permission they lack, with the function they
+/// called. A failure to record is logged, not answered: the caller is refused either way.
+async fn record_denial(user: &SessionUser, permission: shared::permissions::Permission) {
+    let path = use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_owned()).unwrap_or_default();
+    let recorded = async {
+        let mut conn = conn().await?;
+        shared::audit::service::record(
+            &mut conn,
+            user.township_id,
+            Some(user.id),
+            &user.display_name,
+            shared::audit::AuditAction::Denied,
+            permission.as_str(),
+            &path,
+        )
+        .await
+    };
+    if let Err(error) = recorded.await {
+        tracing::warn!(%error, "recording a refusal");
+    }
 }
 
 pub fn set_session_cookie(token: &str) -> Result<(), AppError> {

@@ -191,7 +191,7 @@ pub async fn map_layer(module: String, register: String, query: ListQuery) -> Re
 /// The registers the user may see on the town map as layers (the command map's layer control).
 #[server(endpoint = "engine/mapped", output = Postcard)]
 pub async fn mapped_registers() -> Result<Vec<shared::engine::MappedRegister>, AppError> {
-    let user = session::current_user().await?;
+    let user = session::active_user().await?;
     Ok(shared::engine::service::mapped(&user, &translate))
 }
 

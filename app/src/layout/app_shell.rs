@@ -38,17 +38,28 @@ pub fn AppShell() -> impl IntoView {
     let user = rendered_user();
     // One live connection for all the console's pages, told how old the rendered page is.
     provide_live(rendered_at());
+    let location = use_location();
+    // A password due comes first (the server sends page requests there too): the console
+    // would only meet refusals.
+    let password_page = move || {
+        let here = location.pathname.get_untracked();
+        let next = percent_encoding::utf8_percent_encode(&here, percent_encoding::NON_ALPHANUMERIC);
+        view! { <Redirect path=format!("/password?next={next}") /> }.into_any()
+    };
     if let Some(user) = user {
+        if user.password_due.is_some() {
+            return password_page();
+        }
         provide_context(user.clone());
         return view! { <Shell user /> }.into_any();
     }
     let locale = use_locale();
-    let location = use_location();
     let me = blocking_resource(|| (), |_| get_me());
     view! {
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
             {Suspend::new(async move {
                 match me.await {
+                    Ok(Some(user)) if user.password_due.is_some() => password_page(),
                     Ok(Some(user)) => {
                         provide_context(user.clone());
                         view! { <Shell user /> }.into_any()

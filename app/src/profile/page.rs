@@ -49,6 +49,7 @@ pub fn ProfilePage() -> impl IntoView {
             <h2 class="card-title" id="settings-title">{locale.t("me.settings")}</h2>
             <div class="cluster">
                 <a class="btn btn-ghost" href=switch_href(locale, "/me") hreflang=locale.other().code() rel="external nofollow">{locale.t("lang.switch")}</a>
+                <a class="btn btn-ghost" href="/password?next=/me">{locale.t("password.title")}</a>
                 <ActionForm action=logout>
                     <button class="btn btn-danger" type="submit">{locale.t("nav.logout")}</button>
                 </ActionForm>

@@ -14,7 +14,7 @@ use shared::{AppError, ErrorCode};
 use super::sheets::{self, CsvSheet, GeoJsonSheet, Sheet, XlsxSheet};
 use super::{locale, register, sheet_name};
 use crate::auth::{self, ApiError};
-use crate::events::export::{attachment, export_turn};
+use crate::events::export::{attachment, audit_export, export_turn};
 use crate::router::ServerState;
 
 pub async fn export(
@@ -35,6 +35,8 @@ pub async fn export(
     let _turn = export_turn().await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
     let mut export = Export::start(&mut conn, &user, register, &query, &label, locale.language()).await?;
+    let pairs = params.iter().map(|(name, value)| (name.as_str(), value.as_str()));
+    audit_export(&mut conn, &user, &register.key(), extension, pairs).await?;
     let title = label(&register.title_key());
     let columns = export.columns().to_vec();
     let (sheet, content_type): (Box<dyn Sheet>, _) = match extension {

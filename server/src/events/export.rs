@@ -70,7 +70,41 @@ async fn events_csv(
     let _turn = export_turn().await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
     let csv = stats::export_csv(&mut conn, &user, &filter).await?;
+    audit_export(&mut conn, &user, "events", "csv", sorted(&query)).await?;
     Ok(attachment("事件清单.csv", "text/csv; charset=utf-8", csv.into_bytes()))
+}
+
+/// A query's pairs in a stable order (a map's own order is not).
+fn sorted(query: &HashMap<String, String>) -> impl Iterator<Item = (&str, &str)> {
+    let mut pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    pairs.sort();
+    pairs.into_iter()
+}
+
+/// Records that a list left the platform: who, which list, the format and its filters (the
+/// query as sent, bounded). Called once the export is under way, so a refused one is not
+/// recorded as data that left.
+pub async fn audit_export<'a>(
+    conn: &mut shared::db::DbConn,
+    user: &shared::accounts::SessionUser,
+    list: &str,
+    format: &str,
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<(), AppError> {
+    let mut detail: String = form_urlencoded::Serializer::new(format!("format={format}")).extend_pairs(params).finish();
+    if let Some((cut, _)) = detail.char_indices().nth(500) {
+        detail.truncate(cut);
+    }
+    shared::audit::service::record(
+        conn,
+        user.township_id,
+        Some(user.id),
+        &user.display_name,
+        shared::audit::AuditAction::Export,
+        list,
+        &detail,
+    )
+    .await
 }
 
 fn excel_error(error: rust_xlsxwriter::XlsxError) -> AppError {
@@ -91,6 +125,7 @@ async fn events_xlsx(
     let _turn = export_turn().await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
     let rows = queries::export_rows(&mut conn, &user, &filter, stats::EXPORT_LIMIT).await?;
+    audit_export(&mut conn, &user, "events", "xlsx", sorted(&query)).await?;
     drop(conn);
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let mut book = Workbook::new();
@@ -125,6 +160,7 @@ async fn stats_xlsx(
     let _turn = export_turn().await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
     let stats = stats::stats_cached(&mut conn, &user, &filter, dimension, &state.app.stats_cache).await?;
+    audit_export(&mut conn, &user, "events.stats", "xlsx", sorted(&query)).await?;
     drop(conn);
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, AppError> {
         let mut book = Workbook::new();

@@ -157,7 +157,7 @@ impl TestDb {
         let mut conn = self.conn().await;
         let id: i64 =
             users::table.filter(users::username.eq(username)).select(users::id).first(&mut conn).await.expect("user");
-        session::load_user(&mut conn, id).await.expect("load user")
+        session::load_user(&mut conn, &AuthPolicy::default(), id).await.expect("load user")
     }
 
     pub async fn finish(self) {

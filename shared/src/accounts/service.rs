@@ -4,6 +4,7 @@ pub mod handlers;
 pub mod login;
 mod models;
 pub mod online;
+pub mod password;
 pub mod password_hash;
 pub mod register;
 pub mod roles;
@@ -27,6 +28,9 @@ pub struct AuthPolicy {
     pub secure_cookies: bool,
     /// One active session per account: a login ends the account's other sessions.
     pub single_session: bool,
+    /// A password older than this must be changed before the account does anything else;
+    /// `None`: passwords do not expire.
+    pub password_max_age: Option<Duration>,
 }
 
 impl Default for AuthPolicy {
@@ -38,6 +42,7 @@ impl Default for AuthPolicy {
             lockout: Duration::minutes(15),
             secure_cookies: false,
             single_session: false,
+            password_max_age: Some(Duration::days(90)),
         }
     }
 }

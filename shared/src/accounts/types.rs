@@ -90,6 +90,51 @@ pub struct SessionUser {
     /// wasm carries no declaration: they are in the engine pages' chunk only.
     #[serde(default)]
     pub registers: Vec<crate::engine::RegisterLink>,
+    /// Set while the user must change their password first: every other call is refused.
+    #[serde(default)]
+    pub password_due: Option<PasswordDue>,
+}
+
+/// Why a user must choose a new password before doing anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PasswordDue {
+    /// An administrator set it (a new account): only its holder should know their password.
+    Initial,
+    /// Older than the policy allows (`TONGGUAN_PASSWORD_MAX_AGE_DAYS`).
+    Expired,
+}
+
+/// Where the caller's password stands, for the password page and the profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasswordStatus {
+    pub due: Option<PasswordDue>,
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+    /// When it expires, if passwords do.
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The password page's form: the current password, the new one and its confirmation.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+impl PasswordChange {
+    /// Every problem the browser can see at once; the server also checks the current
+    /// password and the last passwords.
+    pub fn validate(&self, username: &str) -> Result<(), AppError> {
+        let current = if self.current_password.is_empty() { Err(ErrorCode::Required) } else { Ok(()) };
+        let new = password_policy::validate(&self.password, username).and_then(|()| {
+            if self.password == self.current_password { Err(ErrorCode::PasswordReused) } else { Ok(()) }
+        });
+        Validator::new()
+            .check("current_password", current)
+            .check("password", new)
+            .check("password_confirm", confirm_rule(&self.password, &self.password_confirm))
+            .finish()
+    }
 }
 
 impl SessionUser {

@@ -6,7 +6,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 
 use self::models::{ChainLink, Listed, NewRecord};
-use super::{AuditRow, ChainVerification};
+use super::{AuditAction, AuditRow, ChainVerification};
 use crate::accounts::SessionUser;
 use crate::error::AppError;
 use crate::paging::{Page, TableQuery};
@@ -28,6 +28,7 @@ struct Content<'a> {
     action: &'a str,
     target: &'a str,
     detail: &'a str,
+    ip: &'a str,
 }
 
 impl<'a> Content<'a> {
@@ -47,13 +48,20 @@ impl<'a> Content<'a> {
             hasher.update((part.len() as u64).to_be_bytes());
             hasher.update(part.as_bytes());
         }
+        // The address joined the records later (migration-free: the column was there, empty):
+        // an empty one adds nothing, so the records written before still verify, and a
+        // length prefix of its own keeps it apart from the detail before it.
+        if !self.ip.is_empty() {
+            hasher.update((self.ip.len() as u64).to_be_bytes());
+            hasher.update(self.ip.as_bytes());
+        }
         hex::encode(hasher.finalize())
     }
 
     /// The row to append: this content linked to its predecessor.
     fn record(self, prev_hash: &'a str, hash: &'a str) -> NewRecord<'a> {
-        let Content { township_id, at, actor_id, actor_name, action, target, detail } = self;
-        NewRecord { township_id, at, actor_id, actor_name, action, target, detail, prev_hash, hash }
+        let Content { township_id, at, actor_id, actor_name, action, target, detail, ip } = self;
+        NewRecord { township_id, at, actor_id, actor_name, action, target, detail, ip, prev_hash, hash }
     }
 }
 
@@ -67,24 +75,26 @@ impl ChainLink {
             action: &self.action,
             target: &self.target,
             detail: &self.detail,
+            ip: &self.ip,
         }
     }
 }
 
-/// Appends one record. Runs in its own (nested) transaction holding the chain lock.
+/// Appends one record, with the address of the request being served (`origin`). Runs in its
+/// own (nested) transaction holding the chain lock.
 pub async fn record(
     conn: &mut AsyncPgConnection,
     township_id: i32,
     actor_id: Option<i64>,
     actor_name: &str,
-    action: &str,
+    action: AuditAction,
     target: &str,
     detail: &str,
 ) -> Result<(), AppError> {
     record_many(conn, township_id, actor_id, actor_name, action, &[target.to_owned()], detail).await
 }
 
-/// Audit rows per statement when appending many (9 bound values each).
+/// Audit rows per statement when appending many (10 bound values each).
 const APPEND_CHUNK: usize = 1_000;
 
 /// Appends one record per target, in order, linked one to the next: one hold of the chain
@@ -95,13 +105,15 @@ pub async fn record_many(
     township_id: i32,
     actor_id: Option<i64>,
     actor_name: &str,
-    action: &str,
+    action: AuditAction,
     targets: &[String],
     detail: &str,
 ) -> Result<(), AppError> {
     if targets.is_empty() {
         return Ok(());
     }
+    let action = action.as_str();
+    let ip = &super::origin::current();
     conn.transaction::<_, diesel::result::Error, _>(async |conn| {
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
             .bind::<diesel::sql_types::BigInt, _>(CHAIN_LOCK)
@@ -114,7 +126,7 @@ pub async fn record_many(
         // (prev_hash, hash) of each target, in order.
         let mut links = Vec::with_capacity(targets.len());
         for target in targets {
-            let content = Content { township_id, at, actor_id, actor_name, action, target, detail };
+            let content = Content { township_id, at, actor_id, actor_name, action, target, detail, ip };
             let hash = content.chain_hash(&prev);
             links.push((std::mem::replace(&mut prev, hash.clone()), hash));
         }
@@ -123,7 +135,8 @@ pub async fn record_many(
                 .iter()
                 .zip(links)
                 .map(|(target, (prev_hash, hash))| {
-                    Content { township_id, at, actor_id, actor_name, action, target, detail }.record(prev_hash, hash)
+                    Content { township_id, at, actor_id, actor_name, action, target, detail, ip }
+                        .record(prev_hash, hash)
                 })
                 .collect();
             diesel::insert_into(audit_log::table).values(rows).execute(conn).await?;
@@ -170,13 +183,14 @@ pub async fn list(
         .await?;
     let rows = rows
         .into_iter()
-        .map(|Listed { id, at, actor_name, action, target, detail }| AuditRow {
+        .map(|Listed { id, at, actor_name, action, target, detail, ip }| AuditRow {
             id,
             at,
             actor_name,
             action,
             target,
             detail,
+            ip,
         })
         .collect();
     Ok(Page { rows, total, page: query.page(), per_page: query.per_page() })

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::{ApiCallRow, ApiKeyRow, ApiScope, IssuedKey, NewApiKey};
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::engine::service::Translate;
 use crate::error::{AppError, ErrorCode};
@@ -98,7 +99,7 @@ pub async fn issue_for(
     if let Some(village) = form.village_id {
         detail = format!("{detail} · village {village}");
     }
-    audit::record(conn, township_id, actor_id, actor_name, "apikey.issue", &prefix, &detail).await?;
+    audit::record(conn, township_id, actor_id, actor_name, AuditAction::IssueApiKey, &prefix, &detail).await?;
     Ok(IssuedKey { id: issued.id, key })
 }
 
@@ -178,7 +179,7 @@ pub async fn revoke_in(
     .optional()?;
     let revoked = revoked.ok_or(AppError::NotFound)?;
     let (actor_id, actor_name) = revoker.map_or((None, "命令行"), |(id, name)| (Some(id), name));
-    audit::record(conn, township_id, actor_id, actor_name, "apikey.revoke", &revoked.prefix, "").await?;
+    audit::record(conn, township_id, actor_id, actor_name, AuditAction::RevokeApiKey, &revoked.prefix, "").await?;
     Ok(revoked.prefix)
 }
 

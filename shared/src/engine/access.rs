@@ -65,6 +65,7 @@ mod tests {
             scope: DataScope::Township,
             records: records.iter().map(|code| (*code).to_owned()).collect(),
             registers: Vec::new(),
+            password_due: None,
         }
     }
 

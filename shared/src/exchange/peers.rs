@@ -10,6 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::signature::Algorithm;
 use super::{PeerForm, PeerKind, SECRET_MADE, SECRET_MAX};
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::error::{AppError, ErrorCode, Validator};
 use crate::permissions::codes;
@@ -206,7 +207,7 @@ pub async fn save(
         user.township_id,
         Some(user.id),
         &user.display_name,
-        "exchange.peer_save",
+        AuditAction::PeerSave,
         &change.code,
         &detail,
     )
@@ -230,7 +231,7 @@ pub async fn stop(conn: &mut AsyncPgConnection, user: &SessionUser, code: &str) 
     if stopped == 0 {
         return Err(AppError::NotFound);
     }
-    audit::record(conn, user.township_id, Some(user.id), &user.display_name, "exchange.peer_stop", code, "").await?;
+    audit::record(conn, user.township_id, Some(user.id), &user.display_name, AuditAction::PeerStop, code, "").await?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use super::{
     WorkOrderStage,
 };
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::error::{AppError, ErrorCode, FieldError};
 use crate::events::Action;
 use crate::events::service::{catalog, intake};
@@ -501,7 +502,7 @@ pub async fn retry(conn: &mut AsyncPgConnection, user: &SessionUser, id: i64) ->
         user.township_id,
         Some(user.id),
         &user.display_name,
-        "exchange.retry",
+        AuditAction::ExchangeRetry,
         &id.to_string(),
         "",
     )

@@ -64,6 +64,7 @@ pub fn reader(client: &ApiClient) -> SessionUser {
         scope,
         records,
         registers: Vec::new(),
+        password_due: None,
     }
 }
 

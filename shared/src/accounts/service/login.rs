@@ -8,6 +8,7 @@ use super::models::{Credentials, LoginCounter};
 use super::{AuthPolicy, password_hash, session};
 use crate::accounts::SessionUser;
 use crate::accounts::UserStatus;
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::error::{AppError, ErrorCode};
 use crate::schema::users;
@@ -69,11 +70,11 @@ pub async fn login(
                 .set(LoginCounter { failed_logins: 0, locked_until: Some(until) })
                 .execute(conn)
                 .await?;
-            audit::record(conn, township_id, Some(user_id), username, "auth.locked", username, "").await?;
+            audit::record(conn, township_id, Some(user_id), username, AuditAction::Locked, username, "").await?;
             return Err(AppError::Locked { until });
         }
         diesel::update(users::table.find(user_id)).set(users::failed_logins.eq(failed)).execute(conn).await?;
-        audit::record(conn, township_id, Some(user_id), username, "auth.login_failed", username, "").await?;
+        audit::record(conn, township_id, Some(user_id), username, AuditAction::LoginFailed, username, "").await?;
         return Err(AppError::BadCredentials);
     }
     if status != UserStatus::Active {
@@ -87,8 +88,8 @@ pub async fn login(
     if policy.single_session {
         super::online::end_others(conn, user_id, &session::token_hash(&token)).await?;
     }
-    let user = session::load_user(conn, user_id).await?;
-    audit::record(conn, township_id, Some(user_id), &user.display_name, "auth.login", username, "").await?;
+    let user = session::load_user(conn, policy, user_id).await?;
+    audit::record(conn, township_id, Some(user_id), &user.display_name, AuditAction::Login, username, "").await?;
     Ok(LoginOutcome { user, token })
 }
 

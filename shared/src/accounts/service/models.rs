@@ -53,6 +53,8 @@ pub struct NewUser<'a> {
     pub grid_id: Option<i32>,
     pub credit_code: Option<&'a str>,
     pub enterprise_name: Option<&'a str>,
+    /// An administrator's initial password, to be replaced at the first login.
+    pub must_change_password: bool,
 }
 
 /// The failed-login counter and the lock it leads to. `None` clears the lock: a changeset

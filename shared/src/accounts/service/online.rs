@@ -11,6 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::AuthPolicy;
 use crate::accounts::{OnlineSession, SessionUser};
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::error::{AppError, ErrorCode};
 use crate::permissions::codes;
@@ -113,8 +114,16 @@ pub async fn end(conn: &mut AsyncPgConnection, actor: &SessionUser, handle: &str
     let [Ended { username }] = ended.as_slice() else {
         return Err(AppError::field("handle", ErrorCode::SessionUnknown));
     };
-    audit::record(conn, actor.township_id, Some(actor.id), &actor.display_name, "session.end", username, handle)
-        .await?;
+    audit::record(
+        conn,
+        actor.township_id,
+        Some(actor.id),
+        &actor.display_name,
+        AuditAction::EndSession,
+        username,
+        handle,
+    )
+    .await?;
     Ok(())
 }
 

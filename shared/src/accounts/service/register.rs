@@ -7,6 +7,7 @@ use super::models::NewUser;
 use super::{password_hash, roles};
 use crate::accounts::builtin_roles;
 use crate::accounts::{EnterpriseRegistration, PublicRegistration, UserKind, UserStatus};
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::error::{AppError, ErrorCode};
 use crate::schema::{townships, users};
@@ -41,13 +42,23 @@ pub async fn register_public(conn: &mut AsyncPgConnection, form: &PublicRegistra
             grid_id: None,
             credit_code: None,
             enterprise_name: None,
+            must_change_password: false,
         })
         .returning(users::id)
         .get_result(conn)
         .await?;
+    super::password::remember(conn, user_id, &hash).await?;
     roles::grant(conn, user_id, builtin_roles::PUBLIC).await?;
-    audit::record(conn, form.township_id, Some(user_id), form.display_name.trim(), "user.register_public", phone, "")
-        .await?;
+    audit::record(
+        conn,
+        form.township_id,
+        Some(user_id),
+        form.display_name.trim(),
+        AuditAction::RegisterPublic,
+        phone,
+        "",
+    )
+    .await?;
     Ok(user_id)
 }
 
@@ -72,17 +83,19 @@ pub async fn register_enterprise(conn: &mut AsyncPgConnection, form: &Enterprise
             grid_id: None,
             credit_code: Some(credit_code),
             enterprise_name: Some(form.enterprise_name.trim()),
+            must_change_password: false,
         })
         .returning(users::id)
         .get_result(conn)
         .await?;
+    super::password::remember(conn, user_id, &hash).await?;
     roles::grant(conn, user_id, builtin_roles::ENTERPRISE).await?;
     audit::record(
         conn,
         form.township_id,
         Some(user_id),
         form.contact_name.trim(),
-        "user.register_enterprise",
+        AuditAction::RegisterEnterprise,
         credit_code,
         form.enterprise_name.trim(),
     )

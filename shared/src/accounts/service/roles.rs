@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::models::{NewUserRole, Role, RoleDefinition};
 use crate::accounts::builtin_roles::BUILTIN_ROLES;
 use crate::accounts::{RoleRow, SessionUser};
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::error::{AppError, ErrorCode, FieldError};
 use crate::permissions::{DataScope, Grants, Permission, codes, is_record_code, parse_stored};
@@ -171,7 +172,7 @@ pub async fn create_custom(
         actor.township_id,
         Some(actor.id),
         &actor.display_name,
-        "role.create",
+        AuditAction::CreateRole,
         &form.code,
         &permissions.join(","),
     )

@@ -118,7 +118,7 @@ async fn lookup(
         last_seen_at = now;
     }
     let expires_at = row.expires_at;
-    let user = row.user.into_session_user()?;
+    let user = row.user.into_session_user(policy)?;
     if let (Some(kept), Some(generation)) = (kept, generation) {
         kept.keep(hash, generation, last_seen_at, expires_at, &user);
     }
@@ -143,7 +143,11 @@ pub async fn revoke_all(conn: &mut AsyncPgConnection, user_id: i64) -> Result<()
 }
 
 /// A user with the union of their roles' permissions and the widest of their scopes.
-pub async fn load_user(conn: &mut AsyncPgConnection, user_id: i64) -> Result<SessionUser, AppError> {
+pub async fn load_user(
+    conn: &mut AsyncPgConnection,
+    policy: &AuthPolicy,
+    user_id: i64,
+) -> Result<SessionUser, AppError> {
     let row: UserRow = Sql::new(USER_SQL)
         .push(" WHERE u.id = ")
         .bind(user_id)
@@ -151,12 +155,13 @@ pub async fn load_user(conn: &mut AsyncPgConnection, user_id: i64) -> Result<Ses
         .query()
         .get_result(conn)
         .await?;
-    row.into_session_user()
+    row.into_session_user(policy)
 }
 
 /// A user, their township and their roles aggregated into one row.
 const USER_SQL: &str = "SELECT u.id, u.username, u.display_name, u.kind, u.status, u.township_id, \
        t.name AS township_name, u.village_id, u.grid_id, u.department_id, \
+       u.password_changed_at, u.must_change_password, \
        coalesce(array_agg(r.name ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL), '{}') AS role_names, \
        coalesce(string_agg(array_to_string(r.permissions, ','), ','), '') AS permissions, \
        coalesce(array_agg(r.data_scope) FILTER (WHERE r.id IS NOT NULL), '{}') AS scopes \
@@ -185,6 +190,10 @@ struct UserRow {
     grid_id: Option<i32>,
     #[diesel(sql_type = Nullable<Integer>)]
     department_id: Option<i32>,
+    #[diesel(sql_type = Timestamptz)]
+    password_changed_at: chrono::DateTime<Utc>,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    must_change_password: bool,
     #[diesel(sql_type = Array<Text>)]
     role_names: Vec<String>,
     #[diesel(sql_type = Text)]
@@ -206,7 +215,7 @@ struct SessionRow {
 }
 
 impl UserRow {
-    fn into_session_user(self) -> Result<SessionUser, AppError> {
+    fn into_session_user(self, policy: &AuthPolicy) -> Result<SessionUser, AppError> {
         if self.status != UserStatus::Active {
             return Err(AppError::Unauthorized);
         }
@@ -240,6 +249,7 @@ impl UserRow {
             scope,
             records: grants.records.into_iter().collect(),
             registers: Vec::new(),
+            password_due: super::password::due(policy, self.password_changed_at, self.must_change_password, Utc::now()),
         }
         .with_register_links())
     }

@@ -130,6 +130,7 @@ mod tests {
             scope: DataScope::Township,
             records: Default::default(),
             registers: Vec::new(),
+            password_due: None,
         }
     }
 

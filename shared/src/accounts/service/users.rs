@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::models::{NewUser, UserListing};
 use super::{password_hash, roles, session};
 use crate::accounts::{NewStaff, SessionUser, UserKind, UserRow, UserStatus};
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::error::{AppError, ErrorCode};
 use crate::paging::{Page, SortDir, TableQuery};
@@ -105,13 +106,14 @@ pub async fn create_staff(conn: &mut AsyncPgConnection, actor: &SessionUser, for
         Some(scope) if scope > actor.scope => return Err(AppError::field("role_code", ErrorCode::RoleScopeTooWide)),
         Some(_) => {}
     }
-    let user_id = insert_staff(conn, actor.township_id, form).await?;
+    // The administrator chose this password: its holder replaces it at the first login.
+    let user_id = insert_staff(conn, actor.township_id, form, true).await?;
     audit::record(
         conn,
         actor.township_id,
         Some(actor.id),
         &actor.display_name,
-        "user.create_staff",
+        AuditAction::CreateStaff,
         &form.username,
         &form.role_code,
     )
@@ -119,18 +121,24 @@ pub async fn create_staff(conn: &mut AsyncPgConnection, actor: &SessionUser, for
     Ok(user_id)
 }
 
-/// Creates a staff account without an acting user: the CLI and the demo seeding use it.
+/// Creates a staff account without an acting user: the CLI (with the deployer's own
+/// password, `TONGGUAN_ADMIN_PASSWORD`) and the demo seeding use it.
 pub async fn create_staff_unchecked(
     conn: &mut AsyncPgConnection,
     township_id: i32,
     form: &NewStaff,
 ) -> Result<i64, AppError> {
-    let user_id = insert_staff(conn, township_id, form).await?;
-    audit::record(conn, township_id, None, "system", "user.create_staff", &form.username, &form.role_code).await?;
+    let user_id = insert_staff(conn, township_id, form, false).await?;
+    audit::record(conn, township_id, None, "system", AuditAction::CreateStaff, &form.username, &form.role_code).await?;
     Ok(user_id)
 }
 
-async fn insert_staff(conn: &mut AsyncPgConnection, township_id: i32, form: &NewStaff) -> Result<i64, AppError> {
+async fn insert_staff(
+    conn: &mut AsyncPgConnection,
+    township_id: i32,
+    form: &NewStaff,
+    must_change_password: bool,
+) -> Result<i64, AppError> {
     form.validate()?;
     let role_known: i64 =
         roles_table::table.filter(roles_table::code.eq(&form.role_code)).count().get_result(conn).await?;
@@ -156,10 +164,12 @@ async fn insert_staff(conn: &mut AsyncPgConnection, township_id: i32, form: &New
             grid_id: form.grid_id,
             credit_code: None,
             enterprise_name: None,
+            must_change_password,
         })
         .returning(users::id)
         .get_result(conn)
         .await?;
+    super::password::remember(conn, user_id, &hash).await?;
     roles::grant(conn, user_id, &form.role_code).await?;
     Ok(user_id)
 }
@@ -197,7 +207,7 @@ pub async fn set_status(
         township_id,
         Some(actor.id),
         &actor.display_name,
-        "user.set_status",
+        AuditAction::SetUserStatus,
         &user_id.to_string(),
         status.as_str(),
     )

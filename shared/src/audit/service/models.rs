@@ -17,6 +17,7 @@ pub struct ChainLink {
     pub action: String,
     pub target: String,
     pub detail: String,
+    pub ip: String,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -31,9 +32,10 @@ pub struct Listed {
     pub action: String,
     pub target: String,
     pub detail: String,
+    pub ip: String,
 }
 
-/// A record to append; `ip` keeps its default.
+/// A record to append.
 #[derive(Insertable)]
 #[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
 pub struct NewRecord<'a> {
@@ -44,6 +46,7 @@ pub struct NewRecord<'a> {
     pub action: &'a str,
     pub target: &'a str,
     pub detail: &'a str,
+    pub ip: &'a str,
     pub prev_hash: &'a str,
     pub hash: &'a str,
 }

@@ -12,6 +12,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{Language, require, write::count};
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::engine::custom::{ConfiguredField, CustomField, CustomFieldForm, CustomKind, FIELDS_MAX};
 use crate::engine::declare::Register;
@@ -203,7 +204,7 @@ pub async fn add_custom_field(
         user.township_id,
         Some(user.id),
         &user.display_name,
-        "custom_field.add",
+        AuditAction::AddCustomField,
         &target,
         field.kind.code(),
     )
@@ -247,8 +248,16 @@ pub async fn change_custom_field(
         drop_index(conn, id).await?;
     }
     let target = format!("{}.{}", register.key(), field.key);
-    audit::record(conn, user.township_id, Some(user.id), &user.display_name, "custom_field.change", &target, "")
-        .await?;
+    audit::record(
+        conn,
+        user.township_id,
+        Some(user.id),
+        &user.display_name,
+        AuditAction::ChangeCustomField,
+        &target,
+        "",
+    )
+    .await?;
     Ok(field)
 }
 
@@ -272,7 +281,7 @@ pub async fn retire_custom_field(
         .query()
         .execute(conn)
         .await?;
-    let action = if retired { "custom_field.retire" } else { "custom_field.reinstate" };
+    let action = if retired { AuditAction::RetireCustomField } else { AuditAction::ReinstateCustomField };
     let target = format!("{}.{}", register.key(), field.key);
     audit::record(conn, user.township_id, Some(user.id), &user.display_name, action, &target, "").await?;
     Ok(())

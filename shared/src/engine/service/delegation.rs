@@ -8,6 +8,7 @@ use diesel::sql_types::{BigInt, Bool, Date, Text, Timestamptz};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::{SessionUser, UserKind};
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::engine::delegation::{Delegation, DelegationForm, DelegationStatus, Delegations};
 use crate::error::{AppError, ErrorCode};
@@ -186,7 +187,7 @@ pub async fn delegate(
             user.township_id,
             Some(user.id),
             &user.display_name,
-            "delegation.create",
+            AuditAction::CreateDelegation,
             &format!("delegation#{}", id.id),
             &detail,
         )
@@ -236,7 +237,7 @@ pub async fn revoke(conn: &mut AsyncPgConnection, user: &SessionUser, id: i64) -
             user.township_id,
             Some(user.id),
             &user.display_name,
-            "delegation.revoke",
+            AuditAction::RevokeDelegation,
             &format!("delegation#{id}"),
             "",
         )

@@ -203,6 +203,7 @@ mod tests {
             scope: DataScope::Township,
             records: records.iter().map(|code| (*code).to_owned()).collect(),
             registers: Vec::new(),
+            password_due: None,
         }
     }
 

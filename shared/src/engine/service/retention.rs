@@ -12,6 +12,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::require;
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::engine::declare::Register;
 use crate::engine::record::Action;
@@ -77,7 +78,7 @@ pub async fn configure(
         user.township_id,
         Some(user.id),
         &user.display_name,
-        "register.retention",
+        AuditAction::SetRetention,
         &register.key(),
         &detail,
     )

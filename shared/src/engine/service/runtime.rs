@@ -21,6 +21,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::write::count;
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::engine::declare::{Place, Register};
 use crate::engine::runtime::{
@@ -225,7 +226,7 @@ pub async fn create(
             user.township_id,
             Some(user.id),
             &user.display_name,
-            "register.create",
+            AuditAction::CreateRegister,
             &target,
             &new.title.zh,
         )
@@ -264,8 +265,16 @@ pub async fn retitle(
             return Err(AppError::NotFound);
         }
         let target = format!("{RUNTIME_MODULE}.{name}");
-        audit::record(conn, user.township_id, Some(user.id), &user.display_name, "register.retitle", &target, &title.zh)
-            .await
+        audit::record(
+            conn,
+            user.township_id,
+            Some(user.id),
+            &user.display_name,
+            AuditAction::RetitleRegister,
+            &target,
+            &title.zh,
+        )
+        .await
     })
     .await?;
     refresh(conn).await

@@ -13,6 +13,7 @@ use super::naming::next_number;
 use super::write::{Operation, act_as, count};
 use super::{table, visible, written};
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::engine::declare::{Approval, Kind, Register, Transition};
 use crate::engine::record::{Action, StepOutcome};
@@ -87,7 +88,7 @@ pub async fn step(
                     current.township_id,
                     Some(user.id),
                     &user.display_name,
-                    "record.approve",
+                    AuditAction::ApproveRecord,
                     &target,
                     &detail,
                 )
@@ -341,5 +342,14 @@ async fn r#move(
         Some(reason) => format!("{} → {}: {reason}", transition.name, transition.to),
         None => format!("{} → {}", transition.name, transition.to),
     };
-    audit::record(conn, current.township_id, Some(user.id), &user.display_name, "record.step", &target, &detail).await
+    audit::record(
+        conn,
+        current.township_id,
+        Some(user.id),
+        &user.display_name,
+        AuditAction::StepRecord,
+        &target,
+        &detail,
+    )
+    .await
 }

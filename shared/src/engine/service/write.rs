@@ -16,6 +16,7 @@ use super::place::{Located, locate};
 use super::read::{VersionRow, versions};
 use super::{base_table, name_field, require, table, target, visible, written};
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::engine::custom::parse_extra;
 use crate::engine::ddl::index_name;
@@ -190,7 +191,7 @@ pub(super) async fn audit_created(
     ids: &[i64],
 ) -> Result<(), AppError> {
     let targets: Vec<String> = ids.iter().map(|id| format!("{}#{id}", register.key())).collect();
-    audit::record_many(conn, township, Some(user.id), &user.display_name, "record.create", &targets, "").await
+    audit::record_many(conn, township, Some(user.id), &user.display_name, AuditAction::CreateRecord, &targets, "").await
 }
 
 /// Edits a record: `form.version` must be the version stored, else `Conflict(RecordStale)`
@@ -517,11 +518,11 @@ async fn audit_entry(
     operation: Operation,
 ) -> Result<(), AppError> {
     let action = match operation {
-        Operation::Create => "record.create",
-        Operation::Edit => "record.edit",
-        Operation::Delete => "record.delete",
-        Operation::Restore => "record.restore",
-        Operation::Step => "record.step",
+        Operation::Create => AuditAction::CreateRecord,
+        Operation::Edit => AuditAction::EditRecord,
+        Operation::Delete => AuditAction::DeleteRecord,
+        Operation::Restore => AuditAction::RestoreRecord,
+        Operation::Step => AuditAction::StepRecord,
     };
     let target = format!("{}#{id}", register.key());
     audit::record(conn, township, Some(user.id), &user.display_name, action, &target, "").await

@@ -6,6 +6,7 @@ use diesel::sql_types::{Bool, Integer, Jsonb, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::error::{AppError, ErrorCode};
 use crate::events::attributes::{AttributeForm, AttributeType, CategoryAttribute, Choice, MAX_PER_CATEGORY};
 use crate::permissions::codes;
@@ -148,7 +149,7 @@ pub async fn save(conn: &mut AsyncPgConnection, user: &SessionUser, form: &Attri
         user.township_id,
         Some(user.id),
         &user.display_name,
-        "category.attribute.save",
+        AuditAction::SaveCategoryAttribute,
         &target,
         form.description.trim(),
     )
@@ -180,7 +181,7 @@ pub async fn remove(conn: &mut AsyncPgConnection, user: &SessionUser, id: i32) -
         user.township_id,
         Some(user.id),
         &user.display_name,
-        "category.attribute.remove",
+        AuditAction::RemoveCategoryAttribute,
         &removed.target,
         "",
     )

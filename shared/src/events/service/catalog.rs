@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::models::{CategorySettings, NewCategory, StoredCategory, StoredDepartment};
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::error::{AppError, ErrorCode, Validator};
 use crate::events::types::{Assignee, Category, Department};
 use crate::permissions::codes;
@@ -188,7 +189,7 @@ pub async fn save_category(
         user.township_id,
         Some(user.id),
         &user.display_name,
-        "category.save",
+        AuditAction::SaveCategory,
         code,
         name,
     )

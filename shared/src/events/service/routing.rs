@@ -6,6 +6,7 @@ use diesel::sql_types::{Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::error::{AppError, ErrorCode};
 use crate::events::types::RoutingRule;
 use crate::permissions::codes;
@@ -183,7 +184,7 @@ pub async fn save_rule(conn: &mut AsyncPgConnection, user: &SessionUser, form: &
         user.township_id,
         Some(user.id),
         &user.display_name,
-        "routing.save",
+        AuditAction::SaveRouting,
         &format!("{:?}/{:?}/{:?}", form.category_id, form.village_id, form.grid_id),
         &department_id.to_string(),
     )
@@ -211,7 +212,7 @@ pub async fn delete_rule(conn: &mut AsyncPgConnection, user: &SessionUser, id: i
                 user.township_id,
                 Some(user.id),
                 &user.display_name,
-                "routing.delete",
+                AuditAction::DeleteRouting,
                 &id.to_string(),
                 "",
             )

@@ -8,6 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::models::{DayEntry, StoredDay};
 use crate::accounts::SessionUser;
+use crate::audit::AuditAction;
 use crate::error::{AppError, ErrorCode};
 use crate::events::calendar::{BUILTIN_DAYS, CalendarDay, DayKind, WorkCalendar};
 use crate::permissions::codes;
@@ -83,7 +84,7 @@ pub async fn set_day(
         user.township_id,
         Some(user.id),
         &user.display_name,
-        "calendar.set",
+        AuditAction::SetCalendar,
         &parsed.to_string(),
         kind,
     )

@@ -1,0 +1,132 @@
+//! Upgrades (R-9.2.3). Migrations are forward-only in production: a release applies its new
+//! migrations to the database the previous release left, full of a township's data, and must
+//! lose none of it. The test makes that database by taking a seeded one back over this
+//! release's newest migrations (their `down.sql`, which development relies on too), reads
+//! every table, applies the migrations as a start-up does, and reads again.
+
+use std::collections::BTreeMap;
+
+use diesel::sql_types::{BigInt, Text};
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_migrations::MigrationHarness;
+
+use crate::harness::{PASSWORD, TestDb};
+
+/// The migrations a release adds: the newest this many are taken back and applied again.
+const RELEASE_MIGRATIONS: usize = 4;
+
+/// A table as the previous schema had it: its columns, row count and a checksum of its rows.
+#[derive(Debug, PartialEq)]
+struct Table {
+    columns: String,
+    rows: i64,
+    checksum: String,
+}
+
+/// Every table of the application (`public` and the registers' `reg`), read in full.
+async fn tables(conn: &mut AsyncPgConnection, only: Option<&BTreeMap<String, Table>>) -> BTreeMap<String, Table> {
+    #[derive(diesel::QueryableByName)]
+    struct Listed {
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        columns: String,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Read {
+        #[diesel(sql_type = BigInt)]
+        rows: i64,
+        #[diesel(sql_type = Text)]
+        checksum: String,
+    }
+    // Names quoted by PostgreSQL itself (`quote_ident`): they come from its catalogue.
+    let listed: Vec<Listed> = diesel::sql_query(
+        "SELECT quote_ident(c.table_schema) || '.' || quote_ident(c.table_name) AS name, \
+                string_agg(quote_ident(c.column_name), ', ' ORDER BY c.ordinal_position) AS columns \
+         FROM information_schema.columns c JOIN information_schema.tables t \
+           ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE' \
+         WHERE c.table_schema IN ('public', 'reg') \
+           AND c.table_name NOT IN ('__diesel_schema_migrations', 'spatial_ref_sys') \
+         GROUP BY c.table_schema, c.table_name ORDER BY 1",
+    )
+    .load(conn)
+    .await
+    .expect("the tables");
+    let mut read = BTreeMap::new();
+    for Listed { name, columns } in listed {
+        // After the upgrade, a table is read by the columns it had before (new columns are
+        // the upgrade's to add); a table the upgrade made is not compared.
+        let columns = match only {
+            Some(before) => match before.get(&name) {
+                Some(table) => table.columns.clone(),
+                None => continue,
+            },
+            None => columns,
+        };
+        let Read { rows, checksum } = diesel::sql_query(format!(
+            "SELECT count(*) AS rows, coalesce(md5(string_agg(r::text, E'\\n' ORDER BY r::text)), '') AS checksum \
+             FROM (SELECT {columns} FROM {name}) r"
+        ))
+        .get_result(conn)
+        .await
+        .unwrap_or_else(|e| panic!("reading {name}: {e}"));
+        read.insert(name, Table { columns, rows, checksum });
+    }
+    read
+}
+
+#[tokio::test]
+async fn the_newest_migrations_applied_to_the_previous_schema_full_of_data_lose_nothing() {
+    let db = TestDb::new().await;
+    let url = db.url();
+    // A session, so that the busiest table of a running township is not empty either.
+    let policy = shared::accounts::service::AuthPolicy::default();
+    shared::accounts::service::login::login(&mut *db.conn().await, &policy, "staff", PASSWORD, "upgrade")
+        .await
+        .expect("login");
+    let taken_back = {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn =
+                <AsyncConnectionWrapper<AsyncPgConnection> as diesel::Connection>::establish(&url).expect("connect");
+            (0..RELEASE_MIGRATIONS)
+                .map(|_| conn.revert_last_migration(server::database::MIGRATIONS).expect("down.sql").to_string())
+                .collect::<Vec<_>>()
+        })
+        .await
+        .expect("revert")
+    };
+    assert_eq!(taken_back.len(), RELEASE_MIGRATIONS);
+
+    let mut conn = AsyncPgConnection::establish(&url).await.expect("connect");
+    let before = tables(&mut conn, None).await;
+    assert!(before.len() > 40, "the previous schema's tables: {}", before.len());
+    for busy in ["public.users", "public.events", "public.audit_log", "public.sessions"] {
+        assert!(before.get(busy).is_some_and(|t| t.rows > 0), "{busy} holds data before the upgrade");
+    }
+    drop(conn);
+
+    // The upgrade, as `tongguan` runs it at start.
+    server::database::migrate(&url).await.expect("the upgrade");
+    let mut conn = AsyncPgConnection::establish(&url).await.expect("connect");
+    server::database::prepare(&mut conn).await.expect("the reference data over the upgraded schema");
+    let after = tables(&mut conn, Some(&before)).await;
+    for (name, table) in &before {
+        match after.get(name) {
+            Some(now) => assert!(
+                now.rows >= table.rows && (now.rows != table.rows || now.checksum == table.checksum),
+                "{name}: rows and values kept ({} → {} rows)",
+                table.rows,
+                now.rows
+            ),
+            None => panic!("{name} is gone after the upgrade"),
+        }
+    }
+    // Reference data the start-up refreshes may add rows; nothing the township entered may change.
+    for name in ["public.users", "public.sessions", "public.events", "public.event_steps", "public.audit_log"] {
+        assert_eq!(before.get(name), after.get(name), "{name} is exactly as it was");
+    }
+    drop(conn);
+    db.finish().await;
+}

@@ -1,0 +1,52 @@
+crate::code_enum::code_enum! {
+    /// What an audit record records. The text form is stored in `audit_log.action` and names
+    /// the record's translation (`audit.actions.<code>`): a new action is added here once and
+    /// is at once checked for its texts.
+    pub enum AuditAction in "audit.actions" {
+        Login = "auth.login",
+        LoginFailed = "auth.login_failed",
+        Locked = "auth.locked",
+        Logout = "auth.logout",
+        /// A logged-in user refused for a permission or data scope they lack (403).
+        Denied = "auth.denied",
+        PasswordChange = "password.change",
+        /// A password change with a wrong current password.
+        PasswordChangeFailed = "password.change_failed",
+        RegisterPublic = "user.register_public",
+        RegisterEnterprise = "user.register_enterprise",
+        CreateStaff = "user.create_staff",
+        SetUserStatus = "user.set_status",
+        CreateRole = "role.create",
+        EndSession = "session.end",
+        IssueApiKey = "apikey.issue",
+        RevokeApiKey = "apikey.revoke",
+        ExchangeRetry = "exchange.retry",
+        PeerSave = "exchange.peer_save",
+        PeerStop = "exchange.peer_stop",
+        Backup = "ops.backup",
+        Drill = "ops.drill",
+        /// Data leaving the platform: a list exported as CSV, Excel or GeoJSON.
+        Export = "data.export",
+        SetCalendar = "calendar.set",
+        SaveCategory = "category.save",
+        SaveCategoryAttribute = "category.attribute.save",
+        RemoveCategoryAttribute = "category.attribute.remove",
+        SaveRouting = "routing.save",
+        DeleteRouting = "routing.delete",
+        AddCustomField = "custom_field.add",
+        ChangeCustomField = "custom_field.change",
+        RetireCustomField = "custom_field.retire",
+        ReinstateCustomField = "custom_field.reinstate",
+        CreateDelegation = "delegation.create",
+        RevokeDelegation = "delegation.revoke",
+        CreateRecord = "record.create",
+        EditRecord = "record.edit",
+        DeleteRecord = "record.delete",
+        RestoreRecord = "record.restore",
+        StepRecord = "record.step",
+        ApproveRecord = "record.approve",
+        CreateRegister = "register.create",
+        RetitleRegister = "register.retitle",
+        SetRetention = "register.retention",
+    }
+}
