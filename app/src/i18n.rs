@@ -63,16 +63,23 @@ impl Locale {
         text
     }
 
+    /// The language a request's `tg_lang` cookie asks for (the default without one).
+    #[cfg(feature = "ssr")]
+    pub fn from_headers(headers: &http::HeaderMap) -> Self {
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find_map(|cookies| cookie_value(cookies, COOKIE_NAME))
+            .and_then(|code| Locale::parse(&code))
+            .unwrap_or_default()
+    }
+
     /// The language of the current request (server) or page (browser).
     pub fn from_request() -> Self {
         #[cfg(feature = "ssr")]
         {
-            use_context::<http::request::Parts>()
-                .and_then(|parts| {
-                    let cookies = parts.headers.get(http::header::COOKIE)?.to_str().ok()?.to_owned();
-                    cookie_value(&cookies, COOKIE_NAME).and_then(|v| Locale::parse(&v))
-                })
-                .unwrap_or_default()
+            use_context::<http::request::Parts>().map(|parts| Locale::from_headers(&parts.headers)).unwrap_or_default()
         }
         #[cfg(not(feature = "ssr"))]
         {

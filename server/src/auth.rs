@@ -11,11 +11,7 @@ use shared::state::AppState;
 /// The user behind the request's session cookie, who owes no new password (as
 /// `app::auth::session::active_user` for the server functions).
 pub async fn user(state: &AppState, headers: &HeaderMap) -> Result<SessionUser, AppError> {
-    let user = session_user(state, headers).await?;
-    if user.password_due.is_some() {
-        return Err(AppError::Conflict(shared::error::ErrorCode::PasswordChangeRequired));
-    }
-    Ok(user)
+    session_user(state, headers).await?.active()
 }
 
 /// The user behind the request's session cookie, whether or not their password is due.

@@ -15,7 +15,7 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use shared::AppError;
 use shared::engine::Register;
@@ -62,17 +62,6 @@ async fn register(pool: &shared::db::DbPool, module: &str, name: &str) -> Result
     }
     let mut conn = pool.get().await?;
     shared::engine::service::runtime::resolve(&mut conn, module, name).await
-}
-
-/// The language of the request (the `tg_lang` cookie, Chinese by default).
-fn locale(headers: &HeaderMap) -> app::i18n::Locale {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find_map(|cookies| app::i18n::cookie_value(cookies, app::i18n::COOKIE_NAME))
-        .and_then(|code| app::i18n::Locale::parse(&code))
-        .unwrap_or_default()
 }
 
 /// Translations in the user's language, then in the others: the labels an import file's

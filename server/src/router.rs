@@ -87,8 +87,8 @@ async fn attach_user(
             // leads there, and back here once it is changed.
             Ok(user) if user.password_due.is_some() && !matches!(path, "/password" | "/login") => {
                 let here = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-                let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
-                return (StatusCode::FOUND, [(header::LOCATION, format!("/password?next={next}"))]).into_response();
+                return (StatusCode::FOUND, [(header::LOCATION, shared::accounts::password_page(here))])
+                    .into_response();
             }
             Ok(user) => {
                 request.extensions_mut().insert(user);

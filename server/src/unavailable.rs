@@ -8,13 +8,7 @@ use axum::response::{IntoResponse, Response};
 use crate::api_errors::UNAVAILABLE_RETRY_SECS;
 
 pub fn page(headers: &HeaderMap) -> Response {
-    let locale = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|cookies| app::i18n::cookie_value(cookies, app::i18n::COOKIE_NAME))
-        .and_then(|code| app::i18n::Locale::parse(&code))
-        .unwrap_or_default();
+    let locale = app::i18n::Locale::from_headers(headers);
     let text = |key: &str| html_escape::encode_text(&locale.t(key)).into_owned();
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\

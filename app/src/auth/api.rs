@@ -31,8 +31,7 @@ pub async fn login(username: String, password: String, next: String) -> Result<(
     let next = session::safe_next(&next);
     // A password due comes first, then the page asked for.
     if outcome.user.password_due.is_some() {
-        let next = percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC);
-        leptos_axum::redirect(&format!("/password?next={next}"));
+        leptos_axum::redirect(&shared::accounts::password_page(&next));
     } else {
         leptos_axum::redirect(&next);
     }

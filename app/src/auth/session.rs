@@ -56,11 +56,7 @@ pub async fn current_user() -> Result<SessionUser, AppError> {
 /// The calling user, who owes no new password: a user whose password is due (an initial
 /// password, an expired one) may only change it (`auth::api::change_password`) or log out.
 pub async fn active_user() -> Result<SessionUser, AppError> {
-    let user = current_user().await?;
-    if user.password_due.is_some() {
-        return Err(AppError::Conflict(shared::error::ErrorCode::PasswordChangeRequired));
-    }
-    Ok(user)
+    current_user().await?.active()
 }
 
 /// A logged-in caller and a database connection: what a server function works with.

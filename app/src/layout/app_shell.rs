@@ -42,9 +42,7 @@ pub fn AppShell() -> impl IntoView {
     // A password due comes first (the server sends page requests there too): the console
     // would only meet refusals.
     let password_page = move || {
-        let here = location.pathname.get_untracked();
-        let next = percent_encoding::utf8_percent_encode(&here, percent_encoding::NON_ALPHANUMERIC);
-        view! { <Redirect path=format!("/password?next={next}") /> }.into_any()
+        view! { <Redirect path=shared::accounts::password_page(&location.pathname.get_untracked()) /> }.into_any()
     };
     if let Some(user) = user {
         if user.password_due.is_some() {

@@ -12,7 +12,7 @@ use shared::engine::service::export::{Export, ExportRow, geometry_field};
 use shared::{AppError, ErrorCode};
 
 use super::sheets::{self, CsvSheet, GeoJsonSheet, Sheet, XlsxSheet};
-use super::{locale, register, sheet_name};
+use super::{register, sheet_name};
 use crate::auth::{self, ApiError};
 use crate::events::export::{attachment, audit_export, export_turn};
 use crate::router::ServerState;
@@ -29,7 +29,7 @@ pub async fn export(
     if extension == "geojson" && geometry_field(register).is_none() {
         return Err(AppError::field("format", ErrorCode::ExportNoGeometry).into());
     }
-    let locale = locale(&headers);
+    let locale = app::i18n::Locale::from_headers(&headers);
     let label = move |key: &str| locale.t(key);
     let query = ListQuery::from_params(params.iter().map(|(name, value)| (name.as_str(), value.as_str())));
     let _turn = export_turn().await?;

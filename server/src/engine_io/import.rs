@@ -21,7 +21,7 @@ use shared::engine::transfer::{ImportPreview, ImportProgress, MAX_FILE_BYTES, Ro
 use shared::{AppError, ErrorCode, FieldError};
 
 use super::files::{self, format_of};
-use super::{languages, locale, register};
+use super::{languages, register};
 use crate::auth::{self, ApiError};
 use crate::router::ServerState;
 
@@ -128,7 +128,7 @@ async fn checked_upload(
     let format = format_of(&file_name).ok_or_else(|| AppError::field("file", ErrorCode::ImportFormat))?;
     let (table, bytes) = read(format, bytes.to_vec(), register).await?;
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
-    let checked = check(&mut conn, &user, register, &table, locale(headers)).await?;
+    let checked = check(&mut conn, &user, register, &table, app::i18n::Locale::from_headers(headers)).await?;
     drop(table);
     imports::previewed(&mut conn, &user, register, &file_name, format, &bytes, &checked).await
 }
@@ -153,7 +153,7 @@ pub async fn commit(
     let progress = imports::get(&mut conn, &user, id).await?;
     drop(conn);
     let register = claimed.register;
-    tokio::spawn(run(state.app.pool.clone(), user, claimed, locale(&headers)));
+    tokio::spawn(run(state.app.pool.clone(), user, claimed, app::i18n::Locale::from_headers(&headers)));
     if wants_page(&headers) {
         return page_answer(register, Ok(id));
     }

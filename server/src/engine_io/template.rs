@@ -10,7 +10,7 @@ use shared::AppError;
 use shared::engine::service::import;
 
 use super::sheets::{self, NotesTexts};
-use super::{locale, register, sheet_name};
+use super::{register, sheet_name};
 use crate::auth::{self, ApiError};
 use crate::events::export::attachment;
 use crate::router::ServerState;
@@ -22,7 +22,7 @@ pub async fn template(
 ) -> Result<Response, ApiError> {
     let user = auth::user(&state.app, &headers).await?;
     let register = register(&state.app.pool, &module, &name).await?;
-    let locale = locale(&headers);
+    let locale = app::i18n::Locale::from_headers(&headers);
     let label = move |key: &str| locale.t(key);
     let mut conn = state.app.pool.get().await.map_err(AppError::from)?;
     let columns = import::template(&mut conn, &user, register, &label, locale.language()).await?;

@@ -137,7 +137,21 @@ impl PasswordChange {
     }
 }
 
+/// The password page, going on to `next` (a local path) once the password is changed.
+pub fn password_page(next: &str) -> String {
+    format!("/password?next={}", percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC))
+}
+
 impl SessionUser {
+    /// The user, unless their password is due: then every call but changing it (and logging
+    /// out) is refused with 409 `password.change_required`.
+    pub fn active(self) -> Result<Self, AppError> {
+        match self.password_due {
+            Some(_) => Err(AppError::Conflict(ErrorCode::PasswordChangeRequired)),
+            None => Ok(self),
+        }
+    }
+
     pub fn can(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
     }
