@@ -7,12 +7,12 @@ mod api_keys_page;
 mod audit_page;
 mod exchange_page;
 mod exchange_peers;
-#[cfg(feature = "ssr")]
-mod issued_keys;
 mod ops_page;
 mod registers_page;
 mod roles_page;
 mod sessions_page;
+#[cfg(feature = "ssr")]
+mod shown_once;
 mod users_page;
 
 pub use api_keys_page::ApiKeysPage;

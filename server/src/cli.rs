@@ -147,7 +147,16 @@ pub async fn open_database(config: &DatabaseConfig) -> anyhow::Result<Database> 
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
-    match cli.command.unwrap_or(Command::Serve { demo: config.demo.enabled }) {
+    let command = cli.command.unwrap_or(Command::Serve { demo: config.demo.enabled });
+    // Before any work on the database: every audited action is sealed with the key.
+    let audits = !matches!(
+        command,
+        Command::Schema { .. } | Command::Exchange { command: crate::exchange_cmd::ExchangeCommand::Simulate(_) }
+    );
+    if audits && shared::audit::key::install(config.audit.key()?).is_err() {
+        anyhow::bail!("an audit key was installed already");
+    }
+    match command {
         Command::Serve { demo } => {
             let demo = demo || config.demo.enabled;
             serve(config, demo).await
@@ -228,12 +237,17 @@ async fn seed_demo(url: &str, options: &demo::DemoOptions) -> anyhow::Result<()>
 async fn verify_audit(url: &str) -> anyhow::Result<()> {
     let pool = shared::db::pool(url, 1).map_err(anyhow::Error::msg)?;
     let mut conn = pool.get().await?;
+    // The key first: with another one every keyed record would look changed.
+    shared::audit::service::seal(&mut conn).await?;
     // A checkpoint of the chain as it stands, so that what follows is caught next time.
     shared::audit::service::checkpoint(&mut conn).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let verified = shared::audit::service::verify_chain(&mut conn).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     match verified.broken_at {
         None => {
-            println!("audit log intact: {} records, {} checkpoints", verified.checked, verified.checkpoints);
+            println!(
+                "audit log intact: {} records ({} of them from before the key sealed the log), {} checkpoints",
+                verified.checked, verified.legacy, verified.checkpoints
+            );
             Ok(())
         }
         Some(id) => anyhow::bail!(

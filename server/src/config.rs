@@ -15,6 +15,7 @@ use leptos::config::LeptosOptions;
 use object_store::aws::AmazonS3ConfigKey;
 use secrecy::{ExposeSecret, SecretString};
 use shared::accounts::service::AuthPolicy;
+use shared::audit::key::AuditKey;
 use shared::events::service::duplicates::DuplicateWindow;
 
 use crate::rate_limit::{MAX_PER_MINUTE, RateLimits};
@@ -34,6 +35,7 @@ pub struct Config {
     pub logging: LoggingConfig,
     pub admin: AdminConfig,
     pub backups: BackupConfig,
+    pub audit: AuditConfig,
 }
 
 impl Config {
@@ -41,6 +43,7 @@ impl Config {
         let database = DatabaseConfig::from_environment()?;
         let uploads = UploadsConfig::from_environment(&database.data_dir)?;
         let backups = BackupConfig::from_environment(&database.data_dir)?;
+        let audit = AuditConfig::from_environment(&database.data_dir)?;
         Ok(Self {
             server: ServerConfig::from_environment()?,
             database,
@@ -54,6 +57,7 @@ impl Config {
             logging: LoggingConfig::from_environment()?,
             admin: AdminConfig::from_environment(),
             backups,
+            audit,
         })
     }
 }
@@ -300,6 +304,54 @@ impl BackupConfig {
             database_url: url.clone(),
             pg_bin: pg_bin.map(Path::to_path_buf),
         }
+    }
+}
+
+/// The key that seals the audit log: `TONGGUAN_AUDIT_KEY` (hexadecimal, at least 32 bytes),
+/// else the key file `<data dir>/audit.key`, made with a new random key when a command first
+/// needs it. Every process on one database needs the same key; keep a copy apart from the
+/// backups, whose audit log cannot be verified without it.
+#[derive(Debug, Clone)]
+pub struct AuditConfig {
+    key: Option<AuditKey>,
+    file: PathBuf,
+}
+
+impl AuditConfig {
+    pub fn from_environment(data_dir: &Path) -> anyhow::Result<Self> {
+        let key = var("TONGGUAN_AUDIT_KEY")
+            .map(|text| AuditKey::from_hex(&text).map_err(|reason| anyhow::anyhow!("TONGGUAN_AUDIT_KEY {reason}")))
+            .transpose()?;
+        Ok(Self { key, file: data_dir.join("audit.key") })
+    }
+
+    /// The key: the variable's, else the key file's (made first if there is none).
+    pub fn key(&self) -> anyhow::Result<AuditKey> {
+        if let Some(key) = &self.key {
+            return Ok(key.clone());
+        }
+        let file = &self.file;
+        if !file.exists() {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            if let Some(dir) = file.parent() {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
+            // Readable by this user only; `create_new` never overwrites a key another process made.
+            match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file) {
+                Ok(mut out) => out
+                    .write_all(AuditKey::generate_hex().as_bytes())
+                    .and_then(|()| out.sync_all())
+                    .with_context(|| format!("writing the audit key file {}", file.display()))?,
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(error) => {
+                    return Err(error).with_context(|| format!("creating the audit key file {}", file.display()));
+                }
+            }
+        }
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading the audit key file {}", file.display()))?;
+        AuditKey::from_hex(&text).map_err(|reason| anyhow::anyhow!("the audit key file {} {reason}", file.display()))
     }
 }
 

@@ -34,6 +34,8 @@ pub async fn migrate(url: &str) -> anyhow::Result<()> {
 /// Brings the code's reference data into the database: built-in roles (after reading the
 /// run-time registers), event categories, the working calendar. Idempotent; runs before serving, seeding or administering.
 pub async fn prepare(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
+    // First: a server with the wrong audit key stops here, with a message saying so.
+    shared::audit::service::seal(conn).await?;
     // The run-time registers first: the built-in roles take their codes too.
     shared::engine::service::runtime::refresh(conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     shared::accounts::service::roles::ensure_builtin(conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;

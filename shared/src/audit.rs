@@ -1,9 +1,11 @@
 //! The tamper-evident audit log: every security-relevant action, kept
-//! as a hash chain that the auditor can verify.
+//! as a chain of HMAC-SM3 values under a key of the server's (`key`) that the auditor can verify.
 
 use serde::{Deserialize, Serialize};
 
 mod action;
+#[cfg(feature = "ssr")]
+pub mod key;
 #[cfg(feature = "ssr")]
 pub mod origin;
 #[cfg(feature = "ssr")]
@@ -29,6 +31,9 @@ pub struct AuditRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChainVerification {
     pub checked: i64,
+    /// Of those, the records written before the log was sealed with a key (a plain SHA-256
+    /// chain; none on a database that started with the key).
+    pub legacy: i64,
     /// Checkpoints whose record was found with its hash.
     pub checkpoints: i64,
     /// The first record whose hash does not match its content and predecessor, or the record

@@ -96,6 +96,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_seal (only_row) {
+        only_row -> Bool,
+        sealed_from -> Int8,
+        key_check -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     backup_runs (id) {
         id -> Int8,
         kind -> Text,
@@ -688,6 +697,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     audit_checkpoints,
     audit_log,
+    audit_seal,
     backup_runs,
     custom_fields,
     departments,

@@ -43,6 +43,27 @@ pub async fn set_user_status(user_id: i64, status: String) -> Result<(), AppErro
     shared::accounts::service::users::set_status(&mut conn, &actor, user_id, status).await
 }
 
+/// A temporary password for an account whose holder forgot theirs. With JavaScript it comes
+/// back in the answer; a plain form post is redirected to the list with a one-time note
+/// (`shown_once`) that shows it once.
+#[server(endpoint = "admin/reset_password", output = Postcard)]
+pub async fn reset_password(user_id: i64) -> Result<shared::accounts::TemporaryPassword, AppError> {
+    let Authorized { user: actor, mut conn } = session::require(codes::USERS_MANAGE).await?;
+    let reset = shared::accounts::service::password::reset(&mut conn, &actor, user_id).await?;
+    if session::plain_form_post() {
+        let note = crate::admin::shown_once::TEMPORARY_PASSWORDS.keep(actor.id, reset.clone());
+        leptos_axum::redirect(&format!("/admin/users?reset={note}"));
+    }
+    Ok(reset)
+}
+
+/// The temporary password a plain form post set, once (see [`reset_password`]).
+#[server(endpoint = "admin/temporary_password", output = Postcard)]
+pub async fn temporary_password(note: String) -> Result<Option<shared::accounts::TemporaryPassword>, AppError> {
+    let Authorized { user, .. } = session::require(codes::USERS_MANAGE).await?;
+    Ok(crate::admin::shown_once::TEMPORARY_PASSWORDS.take(user.id, &note))
+}
+
 #[server(endpoint = "admin/roles", output = Postcard)]
 pub async fn list_roles() -> Result<Vec<RoleRow>, AppError> {
     // The role list is also what the system administrator picks from when creating staff:
@@ -149,14 +170,14 @@ pub async fn api_calls() -> Result<Vec<shared::credentials::ApiCallRow>, AppErro
 }
 
 /// Issues a key. With JavaScript the key comes back in the answer; a plain form post is
-/// redirected to the page with a one-time note (`issued_keys`) that shows it once.
+/// redirected to the page with a one-time note (`shown_once`) that shows it once.
 #[server(endpoint = "admin/issue_api_key", output = Postcard)]
 pub async fn issue_api_key(form: shared::credentials::ApiKeyForm) -> Result<shared::credentials::IssuedKey, AppError> {
     let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
     let key = form.parse(shared::time::today())?;
     let issued = shared::credentials::service::issue(&mut conn, &user, &key).await?;
     if session::plain_form_post() {
-        let note = crate::admin::issued_keys::keep(user.id, issued.clone());
+        let note = crate::admin::shown_once::ISSUED_KEYS.keep(user.id, issued.clone());
         leptos_axum::redirect(&format!("/admin/api-keys?issued={note}"));
     }
     Ok(issued)
@@ -166,7 +187,7 @@ pub async fn issue_api_key(form: shared::credentials::ApiKeyForm) -> Result<shar
 #[server(endpoint = "admin/issued_api_key", output = Postcard)]
 pub async fn issued_api_key(note: String) -> Result<Option<shared::credentials::IssuedKey>, AppError> {
     let Authorized { user, .. } = session::require(codes::INTERFACES_MANAGE).await?;
-    Ok(crate::admin::issued_keys::take(user.id, &note))
+    Ok(crate::admin::shown_once::ISSUED_KEYS.take(user.id, &note))
 }
 
 /// Revokes a key at once; back to the list.
@@ -197,7 +218,7 @@ pub async fn retry_exchange_message(id: i64) -> Result<(), AppError> {
 
 /// Registers or changes a peer platform. A secret the platform made comes back in the answer
 /// (with JavaScript), or waits under a one-time note for the page a plain form post is
-/// redirected to (the notes of `issued_keys`, read by [`issued_api_key`]).
+/// redirected to (the notes of `shown_once`, read by [`issued_api_key`]).
 #[server(endpoint = "admin/save_exchange_peer", output = Postcard)]
 pub async fn save_exchange_peer(
     form: shared::exchange::PeerForm,
@@ -207,7 +228,7 @@ pub async fn save_exchange_peer(
     let (id, made) = shared::exchange::peers::save(&mut conn, &user, &change).await?;
     let made = made.map(|key| shared::credentials::IssuedKey { id: i64::from(id), key });
     if session::plain_form_post() {
-        let note = made.clone().map(|key| crate::admin::issued_keys::keep(user.id, key));
+        let note = made.clone().map(|key| crate::admin::shown_once::ISSUED_KEYS.keep(user.id, key));
         leptos_axum::redirect(&match note {
             Some(note) => format!("/admin/exchange?saved=1&secret={note}"),
             None => "/admin/exchange?saved=1".to_owned(),

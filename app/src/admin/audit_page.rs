@@ -32,7 +32,10 @@ pub fn AuditPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match verification.await {
                     Ok(v) if v.broken_at.is_none() => view! {
-                        <div class="alert alert-success" role="status">{locale.tf("audit.chain_ok", &[("n", v.checked.to_string()), ("c", v.checkpoints.to_string())])}</div>
+                        <div class="alert alert-success" role="status">
+                            {locale.tf("audit.chain_ok", &[("n", v.checked.to_string()), ("c", v.checkpoints.to_string())])}
+                            {(v.legacy > 0).then(|| format!(" {}", locale.tf("audit.chain_legacy", &[("n", v.legacy.to_string())])))}
+                        </div>
                     }
                     .into_any(),
                     Ok(v) => view! {

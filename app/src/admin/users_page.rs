@@ -1,11 +1,11 @@
 //! `/admin/users`: accounts of the township — create staff, review enterprise
-//! registrations, disable and re-enable accounts.
+//! registrations, disable and re-enable accounts, reset a forgotten password.
 
 use leptos::prelude::*;
-use shared::accounts::{SessionUser, UserKind, UserRow, UserStatus};
+use shared::accounts::{SessionUser, TemporaryPassword, UserKind, UserRow, UserStatus};
 use shared::permissions::codes;
 
-use super::api::{CreateStaff, SetUserStatus, list_roles, list_users};
+use super::api::{CreateStaff, ResetPassword, SetUserStatus, list_roles, list_users, temporary_password};
 use crate::components::{
     Choice, Column, ErrorBanner, Field, ListTable, PageHeader, SearchForm, Select, field_errors, last_error,
     table_query,
@@ -36,14 +36,20 @@ pub fn UsersPage() -> impl IntoView {
     let params = leptos_router::hooks::use_query_map();
     let created = move || params.read().get("created").is_some();
     let set_status = ServerAction::<SetUserStatus>::new();
+    let reset = ServerAction::<ResetPassword>::new();
     let create = ServerAction::<CreateStaff>::new();
-    let page =
-        resource(move || (query.get(), set_status.version().get(), create.version().get()), |(q, _, _)| list_users(q));
+    let page = resource(
+        move || (query.get(), set_status.version().get(), reset.version().get(), create.version().get()),
+        |(q, ..)| list_users(q),
+    );
+    let me_id = me.as_ref().map(|u| u.id);
     view! {
         <PageHeader title="nav.users" section="nav.section.admin" description="users.description" />
         {move || created().then(|| view! { <div class="alert alert-success" role="status">{locale.t("users.created")}</div> })}
         {can_manage.then(|| view! { <CreateStaffCard create /> })}
         <ErrorBanner error=last_error(set_status.value()) />
+        <ErrorBanner error=last_error(reset.value()) />
+        <TemporaryPasswordNotice reset />
         <section class="card">
             <SearchForm query label="users.search">
                 <div class="field">
@@ -60,7 +66,7 @@ pub fn UsersPage() -> impl IntoView {
                     />
                 </div>
             </SearchForm>
-            <ListTable query page caption="nav.users" columns=COLUMNS row=move |row: UserRow| view! { <UserRowView row set_status can_manage can_approve /> } />
+            <ListTable query page caption="nav.users" columns=COLUMNS row=move |row: UserRow| view! { <UserRowView row set_status reset can_manage can_approve me_id /> } />
         </section>
     }
 }
@@ -78,8 +84,10 @@ fn status_badge(status: UserStatus) -> &'static str {
 fn UserRowView(
     row: UserRow,
     set_status: ServerAction<SetUserStatus>,
+    reset: ServerAction<ResetPassword>,
     can_manage: bool,
     can_approve: bool,
+    me_id: Option<i64>,
 ) -> impl IntoView {
     let locale = use_locale();
     let last_login = row
@@ -96,6 +104,8 @@ fn UserRowView(
     } else if can_manage && row.status == UserStatus::Disabled {
         actions.push(("active", "users.enable", "btn btn-ghost btn-small"));
     }
+    // Not an enterprise awaiting review, nor one's own account (that is 修改密码).
+    let resettable = can_manage && !pending_enterprise && me_id != Some(row.id);
     let subject = row
         .enterprise_name
         .clone()
@@ -129,9 +139,64 @@ fn UserRowView(
                             }
                         })
                         .collect_view()}
+                    {resettable.then(|| {
+                        let name = format!("{} {}", locale.t("users.reset_password"), subject);
+                        view! {
+                            <ActionForm action=reset>
+                                <input type="hidden" name="user_id" value=row.id />
+                                <button class="btn btn-ghost btn-small" type="submit" aria-label=name>{locale.t("users.reset_password")}</button>
+                            </ActionForm>
+                        }
+                    })}
                 </div>
             </td>
         </tr>
+    }
+}
+
+/// The temporary password just set, shown this once: the administrator gives it to its
+/// holder. With JavaScript it is the action's answer; without, the redirect's one-time note.
+#[component]
+fn TemporaryPasswordNotice(reset: ServerAction<ResetPassword>) -> impl IntoView {
+    let locale = use_locale();
+    let query = leptos_router::hooks::use_query_map();
+    let noted = resource(
+        move || query.read().get("reset"),
+        |note| async move {
+            match note {
+                Some(note) => temporary_password(note).await,
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        {move || reset.value().get().and_then(Result::ok).map(|done| view! { <Temporary done /> })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match noted.await {
+                    Ok(Some(done)) => view! { <Temporary done /> }.into_any(),
+                    Ok(None) if query.read().get("reset").is_some() => {
+                        view! { <p class="alert alert-error" role="alert">{locale.t("users.reset_expired")}</p> }.into_any()
+                    }
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Temporary(done: TemporaryPassword) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="card alert-success" role="status" data-testid="temporary-password">
+            <p>{locale.tf("users.reset_done", &[("username", done.username.clone())])}</p>
+            <p>
+                {locale.t("users.reset_password_label")}" "
+                <strong class="mono">{done.password.clone()}</strong>
+            </p>
+            <p class="muted">{locale.t("users.reset_hint")}</p>
+        </section>
     }
 }
 

@@ -1,29 +1,39 @@
-//! The audit log is a hash chain: every change to a past record is detected.
+//! The audit log is a chain of HMAC-SM3 values under the server's key, append-only in the
+//! database: every change to a past record is refused, or detected.
 
-use diesel_async::RunQueryDsl;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use shared::audit::service;
 
 use crate::harness::TestDb;
+
+/// Runs `sql` as someone who may switch the append-only triggers off (a superuser, as the
+/// tests' role is): what an attacker with full access to the database could do.
+pub async fn tamper(conn: &mut AsyncPgConnection, sql: &str) {
+    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        diesel::sql_query("SET LOCAL session_replication_role = replica").execute(conn).await?;
+        diesel::sql_query(sql).execute(conn).await
+    })
+    .await
+    .unwrap_or_else(|error| panic!("{sql}: {error}"));
+}
 
 #[tokio::test]
 async fn the_chain_verifies_and_detects_edits_and_deletions() {
     let db = TestDb::new().await;
     let first = service::verify_chain(&mut *db.conn().await).await.expect("verify");
     assert!(first.checked > 10, "seeding recorded the demo accounts: {first:?}");
-    assert_eq!(first.broken_at, None);
+    assert_eq!((first.broken_at, first.legacy), (None, 0), "every record is sealed with the key");
 
-    diesel::sql_query("UPDATE audit_log SET detail = 'edited' WHERE id = (SELECT min(id) + 3 FROM audit_log)")
-        .execute(&mut *db.conn().await)
-        .await
-        .expect("tamper");
+    tamper(
+        &mut *db.conn().await,
+        "UPDATE audit_log SET detail = 'edited' WHERE id = (SELECT min(id) + 3 FROM audit_log)",
+    )
+    .await;
     let edited = service::verify_chain(&mut *db.conn().await).await.expect("verify");
     assert_eq!(edited.broken_at, Some(first_id(&db).await + 3));
 
     let db2 = TestDb::new().await;
-    diesel::sql_query("DELETE FROM audit_log WHERE id = (SELECT min(id) + 5 FROM audit_log)")
-        .execute(&mut *db2.conn().await)
-        .await
-        .expect("delete");
+    tamper(&mut *db2.conn().await, "DELETE FROM audit_log WHERE id = (SELECT min(id) + 5 FROM audit_log)").await;
     let deleted = service::verify_chain(&mut *db2.conn().await).await.expect("verify");
     assert_eq!(deleted.broken_at, Some(first_id(&db2).await + 6));
     db.finish().await;
@@ -67,10 +77,7 @@ async fn checkpoints_catch_the_newest_records_deleted_and_the_walk_is_bounded() 
     }
     let newest =
         diesel::sql_query("SELECT max(id) AS id FROM audit_log").get_result::<Max>(&mut conn).await.expect("max").id;
-    diesel::sql_query("DELETE FROM audit_log WHERE id > (SELECT max(id) - 3 FROM audit_log)")
-        .execute(&mut conn)
-        .await
-        .expect("delete the tail");
+    tamper(&mut conn, "DELETE FROM audit_log WHERE id > (SELECT max(id) - 3 FROM audit_log)").await;
     let truncated = service::verify_chain(&mut conn).await.expect("verify");
     assert_eq!(truncated.broken_at, Some(newest), "the checkpointed record is missing");
     assert_eq!(truncated.checkpoints, 1);
@@ -147,11 +154,126 @@ async fn requests_are_audited_with_their_address_logout_refusals_and_exports_inc
     }
     let chain = service::verify_chain(&mut *db.conn().await).await.expect("verify");
     assert_eq!(chain.broken_at, None, "records with an address verify");
-    diesel::sql_query("UPDATE audit_log SET ip = '198.51.100.1' WHERE action = 'data.export'")
-        .execute(&mut *db.conn().await)
-        .await
-        .expect("tamper");
+    tamper(&mut *db.conn().await, "UPDATE audit_log SET ip = '198.51.100.1' WHERE action = 'data.export'").await;
     let chain = service::verify_chain(&mut *db.conn().await).await.expect("verify");
     assert!(chain.broken_at.is_some(), "the address is covered by the chain");
+    db.finish().await;
+}
+
+/// Nobody changes or removes a record, a checkpoint or the seal through the database: not the
+/// application's connections, not its owner with the triggers on.
+#[tokio::test]
+async fn the_log_its_checkpoints_and_its_seal_are_append_only() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    service::checkpoint(&mut conn).await.expect("checkpoint");
+    for sql in [
+        "UPDATE audit_log SET detail = 'edited' WHERE id = (SELECT min(id) FROM audit_log)",
+        "DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)",
+        "TRUNCATE audit_log CASCADE",
+        "UPDATE audit_checkpoints SET last_hash = 'x'",
+        "DELETE FROM audit_checkpoints",
+        "TRUNCATE audit_checkpoints",
+        "UPDATE audit_seal SET sealed_from = 1000000",
+        "DELETE FROM audit_seal",
+    ] {
+        let error = diesel::sql_query(sql).execute(&mut conn).await.expect_err(sql).to_string();
+        assert!(error.contains("append-only"), "{sql}: {error}");
+    }
+    let chain = service::verify_chain(&mut conn).await.expect("verify");
+    assert_eq!((chain.broken_at, chain.checkpoints), (None, 1));
+    drop(conn);
+    db.finish().await;
+}
+
+/// The seal cannot be moved or removed to pass keyed records off as unkeyed ones, and a
+/// process with another key neither verifies the log nor starts on it.
+#[tokio::test]
+async fn the_seal_holds_the_key_and_the_boundary() {
+    #[derive(diesel::QueryableByName)]
+    struct Seal {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        sealed_from: i64,
+    }
+    let db = TestDb::new().await;
+    let sealed_from = diesel::sql_query("SELECT sealed_from FROM audit_seal")
+        .get_result::<Seal>(&mut *db.conn().await)
+        .await
+        .expect("the template was sealed at its first start")
+        .sealed_from;
+    assert_eq!(sealed_from, first_id(&db).await, "from the first record on");
+    // Past the seal as far as the newest record: every record would count as unkeyed.
+    tamper(&mut *db.conn().await, "UPDATE audit_seal SET sealed_from = (SELECT max(id) + 1 FROM audit_log)").await;
+    let moved = service::verify_chain(&mut *db.conn().await).await.expect("verify");
+    assert!(moved.broken_at.is_some(), "the check value no longer matches: {moved:?}");
+    // Without a seal every record must be an unkeyed one: the first keyed one breaks.
+    let db2 = TestDb::new().await;
+    tamper(&mut *db2.conn().await, "DELETE FROM audit_seal").await;
+    let removed = service::verify_chain(&mut *db2.conn().await).await.expect("verify");
+    assert_eq!(removed.broken_at, Some(first_id(&db2).await));
+    db.finish().await;
+
+    // Another key: `tongguan audit verify` and `tongguan serve` refuse it, by name.
+    let db3 = TestDb::new().await;
+    let other_key = "00".repeat(32);
+    for (key, expect_success) in [(crate::harness::AUDIT_KEY, true), (other_key.as_str(), false)] {
+        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tongguan"))
+            .args(["audit", "verify"])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", db3.url())
+            .env("TONGGUAN_AUDIT_KEY", key)
+            .env("RUST_LOG", "error")
+            .output()
+            .await
+            .expect("run tongguan audit verify");
+        let said = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.success(), expect_success, "{said}");
+        if expect_success {
+            assert!(said.contains("audit log intact"), "{said}");
+        } else {
+            assert!(said.contains("is not the key this database's audit log was sealed with"), "{said}");
+        }
+    }
+    db2.finish().await;
+    db3.finish().await;
+}
+
+/// The auditor's own work is on the record: each page of the log read (with its search) and
+/// each check of the chain (with its outcome), and nobody else reads it.
+#[tokio::test]
+async fn the_auditors_reads_and_checks_are_audited_and_nobody_else_reads_the_log() {
+    use diesel::{ExpressionMethods, QueryDsl};
+    use shared::paging::TableQuery;
+    use shared::schema::audit_log;
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let auditor = db.user("auditor").await;
+    let query = TableQuery { q: "login".into(), ..TableQuery::default() };
+    let page = service::list(&mut conn, &auditor, &query).await.expect("the auditor reads");
+    assert!(page.rows.iter().all(|row| row.action.contains("login")), "the search applies");
+    let verified = service::verify(&mut conn, &auditor).await.expect("the auditor checks");
+    assert_eq!(verified.broken_at, None);
+    let own: Vec<(String, String)> = audit_log::table
+        .filter(audit_log::actor_id.eq(auditor.id))
+        .order(audit_log::id)
+        .select((audit_log::action, audit_log::detail))
+        .load(&mut conn)
+        .await
+        .expect("the auditor's records");
+    assert_eq!(
+        own,
+        [
+            ("audit.read".to_owned(), "q=login&page=1".to_owned()),
+            ("audit.verify".to_owned(), format!("intact: {} records, 0 checkpoints", verified.checked)),
+        ]
+    );
+    for other in ["sysadmin", "secadmin", "leader"] {
+        let user = db.user(other).await;
+        assert!(matches!(service::list(&mut conn, &user, &query).await, Err(shared::AppError::Forbidden)), "{other}");
+        assert!(matches!(service::verify(&mut conn, &user).await, Err(shared::AppError::Forbidden)), "{other}");
+    }
+    assert!(service::verify_chain(&mut conn).await.expect("verify").broken_at.is_none(), "its own records chain on");
+    drop(conn);
     db.finish().await;
 }

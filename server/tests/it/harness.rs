@@ -17,6 +17,17 @@ use shared::state::AppState;
 use tokio::sync::OnceCell;
 
 pub const TEMPLATE: &str = "tongguan_test_template";
+/// The audit key of every test database (and of the server processes the tests start).
+pub const AUDIT_KEY: &str = "74657374206175646974206b6579206f6620746f6e676775616e2c2033322062";
+
+/// Installs the tests' audit key in this process (once).
+pub fn install_audit_key() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let key = shared::audit::key::AuditKey::from_hex(AUDIT_KEY).expect("the tests' key");
+        shared::audit::key::install(key).expect("no other key");
+    });
+}
 static SERVER: OnceCell<Server> = OnceCell::const_new();
 
 /// A PostgreSQL server as a URL with the database name left out.
@@ -49,6 +60,7 @@ fn checkout_id() -> String {
 
 /// The test server, with a ready template database on it.
 async fn test_server() -> Server {
+    install_audit_key();
     SERVER
         .get_or_init(|| async {
             let base = match std::env::var("TEST_DATABASE_URL") {

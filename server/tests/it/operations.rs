@@ -71,10 +71,11 @@ async fn a_backup_is_checksummed_and_a_drill_restores_every_table_as_it_was() {
     // The live database moves on; the drill compares with the snapshot, not with it.
     {
         let mut conn = db.conn().await;
-        diesel::sql_query("DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 1)")
-            .execute(&mut conn)
-            .await
-            .expect("change the live database");
+        crate::audit::tamper(
+            &mut conn,
+            "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 1)",
+        )
+        .await;
     }
     let drill = run(&settings, RunKind::Drill).await;
     assert_eq!(drill.outcome, Some(RunOutcome::Ok), "{}", drill.error);

@@ -203,3 +203,68 @@ async fn a_password_older_than_the_policy_must_be_changed() {
     assert!(page.contains("有效期"), "the page says why: {page}");
     db.finish().await;
 }
+
+/// A holder who forgot their password gets a temporary one from the system administrator:
+/// shown once, unlocking the account, ending its sessions, replaced at the first login, and
+/// audited. Nobody else may reset one, nor the administrator their own.
+#[tokio::test]
+async fn the_system_administrator_resets_a_forgotten_password_to_a_temporary_one() {
+    let db = TestDb::new().await;
+    let policy = AuthPolicy::default();
+    let mut conn = db.conn().await;
+    let sysadmin = db.user("sysadmin").await;
+    let staff = db.user("staff").await;
+    let kept = login::login(&mut conn, &policy, "staff", PASSWORD, "desk").await.expect("login");
+    diesel::sql_query(
+        "UPDATE users SET failed_logins = 5, locked_until = now() + interval '15 minutes' WHERE username = 'staff'",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("lock the account");
+
+    for other in ["secadmin", "auditor", "leader"] {
+        let actor = db.user(other).await;
+        assert_eq!(password::reset(&mut conn, &actor, staff.id).await.err(), Some(AppError::Forbidden), "{other}");
+    }
+    assert_eq!(
+        password::reset(&mut conn, &sysadmin, sysadmin.id).await.err(),
+        Some(AppError::Conflict(ErrorCode::UserOwnPassword))
+    );
+    assert_eq!(password::reset(&mut conn, &sysadmin, i64::MAX).await.err(), Some(AppError::NotFound));
+
+    let temporary = password::reset(&mut conn, &sysadmin, staff.id).await.expect("the administrator resets");
+    assert_eq!((temporary.user_id, temporary.username.as_str()), (staff.id, "staff"));
+    assert_eq!(
+        session::authenticate(&mut conn, &policy, &kept.token).await.err(),
+        Some(AppError::Unauthorized),
+        "the sessions ended"
+    );
+    assert!(login::login(&mut conn, &policy, "staff", PASSWORD, "desk").await.is_err(), "the old password is gone");
+    let outcome = login::login(&mut conn, &policy, "staff", &temporary.password, "desk")
+        .await
+        .expect("unlocked, the new one works");
+    assert_eq!(outcome.user.password_due, Some(PasswordDue::Initial), "to be replaced before anything else");
+    let change = PasswordChange {
+        current_password: temporary.password.clone(),
+        password: temporary.password.clone(),
+        password_confirm: temporary.password.clone(),
+    };
+    let error =
+        password::change(&mut conn, &outcome.user, &session::token_hash(&outcome.token), &change).await.unwrap_err();
+    assert_eq!(error.field_codes("password"), vec![ErrorCode::PasswordReused], "not kept as it is");
+
+    let again = password::reset(&mut conn, &sysadmin, staff.id).await.expect("reset twice");
+    assert_ne!(again.password, temporary.password, "a new one each time");
+    let audited: Vec<(String, String, String)> = audit_log::table
+        .filter(audit_log::action.eq("user.reset_password"))
+        .order(audit_log::id)
+        .select((audit_log::actor_name, audit_log::target, audit_log::detail))
+        .load(&mut conn)
+        .await
+        .expect("audit");
+    assert_eq!(audited.len(), 2);
+    assert_eq!(audited[0], (sysadmin.display_name.clone(), "staff".to_owned(), "sessions_ended=1".to_owned()));
+    assert!(!audited.iter().any(|(.., detail)| detail.contains(&temporary.password)), "the password is never recorded");
+    drop(conn);
+    db.finish().await;
+}

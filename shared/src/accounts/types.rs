@@ -137,6 +137,15 @@ impl PasswordChange {
     }
 }
 
+/// A password the system administrator reset: shown to them once, given to its holder by a
+/// safe way, and replaced by the holder at their first login.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemporaryPassword {
+    pub user_id: i64,
+    pub username: String,
+    pub password: String,
+}
+
 /// The password page, going on to `next` (a local path) once the password is changed.
 pub fn password_page(next: &str) -> String {
     format!("/password?next={}", percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC))

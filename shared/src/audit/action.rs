@@ -16,6 +16,8 @@ crate::code_enum::code_enum! {
         RegisterEnterprise = "user.register_enterprise",
         CreateStaff = "user.create_staff",
         SetUserStatus = "user.set_status",
+        /// The system administrator gave an account a temporary password.
+        ResetPassword = "user.reset_password",
         CreateRole = "role.create",
         EndSession = "session.end",
         IssueApiKey = "apikey.issue",
@@ -48,5 +50,9 @@ crate::code_enum::code_enum! {
         CreateRegister = "register.create",
         RetitleRegister = "register.retitle",
         SetRetention = "register.retention",
+        /// The auditor read a page of the log (the search and page in the detail).
+        ReadAudit = "audit.read",
+        /// The auditor checked the chain (the outcome in the detail).
+        VerifyAudit = "audit.verify",
     }
 }

@@ -3,15 +3,17 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use hmac::Mac;
 use sha2::{Digest, Sha256};
 
 use self::models::{ChainLink, Listed, NewRecord};
+use super::key::{self, AuditKey};
 use super::{AuditAction, AuditRow, ChainVerification};
 use crate::accounts::SessionUser;
 use crate::error::AppError;
 use crate::paging::{Page, TableQuery};
 use crate::permissions::{DataScope, codes};
-use crate::schema::audit_log;
+use crate::schema::{audit_log, audit_seal};
 
 mod models;
 
@@ -31,31 +33,44 @@ struct Content<'a> {
     ip: &'a str,
 }
 
+/// How a record's chain value is made.
+#[derive(Clone, Copy)]
+enum Sealing<'k> {
+    /// A plain SHA-256: the records written before the log was sealed with a key.
+    Legacy,
+    /// An HMAC-SM3 under the audit key.
+    Keyed(&'k AuditKey),
+}
+
 impl<'a> Content<'a> {
-    fn chain_hash(&self, prev_hash: &str) -> String {
-        let mut hasher = Sha256::new();
-        for part in [
-            prev_hash,
-            &self.township_id.to_string(),
-            &self.at.timestamp_micros().to_string(),
-            &self.actor_id.map(|id| id.to_string()).unwrap_or_default(),
-            self.actor_name,
-            self.action,
-            self.target,
-            self.detail,
-        ] {
-            // Length-prefixed, so that moving text between fields changes the hash.
-            hasher.update((part.len() as u64).to_be_bytes());
-            hasher.update(part.as_bytes());
+    fn chain_value(&self, prev_hash: &str, sealing: Sealing) -> String {
+        let township = self.township_id.to_string();
+        let at = self.at.timestamp_micros().to_string();
+        let actor = self.actor_id.map(|id| id.to_string()).unwrap_or_default();
+        let mut parts: Vec<&[u8]> =
+            [prev_hash, &township, &at, &actor, self.actor_name, self.action, self.target, self.detail]
+                .map(str::as_bytes)
+                .to_vec();
+        match sealing {
+            Sealing::Keyed(key) => {
+                parts.push(self.ip.as_bytes());
+                hex::encode(key::feed(key.mac(), &parts).finalize().into_bytes())
+            }
+            Sealing::Legacy => {
+                // The address joined the records later (the column was there, empty): an
+                // empty one adds nothing, so that the records written before still verify.
+                if !self.ip.is_empty() {
+                    parts.push(self.ip.as_bytes());
+                }
+                let mut hasher = Sha256::new();
+                for part in parts {
+                    // Length-prefixed, so that moving text between fields changes the hash.
+                    hasher.update((part.len() as u64).to_be_bytes());
+                    hasher.update(part);
+                }
+                hex::encode(hasher.finalize())
+            }
         }
-        // The address joined the records later (migration-free: the column was there, empty):
-        // an empty one adds nothing, so the records written before still verify, and a
-        // length prefix of its own keeps it apart from the detail before it.
-        if !self.ip.is_empty() {
-            hasher.update((self.ip.len() as u64).to_be_bytes());
-            hasher.update(self.ip.as_bytes());
-        }
-        hex::encode(hasher.finalize())
     }
 
     /// The row to append: this content linked to its predecessor.
@@ -80,7 +95,7 @@ impl ChainLink {
     }
 }
 
-/// Appends one record, with the address of the request being served (`origin`). Runs in its
+/// Appends one record, sealed with the process's key, with the address of the request being served (`origin`). Runs in its
 /// own (nested) transaction holding the chain lock.
 pub async fn record(
     conn: &mut AsyncPgConnection,
@@ -112,13 +127,13 @@ pub async fn record_many(
     if targets.is_empty() {
         return Ok(());
     }
+    let key = key::installed().ok_or(SealError::NoKey)?;
     let action = action.as_str();
     let ip = &super::origin::current();
-    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-            .bind::<diesel::sql_types::BigInt, _>(CHAIN_LOCK)
-            .execute(conn)
-            .await?;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        lock_chain(conn).await?;
+        // Every record from here on is past the seal's boundary (ids only grow).
+        sealed_from(conn, key).await?;
         let prev: Option<String> =
             audit_log::table.order(audit_log::id.desc()).select(audit_log::hash).first(conn).await.optional()?;
         let mut prev = prev.unwrap_or_else(|| GENESIS.to_owned());
@@ -127,7 +142,7 @@ pub async fn record_many(
         let mut links = Vec::with_capacity(targets.len());
         for target in targets {
             let content = Content { township_id, at, actor_id, actor_name, action, target, detail, ip };
-            let hash = content.chain_hash(&prev);
+            let hash = content.chain_value(&prev, Sealing::Keyed(key));
             links.push((std::mem::replace(&mut prev, hash.clone()), hash));
         }
         for (targets, links) in targets.chunks(APPEND_CHUNK).zip(links.chunks(APPEND_CHUNK)) {
@@ -143,8 +158,85 @@ pub async fn record_many(
         }
         Ok(())
     })
-    .await?;
-    Ok(())
+    .await
+}
+
+async fn lock_chain(conn: &mut AsyncPgConnection) -> Result<(), diesel::result::Error> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(CHAIN_LOCK)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Why the log cannot be sealed with, appended to or checked against the process's key.
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error("no audit key is installed in this process")]
+    NoKey,
+    #[error(
+        "the audit key (TONGGUAN_AUDIT_KEY or the key file) is not the key this database's audit log was sealed with \
+         (from record {sealed_from} on)"
+    )]
+    WrongKey { sealed_from: i64 },
+    #[error("{0}")]
+    Database(#[from] AppError),
+}
+
+impl From<diesel::result::Error> for SealError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Database(error.into())
+    }
+}
+
+impl From<SealError> for AppError {
+    fn from(error: SealError) -> Self {
+        match error {
+            SealError::Database(error) => error,
+            other => {
+                tracing::error!(error = %other, "audit log");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+/// The seal's check value: an HMAC of the first sealed record's number under the key, which
+/// proves both the key and where the keyed records begin.
+fn key_check(key: &AuditKey, sealed_from: i64) -> String {
+    hex::encode(key::feed(key.mac(), &[b"tongguan audit seal", &sealed_from.to_be_bytes()]).finalize().into_bytes())
+}
+
+/// The first record sealed with `key`; seals the log from its next record on if nothing is
+/// sealed yet. Called under the chain lock.
+async fn sealed_from(conn: &mut AsyncPgConnection, key: &AuditKey) -> Result<i64, SealError> {
+    let seal: Option<(i64, String)> =
+        audit_seal::table.select((audit_seal::sealed_from, audit_seal::key_check)).first(conn).await.optional()?;
+    match seal {
+        Some((from, check)) if check == key_check(key, from) => Ok(from),
+        Some((sealed_from, _)) => Err(SealError::WrongKey { sealed_from }),
+        None => {
+            let last: Option<i64> = audit_log::table.select(diesel::dsl::max(audit_log::id)).first(conn).await?;
+            let from = last.unwrap_or(0) + 1;
+            diesel::insert_into(audit_seal::table)
+                .values((audit_seal::sealed_from.eq(from), audit_seal::key_check.eq(key_check(key, from))))
+                .execute(conn)
+                .await?;
+            Ok(from)
+        }
+    }
+}
+
+/// Seals the log with the process's key, or checks that it is the key the log was sealed
+/// with: at start-up, so that a server with the wrong key stops with a message instead of
+/// failing at its first audited action.
+pub async fn seal(conn: &mut AsyncPgConnection) -> Result<i64, SealError> {
+    let key = key::installed().ok_or(SealError::NoKey)?;
+    conn.transaction::<_, SealError, _>(async |conn| {
+        lock_chain(conn).await?;
+        sealed_from(conn, key).await
+    })
+    .await
 }
 
 /// The audit log, newest first, for the auditor only.
@@ -181,6 +273,10 @@ pub async fn list(
         .offset(query.offset())
         .load(conn)
         .await?;
+    // The auditor's own reads are audited too (GB/T 22239 8.1.5.2 a).
+    let read = format!("q={}&page={}", query.q.trim(), query.page());
+    record(conn, actor.township_id, Some(actor.id), &actor.display_name, AuditAction::ReadAudit, "audit_log", &read)
+        .await?;
     let rows = rows
         .into_iter()
         .map(|Listed { id, at, actor_name, action, target, detail, ip }| AuditRow {
@@ -201,7 +297,22 @@ pub async fn verify(conn: &mut AsyncPgConnection, actor: &SessionUser) -> Result
     if !actor.can(codes::AUDIT_VIEW) {
         return Err(AppError::Forbidden);
     }
-    verify_chain(conn).await
+    let verified = verify_chain(conn).await?;
+    let outcome = match verified.broken_at {
+        None => format!("intact: {} records, {} checkpoints", verified.checked, verified.checkpoints),
+        Some(id) => format!("broken at record {id}"),
+    };
+    record(
+        conn,
+        actor.township_id,
+        Some(actor.id),
+        &actor.display_name,
+        AuditAction::VerifyAudit,
+        "audit_log",
+        &outcome,
+    )
+    .await?;
+    Ok(verified)
 }
 
 /// Records read per query when walking the chain: memory stays bounded however long it is.
@@ -210,7 +321,20 @@ const VERIFY_BATCH: i64 = 5_000;
 /// Walks the whole chain in batches; any edited, inserted or deleted record breaks it, and a
 /// checkpoint whose record is gone or changed catches the newest records deleted.
 pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerification, AppError> {
+    let key = key::installed().ok_or(SealError::NoKey)?;
+    let seal: Option<(i64, String)> =
+        audit_seal::table.select((audit_seal::sealed_from, audit_seal::key_check)).first(conn).await.optional()?;
+    // Without a seal every record is a legacy one: a keyed record then fails, so removing the
+    // seal to pass the chain off as unkeyed is caught too.
+    let sealed_from = match seal {
+        None => i64::MAX,
+        Some((from, check)) if check == key_check(key, from) => from,
+        Some((from, _)) => {
+            return Ok(ChainVerification { checked: 0, legacy: 0, checkpoints: 0, broken_at: Some(from) });
+        }
+    };
     let mut checked = 0;
+    let mut legacy = 0;
     let mut expected_prev = GENESIS.to_owned();
     let mut after = 0i64;
     loop {
@@ -224,8 +348,12 @@ pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerificat
         let Some(last) = rows.last() else { break };
         after = last.id;
         for link in rows {
-            if link.prev_hash != expected_prev || link.hash != link.content().chain_hash(&expected_prev) {
-                return Ok(ChainVerification { checked, checkpoints: 0, broken_at: Some(link.id) });
+            let sealing = if link.id >= sealed_from { Sealing::Keyed(key) } else { Sealing::Legacy };
+            if link.prev_hash != expected_prev || link.hash != link.content().chain_value(&expected_prev, sealing) {
+                return Ok(ChainVerification { checked, legacy, checkpoints: 0, broken_at: Some(link.id) });
+            }
+            if matches!(sealing, Sealing::Legacy) {
+                legacy += 1;
             }
             expected_prev = link.hash;
             checked += 1;
@@ -245,7 +373,7 @@ pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerificat
     )
     .get_result(conn)
     .await?;
-    Ok(ChainVerification { checked, checkpoints: found.held, broken_at: found.first_missing })
+    Ok(ChainVerification { checked, legacy, checkpoints: found.held, broken_at: found.first_missing })
 }
 
 /// Writes a checkpoint of the chain's newest record, unless it has one already.

@@ -97,6 +97,8 @@ crate::code_enum::code_enum! {
         // Users.
         /// An administrator changing their own account's status (said as a plain conflict).
         UserOwnStatus = "user.own_status",
+        /// An administrator resetting their own password (they change it on 修改密码).
+        UserOwnPassword = "user.own_password",
         // Event categories (settings).
         CategoryName = "category.name",
         CategoryHours = "category.hours",

@@ -133,13 +133,14 @@ pub async fn revoke(conn: &mut AsyncPgConnection, token: &str) -> Result<(), App
     Ok(())
 }
 
-/// Ends every session of a user (account disabled, password changed).
-pub async fn revoke_all(conn: &mut AsyncPgConnection, user_id: i64) -> Result<(), AppError> {
-    diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
-        .set(sessions::revoked_at.eq(Utc::now()))
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Ends every session of a user (account disabled, password reset); says how many were live.
+pub async fn revoke_all(conn: &mut AsyncPgConnection, user_id: i64) -> Result<usize, AppError> {
+    let ended =
+        diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
+            .set(sessions::revoked_at.eq(Utc::now()))
+            .execute(conn)
+            .await?;
+    Ok(ended)
 }
 
 /// A user with the union of their roles' permissions and the widest of their scopes.

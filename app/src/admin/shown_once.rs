@@ -1,0 +1,81 @@
+//! A secret made by a form posted without JavaScript (an API key issued, a password reset)
+//! must still be shown once: the answer is a redirect, so the secret waits here under a random
+//! note for the page the redirect opens, for the administrator who made it only, at most five
+//! minutes, and is handed out once. (With JavaScript the secret is in the server function's
+//! answer and never waits.) In this process's memory only: a deployment of several processes
+//! behind a balancer shows "expired" if the redirect lands on another, and the administrator
+//! makes it again.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use shared::accounts::TemporaryPassword;
+use shared::credentials::IssuedKey;
+
+const KEPT_FOR: Duration = Duration::from_secs(300);
+/// Notes kept at most per kind of secret (each is removed when read or stale).
+const MAX_NOTES: usize = 1_000;
+
+/// The secrets of one kind waiting for their page, by note.
+pub struct Notes<T>(LazyLock<Mutex<HashMap<String, (i64, Instant, T)>>>);
+
+/// API keys issued (`/admin/api-keys?issued=<note>`).
+pub static ISSUED_KEYS: Notes<IssuedKey> = Notes::new();
+/// Temporary passwords set (`/admin/users?reset=<note>`).
+pub static TEMPORARY_PASSWORDS: Notes<TemporaryPassword> = Notes::new();
+
+fn note() -> String {
+    let mut bytes = [0u8; 16];
+    rand::fill(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl<T> Notes<T> {
+    const fn new() -> Self {
+        Self(LazyLock::new(Default::default))
+    }
+
+    /// Keeps `secret` for `user` and returns the note that fetches it.
+    pub fn keep(&self, user: i64, secret: T) -> String {
+        let mut notes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        notes.retain(|_, (_, at, _)| at.elapsed() < KEPT_FOR);
+        if notes.len() >= MAX_NOTES {
+            notes.clear();
+        }
+        let id = note();
+        notes.insert(id.clone(), (user, Instant::now(), secret));
+        id
+    }
+
+    /// The secret behind `note` if `user` made it in the last five minutes; never twice.
+    pub fn take(&self, user: i64, note: &str) -> Option<T> {
+        let mut notes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match notes.remove(note) {
+            Some((owner, at, secret)) if owner == user && at.elapsed() < KEPT_FOR => Some(secret),
+            Some(other) if other.0 != user => {
+                // Not theirs: put it back for its maker.
+                notes.insert(note.to_owned(), other);
+                None
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_is_read_once_by_its_maker() {
+        let id = ISSUED_KEYS.keep(7, IssuedKey { id: 1, key: "tgk_x".into() });
+        assert_eq!(ISSUED_KEYS.take(8, &id), None);
+        assert_eq!(ISSUED_KEYS.take(7, &id).map(|k| k.key), Some("tgk_x".into()));
+        assert_eq!(ISSUED_KEYS.take(7, &id), None);
+        let password = TemporaryPassword { user_id: 3, username: "staff".into(), password: "Abc#12345678xy".into() };
+        let id = TEMPORARY_PASSWORDS.keep(7, password.clone());
+        assert_eq!(ISSUED_KEYS.take(7, &id).map(|k| k.key), None, "each kind apart");
+        assert_eq!(TEMPORARY_PASSWORDS.take(7, &id), Some(password));
+    }
+}
