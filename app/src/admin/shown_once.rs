@@ -17,8 +17,15 @@ const KEPT_FOR: Duration = Duration::from_secs(300);
 /// Notes kept at most per kind of secret (each is removed when read or stale).
 const MAX_NOTES: usize = 1_000;
 
+/// A secret waiting for its page: who made it, when.
+struct Note<T> {
+    maker: i64,
+    at: Instant,
+    secret: T,
+}
+
 /// The secrets of one kind waiting for their page, by note.
-pub struct Notes<T>(LazyLock<Mutex<HashMap<String, (i64, Instant, T)>>>);
+pub struct Notes<T>(LazyLock<Mutex<HashMap<String, Note<T>>>>);
 
 /// API keys issued (`/admin/api-keys?issued=<note>`).
 pub static ISSUED_KEYS: Notes<IssuedKey> = Notes::new();
@@ -39,12 +46,12 @@ impl<T> Notes<T> {
     /// Keeps `secret` for `user` and returns the note that fetches it.
     pub fn keep(&self, user: i64, secret: T) -> String {
         let mut notes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        notes.retain(|_, (_, at, _)| at.elapsed() < KEPT_FOR);
+        notes.retain(|_, note| note.at.elapsed() < KEPT_FOR);
         if notes.len() >= MAX_NOTES {
             notes.clear();
         }
         let id = note();
-        notes.insert(id.clone(), (user, Instant::now(), secret));
+        notes.insert(id.clone(), Note { maker: user, at: Instant::now(), secret });
         id
     }
 
@@ -52,8 +59,8 @@ impl<T> Notes<T> {
     pub fn take(&self, user: i64, note: &str) -> Option<T> {
         let mut notes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match notes.remove(note) {
-            Some((owner, at, secret)) if owner == user && at.elapsed() < KEPT_FOR => Some(secret),
-            Some(other) if other.0 != user => {
+            Some(kept) if kept.maker == user && kept.at.elapsed() < KEPT_FOR => Some(kept.secret),
+            Some(other) if other.maker != user => {
                 // Not theirs: put it back for its maker.
                 notes.insert(note.to_owned(), other);
                 None

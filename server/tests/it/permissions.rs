@@ -86,6 +86,30 @@ async fn nobody_grants_more_than_their_own_scope_and_roles_are_validated() {
         codes,
         vec![ErrorCode::RoleCodeFormat, ErrorCode::Required, ErrorCode::RolePermissions, ErrorCode::RoleScopeTooWide]
     );
+    // Separation of duties: no custom role joins two administrators' duties, and one duty
+    // alone (or none) is fine.
+    let role = |code: &str, permissions: &[&str]| RoleForm {
+        code: code.into(),
+        name: "自定义".into(),
+        description: String::new(),
+        permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
+        scope: "township".into(),
+    };
+    for combined in [
+        ["audit.view", "users.manage"],
+        ["audit.view", "roles.manage"],
+        ["sessions.manage", "ops.view"],
+        ["interfaces.manage", "roles.manage"],
+    ] {
+        let refused = create_custom(&mut conn, &secadmin, &role("mixed_duty", &combined)).await;
+        assert_eq!(refused, Err(AppError::field("permissions", ErrorCode::RoleDutiesCombined)), "{combined:?}");
+    }
+    create_custom(&mut conn, &secadmin, &role("audit_reader", &["audit.view", "dashboard.view"]))
+        .await
+        .expect("one duty with ordinary permissions");
+    create_custom(&mut conn, &secadmin, &role("ops_watch", &["ops.view", "users.manage", "events.view"]))
+        .await
+        .expect("two permissions of one duty");
     drop(conn);
     db.finish().await;
 }

@@ -9,6 +9,22 @@ use crate::engine::declare::{Place, Register};
 use crate::engine::record::Action;
 use crate::permissions::{DataScope, Permission, codes::*};
 
+/// The three administrators' duties, by the permissions that make each: no role, built-in or
+/// custom, may hold permissions of two of them (GB/T 22239 8.1.4.2 d, 8.1.5).
+pub const DUTIES: [&[Permission]; 3] = [
+    // System administration: accounts, interfaces, operations.
+    &[USERS_MANAGE, INTERFACES_MANAGE, OPS_VIEW],
+    // Security administration: roles and sessions.
+    &[ROLES_MANAGE, SESSIONS_MANAGE],
+    // Audit.
+    &[AUDIT_VIEW],
+];
+
+/// How many of the three duties `permissions` reach into.
+pub fn duties_held(permissions: &[Permission]) -> usize {
+    DUTIES.iter().filter(|duty| duty.iter().any(|p| permissions.contains(p))).count()
+}
+
 pub struct BuiltinRole {
     pub code: &'static str,
     pub name: &'static str,
@@ -278,5 +294,8 @@ mod tests {
         assert!(!sys.contains(&AUDIT_VIEW) && !sys.contains(&ROLES_MANAGE));
         assert!(!sec.contains(&AUDIT_VIEW) && !sec.contains(&USERS_MANAGE));
         assert_eq!(aud, &[AUDIT_VIEW, PROFILE_VIEW]);
+        for role in BUILTIN_ROLES {
+            assert!(duties_held(role.permissions) <= 1, "{} holds more than one duty", role.code);
+        }
     }
 }

@@ -53,6 +53,8 @@ crate::code_enum::code_enum! {
         RoleCodeFormat = "role.code_format",
         RoleCodeTaken = "role.code_taken",
         RolePermissions = "role.permissions",
+        /// Permissions of two administrators' duties (system, security, audit) in one role.
+        RoleDutiesCombined = "role.duties_combined",
         // Reporting an event and the steps of its loop.
         EventChannelUnknown = "event.channel_unknown",
         EventChannelNotAllowed = "event.channel_not_allowed",

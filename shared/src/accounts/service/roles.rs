@@ -123,8 +123,14 @@ impl RoleForm {
         grants.records.sort();
         grants.records.dedup();
         let permissions = (!unknown).then_some(grants);
-        if self.permissions.is_empty() || permissions.is_none() {
-            errors.push(FieldError::new("permissions", ErrorCode::RolePermissions));
+        match &permissions {
+            Some(grants) if !self.permissions.is_empty() => {
+                // Separation of duties: one role, one administrator's duty at most.
+                if crate::accounts::builtin_roles::duties_held(&grants.permissions) > 1 {
+                    errors.push(FieldError::new("permissions", ErrorCode::RoleDutiesCombined));
+                }
+            }
+            _ => errors.push(FieldError::new("permissions", ErrorCode::RolePermissions)),
         }
         let scope = DataScope::parse(&self.scope);
         match scope {
