@@ -43,7 +43,7 @@ impl AuditKey {
     }
 
     /// An HMAC-SM3 under this key, ready for the message.
-    pub(super) fn mac(&self) -> Hmac<sm3::Sm3> {
+    fn mac(&self) -> Hmac<sm3::Sm3> {
         <Hmac<sm3::Sm3> as KeyInit>::new_from_slice(self.0.expose_secret()).expect("HMAC takes a key of any length")
     }
 }
@@ -62,13 +62,23 @@ pub fn installed() -> Option<&'static AuditKey> {
     INSTALLED.get()
 }
 
-/// `mac` fed with `parts`, each length-prefixed so that moving text between them changes it.
-pub(super) fn feed<M: Mac>(mut mac: M, parts: &[&[u8]]) -> M {
+/// `parts` as one message, each length-prefixed so that moving text between them changes it.
+pub(super) fn framed(parts: &[&[u8]]) -> Vec<u8> {
+    let mut message = Vec::with_capacity(parts.iter().map(|part| part.len() + 8).sum());
     for part in parts {
-        mac.update(&(part.len() as u64).to_be_bytes());
-        mac.update(part);
+        message.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        message.extend_from_slice(part);
     }
-    mac
+    message
+}
+
+impl AuditKey {
+    /// The HMAC-SM3 of `message` under this key, as lower-case hex.
+    pub(super) fn seal(&self, message: &[u8]) -> String {
+        let mut mac = self.mac();
+        mac.update(message);
+        hex::encode(mac.finalize().into_bytes())
+    }
 }
 
 #[cfg(test)]

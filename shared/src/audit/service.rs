@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use hmac::Mac;
 use sha2::{Digest, Sha256};
 
 use self::models::{ChainLink, Listed, NewRecord};
@@ -51,25 +50,15 @@ impl<'a> Content<'a> {
             [prev_hash, &township, &at, &actor, self.actor_name, self.action, self.target, self.detail]
                 .map(str::as_bytes)
                 .to_vec();
+        // The address joined the records later (the column was there, empty): in a legacy
+        // record an empty one adds nothing, so that the records written before still verify.
+        if matches!(sealing, Sealing::Keyed(_)) || !self.ip.is_empty() {
+            parts.push(self.ip.as_bytes());
+        }
+        let message = key::framed(&parts);
         match sealing {
-            Sealing::Keyed(key) => {
-                parts.push(self.ip.as_bytes());
-                hex::encode(key::feed(key.mac(), &parts).finalize().into_bytes())
-            }
-            Sealing::Legacy => {
-                // The address joined the records later (the column was there, empty): an
-                // empty one adds nothing, so that the records written before still verify.
-                if !self.ip.is_empty() {
-                    parts.push(self.ip.as_bytes());
-                }
-                let mut hasher = Sha256::new();
-                for part in parts {
-                    // Length-prefixed, so that moving text between fields changes the hash.
-                    hasher.update((part.len() as u64).to_be_bytes());
-                    hasher.update(part);
-                }
-                hex::encode(hasher.finalize())
-            }
+            Sealing::Keyed(key) => key.seal(&message),
+            Sealing::Legacy => hex::encode(Sha256::digest(&message)),
         }
     }
 
@@ -95,8 +84,8 @@ impl ChainLink {
     }
 }
 
-/// Appends one record, sealed with the process's key, with the address of the request being served (`origin`). Runs in its
-/// own (nested) transaction holding the chain lock.
+/// Appends one record, sealed with the process's key, with the address of the request being
+/// served (`origin`). Runs in its own (nested) transaction holding the chain lock.
 pub async fn record(
     conn: &mut AsyncPgConnection,
     township_id: i32,
@@ -204,17 +193,26 @@ impl From<SealError> for AppError {
 /// The seal's check value: an HMAC of the first sealed record's number under the key, which
 /// proves both the key and where the keyed records begin.
 fn key_check(key: &AuditKey, sealed_from: i64) -> String {
-    hex::encode(key::feed(key.mac(), &[b"tongguan audit seal", &sealed_from.to_be_bytes()]).finalize().into_bytes())
+    key.seal(&key::framed(&[b"tongguan audit seal", &sealed_from.to_be_bytes()]))
+}
+
+/// The first record sealed with `key`, if the log is sealed yet; a seal that `key` did not
+/// make (another key, or a boundary moved) is `WrongKey`.
+async fn read_seal(conn: &mut AsyncPgConnection, key: &AuditKey) -> Result<Option<i64>, SealError> {
+    let seal: Option<(i64, String)> =
+        audit_seal::table.select((audit_seal::sealed_from, audit_seal::key_check)).first(conn).await.optional()?;
+    match seal {
+        None => Ok(None),
+        Some((from, check)) if check == key_check(key, from) => Ok(Some(from)),
+        Some((sealed_from, _)) => Err(SealError::WrongKey { sealed_from }),
+    }
 }
 
 /// The first record sealed with `key`; seals the log from its next record on if nothing is
 /// sealed yet. Called under the chain lock.
 async fn sealed_from(conn: &mut AsyncPgConnection, key: &AuditKey) -> Result<i64, SealError> {
-    let seal: Option<(i64, String)> =
-        audit_seal::table.select((audit_seal::sealed_from, audit_seal::key_check)).first(conn).await.optional()?;
-    match seal {
-        Some((from, check)) if check == key_check(key, from) => Ok(from),
-        Some((sealed_from, _)) => Err(SealError::WrongKey { sealed_from }),
+    match read_seal(conn, key).await? {
+        Some(from) => Ok(from),
         None => {
             let last: Option<i64> = audit_log::table.select(diesel::dsl::max(audit_log::id)).first(conn).await?;
             let from = last.unwrap_or(0) + 1;
@@ -322,16 +320,14 @@ const VERIFY_BATCH: i64 = 5_000;
 /// checkpoint whose record is gone or changed catches the newest records deleted.
 pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerification, AppError> {
     let key = key::installed().ok_or(SealError::NoKey)?;
-    let seal: Option<(i64, String)> =
-        audit_seal::table.select((audit_seal::sealed_from, audit_seal::key_check)).first(conn).await.optional()?;
     // Without a seal every record is a legacy one: a keyed record then fails, so removing the
     // seal to pass the chain off as unkeyed is caught too.
-    let sealed_from = match seal {
-        None => i64::MAX,
-        Some((from, check)) if check == key_check(key, from) => from,
-        Some((from, _)) => {
-            return Ok(ChainVerification { checked: 0, legacy: 0, checkpoints: 0, broken_at: Some(from) });
+    let sealed_from = match read_seal(conn, key).await {
+        Ok(seal) => seal.unwrap_or(i64::MAX),
+        Err(SealError::WrongKey { sealed_from }) => {
+            return Ok(ChainVerification { checked: 0, legacy: 0, checkpoints: 0, broken_at: Some(sealed_from) });
         }
+        Err(other) => return Err(other.into()),
     };
     let mut checked = 0;
     let mut legacy = 0;
@@ -386,4 +382,38 @@ pub async fn checkpoint(conn: &mut AsyncPgConnection) -> Result<bool, AppError> 
     .execute(conn)
     .await?;
     Ok(written > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records written before the key keep verifying: the legacy chain value is the SHA-256 of
+    /// the same framing as ever (values worked out apart from this code).
+    #[test]
+    fn the_legacy_chain_value_is_unchanged() {
+        let at = DateTime::from_timestamp_micros(1_700_000_000_000_000).expect("a time");
+        let content = |ip| Content {
+            township_id: 1,
+            at,
+            actor_id: Some(7),
+            actor_name: "沈晓燕",
+            action: "auth.login",
+            target: "staff",
+            detail: "",
+            ip,
+        };
+        assert_eq!(
+            content("").chain_value(GENESIS, Sealing::Legacy),
+            "b2dc1fbfd3d389eb10fe364f6da16448e3c1702e41053aba9ef45c62f75ce3e1"
+        );
+        assert_eq!(
+            content("203.0.113.7").chain_value(GENESIS, Sealing::Legacy),
+            "1a9ca983d5b87c3b15d9a3fd0768168b017f1a374d85b64147ac626a41b4287c"
+        );
+        let key = AuditKey::from_hex(&"ab".repeat(32)).expect("a key");
+        let keyed = content("").chain_value(GENESIS, Sealing::Keyed(&key));
+        assert_ne!(keyed, content("").chain_value(GENESIS, Sealing::Legacy));
+        assert_eq!(keyed.len(), 64, "an SM3 value in hex");
+    }
 }

@@ -71,6 +71,23 @@ pub async fn remember(conn: &mut AsyncPgConnection, user_id: i64, hash: &str) ->
     Ok(())
 }
 
+/// Stores an account's new password (its hash), remembered among the last [`HISTORY`]; its age
+/// starts now, `must_change` says whether its holder must replace it at the next login, and
+/// any lockout ends (whoever holds the new password has not failed with it).
+async fn replace(conn: &mut AsyncPgConnection, user_id: i64, hash: &str, must_change: bool) -> Result<(), AppError> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::password_hash.eq(hash),
+            users::password_changed_at.eq(Utc::now()),
+            users::must_change_password.eq(must_change),
+            users::failed_logins.eq(0),
+            users::locked_until.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)
+        .await?;
+    remember(conn, user_id, hash).await
+}
+
 /// Replaces the caller's password: the current one must be right and the new one must pass
 /// the policy and differ from the last [`HISTORY`]. Ends the account's other sessions (whoever
 /// knew the old password is logged out) but not `session_hash`, the caller's own.
@@ -109,15 +126,7 @@ pub async fn change(
     }
     let hash = password_hash::hash(form.password.clone()).await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        diesel::update(users::table.find(user.id))
-            .set((
-                users::password_hash.eq(&hash),
-                users::password_changed_at.eq(Utc::now()),
-                users::must_change_password.eq(false),
-            ))
-            .execute(conn)
-            .await?;
-        remember(conn, user.id, &hash).await?;
+        replace(conn, user.id, &hash, false).await?;
         let ended = online::end_others(conn, user.id, session_hash).await?;
         audit::record(
             conn,
@@ -156,17 +165,7 @@ pub async fn reset(
     let password = temporary(&username);
     let hash = password_hash::hash(password.clone()).await?;
     conn.transaction::<_, AppError, _>(async |conn| {
-        diesel::update(users::table.find(user_id))
-            .set((
-                users::password_hash.eq(&hash),
-                users::password_changed_at.eq(Utc::now()),
-                users::must_change_password.eq(true),
-                users::failed_logins.eq(0),
-                users::locked_until.eq(None::<DateTime<Utc>>),
-            ))
-            .execute(conn)
-            .await?;
-        remember(conn, user_id, &hash).await?;
+        replace(conn, user_id, &hash, true).await?;
         let ended = super::session::revoke_all(conn, user_id).await?;
         audit::record(
             conn,
