@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { login } from './helpers';
+import { gotoReady, login } from './helpers';
 
 test('the system administrator creates a staff account; bad input is explained', async ({ page }, testInfo) => {
   await login(page, testInfo, 'sysadmin', undefined, '/admin/users');
@@ -27,6 +27,36 @@ test('the auditor reads a verified audit log', async ({ page }, testInfo) => {
   await login(page, testInfo, 'auditor', undefined, '/admin/audit');
   await expect(page.getByText(/哈希链校验通过/)).toBeVisible();
   await expect(page.getByRole('table').getByText('登录成功').first()).toBeVisible();
+});
+
+test('the auditor finds failed logins by outcome and day; a backwards range is explained', async ({ page }, testInfo) => {
+  // A failed login to find (the next correct one clears the count).
+  await gotoReady(page, testInfo, '/login');
+  await page.getByLabel('用户名或手机号').fill('handler');
+  await page.getByLabel(/^密码/).fill('Wrong#password1');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: '用户名或密码错误' })).toBeVisible();
+  await login(page, testInfo, 'handler');
+  await page.context().clearCookies();
+
+  await login(page, testInfo, 'auditor', undefined, '/admin/audit');
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const search = page.getByRole('search', { name: '检索审计日志' });
+  await search.getByLabel('结果').selectOption({ label: '失败' });
+  await search.getByLabel('对象').fill('handler');
+  await search.getByLabel('起始日期').fill(today);
+  await search.getByLabel('截止日期').fill(today);
+  await search.getByRole('button', { name: '查询' }).click();
+  await expect(page).toHaveURL(/outcome=failure/);
+  const table = page.getByRole('table', { name: '审计日志' });
+  await expect(table.getByText('登录失败').first()).toBeVisible();
+  await expect(table.getByText('登录成功')).toHaveCount(0);
+  await expect(table.locator('.badge-warn').first()).toHaveText('失败');
+  // The search is kept in the form after the reload.
+  await expect(search.getByLabel('结果')).toHaveValue('failure');
+
+  await gotoReady(page, testInfo, `/admin/audit?from=${today}&to=2000-01-01`);
+  await expect(page.getByText('结束日期不能早于开始日期').first()).toBeVisible();
 });
 
 test('the security administrator sees roles with their scopes', async ({ page }, testInfo) => {

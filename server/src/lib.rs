@@ -4,6 +4,7 @@
 pub mod api_errors;
 pub mod apikey_cmd;
 pub mod audit_job;
+pub mod audit_refusals;
 pub mod auth;
 pub mod backup_cmd;
 pub mod backup_job;

@@ -165,9 +165,13 @@ pub fn build(state: ServerState) -> Router {
                 .service(pkg),
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
+        // Inside out: a server function's error gets its status, a 403 goes on record for
+        // the caller, the caller of a page is read, the request's address is set for the
+        // audit records its handling writes.
+        .layer(middleware::from_fn(api_errors::status_from_error))
+        .layer(middleware::from_fn_with_state(state.app.clone(), crate::audit_refusals::record))
         .layer(middleware::from_fn_with_state(state.app.clone(), attach_user))
         .layer(middleware::from_fn_with_state(state.rate_limits.trust_proxy, audit_origin))
-        .layer(middleware::from_fn(api_errors::status_from_error))
         .layer(middleware::from_fn(input_guard::check))
         .layer(middleware::from_fn_with_state(rate_limit::Limiters::new(&state.rate_limits), rate_limit::limit))
         .layer(middleware::from_fn(csrf::verify_origin))

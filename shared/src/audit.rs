@@ -9,9 +9,14 @@ pub mod key;
 #[cfg(feature = "ssr")]
 pub mod origin;
 #[cfg(feature = "ssr")]
+pub mod refusal;
+#[cfg(feature = "ssr")]
 pub mod service;
 
-pub use action::AuditAction;
+mod search;
+
+pub use action::{AuditAction, AuditOutcome};
+pub use search::{AuditSearch, PARAMS as SEARCH_PARAMS};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditRow {

@@ -73,6 +73,20 @@ enum Part {
     Value(Value),
 }
 
+/// A LIKE pattern for "contains `text`": a `%`, `_` or backslash in it matches itself.
+pub fn contains(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 /// A piece of SQL: static text and the values bound into it, in order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sql {
@@ -242,6 +256,12 @@ impl diesel::query_builder::Query for Prepared {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contains_pattern_matches_wildcards_as_themselves() {
+        assert_eq!(contains("沈晓燕"), "%沈晓燕%");
+        assert_eq!(contains(r"50%_a\b"), r"%50\%\_a\\b%");
+    }
 
     #[test]
     fn placeholders_are_numbered_across_fragments() {

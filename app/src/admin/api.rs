@@ -6,7 +6,7 @@ use crate::wire::Postcard;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::accounts::{NewStaff, RoleRow, UserRow};
-use shared::audit::{AuditRow, ChainVerification};
+use shared::audit::{AuditRow, AuditSearch, ChainVerification};
 use shared::error::AppError;
 use shared::paging::{Page, TableQuery};
 
@@ -102,9 +102,9 @@ pub async fn create_role(form: NewRole) -> Result<i32, AppError> {
 }
 
 #[server(endpoint = "admin/audit", output = Postcard)]
-pub async fn list_audit(query: TableQuery) -> Result<Page<AuditRow>, AppError> {
+pub async fn list_audit(search: AuditSearch) -> Result<Page<AuditRow>, AppError> {
     let Authorized { user, mut conn } = session::require(codes::AUDIT_VIEW).await?;
-    shared::audit::service::list(&mut conn, &user, &query).await
+    shared::audit::service::list(&mut conn, &user, &search).await
 }
 
 #[server(endpoint = "admin/audit_verify", output = Postcard)]

@@ -2,11 +2,14 @@
 //! calls other systems made to the service layer's APIs.
 
 use leptos::prelude::*;
-use shared::audit::AuditRow;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use shared::audit::{AuditAction, AuditOutcome, AuditRow, AuditSearch};
+use shared::paging::TableQuery;
 
 use super::api::{list_audit, verify_audit};
 use super::api_calls::ApiCalls;
-use crate::components::{Column, ErrorAlert, ListTable, PageHeader, SearchForm, table_query};
+use crate::components::{Column, ErrorAlert, FieldErrorText, ListTable, PageHeader, field_errors};
 use crate::i18n::use_locale;
 use crate::wire::resource;
 
@@ -15,6 +18,7 @@ const COLUMNS: &[Column] = &[
     Column::plain("audit.at"),
     Column::plain("audit.actor"),
     Column::plain("audit.action"),
+    Column::plain("audit.outcome"),
     Column::plain("audit.target"),
     Column::plain("audit.detail"),
     Column::plain("audit.ip"),
@@ -23,8 +27,14 @@ const COLUMNS: &[Column] = &[
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let locale = use_locale();
-    let query = table_query();
-    let page = resource(move || query.get(), list_audit);
+    let params = use_query_map();
+    let search = Memo::new(move |_| {
+        let params = params.read();
+        AuditSearch::from_query(|key| params.get(key))
+    });
+    // The list's page number, for its page links; the search's own fields ride along.
+    let query = Memo::new(move |_| TableQuery { page: search.get().map_or(1, |s| s.page), ..TableQuery::default() });
+    let page = resource(move || search.get(), |search| async move { list_audit(search?).await });
     let verification = resource(|| (), |_| verify_audit());
     view! {
         <PageHeader title="nav.audit" section="nav.section.admin" description="audit.description" />
@@ -49,13 +59,23 @@ pub fn AuditPage() -> impl IntoView {
             })}
         </Suspense>
         <section class="card">
-            <SearchForm query label="audit.search" />
-            <ListTable query page caption="nav.audit" columns=COLUMNS row=move |row: AuditRow| view! {
+            <AuditSearchForm error=Signal::derive(move || search.get().err()) />
+            <ListTable query page caption="nav.audit" columns=COLUMNS keep=&shared::audit::SEARCH_PARAMS row=move |row: AuditRow| view! {
                     <tr>
                         <td data-label=locale.t("audit.at")>{shared::time::local(row.at).format("%Y-%m-%d %H:%M:%S").to_string()}</td>
                         <td data-label=locale.t("audit.actor")>{row.actor_name}</td>
                         <td data-label=locale.t("audit.action")>
-                            {shared::audit::AuditAction::parse(&row.action).map(|a| locale.t(a.i18n_key())).unwrap_or(row.action)}
+                            {AuditAction::parse(&row.action).map(|a| locale.t(a.i18n_key())).unwrap_or(row.action.clone())}
+                        </td>
+                        <td data-label=locale.t("audit.outcome")>
+                            {AuditAction::parse(&row.action).map(|a| {
+                                let badge = match a.outcome() {
+                                    AuditOutcome::Success => "badge badge-ok",
+                                    AuditOutcome::Failure => "badge badge-warn",
+                                    AuditOutcome::Denied => "badge badge-danger",
+                                };
+                                view! { <span class=badge>{locale.t(a.outcome().i18n_key())}</span> }
+                            })}
                         </td>
                         <td class="mono" data-label=locale.t("audit.target")>{row.target}</td>
                         <td data-label=locale.t("audit.detail")>{row.detail}</td>
@@ -64,5 +84,61 @@ pub fn AuditPage() -> impl IntoView {
                 } />
         </section>
         <ApiCalls refresh=Signal::derive(|| 0) />
+    }
+}
+
+/// The auditor's search: actor, action, target, outcome and days, as a GET form (it works
+/// without JavaScript, and a search is a link to keep). A value that does not parse is said
+/// under its field.
+#[component]
+fn AuditSearchForm(error: Signal<Option<shared::AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let params = use_query_map();
+    let value = move |key: &'static str| move || params.read().get(key).unwrap_or_default();
+    let selected = move |key: &'static str, code: &'static str| move || params.read().get(key).as_deref() == Some(code);
+    let text = move |key: &'static str, label: &'static str, kind: &'static str| {
+        let id = format!("audit-{key}");
+        view! {
+            <div class="field">
+                <label for=id.clone()>{locale.t(label)}</label>
+                <input id=id.clone() name=key type=kind value=value(key) maxlength="100" aria-describedby=format!("{id}-error") />
+                <FieldErrorText id=format!("{id}-error") errors=field_errors(error, key) />
+            </div>
+        }
+    };
+    view! {
+        <Form method="GET" action="" attr:class="table-toolbar" attr:role="search" attr:aria-label=locale.t("audit.search")>
+            {text("actor", "audit.search_actor", "search")}
+            <div class="field">
+                <label for="audit-action">{locale.t("audit.search_action")}</label>
+                <select id="audit-action" name="action" aria-describedby="audit-action-error">
+                    <option value="">{locale.t("audit.any")}</option>
+                    {AuditAction::ALL
+                        .iter()
+                        .map(|a| view! {
+                            <option value=a.as_str() selected=selected("action", a.as_str())>{locale.t(a.i18n_key())}</option>
+                        })
+                        .collect_view()}
+                </select>
+                <FieldErrorText id="audit-action-error".to_owned() errors=field_errors(error, "action") />
+            </div>
+            {text("target", "audit.search_target", "search")}
+            <div class="field">
+                <label for="audit-outcome">{locale.t("audit.search_outcome")}</label>
+                <select id="audit-outcome" name="outcome" aria-describedby="audit-outcome-error">
+                    <option value="">{locale.t("audit.any")}</option>
+                    {AuditOutcome::ALL
+                        .iter()
+                        .map(|o| view! {
+                            <option value=o.as_str() selected=selected("outcome", o.as_str())>{locale.t(o.i18n_key())}</option>
+                        })
+                        .collect_view()}
+                </select>
+                <FieldErrorText id="audit-outcome-error".to_owned() errors=field_errors(error, "outcome") />
+            </div>
+            {text("from", "audit.search_from", "date")}
+            {text("to", "audit.search_to", "date")}
+            <button class="btn btn-primary" type="submit">{locale.t("table.search")}</button>
+        </Form>
     }
 }

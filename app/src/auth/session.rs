@@ -50,7 +50,17 @@ pub fn request_user() -> Option<SessionUser> {
 pub async fn current_user() -> Result<SessionUser, AppError> {
     let token = session_token().ok_or(AppError::Unauthorized)?;
     let state = state()?;
-    session::authenticate_kept(&state.pool, &state.auth, &state.sessions, &token).await
+    let user = session::authenticate_kept(&state.pool, &state.auth, &state.sessions, &token).await?;
+    // A refusal the service decides later is recorded for this caller (`server::audit_refusals`).
+    if let Some(watch) = refusal_watch() {
+        watch.identify((&user).into());
+    }
+    Ok(user)
+}
+
+/// The request's refusal watch, which the server's audit layer puts in every request.
+fn refusal_watch() -> Option<std::sync::Arc<shared::audit::refusal::RefusalWatch>> {
+    use_context::<http::request::Parts>()?.extensions.get().cloned()
 }
 
 /// The calling user, who owes no new password: a user whose password is due (an initial
@@ -96,9 +106,13 @@ pub async fn require(permission: shared::permissions::Permission) -> Result<Auth
     Ok(Authorized { user, conn })
 }
 
-/// Audits a logged-in caller turned away for a permission they lack, with the function they
-/// called. A failure to record is logged, not answered: the caller is refused either way.
+/// Audits a logged-in caller turned away for a permission they lack: the function they called
+/// and the permission. A failure to record is logged, not answered: the caller is refused
+/// either way. The request's refusal is then on record, and the server's layer leaves it.
 async fn record_denial(user: &SessionUser, permission: shared::permissions::Permission) {
+    if let Some(watch) = refusal_watch() {
+        watch.mark_recorded();
+    }
     let path = use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_owned()).unwrap_or_default();
     let recorded = async {
         let mut conn = conn().await?;
@@ -108,8 +122,8 @@ async fn record_denial(user: &SessionUser, permission: shared::permissions::Perm
             Some(user.id),
             &user.display_name,
             shared::audit::AuditAction::Denied,
-            permission.as_str(),
             &path,
+            permission.as_str(),
         )
         .await
     };

@@ -43,6 +43,9 @@ pub fn ListTable<T, R, V>(
     columns: &'static [Column],
     /// One row's `<tr>`.
     row: R,
+    /// The page's own filters in the URL, carried on by the page links.
+    #[prop(default = &[])]
+    keep: &'static [&'static str],
 ) -> impl IntoView
 where
     T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
@@ -78,7 +81,7 @@ where
                                     </tbody>
                                 </table>
                             </div>
-                            <Pagination query total=page.total per_page=page.per_page />
+                            <Pagination query total=page.total per_page=page.per_page keep />
                         }
                         .into_any(),
                     }

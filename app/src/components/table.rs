@@ -98,18 +98,36 @@ pub fn SortHeader(
     }
 }
 
+/// The page links of a list. `keep` names the page's own filters in the URL, which every
+/// link carries on (the list's search, sort and direction are in `query`).
 #[component]
-pub fn Pagination(query: Memo<TableQuery>, total: i64, per_page: i64) -> impl IntoView {
+pub fn Pagination(
+    query: Memo<TableQuery>,
+    total: i64,
+    per_page: i64,
+    #[prop(default = &[])] keep: &'static [&'static str],
+) -> impl IntoView {
     let locale = use_locale();
     let pages = ((total + per_page - 1) / per_page.max(1)).max(1);
     let current = query.get_untracked().page().min(pages);
+    let params = use_query_map().get_untracked();
+    let href = move |page: i64| {
+        let mut href = query.get_untracked().with_page(page).href();
+        for key in keep {
+            if let Some(value) = params.get_str(key).filter(|v| !v.is_empty()) {
+                let separator = if href.len() > 1 { "&" } else { "" };
+                href.push_str(&format!("{separator}{key}={}", encode(value)));
+            }
+        }
+        href
+    };
     let link = move |page: i64, label: String, aria: Option<String>| {
         let disabled = page < 1 || page > pages || page == current;
         if disabled {
             view! { <span class="page-link is-disabled" aria-disabled="true">{label}</span> }.into_any()
         } else {
             view! {
-                <a class="page-link" href=query.get_untracked().with_page(page).href() aria-label=aria>
+                <a class="page-link" href=href(page) aria-label=aria>
                     {label}
                 </a>
             }

@@ -147,7 +147,7 @@ async fn requests_are_audited_with_their_address_logout_refusals_and_exports_inc
     for (action, target, detail, ip) in &rows[rows.len() - 4..] {
         assert_eq!(ip, "203.0.113.7", "{action} carries the client's address");
         match action.as_str() {
-            "auth.denied" => assert_eq!((target.as_str(), detail.as_str()), ("audit.view", "/api/admin/audit_verify")),
+            "auth.denied" => assert_eq!((target.as_str(), detail.as_str()), ("/api/admin/audit_verify", "audit.view")),
             "data.export" => assert_eq!((target.as_str(), detail.as_str()), ("events", "format=csv&status=open")),
             _ => {}
         }
@@ -244,14 +244,14 @@ async fn the_seal_holds_the_key_and_the_boundary() {
 #[tokio::test]
 async fn the_auditors_reads_and_checks_are_audited_and_nobody_else_reads_the_log() {
     use diesel::{ExpressionMethods, QueryDsl};
-    use shared::paging::TableQuery;
+    use shared::audit::{AuditAction, AuditSearch};
     use shared::schema::audit_log;
     let db = TestDb::new().await;
     let mut conn = db.conn().await;
     let auditor = db.user("auditor").await;
-    let query = TableQuery { q: "login".into(), ..TableQuery::default() };
+    let query = AuditSearch { action: Some(AuditAction::Login), ..AuditSearch::default() };
     let page = service::list(&mut conn, &auditor, &query).await.expect("the auditor reads");
-    assert!(page.rows.iter().all(|row| row.action.contains("login")), "the search applies");
+    assert!(page.rows.iter().all(|row| row.action == "auth.login"), "the search applies");
     let verified = service::verify(&mut conn, &auditor).await.expect("the auditor checks");
     assert_eq!(verified.broken_at, None);
     let own: Vec<(String, String)> = audit_log::table
@@ -264,7 +264,7 @@ async fn the_auditors_reads_and_checks_are_audited_and_nobody_else_reads_the_log
     assert_eq!(
         own,
         [
-            ("audit.read".to_owned(), "q=login&page=1".to_owned()),
+            ("audit.read".to_owned(), "action=auth.login&page=1".to_owned()),
             ("audit.verify".to_owned(), format!("intact: {} records, 0 checkpoints", verified.checked)),
         ]
     );
@@ -274,6 +274,168 @@ async fn the_auditors_reads_and_checks_are_audited_and_nobody_else_reads_the_log
         assert!(matches!(service::verify(&mut conn, &user).await, Err(shared::AppError::Forbidden)), "{other}");
     }
     assert!(service::verify_chain(&mut conn).await.expect("verify").broken_at.is_none(), "its own records chain on");
+    drop(conn);
+    db.finish().await;
+}
+
+/// A refusal a service decides after the function's door let the caller in (a step of work
+/// that is another's) goes on record once, asked with JavaScript (a 403) or by a plain form
+/// (a redirect carrying the error); and every change of an event's state is on the chain.
+#[tokio::test]
+async fn refusals_decided_by_services_and_every_event_state_change_are_audited() {
+    use axum::body::Body;
+    use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl};
+    use http::{Request, StatusCode, header};
+    use shared::events::forms::StepForm;
+    use shared::events::service::{intake, steps};
+    use shared::events::state::Action;
+    use shared::schema::audit_log;
+
+    use crate::http::{HOST, login, router, send};
+
+    let db = TestDb::new().await;
+    let router = router(&db);
+    let (citizen, staff) = (db.user("13800000001").await, db.user("staff").await);
+    let reported = {
+        let mut conn = db.conn().await;
+        let form = crate::events::report_in_grid(&mut conn, db.user("grid").await.grid_id).await;
+        intake::report(&mut conn, &citizen, &form).await.expect("reported")
+    };
+    let step = |version, action| StepForm::new(reported.id, version, action);
+    let mut version = steps::act(&mut *db.conn().await, &staff, &step(1, Action::Accept)).await.expect("accept");
+    let department = crate::events::department(&mut *db.conn().await, "zonghe").await;
+    let dispatch = StepForm { department_id: Some(department), ..step(version, Action::Dispatch) };
+    version = steps::act(&mut *db.conn().await, &staff, &dispatch).await.expect("dispatch");
+
+    // The clerk starts the handling that is the department's: the door (a login) lets her in,
+    // the service refuses her.
+    let cookie = login(&router, "staff").await;
+    let body = format!("form%5Bevent_id%5D={}&form%5Bversion%5D={version}&form%5Baction%5D=start", reported.id);
+    let post = |accept: &str| {
+        Request::post("/api/events/step")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, format!("http://{HOST}"))
+            .header(header::REFERER, format!("http://{HOST}/events/{}", reported.id))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, accept)
+            .header(header::COOKIE, &cookie)
+            .body(Body::from(body.clone()))
+            .expect("request")
+    };
+    let (status, _, _) = send(&router, post("application/x-postcard")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, _) = send(&router, post("text/html")).await;
+    assert_eq!(status, StatusCode::FOUND, "a plain form goes back to its page");
+    assert!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).is_some_and(|l| l.contains("__err=")));
+    // A refusal at the door is recorded there, with the permission, and not a second time.
+    let verify = Request::post("/api/admin/audit_verify")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(send(&router, verify).await.0, StatusCode::FORBIDDEN);
+
+    let mut conn = db.conn().await;
+    let denied: Vec<(String, String)> = audit_log::table
+        .filter(audit_log::action.eq("auth.denied").and(audit_log::actor_id.eq(staff.id)))
+        .order(audit_log::id)
+        .select((audit_log::target, audit_log::detail))
+        .load(&mut conn)
+        .await
+        .expect("refusals");
+    let step_path = ("/api/events/step".to_owned(), String::new());
+    let door = ("/api/admin/audit_verify".to_owned(), "audit.view".to_owned());
+    assert_eq!(denied, [step_path.clone(), step_path, door], "each refusal once");
+
+    let changes: Vec<(String, String)> = audit_log::table
+        .filter(audit_log::action.eq("event.step").and(audit_log::target.eq(&reported.number)))
+        .order(audit_log::id)
+        .select((audit_log::actor_name, audit_log::detail))
+        .load(&mut conn)
+        .await
+        .expect("state changes");
+    assert_eq!(
+        changes,
+        [
+            (citizen.display_name.clone(), "report: →reported".to_owned()),
+            (staff.display_name.clone(), "accept: reported→accepted".to_owned()),
+            (staff.display_name.clone(), "dispatch: accepted→dispatched".to_owned()),
+        ]
+    );
+    assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, None);
+    drop(conn);
+    db.finish().await;
+}
+
+/// The auditor finds records by actor, action, target, outcome and days (China time), and a
+/// wildcard typed in a search is only itself.
+#[tokio::test]
+async fn the_auditor_searches_by_actor_action_target_outcome_and_day() {
+    use shared::audit::{AuditAction, AuditOutcome, AuditSearch};
+    use shared::events::service::intake;
+
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let auditor = db.user("auditor").await;
+    let citizen = db.user("13800000001").await;
+    let form = crate::events::report_in_grid(&mut conn, db.user("grid").await.grid_id).await;
+    let reported = intake::report(&mut conn, &citizen, &form).await.expect("reported");
+    for attempt in 0..2 {
+        let wrong = shared::accounts::service::login::login(
+            &mut conn,
+            &shared::accounts::service::AuthPolicy::default(),
+            "staff",
+            &format!("Wrong#password{attempt}"),
+            "",
+        )
+        .await;
+        assert!(wrong.is_err());
+    }
+    let search = async |conn: &mut AsyncPgConnection, search: AuditSearch| {
+        service::list(conn, &auditor, &AuditSearch { page: 1, ..search }).await.expect("search").rows
+    };
+
+    let by_target = search(&mut conn, AuditSearch { target: reported.number.clone(), ..Default::default() }).await;
+    assert_eq!(by_target.len(), 1, "{by_target:?}");
+    assert_eq!(
+        (by_target[0].action.as_str(), by_target[0].actor_name.as_str()),
+        ("event.step", citizen.display_name.as_str())
+    );
+
+    let failures = search(&mut conn, AuditSearch { outcome: Some(AuditOutcome::Failure), ..Default::default() }).await;
+    assert_eq!(failures.len(), 2, "{failures:?}");
+    assert!(failures.iter().all(|row| row.action == "auth.login_failed" && row.target == "staff"));
+
+    let by_actor = search(
+        &mut conn,
+        AuditSearch { actor: "晓".into(), action: Some(AuditAction::LoginFailed), ..Default::default() },
+    )
+    .await;
+    assert!(by_actor.is_empty(), "a failed login names the account tried, not a person: {by_actor:?}");
+    let mine = search(&mut conn, AuditSearch { actor: citizen.display_name.clone(), ..Default::default() }).await;
+    assert!(!mine.is_empty() && mine.iter().all(|row| row.actor_name == citizen.display_name));
+
+    let today = shared::time::today();
+    let tomorrow = today.succ_opt().expect("a day");
+    let today_only = search(&mut conn, AuditSearch { from: Some(today), to: Some(today), ..Default::default() }).await;
+    assert!(today_only.iter().any(|row| row.target == reported.number));
+    let later = search(&mut conn, AuditSearch { from: Some(tomorrow), ..Default::default() }).await;
+    assert!(later.is_empty());
+    let until_yesterday = search(
+        &mut conn,
+        AuditSearch { to: today.pred_opt(), action: Some(AuditAction::EventStep), ..Default::default() },
+    )
+    .await;
+    assert!(until_yesterday.is_empty());
+
+    let wildcard = search(&mut conn, AuditSearch { target: "%".into(), ..Default::default() }).await;
+    assert!(wildcard.is_empty(), "a % is a percent sign: {wildcard:?}");
+    let backwards = AuditSearch { from: Some(tomorrow), to: Some(today), page: 1, ..Default::default() };
+    assert_eq!(
+        service::list(&mut conn, &auditor, &backwards).await.err(),
+        Some(shared::AppError::field("to", shared::error::ErrorCode::FilterDateOrder))
+    );
     drop(conn);
     db.finish().await;
 }

@@ -59,7 +59,7 @@ async fn category(conn: &mut AsyncPgConnection, code: &str) -> i32 {
         .id
 }
 
-async fn department(conn: &mut AsyncPgConnection, code: &str) -> i32 {
+pub(crate) async fn department(conn: &mut AsyncPgConnection, code: &str) -> i32 {
     #[derive(QueryableByName)]
     struct Id {
         #[diesel(sql_type = Integer)]
@@ -71,6 +71,12 @@ async fn department(conn: &mut AsyncPgConnection, code: &str) -> i32 {
         .await
         .expect("department")
         .id
+}
+
+/// A citizen's report of street stalls in `grid` (the first grid when `None`).
+pub(crate) async fn report_in_grid(conn: &mut AsyncPgConnection, grid: Option<i32>) -> NewEvent {
+    let point = point_in_grid(conn, grid, 0).await;
+    report(category(conn, "CG0201").await, &point)
 }
 
 fn report(category_id: i32, point: &Point) -> NewEvent {

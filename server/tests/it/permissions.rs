@@ -3,6 +3,7 @@
 use shared::accounts::NewStaff;
 use shared::accounts::service::roles::{RoleForm, create_custom};
 use shared::accounts::service::users;
+use shared::audit::AuditSearch;
 use shared::audit::service as audit;
 use shared::paging::TableQuery;
 use shared::permissions::Permission;
@@ -31,7 +32,7 @@ async fn the_three_administrators_are_separated() {
     let mut conn = db.conn().await;
 
     // The system administrator manages users but cannot read the audit log or change roles.
-    assert_eq!(audit::list(&mut conn, &sysadmin, &query).await.err(), Some(AppError::Forbidden));
+    assert_eq!(audit::list(&mut conn, &sysadmin, &AuditSearch::default()).await.err(), Some(AppError::Forbidden));
     assert_eq!(audit::verify(&mut conn, &sysadmin).await.err(), Some(AppError::Forbidden));
     let role = RoleForm {
         code: "river_chief".into(),
@@ -51,10 +52,10 @@ async fn the_three_administrators_are_separated() {
         users::create_staff(&mut conn, &secadmin, &staff_form("other", "town_staff")).await.err(),
         Some(AppError::Forbidden)
     );
-    assert_eq!(audit::list(&mut conn, &secadmin, &query).await.err(), Some(AppError::Forbidden));
+    assert_eq!(audit::list(&mut conn, &secadmin, &AuditSearch::default()).await.err(), Some(AppError::Forbidden));
 
     // The auditor reads and verifies the audit log, and nothing else.
-    let page = audit::list(&mut conn, &auditor, &query).await.expect("auditor reads");
+    let page = audit::list(&mut conn, &auditor, &AuditSearch::default()).await.expect("auditor reads");
     assert!(page.rows.iter().any(|r| r.action == "user.create_staff" && r.target == "newclerk"));
     assert!(page.rows.iter().any(|r| r.action == "role.create" && r.target == "river_chief"));
     assert_eq!(users::list(&mut conn, &auditor, &query).await.err(), Some(AppError::Forbidden));

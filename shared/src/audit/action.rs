@@ -54,5 +54,37 @@ crate::code_enum::code_enum! {
         ReadAudit = "audit.read",
         /// The auditor checked the chain (the outcome in the detail).
         VerifyAudit = "audit.verify",
+        /// A step of an event's loop that changed its state (the event's number is the
+        /// target; the step, from and to states the detail).
+        EventStep = "event.step",
+    }
+}
+
+crate::code_enum::code_enum! {
+    /// How an audited action ended, as the auditor searches by it. Read from the action
+    /// (`AuditAction::outcome`): a failure and a refusal are actions of their own.
+    pub enum AuditOutcome in "audit.outcomes" {
+        Success = "success",
+        /// A wrong password, a lockout: the caller tried and failed.
+        Failure = "failure",
+        /// A logged-in caller refused for a permission or a data scope.
+        Denied = "denied",
+    }
+}
+
+impl AuditAction {
+    pub const fn outcome(self) -> AuditOutcome {
+        match self {
+            Self::LoginFailed | Self::Locked | Self::PasswordChangeFailed => AuditOutcome::Failure,
+            Self::Denied => AuditOutcome::Denied,
+            _ => AuditOutcome::Success,
+        }
+    }
+}
+
+impl AuditOutcome {
+    /// The actions that end this way.
+    pub fn actions(self) -> impl Iterator<Item = AuditAction> {
+        AuditAction::ALL.iter().copied().filter(move |action| action.outcome() == self)
     }
 }

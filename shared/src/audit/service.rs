@@ -7,12 +7,14 @@ use sha2::{Digest, Sha256};
 
 use self::models::{ChainLink, Listed, NewRecord};
 use super::key::{self, AuditKey};
-use super::{AuditAction, AuditRow, ChainVerification};
+use super::{AuditAction, AuditRow, AuditSearch, ChainVerification};
 use crate::accounts::SessionUser;
 use crate::error::AppError;
 use crate::paging::{Page, TableQuery};
 use crate::permissions::{DataScope, codes};
 use crate::schema::{audit_log, audit_seal};
+use crate::sql::contains;
+use crate::time;
 
 mod models;
 
@@ -237,29 +239,39 @@ pub async fn seal(conn: &mut AsyncPgConnection) -> Result<i64, SealError> {
     .await
 }
 
-/// The audit log, newest first, for the auditor only.
+/// The audit log, newest first, for the auditor only, as `search` narrows it.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     actor: &SessionUser,
-    query: &TableQuery,
+    search: &AuditSearch,
 ) -> Result<Page<AuditRow>, AppError> {
     if !actor.can(codes::AUDIT_VIEW) {
         return Err(AppError::Forbidden);
     }
-    query.validate()?;
+    search.validate()?;
+    let paging = TableQuery { page: search.page, ..TableQuery::default() };
     let build = || {
         let mut q = audit_log::table.into_boxed();
         if actor.scope < DataScope::County {
             q = q.filter(audit_log::township_id.eq(actor.township_id));
         }
-        if !query.q.trim().is_empty() {
-            let pattern = format!("%{}%", query.q.trim());
-            q = q.filter(
-                audit_log::action
-                    .ilike(pattern.clone())
-                    .or(audit_log::actor_name.ilike(pattern.clone()))
-                    .or(audit_log::target.ilike(pattern)),
-            );
+        if !search.actor.is_empty() {
+            q = q.filter(audit_log::actor_name.ilike(contains(&search.actor)));
+        }
+        if let Some(action) = search.action {
+            q = q.filter(audit_log::action.eq(action.as_str()));
+        }
+        if !search.target.is_empty() {
+            q = q.filter(audit_log::target.ilike(contains(&search.target)));
+        }
+        if let Some(outcome) = search.outcome {
+            q = q.filter(audit_log::action.eq_any(outcome.actions().map(AuditAction::as_str).collect::<Vec<_>>()));
+        }
+        if let Some(from) = search.from {
+            q = q.filter(audit_log::at.ge(time::start_of_day(from)));
+        }
+        if let Some(next) = search.to.and_then(|to| to.succ_opt()) {
+            q = q.filter(audit_log::at.lt(time::start_of_day(next)));
         }
         q
     };
@@ -267,14 +279,21 @@ pub async fn list(
     let rows: Vec<Listed> = build()
         .order(audit_log::id.desc())
         .select(Listed::as_select())
-        .limit(query.per_page())
-        .offset(query.offset())
+        .limit(paging.per_page())
+        .offset(paging.offset())
         .load(conn)
         .await?;
     // The auditor's own reads are audited too (GB/T 22239 8.1.5.2 a).
-    let read = format!("q={}&page={}", query.q.trim(), query.page());
-    record(conn, actor.township_id, Some(actor.id), &actor.display_name, AuditAction::ReadAudit, "audit_log", &read)
-        .await?;
+    record(
+        conn,
+        actor.township_id,
+        Some(actor.id),
+        &actor.display_name,
+        AuditAction::ReadAudit,
+        "audit_log",
+        &search.describe(),
+    )
+    .await?;
     let rows = rows
         .into_iter()
         .map(|Listed { id, at, actor_name, action, target, detail, ip }| AuditRow {
@@ -287,7 +306,7 @@ pub async fn list(
             ip,
         })
         .collect();
-    Ok(Page { rows, total, page: query.page(), per_page: query.per_page() })
+    Ok(Page { rows, total, page: paging.page(), per_page: paging.per_page() })
 }
 
 /// Walks the whole chain; any edited, inserted or deleted record breaks it.

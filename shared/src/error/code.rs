@@ -24,6 +24,9 @@ crate::code_enum::code_enum! {
         FilterDateFormat = "filter.date_format",
         FilterDateOutOfRange = "filter.date_out_of_range",
         FilterDateOrder = "filter.date_order",
+        // The auditor's search of the log.
+        AuditActionUnknown = "audit.action_unknown",
+        AuditOutcomeUnknown = "audit.outcome_unknown",
         FilterIdFormat = "filter.id_format",
         // The password policy (GB/T 22239).
         PasswordTooShort = "password.too_short",

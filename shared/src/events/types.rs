@@ -592,7 +592,7 @@ pub const FILTER_LAST_DAY: chrono::NaiveDate = match chrono::NaiveDate::from_ymd
     None => panic!("a valid date"),
 };
 
-fn within_filter_dates(day: chrono::NaiveDate) -> bool {
+pub(crate) fn within_filter_dates(day: chrono::NaiveDate) -> bool {
     (FILTER_FIRST_DAY..=FILTER_LAST_DAY).contains(&day)
 }
 
