@@ -28,10 +28,20 @@ pub async fn record(State(app): State<AppState>, mut request: Request, next: Nex
     }
     request.extensions_mut().insert(watch.clone());
     let path = request.uri().path().to_owned();
+    let cookie = request.headers().get(header::COOKIE).cloned();
     let response = next.run(request).await;
-    if refused(&response)
-        && let Some(caller) = watch.unrecorded()
-    {
+    if !refused(&response) {
+        return response;
+    }
+    // An endpoint outside the app (an export) reads its caller itself: read it again here,
+    // only for the rare refusal.
+    if let Some(cookie) = cookie.filter(|_| watch.wants_caller()) {
+        let headers = axum::http::HeaderMap::from_iter([(header::COOKIE, cookie)]);
+        if let Ok(user) = crate::auth::session_user(&app, &headers).await {
+            watch.identify(Caller::from(&user));
+        }
+    }
+    if let Some(caller) = watch.unrecorded() {
         let recorded = async {
             let mut conn = app.pool.get().await?;
             shared::audit::service::record(

@@ -26,7 +26,7 @@ use crate::router::ServerState;
 mod export;
 pub mod files;
 mod import;
-mod sheets;
+pub(crate) mod sheets;
 mod template;
 
 pub fn routes() -> Router<ServerState> {

@@ -3,6 +3,7 @@
 
 pub mod api_errors;
 pub mod apikey_cmd;
+pub mod audit_export;
 pub mod audit_job;
 pub mod audit_refusals;
 pub mod auth;

@@ -153,6 +153,7 @@ pub fn build(state: ServerState) -> Router {
         .merge(events::photos::routes())
         .merge(events::live::routes())
         .merge(events::export::routes())
+        .merge(crate::audit_export::routes())
         .merge(engine_io::routes())
         .merge(open311::routes(&state.rate_limits))
         .merge(crate::exchange::routes())

@@ -37,7 +37,15 @@ pub fn AuditPage() -> impl IntoView {
     let page = resource(move || search.get(), |search| async move { list_audit(search?).await });
     let verification = resource(|| (), |_| verify_audit());
     view! {
-        <PageHeader title="nav.audit" section="nav.section.admin" description="audit.description" />
+        <PageHeader title="nav.audit" section="nav.section.admin" description="audit.description">
+            // The search on the page, as a file (the page number is not part of it).
+            <a class="btn btn-ghost" href=move || format!("/api/admin/audit.xlsx{}", params.read().to_query_string()) rel="external" download>
+                {locale.t("audit.export_xlsx")}
+            </a>
+            <a class="btn btn-ghost" href=move || format!("/api/admin/audit.csv{}", params.read().to_query_string()) rel="external" download>
+                {locale.t("audit.export_csv")}
+            </a>
+        </PageHeader>
         <Suspense>
             {move || Suspend::new(async move {
                 match verification.await {

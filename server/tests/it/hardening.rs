@@ -11,7 +11,9 @@ use crate::harness::TestDb;
 use crate::http::{HOST, form_post, get, login, router, send, send_for_bytes};
 
 /// The plain axum endpoints (everything under /api that is not a server function).
-const PLAIN_ENDPOINTS: [(&str, &str); 5] = [
+const PLAIN_ENDPOINTS: [(&str, &str); 7] = [
+    ("GET", "/api/admin/audit.csv"),
+    ("GET", "/api/admin/audit.xlsx"),
     ("GET", "/api/events/export.csv"),
     ("GET", "/api/events/export.xlsx"),
     ("GET", "/api/events/stats.xlsx"),

@@ -44,6 +44,11 @@ impl RefusalWatch {
         self.recorded.store(true, Ordering::Relaxed);
     }
 
+    /// Whether a refusal would go unrecorded for want of knowing who asked.
+    pub fn wants_caller(&self) -> bool {
+        !self.recorded.load(Ordering::Relaxed) && self.caller.get().is_none()
+    }
+
     /// The caller to record a refusal for: a logged-in caller whose refusal nobody recorded.
     pub fn unrecorded(&self) -> Option<&Caller> {
         if self.recorded.load(Ordering::Relaxed) { None } else { self.caller.get() }
@@ -58,9 +63,11 @@ mod tests {
     fn a_refusal_is_for_a_known_caller_and_recorded_once() {
         let watch = RefusalWatch::default();
         assert_eq!(watch.unrecorded(), None, "nobody logged in: nothing to record");
+        assert!(watch.wants_caller());
         watch.identify(Caller { township_id: 1, user_id: 7, name: "沈晓燕".into() });
         watch.identify(Caller { township_id: 1, user_id: 8, name: "其他".into() });
         assert_eq!(watch.unrecorded().map(|c| c.user_id), Some(7));
+        assert!(!watch.wants_caller());
         watch.mark_recorded();
         assert_eq!(watch.unrecorded(), None);
     }

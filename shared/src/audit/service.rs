@@ -250,33 +250,8 @@ pub async fn list(
     }
     search.validate()?;
     let paging = TableQuery { page: search.page, ..TableQuery::default() };
-    let build = || {
-        let mut q = audit_log::table.into_boxed();
-        if actor.scope < DataScope::County {
-            q = q.filter(audit_log::township_id.eq(actor.township_id));
-        }
-        if !search.actor.is_empty() {
-            q = q.filter(audit_log::actor_name.ilike(contains(&search.actor)));
-        }
-        if let Some(action) = search.action {
-            q = q.filter(audit_log::action.eq(action.as_str()));
-        }
-        if !search.target.is_empty() {
-            q = q.filter(audit_log::target.ilike(contains(&search.target)));
-        }
-        if let Some(outcome) = search.outcome {
-            q = q.filter(audit_log::action.eq_any(outcome.actions().map(AuditAction::as_str).collect::<Vec<_>>()));
-        }
-        if let Some(from) = search.from {
-            q = q.filter(audit_log::at.ge(time::start_of_day(from)));
-        }
-        if let Some(next) = search.to.and_then(|to| to.succ_opt()) {
-            q = q.filter(audit_log::at.lt(time::start_of_day(next)));
-        }
-        q
-    };
-    let total: i64 = build().count().get_result(conn).await?;
-    let rows: Vec<Listed> = build()
+    let total: i64 = searched(actor, search).count().get_result(conn).await?;
+    let rows: Vec<Listed> = searched(actor, search)
         .order(audit_log::id.desc())
         .select(Listed::as_select())
         .limit(paging.per_page())
@@ -294,19 +269,71 @@ pub async fn list(
         &search.describe(),
     )
     .await?;
-    let rows = rows
-        .into_iter()
-        .map(|Listed { id, at, actor_name, action, target, detail, ip }| AuditRow {
-            id,
-            at,
-            actor_name,
-            action,
-            target,
-            detail,
-            ip,
-        })
-        .collect();
+    let rows = rows.into_iter().map(AuditRow::from).collect();
     Ok(Page { rows, total, page: paging.page(), per_page: paging.per_page() })
+}
+
+/// The records of the actor's township (every township's for a county auditor) that
+/// `search` finds, in no order yet.
+fn searched<'a>(actor: &SessionUser, search: &'a AuditSearch) -> audit_log::BoxedQuery<'a, diesel::pg::Pg> {
+    let mut q = audit_log::table.into_boxed();
+    if actor.scope < DataScope::County {
+        q = q.filter(audit_log::township_id.eq(actor.township_id));
+    }
+    if !search.actor.is_empty() {
+        q = q.filter(audit_log::actor_name.ilike(contains(&search.actor)));
+    }
+    if let Some(action) = search.action {
+        q = q.filter(audit_log::action.eq(action.as_str()));
+    }
+    if !search.target.is_empty() {
+        q = q.filter(audit_log::target.ilike(contains(&search.target)));
+    }
+    if let Some(outcome) = search.outcome {
+        q = q.filter(audit_log::action.eq_any(outcome.actions().map(AuditAction::as_str).collect::<Vec<_>>()));
+    }
+    if let Some(from) = search.from {
+        q = q.filter(audit_log::at.ge(time::start_of_day(from)));
+    }
+    if let Some(next) = search.to.and_then(|to| to.succ_opt()) {
+        q = q.filter(audit_log::at.lt(time::start_of_day(next)));
+    }
+    q
+}
+
+/// The most records one export of the log carries. A search that finds more is refused, not
+/// cut: an auditor's file must hold all that it claims to.
+pub const EXPORT_LIMIT: i64 = 100_000;
+
+/// One record as exported: with its number and chain value, so that the file can be checked
+/// against the log later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportedRecord {
+    pub row: AuditRow,
+    pub hash: String,
+}
+
+/// The records `search` finds, oldest first, for the auditor's file; the export itself is
+/// recorded by the caller once the file is under way (`data.export`).
+pub async fn export(
+    conn: &mut AsyncPgConnection,
+    actor: &SessionUser,
+    search: &AuditSearch,
+) -> Result<Vec<ExportedRecord>, AppError> {
+    if !actor.can(codes::AUDIT_VIEW) {
+        return Err(AppError::Forbidden);
+    }
+    search.validate()?;
+    let found: i64 = searched(actor, search).count().get_result(conn).await?;
+    if found > EXPORT_LIMIT {
+        return Err(AppError::field("export", crate::error::ErrorCode::ExportTooManyRows));
+    }
+    let rows: Vec<(Listed, String)> = searched(actor, search)
+        .order(audit_log::id.asc())
+        .select((Listed::as_select(), audit_log::hash))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(listed, hash)| ExportedRecord { row: listed.into(), hash }).collect())
 }
 
 /// Walks the whole chain; any edited, inserted or deleted record breaks it.

@@ -35,6 +35,12 @@ pub struct Listed {
     pub ip: String,
 }
 
+impl From<Listed> for crate::audit::AuditRow {
+    fn from(Listed { id, at, actor_name, action, target, detail, ip }: Listed) -> Self {
+        Self { id, at, actor_name, action, target, detail, ip }
+    }
+}
+
 /// A record to append.
 #[derive(Insertable)]
 #[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
