@@ -73,18 +73,27 @@ enum Part {
     Value(Value),
 }
 
-/// A LIKE pattern for "contains `text`": a `%`, `_` or backslash in it matches itself.
-pub fn contains(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
+/// `text` for a LIKE pattern: its `%`, `_` and backslash match themselves.
+fn like_literal(text: &str) -> String {
+    let mut literal = String::with_capacity(text.len() + 2);
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
+            literal.push('\\');
         }
-        pattern.push(c);
+        literal.push(c);
     }
-    pattern.push('%');
-    pattern
+    literal
+}
+
+/// A LIKE pattern for "contains `text`", taken literally.
+pub fn contains(text: &str) -> String {
+    format!("%{}%", like_literal(text))
+}
+
+/// A LIKE pattern for "starts with `text`", taken literally (a prefix search can use a
+/// btree index with `text_pattern_ops`).
+pub fn starts_with(text: &str) -> String {
+    format!("{}%", like_literal(text))
 }
 
 /// A piece of SQL: static text and the values bound into it, in order.
@@ -258,9 +267,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_contains_pattern_matches_wildcards_as_themselves() {
+    fn like_patterns_take_wildcards_literally() {
         assert_eq!(contains("沈晓燕"), "%沈晓燕%");
         assert_eq!(contains(r"50%_a\b"), r"%50\%\_a\\b%");
+        assert_eq!(starts_with("张_%\\"), "张\\_\\%\\\\%");
     }
 
     #[test]

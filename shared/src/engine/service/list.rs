@@ -378,25 +378,12 @@ fn search(register: &Register, custom: &[CustomField], q: &str) -> Result<Option
         return Err(ErrorCode::PagingSearchTooLong);
     }
     if let Some(field) = search_field(register) {
-        return Ok(Some(column(field.name).push(" LIKE ").bind(prefix_pattern(q))));
+        return Ok(Some(column(field.name).push(" LIKE ").bind(crate::sql::starts_with(q))));
     }
     let Some(field) = custom.iter().find(|field| field.kind == crate::engine::custom::CustomKind::Text) else {
         return Err(ErrorCode::FieldUnknown);
     };
-    Ok(Some(Sql::new("(r.extra ->> ").bind(field.key.clone()).push(") LIKE ").bind(prefix_pattern(q))))
-}
-
-/// `q` as a LIKE pattern matching what starts with it (its `%`, `_` and `\` taken literally).
-pub(super) fn prefix_pattern(q: &str) -> String {
-    let mut pattern = String::with_capacity(q.len() + 1);
-    for c in q.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
+    Ok(Some(Sql::new("(r.extra ->> ").bind(field.key.clone()).push(") LIKE ").bind(crate::sql::starts_with(q))))
 }
 
 /// The column a list may be sorted by: empty means the register's default order.
@@ -588,10 +575,5 @@ mod tests {
         for refused in ["2026-13", "2026-3", "+202", "2026-03-01", "26", ""] {
             assert_eq!(period(refused), None, "{refused}");
         }
-    }
-
-    #[test]
-    fn a_search_is_a_literal_prefix() {
-        assert_eq!(prefix_pattern("张_%\\"), "张\\_\\%\\\\%");
     }
 }

@@ -5,7 +5,6 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::list::prefix_pattern;
 use super::{base_table, name_field, require, target, visible};
 use crate::accounts::SessionUser;
 use crate::engine::declare::{Kind, Register, Target};
@@ -77,7 +76,7 @@ pub async fn reference_options(
     let mut sql =
         Sql::new("SELECT t.id::bigint AS id, coalesce(t.").push(name).push("::text, '') AS name FROM ").append(from);
     if !q.is_empty() {
-        sql = sql.push(" AND t.").push(name).push("::text LIKE ").bind(prefix_pattern(q));
+        sql = sql.push(" AND t.").push(name).push("::text LIKE ").bind(crate::sql::starts_with(q));
     }
     let options: Vec<Option_> =
         sql.push(" ORDER BY t.").push(name).push(", t.id LIMIT ").bind(MAX_OPTIONS).query().load(conn).await?;
