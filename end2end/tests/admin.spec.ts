@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { gotoReady, login } from './helpers';
 
@@ -54,6 +55,14 @@ test('the auditor finds failed logins by outcome and day; a backwards range is e
   await expect(table.locator('.badge-warn').first()).toHaveText('失败');
   // The search is kept in the form after the reload.
   await expect(search.getByLabel('结果')).toHaveValue('failure');
+  // And it leaves as a file holding what the page shows, with each record's chain value.
+  const exported = page.getByRole('link', { name: '导出检索结果（CSV）' });
+  await expect(exported).toHaveAttribute('href', /outcome=failure/);
+  const [download] = await Promise.all([page.waitForEvent('download'), exported.click()]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  expect(csv).toContain('链值');
+  expect(csv).toContain('登录失败');
+  expect(csv).not.toContain('登录成功');
 
   await gotoReady(page, testInfo, `/admin/audit?from=${today}&to=2000-01-01`);
   await expect(page.getByText('结束日期不能早于开始日期').first()).toBeVisible();
