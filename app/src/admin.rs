@@ -11,6 +11,7 @@ mod ops_page;
 mod registers_page;
 mod roles_page;
 mod sessions_page;
+mod shown_note;
 #[cfg(feature = "ssr")]
 mod shown_once;
 mod users_page;

@@ -56,6 +56,7 @@ async fn export(
     drop(conn);
     let columns: Vec<Column> = COLUMNS.iter().map(|(key, kind)| Column { title: locale.t(key), kind: *kind }).collect();
     let title = locale.t("nav.audit");
+    let file_name = format!("{title}.{extension}");
     let body = tokio::task::spawn_blocking(move || {
         let mut sheet: Box<dyn Sheet> = if csv {
             Box::new(CsvSheet::new(&columns.iter().map(|c| c.title.clone()).collect::<Vec<_>>())?)
@@ -65,13 +66,12 @@ async fn export(
         for record in &records {
             sheet.row(&line(record, &|key| locale.t(key), csv))?;
         }
-        sheet.finish().map(|body| (body, title))
+        sheet.finish()
     })
     .await
-    .map_err(|_| AppError::Internal)?;
-    let (body, title) = body?;
+    .map_err(|_| AppError::Internal)??;
     let content_type = if csv { sheets::CSV } else { sheets::XLSX };
-    Ok(attachment(&format!("{title}.{extension}"), content_type, body))
+    Ok(attachment(&file_name, content_type, body))
 }
 
 /// One record's cells. In a CSV file, text a spreadsheet would take for a formula (a name

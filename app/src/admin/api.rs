@@ -50,10 +50,7 @@ pub async fn set_user_status(user_id: i64, status: String) -> Result<(), AppErro
 pub async fn reset_password(user_id: i64) -> Result<shared::accounts::TemporaryPassword, AppError> {
     let Authorized { user: actor, mut conn } = session::require(codes::USERS_MANAGE).await?;
     let reset = shared::accounts::service::password::reset(&mut conn, &actor, user_id).await?;
-    if session::plain_form_post() {
-        let note = crate::admin::shown_once::TEMPORARY_PASSWORDS.keep(actor.id, reset.clone());
-        leptos_axum::redirect(&format!("/admin/users?reset={note}"));
-    }
+    crate::admin::shown_once::TEMPORARY_PASSWORDS.keep_for_plain_form(actor.id, &reset, "/admin/users", "reset");
     Ok(reset)
 }
 
@@ -176,10 +173,7 @@ pub async fn issue_api_key(form: shared::credentials::ApiKeyForm) -> Result<shar
     let Authorized { user, mut conn } = session::require(codes::INTERFACES_MANAGE).await?;
     let key = form.parse(shared::time::today())?;
     let issued = shared::credentials::service::issue(&mut conn, &user, &key).await?;
-    if session::plain_form_post() {
-        let note = crate::admin::shown_once::ISSUED_KEYS.keep(user.id, issued.clone());
-        leptos_axum::redirect(&format!("/admin/api-keys?issued={note}"));
-    }
+    crate::admin::shown_once::ISSUED_KEYS.keep_for_plain_form(user.id, &issued, "/admin/api-keys", "issued");
     Ok(issued)
 }
 

@@ -9,6 +9,7 @@ use shared::credentials::{ApiKeyRow, ApiScope, DEFAULT_PER_MINUTE, IssuedKey};
 
 use super::api::{IssueApiKey, RevokeApiKey, api_key_choices, api_keys, issued_api_key};
 use super::api_calls::ApiCalls;
+use super::shown_note::ShownOnce;
 use crate::components::{
     Choice, ErrorAlert, ErrorBanner, Field, FieldErrorText, PageHeader, RowsTable, Select, field_errors, last_error,
 };
@@ -26,32 +27,17 @@ pub fn ApiKeysPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeApiKey>::new();
     let keys = resource(move || (issue.version().get(), revoke.version().get()), |_| api_keys());
     let query = leptos_router::hooks::use_query_map();
-    // A key issued without JavaScript comes back through the redirect's one-time note.
-    let noted = resource(
-        move || query.read().get("issued"),
-        |note| async move {
-            match note {
-                Some(note) => issued_api_key(note).await,
-                None => Ok(None),
-            }
-        },
-    );
     let revoked = move || query.read().get("revoked").is_some();
     view! {
         <PageHeader title="nav.api_keys" section="nav.section.admin" description="api_keys.description" />
         <IssueForm action=issue />
-        {move || issue.value().get().and_then(Result::ok).map(|key| view! { <Issued key /> })}
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match noted.await {
-                    Ok(Some(key)) => view! { <Issued key /> }.into_any(),
-                    Ok(None) if query.read().get("issued").is_some() => {
-                        view! { <p class="alert alert-error" role="alert">{locale.t("api_keys.note_expired")}</p> }.into_any()
-                    }
-                    _ => ().into_any(),
-                }
-            })}
-        </Suspense>
+        <ShownOnce
+            answer=Signal::derive(move || issue.value().get().and_then(Result::ok))
+            param="issued"
+            fetch=issued_api_key
+            expired="api_keys.note_expired"
+            show=|key| view! { <Issued key /> }
+        />
         <section class="card" aria-labelledby="api-keys-title">
             <h2 class="card-title" id="api-keys-title">{locale.t("api_keys.list")}</h2>
             <Show when=revoked>

@@ -114,36 +114,29 @@ fn AuditSearchForm(error: Signal<Option<shared::AppError>>) -> impl IntoView {
             </div>
         }
     };
+    // A list of codes, each with its text key, and 全部 first.
+    let choice = move |key: &'static str, label: &'static str, codes: Vec<(&'static str, &'static str)>| {
+        let id = format!("audit-{key}");
+        view! {
+            <div class="field">
+                <label for=id.clone()>{locale.t(label)}</label>
+                <select id=id.clone() name=key aria-describedby=format!("{id}-error")>
+                    <option value="">{locale.t("audit.any")}</option>
+                    {codes
+                        .into_iter()
+                        .map(|(code, text)| view! { <option value=code selected=selected(key, code)>{locale.t(text)}</option> })
+                        .collect_view()}
+                </select>
+                <FieldErrorText id=format!("{id}-error") errors=field_errors(error, key) />
+            </div>
+        }
+    };
     view! {
         <Form method="GET" action="" attr:class="table-toolbar" attr:role="search" attr:aria-label=locale.t("audit.search")>
             {text("actor", "audit.search_actor", "search")}
-            <div class="field">
-                <label for="audit-action">{locale.t("audit.search_action")}</label>
-                <select id="audit-action" name="action" aria-describedby="audit-action-error">
-                    <option value="">{locale.t("audit.any")}</option>
-                    {AuditAction::ALL
-                        .iter()
-                        .map(|a| view! {
-                            <option value=a.as_str() selected=selected("action", a.as_str())>{locale.t(a.i18n_key())}</option>
-                        })
-                        .collect_view()}
-                </select>
-                <FieldErrorText id="audit-action-error".to_owned() errors=field_errors(error, "action") />
-            </div>
+            {choice("action", "audit.search_action", AuditAction::ALL.iter().map(|a| (a.as_str(), a.i18n_key())).collect())}
             {text("target", "audit.search_target", "search")}
-            <div class="field">
-                <label for="audit-outcome">{locale.t("audit.search_outcome")}</label>
-                <select id="audit-outcome" name="outcome" aria-describedby="audit-outcome-error">
-                    <option value="">{locale.t("audit.any")}</option>
-                    {AuditOutcome::ALL
-                        .iter()
-                        .map(|o| view! {
-                            <option value=o.as_str() selected=selected("outcome", o.as_str())>{locale.t(o.i18n_key())}</option>
-                        })
-                        .collect_view()}
-                </select>
-                <FieldErrorText id="audit-outcome-error".to_owned() errors=field_errors(error, "outcome") />
-            </div>
+            {choice("outcome", "audit.search_outcome", AuditOutcome::ALL.iter().map(|o| (o.as_str(), o.i18n_key())).collect())}
             {text("from", "audit.search_from", "date")}
             {text("to", "audit.search_to", "date")}
             <button class="btn btn-primary" type="submit">{locale.t("table.search")}</button>

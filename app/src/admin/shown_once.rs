@@ -55,6 +55,19 @@ impl<T> Notes<T> {
         id
     }
 
+    /// Keeps `secret` for `maker` when the call is a form posted without JavaScript, and
+    /// sends the browser to `page` with the note in the URL parameter `param`; a call with
+    /// JavaScript gets the secret in its answer and keeps nothing.
+    pub fn keep_for_plain_form(&self, maker: i64, secret: &T, page: &str, param: &str)
+    where
+        T: Clone,
+    {
+        if crate::auth::session::plain_form_post() {
+            let note = self.keep(maker, secret.clone());
+            leptos_axum::redirect(&format!("{page}?{param}={note}"));
+        }
+    }
+
     /// The secret behind `note` if `user` made it in the last five minutes; never twice.
     pub fn take(&self, user: i64, note: &str) -> Option<T> {
         let mut notes = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

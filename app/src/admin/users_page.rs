@@ -6,6 +6,7 @@ use shared::accounts::{SessionUser, TemporaryPassword, UserKind, UserRow, UserSt
 use shared::permissions::codes;
 
 use super::api::{CreateStaff, ResetPassword, SetUserStatus, list_roles, list_users, temporary_password};
+use super::shown_note::ShownOnce;
 use crate::components::{
     Choice, Column, ErrorBanner, Field, ListTable, PageHeader, SearchForm, Select, field_errors, last_error,
     table_query,
@@ -49,7 +50,14 @@ pub fn UsersPage() -> impl IntoView {
         {can_manage.then(|| view! { <CreateStaffCard create /> })}
         <ErrorBanner error=last_error(set_status.value()) />
         <ErrorBanner error=last_error(reset.value()) />
-        <TemporaryPasswordNotice reset />
+        // The temporary password just set, shown this once: the administrator gives it to its holder.
+        <ShownOnce
+            answer=Signal::derive(move || reset.value().get().and_then(Result::ok))
+            param="reset"
+            fetch=temporary_password
+            expired="users.reset_expired"
+            show=|done| view! { <Temporary done /> }
+        />
         <section class="card">
             <SearchForm query label="users.search">
                 <div class="field">
@@ -151,37 +159,6 @@ fn UserRowView(
                 </div>
             </td>
         </tr>
-    }
-}
-
-/// The temporary password just set, shown this once: the administrator gives it to its
-/// holder. With JavaScript it is the action's answer; without, the redirect's one-time note.
-#[component]
-fn TemporaryPasswordNotice(reset: ServerAction<ResetPassword>) -> impl IntoView {
-    let locale = use_locale();
-    let query = leptos_router::hooks::use_query_map();
-    let noted = resource(
-        move || query.read().get("reset"),
-        |note| async move {
-            match note {
-                Some(note) => temporary_password(note).await,
-                None => Ok(None),
-            }
-        },
-    );
-    view! {
-        {move || reset.value().get().and_then(Result::ok).map(|done| view! { <Temporary done /> })}
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match noted.await {
-                    Ok(Some(done)) => view! { <Temporary done /> }.into_any(),
-                    Ok(None) if query.read().get("reset").is_some() => {
-                        view! { <p class="alert alert-error" role="alert">{locale.t("users.reset_expired")}</p> }.into_any()
-                    }
-                    _ => ().into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
 
