@@ -15,7 +15,7 @@ say() { printf '\033[1;34m[fuzz]\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
 
 seconds=${FUZZ_SECONDS:-20}
-targets=${FUZZ_TARGETS:-filter_query forms codes}
+targets=${FUZZ_TARGETS:-filter_query forms codes audit_search}
 sanitizer=${FUZZ_SANITIZER:-address}
 timeout=${FUZZ_TIMEOUT:-10}
 

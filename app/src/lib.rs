@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/register") view=|| modules::lazy_page(&auth::REGISTER_PAGE) ssr=SsrMode::Async />
                 <Route path=path!("/register/enterprise") view=|| modules::lazy_page(&auth::REGISTER_ENTERPRISE_PAGE) ssr=SsrMode::Async />
                 <Route path=path!("/password") view=|| modules::lazy_page(&auth::PASSWORD_PAGE) ssr=SsrMode::Async />
+                <Route path=path!("/two-factor") view=|| modules::lazy_page(&auth::SECOND_FACTOR_PAGE) ssr=SsrMode::Async />
                 <Route path=path!("/screen") view=|| modules::lazy_page(&dashboard::SCREEN_PAGE) ssr=SsrMode::Async />
                 <Route path=path!("/track") view=|| modules::lazy_page(&events::TRACK_PAGE) ssr=SsrMode::Async />
                 // A register's 登记表 for the printer: no console around it.

@@ -58,13 +58,10 @@ async fn export(
     let title = locale.t("nav.audit");
     let file_name = format!("{title}.{extension}");
     let body = tokio::task::spawn_blocking(move || {
-        let mut sheet: Box<dyn Sheet> = if csv {
-            Box::new(CsvSheet::new(&columns.iter().map(|c| c.title.clone()).collect::<Vec<_>>())?)
-        } else {
-            Box::new(XlsxSheet::new(&title, &columns)?)
-        };
+        let mut sheet: Box<dyn Sheet> =
+            if csv { Box::new(CsvSheet::new(&columns)?) } else { Box::new(XlsxSheet::new(&title, &columns)?) };
         for record in &records {
-            sheet.row(&line(record, &|key| locale.t(key), csv))?;
+            sheet.row(&line(record, &|key| locale.t(key)))?;
         }
         sheet.finish()
     })
@@ -74,41 +71,22 @@ async fn export(
     Ok(attachment(&file_name, content_type, body))
 }
 
-/// One record's cells. In a CSV file, text a spreadsheet would take for a formula (a name
-/// registered as `=HYPERLINK(…)`) is kept as text by a leading apostrophe; an Excel file
-/// holds it as a string cell, which is never evaluated.
-fn line(record: &ExportedRecord, label: &dyn Fn(&str) -> String, csv: bool) -> ExportRow {
+/// One record's cells (in a CSV file the sheet keeps text that looks like a formula as text).
+fn line(record: &ExportedRecord, label: &dyn Fn(&str) -> String) -> ExportRow {
     let row = &record.row;
     let action = AuditAction::parse(&row.action);
-    let text = |value: &str| if csv { defused(value) } else { value.to_owned() };
     ExportRow {
         cells: vec![
             row.id.to_string(),
             shared::time::local(row.at).format("%Y-%m-%d %H:%M:%S%.6f").to_string(),
-            text(&row.actor_name),
+            row.actor_name.clone(),
             action.map_or_else(|| row.action.clone(), |a| label(a.i18n_key())),
             action.map(|a| label(a.outcome().i18n_key())).unwrap_or_default(),
-            text(&row.target),
-            text(&row.detail),
+            row.target.clone(),
+            row.detail.clone(),
             row.ip.clone(),
             record.hash.clone(),
         ],
         geometry: None,
-    }
-}
-
-fn defused(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_formula_in_text_stays_text_in_csv() {
-        assert_eq!(defused("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
-        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(defused("沈晓燕"), "沈晓燕");
     }
 }

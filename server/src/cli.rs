@@ -245,8 +245,8 @@ async fn verify_audit(url: &str) -> anyhow::Result<()> {
     match verified.broken_at {
         None => {
             println!(
-                "audit log intact: {} records ({} of them from before the key sealed the log), {} checkpoints",
-                verified.checked, verified.legacy, verified.checkpoints
+                "audit log intact: {} records in {} chains ({} of them from before the key sealed the log), {} checkpoints",
+                verified.checked, verified.chains, verified.legacy, verified.checkpoints
             );
             Ok(())
         }

@@ -124,7 +124,8 @@ impl DatabaseConfig {
 
 /// Sessions and the login lockout (`TONGGUAN_SESSION_*`, `TONGGUAN_MAX_FAILED_LOGINS`,
 /// `TONGGUAN_LOCKOUT_MINUTES`, `TONGGUAN_SECURE_COOKIES`, `TONGGUAN_SINGLE_SESSION`,
-/// `TONGGUAN_PASSWORD_MAX_AGE_DAYS`: 90 by default, 0 for passwords that never expire).
+/// `TONGGUAN_PASSWORD_MAX_AGE_DAYS`: 90 by default, 0 for passwords that never expire;
+/// `TONGGUAN_ADMIN_SECOND_FACTOR`: administrators log in with a one-time code too).
 pub fn auth_from_environment() -> anyhow::Result<AuthPolicy> {
     // The upper bounds keep every duration within what `chrono` can hold.
     Ok(AuthPolicy {
@@ -144,6 +145,7 @@ pub fn auth_from_environment() -> anyhow::Result<AuthPolicy> {
             0 => None,
             days => Some(Duration::days(days)),
         },
+        admin_second_factor: flag("TONGGUAN_ADMIN_SECOND_FACTOR")?,
     })
 }
 

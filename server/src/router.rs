@@ -83,12 +83,16 @@ async fn attach_user(
             .any(|p| path.starts_with(p));
     if page {
         match crate::auth::session_user(&app, request.headers()).await {
-            // A password due comes first: every page but the password page and the login
-            // leads there, and back here once it is changed.
-            Ok(user) if user.password_due.is_some() && !matches!(path, "/password" | "/login") => {
+            // A password due comes first, then a second factor to enrol: every page but
+            // those two and the login leads there, and back here once it is done.
+            Ok(user) if !matches!(path, "/password" | "/two-factor" | "/login") => {
                 let here = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-                return (StatusCode::FOUND, [(header::LOCATION, shared::accounts::password_page(here))])
-                    .into_response();
+                match user.due_page(here) {
+                    Some(due) => return (StatusCode::FOUND, [(header::LOCATION, due)]).into_response(),
+                    None => {
+                        request.extensions_mut().insert(user);
+                    }
+                }
             }
             Ok(user) => {
                 request.extensions_mut().insert(user);

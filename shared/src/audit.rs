@@ -39,6 +39,8 @@ pub struct ChainVerification {
     /// Of those, the records written before the log was sealed with a key (a plain SHA-256
     /// chain; none on a database that started with the key).
     pub legacy: i64,
+    /// The chains the records are in (appends made at once take chains of their own).
+    pub chains: i64,
     /// Checkpoints whose record was found with its hash.
     pub checkpoints: i64,
     /// The first record whose hash does not match its content and predecessor, or the record

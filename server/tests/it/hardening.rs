@@ -8,7 +8,7 @@ use http::{Request, StatusCode, header};
 use shared::{AppError, ErrorCode};
 
 use crate::harness::TestDb;
-use crate::http::{HOST, form_post, get, login, router, send, send_for_bytes};
+use crate::http::{HOST, get, login, router, send, send_for_bytes};
 
 /// The plain axum endpoints (everything under /api that is not a server function).
 const PLAIN_ENDPOINTS: [(&str, &str); 7] = [
@@ -199,12 +199,7 @@ async fn redirects_never_leave_the_site() {
     let router = router(&db);
     for next in ["/%09/evil.example/pwn", "%2F%5Cevil.example", "https%3A%2F%2Fevil.example", "%2F%2Fevil.example"] {
         let body = format!("username=leader&password={}&next={next}", crate::harness::PASSWORD.replace('@', "%40"));
-        let request = form_post("/api/auth/login")
-            .header(header::ORIGIN, format!("http://{HOST}"))
-            .header(header::REFERER, format!("http://{HOST}/login"))
-            .body(Body::from(body))
-            .expect("request");
-        let (status, headers, _) = send(&router, request).await;
+        let (status, headers, _) = send(&router, crate::http::login_form(body)).await;
         assert_eq!(status, StatusCode::FOUND, "{next}");
         assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"), "{next}");
     }

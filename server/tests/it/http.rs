@@ -20,8 +20,16 @@ pub(crate) fn router(db: &TestDb) -> Router {
 }
 
 pub(crate) fn router_with_limits(db: &TestDb, rate_limits: server::rate_limit::RateLimits) -> Router {
+    router_with(db, AuthPolicy::default(), rate_limits)
+}
+
+pub(crate) fn router_with_policy(db: &TestDb, auth: AuthPolicy) -> Router {
+    router_with(db, auth, GENEROUS_LIMITS)
+}
+
+fn router_with(db: &TestDb, auth: AuthPolicy, rate_limits: server::rate_limit::RateLimits) -> Router {
     let leptos = LeptosOptions::builder().output_name("tongguan").site_root("target/site").build();
-    let app = db.state(AuthPolicy::default());
+    let app = db.state(auth);
     let live = server::events::live::Live::start(db.url(), app.stats_cache.clone(), app.sessions.clone());
     build(ServerState {
         leptos,
@@ -65,17 +73,21 @@ pub(crate) fn form_post(path: &str) -> http::request::Builder {
 /// Logs in like a browser without JavaScript and returns the session cookie.
 pub(crate) async fn login(router: &Router, username: &str) -> String {
     let body = format!("username={username}&password={}&next=%2F", PASSWORD.replace('@', "%40"));
-    let request = form_post("/api/auth/login")
-        .header(header::ORIGIN, format!("http://{HOST}"))
-        .header(header::REFERER, format!("http://{HOST}/login"))
-        .body(Body::from(body))
-        .expect("request");
-    let (status, headers, _) = send(router, request).await;
+    let (status, headers, _) = send(router, login_form(body)).await;
     assert_eq!(status, StatusCode::FOUND);
     assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"));
     let cookie = headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("cookie").to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     cookie.split(';').next().expect("pair").to_owned()
+}
+
+/// The login form posted without JavaScript from our own login page (`body` URL-encoded).
+pub(crate) fn login_form(body: impl Into<Body>) -> Request<Body> {
+    form_post("/api/auth/login")
+        .header(header::ORIGIN, format!("http://{HOST}"))
+        .header(header::REFERER, format!("http://{HOST}/login"))
+        .body(body.into())
+        .expect("request")
 }
 
 pub(crate) const FORM: &str = "application/x-www-form-urlencoded";
@@ -155,12 +167,7 @@ async fn login_without_javascript_then_dashboard_then_logout() {
 
     // A wrong password comes back to the form with the error in the URL, shown on the page.
     let body = "username=leader&password=Wrong%23password1&next=%2F";
-    let request = form_post("/api/auth/login")
-        .header(header::ORIGIN, format!("http://{HOST}"))
-        .header(header::REFERER, format!("http://{HOST}/login"))
-        .body(Body::from(body))
-        .expect("request");
-    let (status, headers, _) = send(&router, request).await;
+    let (status, headers, _) = send(&router, login_form(body)).await;
     assert_eq!(status, StatusCode::FOUND);
     let back = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).expect("location").to_owned();
     assert!(back.contains("/login?") && back.contains("__err="), "{back}");

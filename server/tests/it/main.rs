@@ -38,6 +38,7 @@ mod password;
 mod permissions;
 mod resilience;
 mod scope;
+mod second_factor;
 mod sharing;
 mod time_zone;
 mod upgrade;

@@ -8,6 +8,7 @@ pub mod password;
 pub mod password_hash;
 pub mod register;
 pub mod roles;
+pub mod second_factor;
 pub mod session;
 pub mod session_cache;
 pub mod users;
@@ -31,6 +32,9 @@ pub struct AuthPolicy {
     /// A password older than this must be changed before the account does anything else;
     /// `None`: passwords do not expire.
     pub password_max_age: Option<Duration>,
+    /// Administrators (a holder of any of the three administrators' duties) must log in with a
+    /// second factor: one without it is sent to enrol one before anything else.
+    pub admin_second_factor: bool,
 }
 
 impl Default for AuthPolicy {
@@ -43,6 +47,7 @@ impl Default for AuthPolicy {
             secure_cookies: false,
             single_session: false,
             password_max_age: Some(Duration::days(90)),
+            admin_second_factor: false,
         }
     }
 }

@@ -93,6 +93,33 @@ pub struct SessionUser {
     /// Set while the user must change their password first: every other call is refused.
     #[serde(default)]
     pub password_due: Option<PasswordDue>,
+    /// Set while the user must enrol a second factor first (an administrator under a policy
+    /// that requires one): every other call is refused.
+    #[serde(default)]
+    pub second_factor_due: bool,
+}
+
+/// Whether the caller logs in with a second factor, and whether they must.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorStatus {
+    pub enabled: bool,
+    pub required: bool,
+}
+
+/// A secret being enrolled, for the caller's authenticator app: as a QR code and as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorEnrolment {
+    /// The secret in base32, for an app that cannot scan.
+    pub secret: String,
+    /// The `otpauth://totp/…` URI the QR code holds.
+    pub uri: String,
+    /// The QR code as an SVG image (made on the server from the URI alone).
+    pub qr_svg: String,
+}
+
+/// The page that enrols a second factor, and then goes on to `next`.
+pub fn second_factor_page(next: &str) -> String {
+    format!("/two-factor?next={}", percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC))
 }
 
 /// Why a user must choose a new password before doing anything else.
@@ -155,9 +182,23 @@ impl SessionUser {
     /// The user, unless their password is due: then every call but changing it (and logging
     /// out) is refused with 409 `password.change_required`.
     pub fn active(self) -> Result<Self, AppError> {
-        match self.password_due {
-            Some(_) => Err(AppError::Conflict(ErrorCode::PasswordChangeRequired)),
-            None => Ok(self),
+        if self.password_due.is_some() {
+            return Err(AppError::Conflict(ErrorCode::PasswordChangeRequired));
+        }
+        if self.second_factor_due {
+            return Err(AppError::Conflict(ErrorCode::SecondFactorEnrolmentRequired));
+        }
+        Ok(self)
+    }
+
+    /// The page the user must go to before any other, if any: the password first.
+    pub fn due_page(&self, next: &str) -> Option<String> {
+        if self.password_due.is_some() {
+            Some(password_page(next))
+        } else if self.second_factor_due {
+            Some(second_factor_page(next))
+        } else {
+            None
         }
     }
 

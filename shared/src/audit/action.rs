@@ -54,6 +54,12 @@ crate::code_enum::code_enum! {
         ReadAudit = "audit.read",
         /// The auditor checked the chain (the outcome in the detail).
         VerifyAudit = "audit.verify",
+        /// A step of an event's loop that changed its state (the event's number is the
+        /// target; the step, from and to states the detail).
+        EventStep = "event.step",
+        /// A user enrolled a second factor, or took theirs away.
+        EnableSecondFactor = "second_factor.enable",
+        DisableSecondFactor = "second_factor.disable",
     }
 }
 

@@ -19,11 +19,19 @@ use crate::time;
 mod models;
 
 const GENESIS: &str = "genesis";
-/// Serialises appends so that each record links to the one before it.
-const CHAIN_LOCK: i64 = 0x0074_6761_7564_6974;
+/// The chains an append may take (migration 000032): one per append that can hold a lock at
+/// once, more than the connections that audit together under load.
+pub const CHAINS: i16 = 16;
+/// The advisory lock class of the chains' locks; the chain's number is the second key. A
+/// transaction holds its chain's lock from its append to its commit, so each record links to
+/// the one committed before it in its chain.
+const CHAIN_LOCK_CLASS: i32 = 0x6175_6474;
+/// Serialises sealing the log with its key (once, the first time).
+const SEAL_LOCK: i64 = 0x0074_6761_7564_6974;
 
 /// What a record's hash covers, besides the hash of the record before it.
 struct Content<'a> {
+    chain: i16,
     township_id: i32,
     at: DateTime<Utc>,
     actor_id: Option<i64>,
@@ -57,6 +65,11 @@ impl<'a> Content<'a> {
         if matches!(sealing, Sealing::Keyed(_)) || !self.ip.is_empty() {
             parts.push(self.ip.as_bytes());
         }
+        // The chain joined later still: chain 0, where every earlier record is, adds nothing.
+        let chain = self.chain.to_string();
+        if self.chain != 0 {
+            parts.push(chain.as_bytes());
+        }
         let message = key::framed(&parts);
         match sealing {
             Sealing::Keyed(key) => key.seal(&message),
@@ -66,14 +79,15 @@ impl<'a> Content<'a> {
 
     /// The row to append: this content linked to its predecessor.
     fn record(self, prev_hash: &'a str, hash: &'a str) -> NewRecord<'a> {
-        let Content { township_id, at, actor_id, actor_name, action, target, detail, ip } = self;
-        NewRecord { township_id, at, actor_id, actor_name, action, target, detail, ip, prev_hash, hash }
+        let Content { chain, township_id, at, actor_id, actor_name, action, target, detail, ip } = self;
+        NewRecord { chain, township_id, at, actor_id, actor_name, action, target, detail, ip, prev_hash, hash }
     }
 }
 
 impl ChainLink {
     fn content(&self) -> Content<'_> {
         Content {
+            chain: self.chain,
             township_id: self.township_id,
             at: self.at,
             actor_id: self.actor_id,
@@ -103,9 +117,9 @@ pub async fn record(
 /// Audit rows per statement when appending many (10 bound values each).
 const APPEND_CHUNK: usize = 1_000;
 
-/// Appends one record per target, in order, linked one to the next: one hold of the chain
-/// lock and one read of the chain's end for all of them (a register import audits each of
-/// its records without a lock and a query per record).
+/// Appends one record per target, in order, linked one to the next in one chain: one lock
+/// and one read of the chain's end for all of them (a register import audits each of its
+/// records without a lock and a query per record).
 pub async fn record_many(
     conn: &mut AsyncPgConnection,
     township_id: i32,
@@ -121,18 +135,21 @@ pub async fn record_many(
     let key = key::installed().ok_or(SealError::NoKey)?;
     let action = action.as_str();
     let ip = &super::origin::current();
-    conn.transaction::<_, AppError, _>(async |conn| {
-        lock_chain(conn).await?;
-        // Every record from here on is past the seal's boundary (ids only grow).
-        sealed_from(conn, key).await?;
-        let prev: Option<String> =
-            audit_log::table.order(audit_log::id.desc()).select(audit_log::hash).first(conn).await.optional()?;
+    let append = async |conn: &mut AsyncPgConnection| -> Result<(), AppError> {
+        let chain = take_chain(conn, key).await?;
+        let prev: Option<String> = audit_log::table
+            .filter(audit_log::chain.eq(chain))
+            .order(audit_log::id.desc())
+            .select(audit_log::hash)
+            .first(conn)
+            .await
+            .optional()?;
         let mut prev = prev.unwrap_or_else(|| GENESIS.to_owned());
         let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_default();
         // (prev_hash, hash) of each target, in order.
         let mut links = Vec::with_capacity(targets.len());
         for target in targets {
-            let content = Content { township_id, at, actor_id, actor_name, action, target, detail, ip };
+            let content = Content { chain, township_id, at, actor_id, actor_name, action, target, detail, ip };
             let hash = content.chain_value(&prev, Sealing::Keyed(key));
             links.push((std::mem::replace(&mut prev, hash.clone()), hash));
         }
@@ -141,23 +158,66 @@ pub async fn record_many(
                 .iter()
                 .zip(links)
                 .map(|(target, (prev_hash, hash))| {
-                    Content { township_id, at, actor_id, actor_name, action, target, detail, ip }
+                    Content { chain, township_id, at, actor_id, actor_name, action, target, detail, ip }
                         .record(prev_hash, hash)
                 })
                 .collect();
             diesel::insert_into(audit_log::table).values(rows).execute(conn).await?;
         }
         Ok(())
-    })
-    .await
+    };
+    // The chain's lock lasts until the transaction ends: the caller's, when there is one (an
+    // event's step audited in the step's transaction: no savepoint, two statements fewer),
+    // or one of its own.
+    if in_transaction(conn) { append(conn).await } else { conn.transaction::<_, AppError, _>(append).await }
 }
 
-async fn lock_chain(conn: &mut AsyncPgConnection) -> Result<(), diesel::result::Error> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-        .bind::<diesel::sql_types::BigInt, _>(CHAIN_LOCK)
-        .execute(conn)
-        .await
-        .map(drop)
+fn in_transaction(conn: &mut AsyncPgConnection) -> bool {
+    use diesel_async::{AnsiTransactionManager, TransactionManager};
+    matches!(AnsiTransactionManager::transaction_manager_status_mut(conn).transaction_depth(), Ok(Some(_)))
+}
+
+/// Checks the log's seal against `key` (sealing it if nothing is sealed yet: every record
+/// from here on is past the seal's boundary, ids only growing), takes a chain's lock for the
+/// rest of this transaction and returns the chain; one statement when the log is sealed.
+///
+/// The chain is the first that is free, from chain 0 on, so that a quiet log stays one chain
+/// and concurrent appends spread instead of queueing. It waits only when every chain is
+/// taken, and then for chain 0: this transaction holds none then (one it held would have been
+/// free to it, the locks being re-entrant), so two appenders never wait for each other's chain.
+async fn take_chain(conn: &mut AsyncPgConnection, key: &AuditKey) -> Result<i16, SealError> {
+    use diesel::sql_types::{BigInt, Integer, Nullable, SmallInt, Text};
+    #[derive(diesel::QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = Nullable<BigInt>)]
+        sealed_from: Option<i64>,
+        #[diesel(sql_type = Nullable<Text>)]
+        key_check: Option<String>,
+        #[diesel(sql_type = Nullable<SmallInt>)]
+        chain: Option<i16>,
+    }
+    // The filter runs row by row under the limit: it takes one lock, the first it can.
+    let taken: Taken = diesel::sql_query(
+        "SELECT (SELECT sealed_from FROM audit_seal) AS sealed_from, (SELECT key_check FROM audit_seal) AS key_check, \
+                (SELECT chain::int2 FROM generate_series(0, $2 - 1) AS chain \
+                 WHERE pg_try_advisory_xact_lock($1, chain) LIMIT 1) AS chain",
+    )
+    .bind::<Integer, _>(CHAIN_LOCK_CLASS)
+    .bind::<Integer, _>(i32::from(CHAINS))
+    .get_result(conn)
+    .await?;
+    match (taken.sealed_from, taken.key_check) {
+        (Some(from), Some(check)) if check == key_check(key, from) => {}
+        (Some(sealed_from), _) => return Err(SealError::WrongKey { sealed_from }),
+        _ => {
+            sealed_from(conn, key).await?;
+        }
+    }
+    if let Some(chain) = taken.chain {
+        return Ok(chain);
+    }
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1, 0)").bind::<Integer, _>(CHAIN_LOCK_CLASS).execute(conn).await?;
+    Ok(0)
 }
 
 /// Why the log cannot be sealed with, appended to or checked against the process's key.
@@ -211,8 +271,16 @@ async fn read_seal(conn: &mut AsyncPgConnection, key: &AuditKey) -> Result<Optio
 }
 
 /// The first record sealed with `key`; seals the log from its next record on if nothing is
-/// sealed yet. Called under the chain lock.
+/// sealed yet (under the seal's lock, looking again once it holds it: another append may
+/// have sealed it meanwhile).
 async fn sealed_from(conn: &mut AsyncPgConnection, key: &AuditKey) -> Result<i64, SealError> {
+    if let Some(from) = read_seal(conn, key).await? {
+        return Ok(from);
+    }
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(SEAL_LOCK)
+        .execute(conn)
+        .await?;
     match read_seal(conn, key).await? {
         Some(from) => Ok(from),
         None => {
@@ -232,11 +300,7 @@ async fn sealed_from(conn: &mut AsyncPgConnection, key: &AuditKey) -> Result<i64
 /// failing at its first audited action.
 pub async fn seal(conn: &mut AsyncPgConnection) -> Result<i64, SealError> {
     let key = key::installed().ok_or(SealError::NoKey)?;
-    conn.transaction::<_, SealError, _>(async |conn| {
-        lock_chain(conn).await?;
-        sealed_from(conn, key).await
-    })
-    .await
+    conn.transaction::<_, SealError, _>(async |conn| sealed_from(conn, key).await).await
 }
 
 /// The audit log, newest first, for the auditor only, as `search` narrows it.
@@ -343,7 +407,13 @@ pub async fn verify(conn: &mut AsyncPgConnection, actor: &SessionUser) -> Result
     }
     let verified = verify_chain(conn).await?;
     let outcome = match verified.broken_at {
-        None => format!("intact: {} records, {} checkpoints", verified.checked, verified.checkpoints),
+        None => format!(
+            "intact: {} records in {} chain{}, {} checkpoints",
+            verified.checked,
+            verified.chains,
+            if verified.chains == 1 { "" } else { "s" },
+            verified.checkpoints
+        ),
         Some(id) => format!("broken at record {id}"),
     };
     record(
@@ -362,8 +432,9 @@ pub async fn verify(conn: &mut AsyncPgConnection, actor: &SessionUser) -> Result
 /// Records read per query when walking the chain: memory stays bounded however long it is.
 const VERIFY_BATCH: i64 = 5_000;
 
-/// Walks the whole chain in batches; any edited, inserted or deleted record breaks it, and a
-/// checkpoint whose record is gone or changed catches the newest records deleted.
+/// Walks every chain in one pass over the records in batches; any edited, inserted or deleted
+/// record, or one moved to another chain, breaks its chain, and a checkpoint whose record is
+/// gone or changed catches the newest records of a chain deleted.
 pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerification, AppError> {
     let key = key::installed().ok_or(SealError::NoKey)?;
     // Without a seal every record is a legacy one: a keyed record then fails, so removing the
@@ -371,13 +442,20 @@ pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerificat
     let sealed_from = match read_seal(conn, key).await {
         Ok(seal) => seal.unwrap_or(i64::MAX),
         Err(SealError::WrongKey { sealed_from }) => {
-            return Ok(ChainVerification { checked: 0, legacy: 0, checkpoints: 0, broken_at: Some(sealed_from) });
+            return Ok(ChainVerification {
+                checked: 0,
+                legacy: 0,
+                chains: 0,
+                checkpoints: 0,
+                broken_at: Some(sealed_from),
+            });
         }
         Err(other) => return Err(other.into()),
     };
     let mut checked = 0;
     let mut legacy = 0;
-    let mut expected_prev = GENESIS.to_owned();
+    // The newest chain value seen in each chain.
+    let mut ends: std::collections::BTreeMap<i16, String> = std::collections::BTreeMap::new();
     let mut after = 0i64;
     loop {
         let rows: Vec<ChainLink> = audit_log::table
@@ -391,13 +469,15 @@ pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerificat
         after = last.id;
         for link in rows {
             let sealing = if link.id >= sealed_from { Sealing::Keyed(key) } else { Sealing::Legacy };
-            if link.prev_hash != expected_prev || link.hash != link.content().chain_value(&expected_prev, sealing) {
-                return Ok(ChainVerification { checked, legacy, checkpoints: 0, broken_at: Some(link.id) });
+            let expected_prev = ends.get(&link.chain).map_or(GENESIS, String::as_str);
+            if link.prev_hash != expected_prev || link.hash != link.content().chain_value(expected_prev, sealing) {
+                let chains = ends.len() as i64;
+                return Ok(ChainVerification { checked, legacy, chains, checkpoints: 0, broken_at: Some(link.id) });
             }
             if matches!(sealing, Sealing::Legacy) {
                 legacy += 1;
             }
-            expected_prev = link.hash;
+            ends.insert(link.chain, link.hash);
             checked += 1;
         }
     }
@@ -415,14 +495,24 @@ pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerificat
     )
     .get_result(conn)
     .await?;
-    Ok(ChainVerification { checked, legacy, checkpoints: found.held, broken_at: found.first_missing })
+    Ok(ChainVerification {
+        checked,
+        legacy,
+        chains: ends.len() as i64,
+        checkpoints: found.held,
+        broken_at: found.first_missing,
+    })
 }
 
-/// Writes a checkpoint of the chain's newest record, unless it has one already.
+/// Writes a checkpoint of each chain's newest record, unless it has one already; whether it
+/// wrote any.
 pub async fn checkpoint(conn: &mut AsyncPgConnection) -> Result<bool, AppError> {
+    // Every chain up to the highest in use, each end found by the (chain, id) index.
     let written = diesel::sql_query(
         "INSERT INTO audit_checkpoints (last_id, last_hash) \
-         SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1 \
+         SELECT newest.id, newest.hash \
+         FROM generate_series(0, (SELECT coalesce(max(chain), 0) FROM audit_log)) AS chain \
+         CROSS JOIN LATERAL (SELECT id, hash FROM audit_log a WHERE a.chain = chain.chain ORDER BY id DESC LIMIT 1) newest \
          ON CONFLICT (last_id) DO NOTHING",
     )
     .execute(conn)
@@ -440,6 +530,7 @@ mod tests {
     fn the_legacy_chain_value_is_unchanged() {
         let at = DateTime::from_timestamp_micros(1_700_000_000_000_000).expect("a time");
         let content = |ip| Content {
+            chain: 0,
             township_id: 1,
             at,
             actor_id: Some(7),

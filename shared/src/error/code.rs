@@ -38,6 +38,13 @@ crate::code_enum::code_enum! {
         PasswordWrong = "password.wrong",
         PasswordReused = "password.reused",
         PasswordChangeRequired = "password.change_required",
+        // The second factor (a one-time code from an authenticator app).
+        SecondFactorRequired = "second_factor.required",
+        SecondFactorWrong = "second_factor.wrong",
+        SecondFactorNotStarted = "second_factor.not_started",
+        SecondFactorNotEnabled = "second_factor.not_enabled",
+        SecondFactorRequiredByPolicy = "second_factor.required_by_policy",
+        SecondFactorEnrolmentRequired = "second_factor.enrolment_required",
         MobileFormat = "mobile.format",
         UsernameFormat = "username.format",
         UsernameTaken = "username.taken",

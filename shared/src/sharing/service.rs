@@ -65,6 +65,7 @@ pub fn reader(client: &ApiClient) -> SessionUser {
         records,
         registers: Vec::new(),
         password_due: None,
+        second_factor_due: false,
     }
 }
 

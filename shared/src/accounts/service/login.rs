@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::models::{Credentials, LoginCounter};
-use super::{AuthPolicy, password_hash, session};
+use super::{AuthPolicy, password_hash, second_factor, session};
 use crate::accounts::SessionUser;
 use crate::accounts::UserStatus;
 use crate::audit::AuditAction;
@@ -19,6 +19,18 @@ pub struct LoginOutcome {
     pub token: String,
 }
 
+/// What a login form sends: the code only from an account with a second factor.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginAttempt<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    /// The one-time code of the account's authenticator app ("" when none was asked for).
+    pub code: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// A login with a name and password alone: an account with a second factor is refused
+/// (`second_factor.required`, on the field `code`).
 pub async fn login(
     conn: &mut AsyncPgConnection,
     policy: &AuthPolicy,
@@ -26,6 +38,17 @@ pub async fn login(
     password: &str,
     user_agent: &str,
 ) -> Result<LoginOutcome, AppError> {
+    login_with_code(conn, policy, LoginAttempt { username, password, code: "", user_agent }).await
+}
+
+/// A login from the login form: name, password and, for an account with a second factor,
+/// the code of its authenticator app.
+pub async fn login_with_code(
+    conn: &mut AsyncPgConnection,
+    policy: &AuthPolicy,
+    attempt: LoginAttempt<'_>,
+) -> Result<LoginOutcome, AppError> {
+    let LoginAttempt { username, password, code, user_agent } = attempt;
     let username = username.trim();
     if username.is_empty() || password.is_empty() {
         let mut errors = Vec::new();
@@ -44,8 +67,15 @@ pub async fn login(
         .await
         .optional()?;
     let now = Utc::now();
-    let Some(Credentials { id: user_id, township_id, password_hash: stored_hash, status, failed_logins, locked_until }) =
-        found
+    let Some(Credentials {
+        id: user_id,
+        township_id,
+        password_hash: stored_hash,
+        status,
+        failed_logins,
+        locked_until,
+        totp_secret,
+    }) = found
     else {
         // An unknown name is answered exactly as a known one with a wrong password: the same
         // work (a real argon2 check), the same error, and after the same number of failures
@@ -62,23 +92,23 @@ pub async fn login(
     if let Some(until) = locked_until.filter(|until| *until > now) {
         return Err(AppError::Locked { until });
     }
+    let failure = Failure { user_id, township_id, username, failed_logins, now };
     if !password_hash::verify(password.to_owned(), stored_hash).await {
-        let failed = failed_logins + 1;
-        if failed >= policy.max_failed_logins {
-            let until = now + policy.lockout;
-            diesel::update(users::table.find(user_id))
-                .set(LoginCounter { failed_logins: 0, locked_until: Some(until) })
-                .execute(conn)
-                .await?;
-            audit::record(conn, township_id, Some(user_id), username, AuditAction::Locked, username, "").await?;
-            return Err(AppError::Locked { until });
-        }
-        diesel::update(users::table.find(user_id)).set(users::failed_logins.eq(failed)).execute(conn).await?;
-        audit::record(conn, township_id, Some(user_id), username, AuditAction::LoginFailed, username, "").await?;
-        return Err(AppError::BadCredentials);
+        return Err(failure.count(conn, policy, "", AppError::BadCredentials).await?);
     }
     if status != UserStatus::Active {
         return Err(AppError::Inactive(status.as_str().to_owned()));
+    }
+    // The password was right: an account with a second factor needs its code too. A wrong
+    // code counts towards the lockout as a wrong password does.
+    if let Some(secret) = totp_secret {
+        if code.trim().is_empty() {
+            return Err(AppError::field("code", ErrorCode::SecondFactorRequired));
+        }
+        if !second_factor::spend(conn, user_id, &secret, code, now).await? {
+            let wrong = AppError::field("code", ErrorCode::SecondFactorWrong);
+            return Err(failure.count(conn, policy, "second factor", wrong).await?);
+        }
     }
     diesel::update(users::table.find(user_id))
         .set((LoginCounter { failed_logins: 0, locked_until: None }, users::last_login_at.eq(Some(now))))
@@ -91,6 +121,42 @@ pub async fn login(
     let user = session::load_user(conn, policy, user_id).await?;
     audit::record(conn, township_id, Some(user_id), &user.display_name, AuditAction::Login, username, "").await?;
     Ok(LoginOutcome { user, token })
+}
+
+/// A failed attempt on a real account: counted, and the account locked at the policy's limit.
+struct Failure<'a> {
+    user_id: i64,
+    township_id: i32,
+    username: &'a str,
+    failed_logins: i32,
+    now: chrono::DateTime<Utc>,
+}
+
+impl Failure<'_> {
+    /// Counts the failure and records it (`detail` says what was wrong when not the password);
+    /// the error to answer: `error`, or the lock if this failure locks the account.
+    async fn count(
+        self,
+        conn: &mut AsyncPgConnection,
+        policy: &AuthPolicy,
+        detail: &str,
+        error: AppError,
+    ) -> Result<AppError, AppError> {
+        let Failure { user_id, township_id, username, failed_logins, now } = self;
+        let failed = failed_logins + 1;
+        if failed >= policy.max_failed_logins {
+            let until = now + policy.lockout;
+            diesel::update(users::table.find(user_id))
+                .set(LoginCounter { failed_logins: 0, locked_until: Some(until) })
+                .execute(conn)
+                .await?;
+            audit::record(conn, township_id, Some(user_id), username, AuditAction::Locked, username, detail).await?;
+            return Ok(AppError::Locked { until });
+        }
+        diesel::update(users::table.find(user_id)).set(users::failed_logins.eq(failed)).execute(conn).await?;
+        audit::record(conn, township_id, Some(user_id), username, AuditAction::LoginFailed, username, detail).await?;
+        Ok(error)
+    }
 }
 
 /// Failed logins under names that do not exist, counted in the process as the database counts

@@ -36,6 +36,8 @@ pub struct Credentials {
     pub status: UserStatus,
     pub failed_logins: i32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// Set when the account logs in with a second factor too.
+    pub totp_secret: Option<String>,
 }
 
 /// A new account of any kind; the columns left `None` take their defaults (NULL).

@@ -162,7 +162,7 @@ pub async fn load_user(
 /// A user, their township and their roles aggregated into one row.
 const USER_SQL: &str = "SELECT u.id, u.username, u.display_name, u.kind, u.status, u.township_id, \
        t.name AS township_name, u.village_id, u.grid_id, u.department_id, \
-       u.password_changed_at, u.must_change_password, \
+       u.password_changed_at, u.must_change_password, u.totp_secret IS NOT NULL AS second_factor, \
        coalesce(array_agg(r.name ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL), '{}') AS role_names, \
        coalesce(string_agg(array_to_string(r.permissions, ','), ','), '') AS permissions, \
        coalesce(array_agg(r.data_scope) FILTER (WHERE r.id IS NOT NULL), '{}') AS scopes \
@@ -195,6 +195,8 @@ struct UserRow {
     password_changed_at: chrono::DateTime<Utc>,
     #[diesel(sql_type = diesel::sql_types::Bool)]
     must_change_password: bool,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    second_factor: bool,
     #[diesel(sql_type = Array<Text>)]
     role_names: Vec<String>,
     #[diesel(sql_type = Text)]
@@ -235,7 +237,7 @@ impl UserRow {
             })
             .max()
             .unwrap_or(DataScope::SelfOnly);
-        Ok(SessionUser {
+        let user = SessionUser {
             id: self.id,
             username: self.username,
             display_name: self.display_name,
@@ -251,7 +253,10 @@ impl UserRow {
             records: grants.records.into_iter().collect(),
             registers: Vec::new(),
             password_due: super::password::due(policy, self.password_changed_at, self.must_change_password, Utc::now()),
-        }
-        .with_register_links())
+            second_factor_due: false,
+        };
+        let second_factor_due =
+            policy.admin_second_factor && !self.second_factor && super::second_factor::is_administrator(&user);
+        Ok(SessionUser { second_factor_due, ..user }.with_register_links())
     }
 }

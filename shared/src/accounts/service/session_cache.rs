@@ -131,6 +131,7 @@ mod tests {
             records: Default::default(),
             registers: Vec::new(),
             password_due: None,
+            second_factor_due: false,
         }
     }
 

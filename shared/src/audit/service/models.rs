@@ -10,6 +10,7 @@ use crate::schema::audit_log;
 #[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
 pub struct ChainLink {
     pub id: i64,
+    pub chain: i16,
     pub township_id: i32,
     pub at: DateTime<Utc>,
     pub actor_id: Option<i64>,
@@ -45,6 +46,7 @@ impl From<Listed> for crate::audit::AuditRow {
 #[derive(Insertable)]
 #[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
 pub struct NewRecord<'a> {
+    pub chain: i16,
     pub township_id: i32,
     pub at: DateTime<Utc>,
     pub actor_id: Option<i64>,

@@ -204,6 +204,7 @@ mod tests {
             records: records.iter().map(|code| (*code).to_owned()).collect(),
             registers: Vec::new(),
             password_due: None,
+            second_factor_due: false,
         }
     }
 

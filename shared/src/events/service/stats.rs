@@ -139,8 +139,7 @@ fn to_csv(rows: &[EventRow]) -> String {
     let mut out = String::from("\u{feff}");
     let field = |value: &str| {
         // Quote everything; defuse spreadsheet formulas in user text.
-        let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
-        format!("\"{}\"", value.replace('"', "\"\""))
+        format!("\"{}\"", crate::spreadsheet::defused(value).replace('"', "\"\""))
     };
     out.push_str(&EXPORT_HEADER.iter().map(|h| field(h)).collect::<Vec<_>>().join(","));
     out.push_str("\r\n");

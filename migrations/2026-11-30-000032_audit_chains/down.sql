@@ -1,0 +1,2 @@
+DROP INDEX audit_log_chain_end;
+ALTER TABLE audit_log DROP COLUMN chain;

@@ -1,0 +1,44 @@
+-- The session lookup as migration 000030 left it.
+DROP FUNCTION session_user_by_token(TEXT);
+CREATE FUNCTION session_user_by_token(p_token_hash TEXT)
+RETURNS TABLE (
+    last_seen_at TIMESTAMPTZ,
+    expires_at TIMESTAMPTZ,
+    revoked_at TIMESTAMPTZ,
+    id BIGINT,
+    username TEXT,
+    display_name TEXT,
+    kind TEXT,
+    status TEXT,
+    township_id INTEGER,
+    township_name TEXT,
+    village_id INTEGER,
+    grid_id INTEGER,
+    department_id INTEGER,
+    password_changed_at TIMESTAMPTZ,
+    must_change_password BOOLEAN,
+    role_names TEXT[],
+    permissions TEXT,
+    scopes TEXT[]
+)
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    SELECT s.last_seen_at, s.expires_at, s.revoked_at, u.id, u.username, u.display_name, u.kind, u.status,
+           u.township_id, t.name, u.village_id, u.grid_id, u.department_id,
+           u.password_changed_at, u.must_change_password,
+           coalesce(array_agg(r.name ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL), '{}'),
+           coalesce(string_agg(array_to_string(r.permissions, ','), ','), ''),
+           coalesce(array_agg(r.data_scope) FILTER (WHERE r.id IS NOT NULL), '{}')
+    FROM sessions s
+    JOIN users u ON u.id = s.user_id
+    JOIN townships t ON t.id = u.township_id
+    LEFT JOIN user_roles ur ON ur.user_id = u.id
+    LEFT JOIN roles r ON r.id = ur.role_id
+    WHERE s.token_hash = p_token_hash
+    GROUP BY s.token_hash, u.id, t.name;
+END
+$$;
+DROP TRIGGER users_second_factor_sessions ON users;
+ALTER TABLE users DROP COLUMN totp_secret, DROP COLUMN totp_pending, DROP COLUMN totp_last_step;
