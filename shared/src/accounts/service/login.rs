@@ -75,6 +75,7 @@ pub async fn login_with_code(
         failed_logins,
         locked_until,
         totp_secret,
+        totp_last_step,
     }) = found
     else {
         // An unknown name is answered exactly as a known one with a wrong password: the same
@@ -105,7 +106,7 @@ pub async fn login_with_code(
         if code.trim().is_empty() {
             return Err(AppError::field("code", ErrorCode::SecondFactorRequired));
         }
-        if !second_factor::spend(conn, user_id, &secret, code, now).await? {
+        if !second_factor::spend(conn, user_id, &secret, totp_last_step, code, now).await? {
             let wrong = AppError::field("code", ErrorCode::SecondFactorWrong);
             return Err(failure.count(conn, policy, "second factor", wrong).await?);
         }

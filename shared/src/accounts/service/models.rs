@@ -38,6 +38,8 @@ pub struct Credentials {
     pub locked_until: Option<DateTime<Utc>>,
     /// Set when the account logs in with a second factor too.
     pub totp_secret: Option<String>,
+    /// The time step of the last code it accepted.
+    pub totp_last_step: Option<i64>,
 }
 
 /// A new account of any kind; the columns left `None` take their defaults (NULL).

@@ -194,17 +194,18 @@ pub async fn disable(
     audit::record(conn, user.township_id, id, name, AuditAction::DisableSecondFactor, &user.username, "").await
 }
 
-/// At login: whether `code` is good for the account's `secret` now, and if so, spends it.
-/// The step is spent only if it is still past the last one spent, in one statement, so that
-/// two logins racing with one code cannot both spend it.
+/// At login: whether `code` is good for the account's `secret` now (past `last_step`, as read
+/// with its credentials), and if so, spends it. The step is spent only if it is still past the
+/// last one spent, in one statement, so that two logins racing with one code cannot both
+/// spend it.
 pub(super) async fn spend(
     conn: &mut AsyncPgConnection,
     user_id: i64,
     secret: &str,
+    last_step: Option<i64>,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let last_step: Option<i64> = users::table.find(user_id).select(users::totp_last_step).first(conn).await?;
     let Some(step) = accepted_step(secret, code, last_step, now)? else { return Ok(false) };
     let spent = diesel::update(
         users::table.find(user_id).filter(users::totp_last_step.is_null().or(users::totp_last_step.lt(step))),
