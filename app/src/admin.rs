@@ -1,5 +1,5 @@
 //! System administration with separated duties (GB/T 22239): users and the run-time
-//! registers, the API keys of other systems, the exchange with upper-level platforms and operations with backups (system administrator), roles and the online sessions (security administrator), the audit log (auditor).
+//! registers, the API keys of other systems, the exchange with upper-level platforms and operations with backups (system administrator), roles, the online sessions and users' second factors (security administrator), the audit log (auditor).
 
 pub mod api;
 mod api_calls;
@@ -10,10 +10,11 @@ mod exchange_peers;
 mod ops_page;
 mod registers_page;
 mod roles_page;
+mod second_factors_page;
 mod sessions_page;
-mod shown_note;
+pub(crate) mod shown_note;
 #[cfg(feature = "ssr")]
-mod shown_once;
+pub(crate) mod shown_once;
 mod users_page;
 
 pub use api_keys_page::ApiKeysPage;
@@ -22,6 +23,7 @@ pub use exchange_page::ExchangePage;
 pub use ops_page::OpsPage;
 pub use registers_page::RegistersPage;
 pub use roles_page::RolesPage;
+pub use second_factors_page::SecondFactorsPage;
 pub use sessions_page::SessionsPage;
 pub use users_page::UsersPage;
 
@@ -58,6 +60,15 @@ pub const MODULES: &[Module] = &[
         permission: codes::SESSIONS_MANAGE,
         tab: false,
         page: crate::lazy_page!(AdminPage::Sessions, admin_pages, __preload_admin_pages),
+    },
+    Module {
+        path: "/admin/second-factors",
+        title: "nav.second_factors",
+        section: "nav.section.admin",
+        icon: IconName::Key,
+        permission: codes::SESSIONS_MANAGE,
+        tab: false,
+        page: crate::lazy_page!(AdminPage::SecondFactors, admin_pages, __preload_admin_pages),
     },
     Module {
         path: "/admin/registers",
@@ -112,6 +123,7 @@ enum AdminPage {
     Users,
     Roles,
     Sessions,
+    SecondFactors,
     Registers,
     ApiKeys,
     Exchange,
@@ -126,6 +138,7 @@ fn admin_pages(page: AdminPage) -> AnyView {
         AdminPage::Users => view! { <UsersPage /> }.into_any(),
         AdminPage::Roles => view! { <RolesPage /> }.into_any(),
         AdminPage::Sessions => view! { <SessionsPage /> }.into_any(),
+        AdminPage::SecondFactors => view! { <SecondFactorsPage /> }.into_any(),
         AdminPage::Registers => view! { <RegistersPage /> }.into_any(),
         AdminPage::ApiKeys => view! { <ApiKeysPage /> }.into_any(),
         AdminPage::Exchange => view! { <ExchangePage /> }.into_any(),

@@ -17,7 +17,7 @@ const BOARD = '党建概况';
 const menus: Record<string, string[]> = {
   // The system administrator configures every register's fields (its link opens them).
   sysadmin: ['态势总览', '事件配置', ...ALL_REGISTERS, '用户管理', '专项台账管理', '接口密钥', '上级平台交换', '运行维护', '消息通知', '我的'],
-  secadmin: ['态势总览', '用户管理', '角色权限', '在线用户', '消息通知', '我的'],
+  secadmin: ['态势总览', '用户管理', '角色权限', '在线用户', '两步验证', '消息通知', '我的'],
   auditor: ['审计日志', '消息通知', '我的'],
   county: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', '数据目录', BOARD, ...ALL_REGISTERS, '消息通知', '我的'],
   leader: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', '数据目录', BOARD, ...ALL_REGISTERS, '消息通知', '我的'],

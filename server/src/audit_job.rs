@@ -29,3 +29,29 @@ pub fn start(pool: DbPool, metrics: Arc<Metrics>) {
         }
     });
 }
+
+/// How often the queue of event steps is taken onto the audit log.
+const STEPS_EVERY: Duration = Duration::from_secs(1);
+
+/// Every second, on every server process, the event steps queued since are appended to the
+/// audit log (`shared::events::service::step_audit`); processes share the queue without
+/// taking a step twice.
+pub fn start_step_audit(pool: DbPool, metrics: Arc<Metrics>) {
+    tokio::spawn(async move {
+        let mut clock = tokio::time::interval(STEPS_EVERY);
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            clock.tick().await;
+            let drained = match pool.get().await {
+                Ok(mut conn) => {
+                    shared::events::service::step_audit::drain(&mut conn).await.map_err(|e| format!("{e:?}"))
+                }
+                Err(error) => Err(error.to_string()),
+            };
+            if let Err(error) = &drained {
+                tracing::warn!(%error, "event steps to the audit log");
+            }
+            metrics.job(Job::StepAudit, drained.err());
+        }
+    });
+}

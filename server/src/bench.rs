@@ -19,7 +19,7 @@ use rand::{Rng, SeedableRng};
 use shared::accounts::SessionUser;
 use shared::accounts::demo_accounts::PUBLIC;
 use shared::events::NewEvent;
-use shared::events::service::intake;
+use shared::events::service::{intake, step_audit};
 
 use crate::cli::BenchCommand;
 use crate::{database, demo};
@@ -128,7 +128,9 @@ struct Load {
 async fn intake(url: &str, events: usize, concurrency: usize) -> anyhow::Result<()> {
     anyhow::ensure!(events > 0, "--events must be positive");
     anyhow::ensure!(concurrency > 0, "--concurrency must be positive");
-    let pool = shared::db::pool(url, concurrency).map_err(anyhow::Error::msg)?;
+    // One connection more than the clients: the audit of the steps after they commit, every
+    // second, as each server process runs it (`audit_job::start_step_audit`).
+    let pool = shared::db::pool(url, concurrency + 1).map_err(anyhow::Error::msg)?;
     let load = {
         let mut conn = pool.get().await.context("connecting to the database")?;
         database::prepare(&mut conn).await?;
@@ -171,6 +173,7 @@ async fn intake(url: &str, events: usize, concurrency: usize) -> anyhow::Result<
         })
     };
     let started = Instant::now();
+    let auditing = tokio::spawn(audit_steps(pool.clone()));
     let mut tasks = Vec::with_capacity(concurrency);
     for task in 0..concurrency {
         let (pool, load) = (pool.clone(), load.clone());
@@ -188,6 +191,16 @@ async fn intake(url: &str, events: usize, concurrency: usize) -> anyhow::Result<
         }
     }
     let elapsed = started.elapsed();
+    // What the periodic audit left: appended now, and how long after the last report the
+    // queue was empty.
+    if auditing.is_finished() {
+        auditing.await.context("the audit task panicked")??;
+    } else {
+        auditing.abort();
+    }
+    let mut conn = pool.get().await.context("connecting to the database")?;
+    let rest = step_audit::drain(&mut conn).await.map_err(|e| anyhow::anyhow!("auditing steps: {e}"))?;
+    let drained = started.elapsed() - elapsed;
     latencies.sort_unstable();
     let percentile = |p: f64| -> Duration {
         let index = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len().max(1)) - 1;
@@ -204,10 +217,24 @@ async fn intake(url: &str, events: usize, concurrency: usize) -> anyhow::Result<
         ms(percentile(0.99)),
         ms(latencies.last().copied().unwrap_or_default()),
     );
+    println!(
+        "audit: state changes appended every second after they commit; {rest} left at the end, appended in {:.0} ms",
+        ms(drained)
+    );
     if let Some(error) = first_error {
         anyhow::bail!("{failures} of {events} reports failed; the first: {error}");
     }
     Ok(())
+}
+
+/// The event steps' audit, every second, as a server process runs it; until aborted.
+async fn audit_steps(pool: shared::db::DbPool) -> anyhow::Result<()> {
+    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        clock.tick().await;
+        let mut conn = pool.get().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        step_audit::drain(&mut conn).await.map_err(|e| anyhow::anyhow!("auditing steps: {e}"))?;
+    }
 }
 
 struct Outcome {

@@ -358,6 +358,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     crate::backup_job::start(backups.clone(), pool.clone(), metrics.clone());
     crate::metrics::flush_jobs(pool.clone(), metrics.clone());
     crate::audit_job::start(pool.clone(), metrics.clone());
+    crate::audit_job::start_step_audit(pool.clone(), metrics.clone());
     let mut disks = vec![("data".to_owned(), config.database.data_dir.clone())];
     if let crate::config::UploadsConfig::Directory(uploads) = &config.uploads {
         disks.push(("uploads".to_owned(), uploads.clone()));

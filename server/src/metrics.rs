@@ -2,7 +2,7 @@
 //! Prometheus scrapes: every HTTP request counted and timed by its route (the router's path
 //! template, so ids never multiply the series), method and status; and, read at each scrape,
 //! the database (reachable, pool in use, waiting), the exchange's outbox (pending, failing,
-//! dead letters) and the live-update connections; and each background job's runs by outcome
+//! dead letters), the event steps waiting for the audit log and the live-update connections; and each background job's runs by outcome
 //! with the time of its last success (a job that stopped succeeding shows as its age).
 //!
 //! Who may read it: a scraper presenting `TONGGUAN_METRICS_TOKEN` as `Authorization: Bearer`;
@@ -102,6 +102,7 @@ pub struct Metrics {
     outbox_waiting: Gauge,
     outbox_failing: Gauge,
     outbox_dead: Gauge,
+    audit_queue: Gauge,
     live_connections: Gauge,
     job_runs: Family<JobRun, Counter>,
     job_last_success: Family<JobName, Gauge>,
@@ -150,6 +151,11 @@ impl Metrics {
                 "Messages to peers retrying after a failure",
             ),
             outbox_dead: gauge(&mut registry, "exchange_outbox_dead", "Dead letters waiting for an operator"),
+            audit_queue: gauge(
+                &mut registry,
+                "audit_event_steps_queued",
+                "Event state changes committed and not yet on the audit log",
+            ),
             live_connections: gauge(&mut registry, "live_connections", "Open live-update streams (SSE)"),
             backup_last_success: gauge(
                 &mut registry,
@@ -277,10 +283,12 @@ pub async fn scrape(State(state): State<ServerState>, request: Request) -> Respo
         let outbox = shared::exchange::service::counts(&mut conn, None).await.ok()?;
         let backup = last_good(&mut conn, RunKind::Backup).await.ok()?;
         let drill = last_good(&mut conn, RunKind::Drill).await.ok()?;
-        Some((outbox, backup, drill))
+        let queued = shared::events::service::step_audit::queued(&mut conn).await.ok()?;
+        Some((outbox, backup, drill, queued))
     };
     match tokio::time::timeout(std::time::Duration::from_secs(2), outbox).await.ok().flatten() {
-        Some((outbox, backup, drill)) => {
+        Some((outbox, backup, drill, queued)) => {
+            metrics.audit_queue.set(queued);
             metrics.backup_last_success.set(backup.map_or(0, |at| at.timestamp()));
             metrics.drill_last_success.set(drill.map_or(0, |at| at.timestamp()));
             metrics.database_up.set(1);

@@ -24,6 +24,8 @@ crate::code_enum::code_enum! {
         Backups = "backups",
         /// Checkpoints of the audit chain.
         AuditCheckpoint = "audit_checkpoint",
+        /// Event state changes appended to the audit log after they commit.
+        StepAudit = "step_audit",
     }
 }
 

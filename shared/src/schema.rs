@@ -215,6 +215,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_step_audit_queue (step_id) {
+        step_id -> Int8,
+        ip -> Text,
+    }
+}
+
+diesel::table! {
     event_steps (id) {
         id -> Int8,
         township_id -> Int4,
@@ -531,6 +538,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    second_factor_recovery_codes (user_id, code_hash) {
+        user_id -> Int8,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     sessions (token_hash) {
         token_hash -> Text,
         user_id -> Int8,
@@ -642,6 +657,7 @@ diesel::joinable!(enterprises -> grids (grid_id));
 diesel::joinable!(enterprises -> townships (township_id));
 diesel::joinable!(enterprises -> villages (village_id));
 diesel::joinable!(event_category_attributes -> event_categories (category_id));
+diesel::joinable!(event_step_audit_queue -> event_steps (step_id));
 diesel::joinable!(event_steps -> departments (department_id));
 diesel::joinable!(event_steps -> events (event_id));
 diesel::joinable!(event_steps -> townships (township_id));
@@ -682,6 +698,7 @@ diesel::joinable!(routing_rules -> grids (grid_id));
 diesel::joinable!(routing_rules -> townships (township_id));
 diesel::joinable!(routing_rules -> villages (village_id));
 diesel::joinable!(runtime_registers -> users (created_by));
+diesel::joinable!(second_factor_recovery_codes -> users (user_id));
 diesel::joinable!(sessions -> townships (township_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_roles -> roles (role_id));
@@ -709,6 +726,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     enterprises,
     event_categories,
     event_category_attributes,
+    event_step_audit_queue,
     event_steps,
     events,
     exchange_instructions,
@@ -731,6 +749,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     roles,
     routing_rules,
     runtime_registers,
+    second_factor_recovery_codes,
     sessions,
     townships,
     user_roles,

@@ -301,3 +301,20 @@ pub async fn end_session(handle: String) -> Result<(), AppError> {
     leptos_axum::redirect("/admin/sessions?ended=1");
     Ok(())
 }
+
+/// Who has a second factor, and whether the policy requires it (security administrator).
+#[server(endpoint = "admin/second_factors", output = Postcard)]
+pub async fn second_factor_overview() -> Result<shared::accounts::SecondFactorOverview, AppError> {
+    let policy = session::state()?.auth;
+    let Authorized { user, mut conn } = session::require(codes::SESSIONS_MANAGE).await?;
+    shared::accounts::service::second_factor::overview(&mut conn, &policy, &user).await
+}
+
+/// Takes away the second factor of a user who lost it; back to the list.
+#[server(endpoint = "admin/reset_second_factor", output = Postcard)]
+pub async fn reset_second_factor(user_id: i64) -> Result<(), AppError> {
+    let Authorized { user, mut conn } = session::require(codes::SESSIONS_MANAGE).await?;
+    shared::accounts::service::second_factor::reset(&mut conn, &user, user_id).await?;
+    leptos_axum::redirect("/admin/second-factors?reset=1");
+    Ok(())
+}

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
-use shared::accounts::TemporaryPassword;
+use shared::accounts::{RecoveryCodes, TemporaryPassword};
 use shared::credentials::IssuedKey;
 
 const KEPT_FOR: Duration = Duration::from_secs(300);
@@ -31,6 +31,8 @@ pub struct Notes<T>(LazyLock<Mutex<HashMap<String, Note<T>>>>);
 pub static ISSUED_KEYS: Notes<IssuedKey> = Notes::new();
 /// Temporary passwords set (`/admin/users?reset=<note>`).
 pub static TEMPORARY_PASSWORDS: Notes<TemporaryPassword> = Notes::new();
+/// Recovery codes made for a second factor (`/two-factor?codes=<note>`).
+pub static RECOVERY_CODES: Notes<RecoveryCodes> = Notes::new();
 
 fn note() -> String {
     let mut bytes = [0u8; 16];
@@ -56,7 +58,8 @@ impl<T> Notes<T> {
     }
 
     /// Keeps `secret` for `maker` when the call is a form posted without JavaScript, and
-    /// sends the browser to `page` with the note in the URL parameter `param`; a call with
+    /// sends the browser to `page` (which may have a query already) with the note in the URL
+    /// parameter `param`; a call with
     /// JavaScript gets the secret in its answer and keeps nothing.
     pub fn keep_for_plain_form(&self, maker: i64, secret: &T, page: &str, param: &str)
     where
@@ -64,7 +67,8 @@ impl<T> Notes<T> {
     {
         if crate::auth::session::plain_form_post() {
             let note = self.keep(maker, secret.clone());
-            leptos_axum::redirect(&format!("{page}?{param}={note}"));
+            let joint = if page.contains('?') { '&' } else { '?' };
+            leptos_axum::redirect(&format!("{page}{joint}{param}={note}"));
         }
     }
 

@@ -4,7 +4,7 @@
 use crate::wire::Postcard;
 use leptos::prelude::*;
 use shared::accounts::{
-    EnterpriseRegistration, PasswordChange, PasswordStatus, PublicRegistration, SecondFactorEnrolment,
+    EnterpriseRegistration, PasswordChange, PasswordStatus, PublicRegistration, RecoveryCodes, SecondFactorEnrolment,
     SecondFactorStatus, SessionUser, TownshipOption,
 };
 use shared::error::AppError;
@@ -62,20 +62,39 @@ pub async fn begin_second_factor() -> Result<SecondFactorEnrolment, AppError> {
     shared::accounts::service::second_factor::begin(&mut conn, &user).await
 }
 
-/// Confirms the pending secret with a code from the app, then goes on to `next`.
+/// Confirms the pending secret with a code from the app; the answer is the recovery codes, to
+/// be shown once (a plain form is sent to the page with a one-time note of them, keeping
+/// `next` for the link that goes on).
 #[server(endpoint = "auth/second_factor/confirm", output = Postcard)]
-pub async fn confirm_second_factor(code: String, #[server(default)] next: String) -> Result<(), AppError> {
+pub async fn confirm_second_factor(code: String, #[server(default)] next: String) -> Result<RecoveryCodes, AppError> {
     let user = session::current_user().await?;
     let state = session::state()?;
     let mut conn = state.pool.get().await?;
-    shared::accounts::service::second_factor::confirm(&mut conn, &user, &code, chrono::Utc::now()).await?;
+    let codes = shared::accounts::service::second_factor::confirm(&mut conn, &user, &code, chrono::Utc::now()).await?;
     // The cached session still says a factor is due: this process forgets it at once.
     if let Some(token) = session::session_token() {
         state.sessions.forget(&shared::accounts::service::session::token_hash(&token));
     }
-    let next = session::safe_next(&next);
-    leptos_axum::redirect(if next == "/" { "/two-factor?enabled=1" } else { &next });
-    Ok(())
+    let page = shared::accounts::second_factor_page(&session::safe_next(&next));
+    crate::admin::shown_once::RECOVERY_CODES.keep_for_plain_form(user.id, &codes, &page, "codes");
+    Ok(codes)
+}
+
+/// A new set of recovery codes in place of the old, with a code from the app; shown once.
+#[server(endpoint = "auth/second_factor/renew_recovery", output = Postcard)]
+pub async fn renew_recovery_codes(code: String) -> Result<RecoveryCodes, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let codes =
+        shared::accounts::service::second_factor::renew_recovery(&mut conn, &user, &code, chrono::Utc::now()).await?;
+    crate::admin::shown_once::RECOVERY_CODES.keep_for_plain_form(user.id, &codes, "/two-factor", "codes");
+    Ok(codes)
+}
+
+/// The recovery codes a plain form post made, once (see [`confirm_second_factor`]).
+#[server(endpoint = "auth/second_factor/recovery_codes", output = Postcard)]
+pub async fn noted_recovery_codes(note: String) -> Result<Option<RecoveryCodes>, AppError> {
+    let user = session::current_user().await?;
+    Ok(crate::admin::shown_once::RECOVERY_CODES.take(user.id, &note))
 }
 
 /// Turns the caller's second factor off, with a code from it.

@@ -57,7 +57,7 @@ pub fn LoginPage() -> impl IntoView {
                     errors=field_errors(last_error(login.value()), "password")
                 />
                 <Show when=move || asks_code.get()>
-                    <CodeField hint="login.code_hint" errors=code_errors />
+                    <CodeField hint="login.code_or_recovery_hint" recovery=true errors=code_errors />
                 </Show>
                 <button class="btn btn-primary btn-block" type="submit" aria-busy=move || pending.get().to_string()>
                     {locale.t("login.submit")}

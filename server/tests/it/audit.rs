@@ -601,3 +601,55 @@ async fn the_auditor_exports_a_search_with_each_records_number_and_chain_value()
     drop(conn);
     db.finish().await;
 }
+
+/// Event steps queued for the log are appended by whichever process drains first, each once,
+/// with the step's own time and address, in batches; the queue empties and the chains verify.
+#[tokio::test]
+async fn queued_event_steps_are_appended_once_by_concurrent_drains_with_their_own_time() {
+    use diesel::sql_types::BigInt;
+    use shared::events::service::step_audit;
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let queued = diesel::sql_query(
+        "INSERT INTO event_step_audit_queue (step_id, ip) \
+         SELECT id, '203.0.113.' || (id % 200) FROM event_steps ORDER BY id LIMIT $1",
+    )
+    .bind::<BigInt, _>(450)
+    .execute(&mut conn)
+    .await
+    .expect("queue demo steps");
+    assert_eq!(queued, 450, "the demo's steps");
+    let before: i64 = audit_log::table.count().get_result(&mut conn).await.expect("count");
+
+    let (mut one, mut two) = (db.conn().await, db.conn().await);
+    // Batches of 100: each drain takes several, the two at once.
+    let (a, b) =
+        tokio::join!(step_audit::drain_in_batches_of(&mut one, 100), step_audit::drain_in_batches_of(&mut two, 100));
+    assert_eq!(a.expect("drain") + b.expect("drain"), queued, "every queued step, once");
+    let after: i64 = audit_log::table.count().get_result(&mut conn).await.expect("count");
+    assert_eq!(after - before, queued as i64);
+    let left: i64 = shared::schema::event_step_audit_queue::table.count().get_result(&mut conn).await.expect("n");
+    assert_eq!(left, 0);
+
+    // Each record carries its step's time and the address it came from.
+    #[derive(diesel::QueryableByName)]
+    struct Mismatch {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let mismatched: Mismatch = diesel::sql_query(
+        "SELECT count(*) AS n FROM event_steps s JOIN events e ON e.id = s.event_id \
+         WHERE s.id IN (SELECT id FROM event_steps ORDER BY id LIMIT $1) \
+           AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'event.step' AND a.target = e.number \
+                           AND a.at = s.at AND a.ip = '203.0.113.' || (s.id % 200))",
+    )
+    .bind::<BigInt, _>(queued as i64)
+    .get_result(&mut conn)
+    .await
+    .expect("compare");
+    assert_eq!(mismatched.n, 0);
+    let verified = service::verify_chain(&mut conn).await.expect("verify");
+    assert_eq!(verified.broken_at, None);
+    drop((conn, one, two));
+    db.finish().await;
+}

@@ -311,13 +311,21 @@ async fn a_citizen_and_three_staff_carry_an_event_from_report_to_confirmation() 
         #[diesel(sql_type = Text)]
         detail: String,
     }
-    let recorded: Vec<Recorded> = diesel::sql_query(
-        "SELECT actor_name, detail FROM audit_log WHERE action = 'event.step' AND target = $1 ORDER BY id",
-    )
-    .bind::<Text, _>(&done.number)
-    .load(&mut conn)
-    .await
-    .expect("audit records");
+    let records = async |conn: &mut diesel_async::AsyncPgConnection| -> Vec<Recorded> {
+        diesel::sql_query(
+            "SELECT actor_name, detail FROM audit_log WHERE action = 'event.step' AND target = $1 ORDER BY id",
+        )
+        .bind::<Text, _>(&done.number)
+        .load(conn)
+        .await
+        .expect("audit records")
+    };
+    // Each step queued its record in its own statement; the job appends them after the commits.
+    assert_eq!(records(&mut conn).await, [], "not appended yet");
+    let appended = shared::events::service::step_audit::drain(&mut conn).await.expect("drain");
+    assert!(appended >= 7, "{appended}");
+    assert_eq!(shared::events::service::step_audit::drain(&mut conn).await, Ok(0), "each step once");
+    let recorded = records(&mut conn).await;
     let recorded: Vec<(&str, &str)> = recorded.iter().map(|r| (r.actor_name.as_str(), r.detail.as_str())).collect();
     assert_eq!(
         recorded,

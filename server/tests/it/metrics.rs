@@ -121,5 +121,11 @@ async fn requests_are_counted_by_route_and_the_database_and_outbox_read_at_the_s
     let (_, _, body) = send(&router, get("/metrics", Some(METRICS_TOKEN))).await;
     assert_eq!(sample(&body, "tongguan_exchange_outbox_dead"), Some((outbox.dead + 1) as f64), "{body}");
     assert_eq!(sample(&body, "tongguan_exchange_outbox_waiting"), Some((outbox.waiting + 1) as f64));
+    // The event's three changes of state wait for the audit job, which this router does not
+    // run; once appended, none waits.
+    assert_eq!(sample(&body, "tongguan_audit_event_steps_queued"), Some(3.0), "{body}");
+    shared::events::service::step_audit::drain(&mut *db.conn().await).await.expect("drain");
+    let (_, _, body) = send(&router, get("/metrics", Some(METRICS_TOKEN))).await;
+    assert_eq!(sample(&body, "tongguan_audit_event_steps_queued"), Some(0.0), "{body}");
     db.finish().await;
 }

@@ -148,3 +148,108 @@ async fn the_policy_sends_an_administrator_to_enrol_first_and_keeps_the_factor_o
     drop(conn);
     db.finish().await;
 }
+
+/// Turning it on gives ten recovery codes, each good for one login in place of the app's code,
+/// however it is typed; new ones replace the old; the security administrator — not the system
+/// administrator, nor anyone for themselves — takes a lost factor away, which ends the user's
+/// sessions and leaves the password alone at the next login.
+#[tokio::test]
+async fn recovery_codes_log_in_once_each_and_the_security_administrator_resets_a_lost_factor() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let policy = AuthPolicy::default();
+    let staff = db.user("staff").await;
+    let enrolment = second_factor::begin(&mut conn, &staff).await.expect("begin");
+    let now = Utc::now();
+    let earlier = now - Duration::seconds(30);
+    let codes = second_factor::confirm(&mut conn, &staff, &code(&enrolment.secret, earlier), earlier)
+        .await
+        .expect("confirm")
+        .codes;
+    assert_eq!(codes.len(), 10);
+    assert!(
+        codes.iter().all(|c| c.len() == 19 && c.split('-').all(|g| g.len() == 4)),
+        "four groups of four: {codes:?}"
+    );
+    let distinct: std::collections::BTreeSet<_> = codes.iter().collect();
+    assert_eq!(distinct.len(), 10);
+    let stored: Vec<String> = shared::schema::second_factor_recovery_codes::table
+        .select(shared::schema::second_factor_recovery_codes::code_hash)
+        .load(&mut conn)
+        .await
+        .expect("hashes");
+    assert!(stored.iter().all(|hash| hash.len() == 64 && !codes.iter().any(|c| c.contains(hash.as_str()))));
+
+    // One code, typed in lower case and without dashes, logs in once.
+    let typed = codes[0].replace('-', " ").to_lowercase();
+    login::login_with_code(&mut conn, &policy, attempt("staff", &typed)).await.expect("a recovery code");
+    let again = login::login_with_code(&mut conn, &policy, attempt("staff", &codes[0])).await.expect_err("once");
+    assert_eq!(field(again), [("code".to_owned(), ErrorCode::SecondFactorWrong)]);
+    let made_up = login::login_with_code(&mut conn, &policy, attempt("staff", "AAAA-BBBB-CCCC-DDDD"))
+        .await
+        .expect_err("not one of its codes");
+    assert_eq!(field(made_up), [("code".to_owned(), ErrorCode::SecondFactorWrong)]);
+    assert_eq!(second_factor::status(&mut conn, &policy, &staff).await.expect("status").recovery_left, 9);
+
+    // New codes, with a code from the app, replace every old one.
+    let renewed =
+        second_factor::renew_recovery(&mut conn, &staff, &code(&enrolment.secret, now), now).await.expect("renew");
+    let old = login::login_with_code(&mut conn, &policy, attempt("staff", &codes[1])).await.expect_err("replaced");
+    assert_eq!(field(old), [("code".to_owned(), ErrorCode::SecondFactorWrong)]);
+    assert_eq!(second_factor::status(&mut conn, &policy, &staff).await.expect("status").recovery_left, 10);
+    let wrong = second_factor::renew_recovery(&mut conn, &staff, "000000", now).await.expect_err("needs the app");
+    assert_eq!(field(wrong), [("code".to_owned(), ErrorCode::SecondFactorWrong)]);
+
+    // The phone and the codes are lost: only the security administrator resets it.
+    let session = login::login_with_code(&mut conn, &policy, attempt("staff", &renewed.codes[0])).await.expect("in");
+    let sysadmin = db.user("sysadmin").await;
+    assert_eq!(second_factor::reset(&mut conn, &sysadmin, staff.id).await, Err(AppError::Forbidden));
+    let secadmin = db.user("secadmin").await;
+    let overview = second_factor::overview(&mut conn, &policy, &secadmin).await.expect("overview");
+    assert!(!overview.required_of_administrators);
+    let row = overview.accounts.iter().find(|a| a.username == "staff").expect("staff listed");
+    assert!(row.enabled && !row.administrator && row.recovery_left == 9, "{row:?}");
+    let administrator = overview.accounts.iter().find(|a| a.username == "auditor").expect("auditor listed");
+    assert!(administrator.administrator && !administrator.enabled);
+    assert!(overview.accounts[0].administrator, "administrators first");
+    assert_eq!(
+        second_factor::reset(&mut conn, &secadmin, secadmin.id).await,
+        Err(AppError::Conflict(ErrorCode::SecondFactorResetOwn))
+    );
+    second_factor::reset(&mut conn, &secadmin, staff.id).await.expect("reset");
+    assert_eq!(
+        second_factor::reset(&mut conn, &secadmin, staff.id).await,
+        Err(AppError::Conflict(ErrorCode::SecondFactorNotEnabled)),
+        "nothing left to reset"
+    );
+    let token_hash = shared::accounts::service::session::token_hash(&session.token);
+    let revoked: Option<DateTime<Utc>> = shared::schema::sessions::table
+        .find(token_hash)
+        .select(shared::schema::sessions::revoked_at)
+        .first(&mut conn)
+        .await
+        .expect("session");
+    assert!(revoked.is_some(), "the user's sessions end");
+    login::login(&mut conn, &policy, "staff", PASSWORD, "test").await.expect("the password alone again");
+    let left: i64 = shared::schema::second_factor_recovery_codes::table.count().get_result(&mut conn).await.expect("n");
+    assert_eq!(left, 0, "no recovery code outlives its factor");
+
+    let recorded: Vec<(String, String)> = audit_log::table
+        .filter(audit_log::target.eq("staff"))
+        .filter(audit_log::action.like("second_factor.%"))
+        .order(audit_log::id)
+        .select((audit_log::action, audit_log::detail))
+        .load(&mut conn)
+        .await
+        .expect("audit");
+    let expected = [
+        ("second_factor.enable", ""),
+        ("second_factor.recovery_use", "left=9"),
+        ("second_factor.recovery_renew", ""),
+        ("second_factor.recovery_use", "left=9"),
+        ("second_factor.reset", "sessions_ended=2"),
+    ];
+    assert_eq!(recorded.iter().map(|(a, d)| (a.as_str(), d.as_str())).collect::<Vec<_>>(), expected);
+    drop(conn);
+    db.finish().await;
+}

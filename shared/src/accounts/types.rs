@@ -104,6 +104,36 @@ pub struct SessionUser {
 pub struct SecondFactorStatus {
     pub enabled: bool,
     pub required: bool,
+    /// Recovery codes not yet used.
+    pub recovery_left: i64,
+}
+
+/// Recovery codes, shown once: each logs in once in place of the app's code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
+}
+
+/// 两步验证管理 (security administrator): who has a second factor, and whether the policy
+/// requires it of administrators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorOverview {
+    pub required_of_administrators: bool,
+    pub accounts: Vec<SecondFactorAccount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorAccount {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role_names: Vec<String>,
+    pub enabled: bool,
+    /// Holds an administrator's duty (system, security or audit).
+    pub administrator: bool,
+    pub recovery_left: i64,
+    /// The one looking.
+    pub current: bool,
 }
 
 /// A secret being enrolled, for the caller's authenticator app: as a QR code and as text.

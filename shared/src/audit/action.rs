@@ -60,6 +60,11 @@ crate::code_enum::code_enum! {
         /// A user enrolled a second factor, or took theirs away.
         EnableSecondFactor = "second_factor.enable",
         DisableSecondFactor = "second_factor.disable",
+        /// A user made a new set of recovery codes; a login spent one (detail: how many left).
+        RenewRecoveryCodes = "second_factor.recovery_renew",
+        UseRecoveryCode = "second_factor.recovery_use",
+        /// The security administrator took away the second factor of a user who lost theirs.
+        ResetSecondFactor = "second_factor.reset",
     }
 }
 

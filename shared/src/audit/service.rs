@@ -114,7 +114,7 @@ pub async fn record(
     record_many(conn, township_id, actor_id, actor_name, action, &[target.to_owned()], detail).await
 }
 
-/// Audit rows per statement when appending many (10 bound values each).
+/// Audit rows per statement when appending many (11 bound values each).
 const APPEND_CHUNK: usize = 1_000;
 
 /// Appends one record per target, in order, linked one to the next in one chain: one lock
@@ -129,12 +129,44 @@ pub async fn record_many(
     targets: &[String],
     detail: &str,
 ) -> Result<(), AppError> {
-    if targets.is_empty() {
+    let ip = super::origin::current();
+    let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_default();
+    let entries: Vec<Entry> = targets
+        .iter()
+        .map(|target| Entry { township_id, at, actor_id, actor_name, action, target, detail, ip: &ip })
+        .collect();
+    append(conn, &entries).await
+}
+
+/// A record to append, with its own time and address: one that happened in a transaction
+/// before (an event's step, audited after it commits) keeps when and from where.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub township_id: i32,
+    /// To the microsecond, as the database keeps it (the chain value covers it).
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
+    pub action: AuditAction,
+    pub target: &'a str,
+    pub detail: &'a str,
+    pub ip: &'a str,
+}
+
+impl<'a> Entry<'a> {
+    fn content(&self, chain: i16) -> Content<'a> {
+        let Entry { township_id, at, actor_id, actor_name, action, target, detail, ip } = *self;
+        Content { chain, township_id, at, actor_id, actor_name, action: action.as_str(), target, detail, ip }
+    }
+}
+
+/// Appends `entries`, in order, linked one to the next in one chain, sealed with the
+/// process's key: one lock and one read of the chain's end for all of them.
+pub async fn append(conn: &mut AsyncPgConnection, entries: &[Entry<'_>]) -> Result<(), AppError> {
+    if entries.is_empty() {
         return Ok(());
     }
     let key = key::installed().ok_or(SealError::NoKey)?;
-    let action = action.as_str();
-    let ip = &super::origin::current();
     let append = async |conn: &mut AsyncPgConnection| -> Result<(), AppError> {
         let chain = take_chain(conn, key).await?;
         let prev: Option<String> = audit_log::table
@@ -145,30 +177,24 @@ pub async fn record_many(
             .await
             .optional()?;
         let mut prev = prev.unwrap_or_else(|| GENESIS.to_owned());
-        let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_default();
-        // (prev_hash, hash) of each target, in order.
-        let mut links = Vec::with_capacity(targets.len());
-        for target in targets {
-            let content = Content { chain, township_id, at, actor_id, actor_name, action, target, detail, ip };
-            let hash = content.chain_value(&prev, Sealing::Keyed(key));
+        // (prev_hash, hash) of each entry, in order.
+        let mut links = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let hash = entry.content(chain).chain_value(&prev, Sealing::Keyed(key));
             links.push((std::mem::replace(&mut prev, hash.clone()), hash));
         }
-        for (targets, links) in targets.chunks(APPEND_CHUNK).zip(links.chunks(APPEND_CHUNK)) {
-            let rows: Vec<NewRecord> = targets
+        for (entries, links) in entries.chunks(APPEND_CHUNK).zip(links.chunks(APPEND_CHUNK)) {
+            let rows: Vec<NewRecord> = entries
                 .iter()
                 .zip(links)
-                .map(|(target, (prev_hash, hash))| {
-                    Content { chain, township_id, at, actor_id, actor_name, action, target, detail, ip }
-                        .record(prev_hash, hash)
-                })
+                .map(|(entry, (prev_hash, hash))| entry.content(chain).record(prev_hash, hash))
                 .collect();
             diesel::insert_into(audit_log::table).values(rows).execute(conn).await?;
         }
         Ok(())
     };
-    // The chain's lock lasts until the transaction ends: the caller's, when there is one (an
-    // event's step audited in the step's transaction: no savepoint, two statements fewer),
-    // or one of its own.
+    // The chain's lock lasts until the transaction ends: the caller's, when there is one (no
+    // savepoint, two statements fewer), or one of its own.
     if in_transaction(conn) { append(conn).await } else { conn.transaction::<_, AppError, _>(append).await }
 }
 

@@ -45,6 +45,7 @@ crate::code_enum::code_enum! {
         SecondFactorNotEnabled = "second_factor.not_enabled",
         SecondFactorRequiredByPolicy = "second_factor.required_by_policy",
         SecondFactorEnrolmentRequired = "second_factor.enrolment_required",
+        SecondFactorResetOwn = "second_factor.reset_own",
         MobileFormat = "mobile.format",
         UsernameFormat = "username.format",
         UsernameTaken = "username.taken",

@@ -12,6 +12,7 @@ pub mod routing;
 pub mod stats;
 pub mod stats_cache;
 pub mod stats_months;
+pub mod step_audit;
 pub mod steps;
 pub mod supervision;
 pub mod work_calendar;

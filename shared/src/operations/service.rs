@@ -71,7 +71,7 @@ impl Job {
             Job::Supervision => Duration::seconds(30),
             Job::RuntimeRegisters => Duration::seconds(10),
             Job::ApprovalReminders | Job::ImportsSweep | Job::HistoryArchive | Job::Backups => Duration::minutes(5),
-            Job::ExchangeDelivery => Duration::seconds(1),
+            Job::ExchangeDelivery | Job::StepAudit => Duration::seconds(1),
             Job::AuditCheckpoint => Duration::minutes(10),
         }
     }

@@ -106,9 +106,17 @@ pub async fn login_with_code(
         if code.trim().is_empty() {
             return Err(AppError::field("code", ErrorCode::SecondFactorRequired));
         }
-        if !second_factor::spend(conn, user_id, &secret, totp_last_step, code, now).await? {
-            let wrong = AppError::field("code", ErrorCode::SecondFactorWrong);
-            return Err(failure.count(conn, policy, "second factor", wrong).await?);
+        match second_factor::spend(conn, user_id, &secret, totp_last_step, code, now).await? {
+            None => {
+                let wrong = AppError::field("code", ErrorCode::SecondFactorWrong);
+                return Err(failure.count(conn, policy, "second factor", wrong).await?);
+            }
+            Some(second_factor::Proof::App) => {}
+            Some(second_factor::Proof::Recovery { left }) => {
+                let left = format!("left={left}");
+                let action = AuditAction::UseRecoveryCode;
+                audit::record(conn, township_id, Some(user_id), username, action, username, &left).await?;
+            }
         }
     }
     diesel::update(users::table.find(user_id))

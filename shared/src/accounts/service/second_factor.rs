@@ -8,24 +8,36 @@
 //!   policy requires it of the account.
 //! - At login (`login.rs`) an account with a secret needs a code besides its password.
 //! - A code is accepted once: its time step must come after the last one accepted.
+//! - Turning it on gives ten recovery codes, each good for one login in place of the app's
+//!   code (a lost phone); `renew_recovery` makes a new ten. Only their SHA-256 is kept.
+//! - A user who lost both asks the security administrator, who takes the factor away
+//!   (`reset`): not the system administrator, who resets passwords, so that neither alone
+//!   can take over an account that has two factors.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use rand::RngCore;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
 use super::AuthPolicy;
 use crate::accounts::builtin_roles::DUTIES;
-use crate::accounts::{SecondFactorEnrolment, SecondFactorStatus, SessionUser};
+use crate::accounts::{
+    RecoveryCodes, SecondFactorAccount, SecondFactorEnrolment, SecondFactorOverview, SecondFactorStatus, SessionUser,
+};
 use crate::audit::{AuditAction, service as audit};
 use crate::error::{AppError, ErrorCode};
-use crate::schema::users;
+use crate::permissions::{DataScope, codes};
+use crate::schema::{second_factor_recovery_codes as recovery, users};
 
 /// The name the app lists the account under.
 const ISSUER: &str = "Tongguan";
 /// Bytes of a secret: 160 bits, as RFC 4226 recommends.
 const SECRET_BYTES: usize = 20;
+/// Recovery codes made at once.
+pub const RECOVERY_CODES: usize = 10;
+/// Bytes of a recovery code: 80 bits, 16 base32 characters, shown in four groups of four.
+const RECOVERY_BYTES: usize = 10;
 
 /// Whether `user` is one of the administrators the policy may require a second factor of.
 pub fn is_administrator(user: &SessionUser) -> bool {
@@ -100,7 +112,16 @@ pub async fn status(
     Ok(SecondFactorStatus {
         enabled: factor.secret.is_some(),
         required: policy.admin_second_factor && is_administrator(user),
+        recovery_left: recovery_left(conn, user.id).await?,
     })
+}
+
+async fn recovery_left(conn: &mut AsyncPgConnection, user_id: i64) -> Result<i64, AppError> {
+    Ok(recovery::table
+        .filter(recovery::user_id.eq(user_id).and(recovery::used_at.is_null()))
+        .count()
+        .get_result(conn)
+        .await?)
 }
 
 /// The secret for the caller's app, pending until `confirm`: the one already pending, so that
@@ -137,13 +158,14 @@ fn qr_svg(uri: &str) -> Result<String, AppError> {
     Ok(code.render::<svg::Color>().min_dimensions(200, 200).quiet_zone(true).build())
 }
 
-/// Makes the pending secret the caller's, once they show a code their app makes from it.
+/// Makes the pending secret the caller's, once they show a code their app makes from it; the
+/// answer is the account's recovery codes, to be shown this once.
 pub async fn confirm(
     conn: &mut AsyncPgConnection,
     user: &SessionUser,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<RecoveryCodes, AppError> {
     let factor = factor(conn, user.id).await?;
     let Some(pending) = factor.pending else {
         return Err(AppError::field("code", ErrorCode::SecondFactorNotStarted));
@@ -151,16 +173,75 @@ pub async fn confirm(
     let Some(step) = accepted_step(&pending, code, None, now)? else {
         return Err(AppError::field("code", ErrorCode::SecondFactorWrong));
     };
-    diesel::update(users::table.find(user.id))
-        .set((
-            users::totp_secret.eq(Some(&pending)),
-            users::totp_pending.eq(None::<String>),
-            users::totp_last_step.eq(Some(step)),
-        ))
-        .execute(conn)
-        .await?;
-    let (id, name) = (Some(user.id), &user.display_name);
-    audit::record(conn, user.township_id, id, name, AuditAction::EnableSecondFactor, &user.username, "").await
+    conn.transaction::<_, AppError, _>(async |conn| {
+        diesel::update(users::table.find(user.id))
+            .set((
+                users::totp_secret.eq(Some(&pending)),
+                users::totp_pending.eq(None::<String>),
+                users::totp_last_step.eq(Some(step)),
+            ))
+            .execute(conn)
+            .await?;
+        let codes = new_recovery_codes(conn, user.id).await?;
+        let (id, name) = (Some(user.id), &user.display_name);
+        audit::record(conn, user.township_id, id, name, AuditAction::EnableSecondFactor, &user.username, "").await?;
+        Ok(codes)
+    })
+    .await
+}
+
+/// A new set of recovery codes for the caller, in place of the old ones (used or not), with a
+/// code from the app: whoever finds the account open cannot make codes of their own.
+pub async fn renew_recovery(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<RecoveryCodes, AppError> {
+    let factor = factor(conn, user.id).await?;
+    let Some(secret) = factor.secret else {
+        return Err(AppError::field("code", ErrorCode::SecondFactorNotEnabled));
+    };
+    if !spend_code(conn, user.id, &secret, factor.last_step, code, now).await? {
+        return Err(AppError::field("code", ErrorCode::SecondFactorWrong));
+    }
+    conn.transaction::<_, AppError, _>(async |conn| {
+        let codes = new_recovery_codes(conn, user.id).await?;
+        let (id, name) = (Some(user.id), &user.display_name);
+        audit::record(conn, user.township_id, id, name, AuditAction::RenewRecoveryCodes, &user.username, "").await?;
+        Ok(codes)
+    })
+    .await
+}
+
+/// Replaces the account's recovery codes with `RECOVERY_CODES` new ones.
+async fn new_recovery_codes(conn: &mut AsyncPgConnection, user_id: i64) -> Result<RecoveryCodes, AppError> {
+    let codes: Vec<String> = (0..RECOVERY_CODES)
+        .map(|_| {
+            let mut bytes = [0u8; RECOVERY_BYTES];
+            rand::rng().fill_bytes(&mut bytes);
+            let text = Secret::from(bytes.to_vec()).to_base32();
+            text.as_bytes().chunks(4).map(|group| String::from_utf8_lossy(group)).collect::<Vec<_>>().join("-")
+        })
+        .collect();
+    let rows: Vec<_> = codes
+        .iter()
+        .filter_map(|code| recovery_hash(code))
+        .map(|hash| (recovery::user_id.eq(user_id), recovery::code_hash.eq(hash)))
+        .collect();
+    diesel::delete(recovery::table.filter(recovery::user_id.eq(user_id))).execute(conn).await?;
+    diesel::insert_into(recovery::table).values(rows).execute(conn).await?;
+    Ok(RecoveryCodes { codes })
+}
+
+/// The stored hash of a recovery code as typed (any case, with or without the dashes and
+/// spaces), or `None` when it is not of a recovery code's form (six digits from the app, say).
+fn recovery_hash(code: &str) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let code: String =
+        code.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    let base32 = |c: char| c.is_ascii_uppercase() || ('2'..='7').contains(&c);
+    (code.len() == RECOVERY_BYTES * 8 / 5 && code.chars().all(base32)).then(|| hex::encode(Sha256::digest(&code)))
 }
 
 /// Takes the caller's second factor away, with a code from it; refused while the policy
@@ -182,7 +263,17 @@ pub async fn disable(
     if accepted_step(&secret, code, factor.last_step, now)?.is_none() {
         return Err(AppError::field("code", ErrorCode::SecondFactorWrong));
     }
-    diesel::update(users::table.find(user.id))
+    conn.transaction::<_, AppError, _>(async |conn| {
+        take_away(conn, user.id).await?;
+        let (id, name) = (Some(user.id), &user.display_name);
+        audit::record(conn, user.township_id, id, name, AuditAction::DisableSecondFactor, &user.username, "").await
+    })
+    .await
+}
+
+/// Removes the account's secret, pending secret, last step and recovery codes.
+async fn take_away(conn: &mut AsyncPgConnection, user_id: i64) -> Result<(), AppError> {
+    diesel::update(users::table.find(user_id))
         .set((
             users::totp_secret.eq(None::<String>),
             users::totp_pending.eq(None::<String>),
@@ -190,15 +281,48 @@ pub async fn disable(
         ))
         .execute(conn)
         .await?;
-    let (id, name) = (Some(user.id), &user.display_name);
-    audit::record(conn, user.township_id, id, name, AuditAction::DisableSecondFactor, &user.username, "").await
+    diesel::delete(recovery::table.filter(recovery::user_id.eq(user_id))).execute(conn).await?;
+    Ok(())
 }
 
-/// At login: whether `code` is good for the account's `secret` now (past `last_step`, as read
-/// with its credentials), and if so, spends it. The step is spent only if it is still past the
-/// last one spent, in one statement, so that two logins racing with one code cannot both
-/// spend it.
+/// What let a login through besides the password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    /// A code from the app.
+    App,
+    /// A recovery code, with so many left.
+    Recovery { left: i64 },
+}
+
+/// At login: whether `code` is good for the account now, either as the app's code for its
+/// `secret` (past `last_step`, as read with its credentials) or as one of its unused recovery
+/// codes, and if so, spends it.
 pub(super) async fn spend(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    secret: &str,
+    last_step: Option<i64>,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Proof>, AppError> {
+    let Some(hash) = recovery_hash(code) else {
+        return Ok(spend_code(conn, user_id, secret, last_step, code, now).await?.then_some(Proof::App));
+    };
+    // Used in one conditional statement: two logins racing with one code cannot both pass.
+    let used = diesel::update(recovery::table.find((user_id, hash)).filter(recovery::used_at.is_null()))
+        .set(recovery::used_at.eq(Some(now)))
+        .execute(conn)
+        .await?;
+    if used != 1 {
+        return Ok(None);
+    }
+    Ok(Some(Proof::Recovery { left: recovery_left(conn, user_id).await? }))
+}
+
+/// Whether `code` is the app's code for `secret` now, past `last_step`; if so, spends its time
+/// step. The step is spent only if it is still past the last one spent, in one statement, so
+/// that two logins racing with one code cannot both spend it.
+async fn spend_code(
     conn: &mut AsyncPgConnection,
     user_id: i64,
     secret: &str,
@@ -214,6 +338,111 @@ pub(super) async fn spend(
     .execute(conn)
     .await?;
     Ok(spent == 1)
+}
+
+/// The accounts of the security administrator's township that have a second factor or are
+/// staff, administrators first, for 两步验证管理; and whether the policy requires it.
+pub async fn overview(
+    conn: &mut AsyncPgConnection,
+    policy: &AuthPolicy,
+    actor: &SessionUser,
+) -> Result<SecondFactorOverview, AppError> {
+    use diesel::sql_types::{Array, BigInt, Bool, Integer, Text};
+    if !actor.can(codes::SESSIONS_MANAGE) {
+        return Err(AppError::Forbidden);
+    }
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Text)]
+        username: String,
+        #[diesel(sql_type = Text)]
+        display_name: String,
+        #[diesel(sql_type = Array<Text>)]
+        role_names: Vec<String>,
+        #[diesel(sql_type = Bool)]
+        enabled: bool,
+        #[diesel(sql_type = Bool)]
+        administrator: bool,
+        #[diesel(sql_type = BigInt)]
+        recovery_left: i64,
+    }
+    let duties: Vec<&str> = DUTIES.iter().flat_map(|duty| duty.iter().map(|p| p.as_str())).collect();
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT u.id, u.username, u.display_name, \
+                coalesce(array_agg(r.name ORDER BY r.id) FILTER (WHERE r.id IS NOT NULL), '{}') AS role_names, \
+                u.totp_secret IS NOT NULL AS enabled, \
+                coalesce(bool_or(r.permissions && $2), false) AS administrator, \
+                (SELECT count(*) FROM second_factor_recovery_codes c \
+                 WHERE c.user_id = u.id AND c.used_at IS NULL) AS recovery_left \
+         FROM users u LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id \
+         WHERE u.township_id = $1 AND (u.kind = $3 OR u.totp_secret IS NOT NULL) \
+         GROUP BY u.id \
+         ORDER BY administrator DESC, u.username LIMIT 1000",
+    )
+    .bind::<Integer, _>(actor.township_id)
+    .bind::<Array<Text>, _>(duties)
+    .bind::<Text, _>(crate::accounts::UserKind::Staff.as_str())
+    .load(conn)
+    .await?;
+    Ok(SecondFactorOverview {
+        required_of_administrators: policy.admin_second_factor,
+        accounts: rows
+            .into_iter()
+            .map(|row| SecondFactorAccount {
+                current: row.id == actor.id,
+                user_id: row.id,
+                username: row.username,
+                display_name: row.display_name,
+                role_names: row.role_names,
+                enabled: row.enabled,
+                administrator: row.administrator,
+                recovery_left: row.recovery_left,
+            })
+            .collect(),
+    })
+}
+
+/// Takes away the second factor of a user who lost their phone and their recovery codes (the
+/// security administrator, for an account of their township, not their own): the user logs
+/// in with the password alone, and enrols again, at once if the policy requires it of them.
+/// Their sessions end, so that whoever holds one must log in again.
+pub async fn reset(conn: &mut AsyncPgConnection, actor: &SessionUser, user_id: i64) -> Result<(), AppError> {
+    if !actor.can(codes::SESSIONS_MANAGE) {
+        return Err(AppError::Forbidden);
+    }
+    let (township_id, username, secret): (i32, String, Option<String>) = users::table
+        .find(user_id)
+        .select((users::township_id, users::username, users::totp_secret))
+        .first(conn)
+        .await
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    if actor.scope < DataScope::County && township_id != actor.township_id {
+        return Err(AppError::NotFound);
+    }
+    if user_id == actor.id {
+        return Err(AppError::Conflict(ErrorCode::SecondFactorResetOwn));
+    }
+    if secret.is_none() {
+        return Err(AppError::Conflict(ErrorCode::SecondFactorNotEnabled));
+    }
+    conn.transaction::<_, AppError, _>(async |conn| {
+        take_away(conn, user_id).await?;
+        let ended = super::session::revoke_all(conn, user_id).await?;
+        audit::record(
+            conn,
+            township_id,
+            Some(actor.id),
+            &actor.display_name,
+            AuditAction::ResetSecondFactor,
+            &username,
+            &format!("sessions_ended={ended}"),
+        )
+        .await
+    })
+    .await
 }
 
 #[cfg(test)]

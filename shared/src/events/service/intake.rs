@@ -6,12 +6,11 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use diesel::OptionalExtension;
-use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Bool, Double, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use super::{catalog, routing, work_calendar};
 use crate::accounts::{SessionUser, UserKind};
-use crate::audit::{AuditAction, service as audit};
 use crate::error::{AppError, ErrorCode};
 use crate::events::state::{Action, EventState};
 use crate::events::tracking;
@@ -306,10 +305,6 @@ async fn insert(
 struct AddedStep {
     #[diesel(sql_type = BigInt)]
     id: i64,
-    #[diesel(sql_type = Integer)]
-    township_id: i32,
-    #[diesel(sql_type = Text)]
-    number: String,
 }
 
 /// One step for the timeline.
@@ -340,15 +335,17 @@ impl<'a> From<&'a SessionUser> for StepActor<'a> {
 }
 
 /// Appends one step to the timeline and returns its id. A step that changes the event's
-/// state goes on the audit log too (R-9.3.1: every state change of an event), in the same
-/// transaction: a step is never kept without its record, nor a record without its step.
+/// state is queued for the audit log (R-9.3.1: every state change of an event) by the same
+/// statement, with the request's address: the record is appended after the commit, in a batch
+/// (`step_audit`), so a step is never kept without its record to come.
 pub async fn add_step(conn: &mut AsyncPgConnection, actor: StepActor<'_>, step: &NewStep<'_>) -> Result<i64, AppError> {
     let added: AddedStep = diesel::sql_query(
         "WITH event AS (SELECT township_id, id, number FROM events WHERE id = $1), \
               step AS (INSERT INTO event_steps (township_id, event_id, at, actor_id, actor_name, action, from_state, \
                           to_state, note, department_id, spent_seconds) \
-                       SELECT township_id, id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM event RETURNING id) \
-         SELECT step.id, event.township_id, event.number FROM step, event",
+                       SELECT township_id, id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM event RETURNING id), \
+              queued AS (INSERT INTO event_step_audit_queue (step_id, ip) SELECT id, $11 FROM step WHERE $12) \
+         SELECT id FROM step",
     )
     .bind::<BigInt, _>(step.event_id)
     .bind::<Timestamptz, _>(step.at)
@@ -360,14 +357,10 @@ pub async fn add_step(conn: &mut AsyncPgConnection, actor: StepActor<'_>, step: 
     .bind::<Text, _>(step.note)
     .bind::<Nullable<Integer>, _>(step.department)
     .bind::<BigInt, _>(step.spent_seconds)
+    .bind::<Text, _>(crate::audit::origin::current())
+    .bind::<Bool, _>(step.from != Some(step.to))
     .get_result(conn)
     .await?;
-    if step.from != Some(step.to) {
-        let from = step.from.map_or("", EventState::as_str);
-        let change = format!("{}: {from}→{}", step.action, step.to.as_str());
-        audit::record(conn, added.township_id, actor.id, actor.name, AuditAction::EventStep, &added.number, &change)
-            .await?;
-    }
     Ok(added.id)
 }
 
