@@ -21,6 +21,18 @@ fn code(secret: &str, at: DateTime<Utc>) -> String {
     totp.generate(at.timestamp() as u64).to_string()
 }
 
+/// Turns the second factor on for `user` with the app's code at `at`: its secret and
+/// recovery codes.
+async fn enrol(
+    conn: &mut diesel_async::AsyncPgConnection,
+    user: &shared::accounts::SessionUser,
+    at: DateTime<Utc>,
+) -> (String, Vec<String>) {
+    let secret = second_factor::begin(conn, user).await.expect("begin").secret;
+    let codes = second_factor::confirm(conn, user, &code(&secret, at), at).await.expect("confirm").codes;
+    (secret, codes)
+}
+
 fn field(error: AppError) -> Vec<(String, ErrorCode)> {
     match error {
         AppError::Validation(errors) => errors.into_iter().map(|e| (e.field, e.code)).collect(),
@@ -134,14 +146,13 @@ async fn the_policy_sends_an_administrator_to_enrol_first_and_keeps_the_factor_o
         sysadmin.clone().active().expect_err("nothing else until enrolled"),
         AppError::Conflict(ErrorCode::SecondFactorEnrolmentRequired)
     );
-    let enrolment = second_factor::begin(&mut conn, &sysadmin).await.expect("begin");
     let now = Utc::now();
-    second_factor::confirm(&mut conn, &sysadmin, &code(&enrolment.secret, now), now).await.expect("confirm");
+    let (secret, _) = enrol(&mut conn, &sysadmin, now).await;
     let sysadmin =
         shared::accounts::service::session::load_user(&mut conn, &policy, sysadmin.id).await.expect("sysadmin");
     assert!(!sysadmin.second_factor_due);
     let later = now + Duration::seconds(30);
-    let kept = second_factor::disable(&mut conn, &policy, &sysadmin, &code(&enrolment.secret, later), later)
+    let kept = second_factor::disable(&mut conn, &policy, &sysadmin, &code(&secret, later), later)
         .await
         .expect_err("required");
     assert_eq!(field(kept), [("code".to_owned(), ErrorCode::SecondFactorRequiredByPolicy)]);
@@ -159,13 +170,9 @@ async fn recovery_codes_log_in_once_each_and_the_security_administrator_resets_a
     let mut conn = db.conn().await;
     let policy = AuthPolicy::default();
     let staff = db.user("staff").await;
-    let enrolment = second_factor::begin(&mut conn, &staff).await.expect("begin");
     let now = Utc::now();
     let earlier = now - Duration::seconds(30);
-    let codes = second_factor::confirm(&mut conn, &staff, &code(&enrolment.secret, earlier), earlier)
-        .await
-        .expect("confirm")
-        .codes;
+    let (secret, codes) = enrol(&mut conn, &staff, earlier).await;
     assert_eq!(codes.len(), 10);
     assert!(
         codes.iter().all(|c| c.len() == 19 && c.split('-').all(|g| g.len() == 4)),
@@ -192,8 +199,7 @@ async fn recovery_codes_log_in_once_each_and_the_security_administrator_resets_a
     assert_eq!(second_factor::status(&mut conn, &policy, &staff).await.expect("status").recovery_left, 9);
 
     // New codes, with a code from the app, replace every old one.
-    let renewed =
-        second_factor::renew_recovery(&mut conn, &staff, &code(&enrolment.secret, now), now).await.expect("renew");
+    let renewed = second_factor::renew_recovery(&mut conn, &staff, &code(&secret, now), now).await.expect("renew");
     let old = login::login_with_code(&mut conn, &policy, attempt("staff", &codes[1])).await.expect_err("replaced");
     assert_eq!(field(old), [("code".to_owned(), ErrorCode::SecondFactorWrong)]);
     assert_eq!(second_factor::status(&mut conn, &policy, &staff).await.expect("status").recovery_left, 10);

@@ -1,5 +1,6 @@
 //! Account services: the only code that reads or writes users, roles and sessions.
 
+mod credential_reset;
 pub mod handlers;
 pub mod login;
 mod models;

@@ -7,12 +7,12 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamptz};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use super::{AuthPolicy, online, password_hash};
+use super::{AuthPolicy, credential_reset, online, password_hash};
 use crate::accounts::{PasswordChange, PasswordDue, PasswordStatus, SessionUser, TemporaryPassword, password_policy};
 use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::error::{AppError, ErrorCode};
-use crate::permissions::{DataScope, codes};
+use crate::permissions::codes;
 use crate::schema::{password_history, users};
 
 /// How many of the newest passwords of an account may not be chosen again (the current one
@@ -151,35 +151,16 @@ pub async fn reset(
     actor: &SessionUser,
     user_id: i64,
 ) -> Result<TemporaryPassword, AppError> {
-    if !actor.can(codes::USERS_MANAGE) {
-        return Err(AppError::Forbidden);
-    }
-    let (township_id, username): (i32, String) =
-        users::table.find(user_id).select((users::township_id, users::username)).first(conn).await?;
-    if actor.scope < DataScope::County && township_id != actor.township_id {
-        return Err(AppError::NotFound);
-    }
-    if user_id == actor.id {
-        return Err(AppError::Conflict(ErrorCode::UserOwnPassword));
-    }
-    let password = temporary(&username);
+    let target =
+        credential_reset::target(conn, actor, user_id, codes::USERS_MANAGE, ErrorCode::UserOwnPassword).await?;
+    let password = temporary(&target.username);
     let hash = password_hash::hash(password.clone()).await?;
     conn.transaction::<_, AppError, _>(async |conn| {
         replace(conn, user_id, &hash, true).await?;
-        let ended = super::session::revoke_all(conn, user_id).await?;
-        audit::record(
-            conn,
-            township_id,
-            Some(actor.id),
-            &actor.display_name,
-            AuditAction::ResetPassword,
-            &username,
-            &format!("sessions_ended={ended}"),
-        )
-        .await
+        credential_reset::end_sessions_and_record(conn, actor, &target, AuditAction::ResetPassword).await
     })
     .await?;
-    Ok(TemporaryPassword { user_id, username, password })
+    Ok(TemporaryPassword { user_id, username: target.username, password })
 }
 
 /// A random password that passes the policy: 14 characters of upper and lower case letters,

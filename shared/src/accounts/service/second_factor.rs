@@ -20,14 +20,14 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use rand::RngCore;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
-use super::AuthPolicy;
+use super::{AuthPolicy, credential_reset};
 use crate::accounts::builtin_roles::DUTIES;
 use crate::accounts::{
     RecoveryCodes, SecondFactorAccount, SecondFactorEnrolment, SecondFactorOverview, SecondFactorStatus, SessionUser,
 };
 use crate::audit::{AuditAction, service as audit};
 use crate::error::{AppError, ErrorCode};
-use crate::permissions::{DataScope, codes};
+use crate::permissions::codes;
 use crate::schema::{second_factor_recovery_codes as recovery, users};
 
 /// The name the app lists the account under.
@@ -182,10 +182,7 @@ pub async fn confirm(
             ))
             .execute(conn)
             .await?;
-        let codes = new_recovery_codes(conn, user.id).await?;
-        let (id, name) = (Some(user.id), &user.display_name);
-        audit::record(conn, user.township_id, id, name, AuditAction::EnableSecondFactor, &user.username, "").await?;
-        Ok(codes)
+        new_recovery_codes(conn, user, AuditAction::EnableSecondFactor).await
     })
     .await
 }
@@ -206,16 +203,19 @@ pub async fn renew_recovery(
         return Err(AppError::field("code", ErrorCode::SecondFactorWrong));
     }
     conn.transaction::<_, AppError, _>(async |conn| {
-        let codes = new_recovery_codes(conn, user.id).await?;
-        let (id, name) = (Some(user.id), &user.display_name);
-        audit::record(conn, user.township_id, id, name, AuditAction::RenewRecoveryCodes, &user.username, "").await?;
-        Ok(codes)
+        new_recovery_codes(conn, user, AuditAction::RenewRecoveryCodes).await
     })
     .await
 }
 
-/// Replaces the account's recovery codes with `RECOVERY_CODES` new ones.
-async fn new_recovery_codes(conn: &mut AsyncPgConnection, user_id: i64) -> Result<RecoveryCodes, AppError> {
+/// Replaces the user's recovery codes with `RECOVERY_CODES` new ones and records `action` (to
+/// be called in the transaction of the change that makes them).
+async fn new_recovery_codes(
+    conn: &mut AsyncPgConnection,
+    user: &SessionUser,
+    action: AuditAction,
+) -> Result<RecoveryCodes, AppError> {
+    let user_id = user.id;
     let codes: Vec<String> = (0..RECOVERY_CODES)
         .map(|_| {
             let mut bytes = [0u8; RECOVERY_BYTES];
@@ -231,6 +231,7 @@ async fn new_recovery_codes(conn: &mut AsyncPgConnection, user_id: i64) -> Resul
         .collect();
     diesel::delete(recovery::table.filter(recovery::user_id.eq(user_id))).execute(conn).await?;
     diesel::insert_into(recovery::table).values(rows).execute(conn).await?;
+    audit::record(conn, user.township_id, Some(user.id), &user.display_name, action, &user.username, "").await?;
     Ok(RecoveryCodes { codes })
 }
 
@@ -409,38 +410,14 @@ pub async fn overview(
 /// in with the password alone, and enrols again, at once if the policy requires it of them.
 /// Their sessions end, so that whoever holds one must log in again.
 pub async fn reset(conn: &mut AsyncPgConnection, actor: &SessionUser, user_id: i64) -> Result<(), AppError> {
-    if !actor.can(codes::SESSIONS_MANAGE) {
-        return Err(AppError::Forbidden);
-    }
-    let (township_id, username, secret): (i32, String, Option<String>) = users::table
-        .find(user_id)
-        .select((users::township_id, users::username, users::totp_secret))
-        .first(conn)
-        .await
-        .optional()?
-        .ok_or(AppError::NotFound)?;
-    if actor.scope < DataScope::County && township_id != actor.township_id {
-        return Err(AppError::NotFound);
-    }
-    if user_id == actor.id {
-        return Err(AppError::Conflict(ErrorCode::SecondFactorResetOwn));
-    }
-    if secret.is_none() {
+    let own = ErrorCode::SecondFactorResetOwn;
+    let target = credential_reset::target(conn, actor, user_id, codes::SESSIONS_MANAGE, own).await?;
+    if factor(conn, user_id).await?.secret.is_none() {
         return Err(AppError::Conflict(ErrorCode::SecondFactorNotEnabled));
     }
     conn.transaction::<_, AppError, _>(async |conn| {
         take_away(conn, user_id).await?;
-        let ended = super::session::revoke_all(conn, user_id).await?;
-        audit::record(
-            conn,
-            township_id,
-            Some(actor.id),
-            &actor.display_name,
-            AuditAction::ResetSecondFactor,
-            &username,
-            &format!("sessions_ended={ended}"),
-        )
-        .await
+        credential_reset::end_sessions_and_record(conn, actor, &target, AuditAction::ResetSecondFactor).await
     })
     .await
 }
