@@ -30,6 +30,35 @@ pub fn start(pool: DbPool, metrics: Arc<Metrics>) {
     });
 }
 
+/// How often records past the retention are looked for: each look reads the live log once.
+const ARCHIVE_EVERY: Duration = Duration::from_secs(24 * 3600);
+
+/// Once a day (and at start), on every server process, the audit records older than
+/// `retention_days` move to the archive (`shared::audit::archive`; processes take turns).
+pub fn start_archive(pool: DbPool, metrics: Arc<Metrics>, retention_days: u32) {
+    tokio::spawn(async move {
+        let mut clock = tokio::time::interval(ARCHIVE_EVERY);
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            clock.tick().await;
+            let archived = match pool.get().await {
+                Ok(mut conn) => shared::audit::archive::archive(&mut conn, retention_days, chrono::Utc::now())
+                    .await
+                    .map_err(|e| format!("{e:?}")),
+                Err(error) => Err(error.to_string()),
+            };
+            match &archived {
+                Ok(archived) if archived.moved > 0 => {
+                    tracing::info!(moved = archived.moved, before = %archived.before, "audit records archived");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "audit archive"),
+            }
+            metrics.job(Job::AuditArchive, archived.err());
+        }
+    });
+}
+
 /// How often the queue of event steps is taken onto the audit log.
 const STEPS_EVERY: Duration = Duration::from_secs(1);
 

@@ -103,6 +103,9 @@ pub enum AuditCommand {
     /// Walk the whole hash chain and check every checkpoint; name the first broken record
     /// and exit non-zero if someone changed, inserted or deleted records in the database.
     Verify,
+    /// Move the records older than the retention (TONGGUAN_AUDIT_RETENTION_DAYS, at least
+    /// 180) to the archive, where search and verification still read them.
+    Archive,
 }
 
 #[derive(Subcommand)]
@@ -205,6 +208,12 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             stop(db);
             result
         }
+        Command::Audit { command: AuditCommand::Archive } => {
+            let db = open_database(&config.database).await?;
+            let result = archive_audit(db.url.expose_secret(), config.audit.retention_days).await;
+            stop(db);
+            result
+        }
         Command::Backup { command } => {
             let db = open_database(&config.database).await?;
             let settings = config.backups.settings(&db.url, config.database.pg_bin.as_deref());
@@ -232,6 +241,21 @@ async fn seed_demo(url: &str, options: &demo::DemoOptions) -> anyhow::Result<()>
     let mut conn = pool.get().await?;
     database::prepare(&mut conn).await?;
     demo::accounts::seed_if_empty(&mut conn, options).await
+}
+
+async fn archive_audit(url: &str, retention_days: u32) -> anyhow::Result<()> {
+    let pool = shared::db::pool(url, 1).map_err(anyhow::Error::msg)?;
+    let mut conn = pool.get().await?;
+    shared::audit::service::seal(&mut conn).await?;
+    let archived = shared::audit::archive::archive(&mut conn, retention_days, chrono::Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    println!(
+        "{} audit records from before {} moved to the archive (kept {retention_days} days in the live log)",
+        archived.moved,
+        shared::time::local(archived.before).format("%Y-%m-%d %H:%M")
+    );
+    Ok(())
 }
 
 async fn verify_audit(url: &str) -> anyhow::Result<()> {
@@ -359,6 +383,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     crate::metrics::flush_jobs(pool.clone(), metrics.clone());
     crate::audit_job::start(pool.clone(), metrics.clone());
     crate::audit_job::start_step_audit(pool.clone(), metrics.clone());
+    crate::audit_job::start_archive(pool.clone(), metrics.clone(), config.audit.retention_days);
     let mut disks = vec![("data".to_owned(), config.database.data_dir.clone())];
     if let crate::config::UploadsConfig::Directory(uploads) = &config.uploads {
         disks.push(("uploads".to_owned(), uploads.clone()));

@@ -317,6 +317,9 @@ impl BackupConfig {
 pub struct AuditConfig {
     key: Option<AuditKey>,
     file: PathBuf,
+    /// `TONGGUAN_AUDIT_RETENTION_DAYS` (default and least 180, as the standard asks): records
+    /// older than this move to the archive (`shared::audit::archive`), never away.
+    pub retention_days: u32,
 }
 
 impl AuditConfig {
@@ -324,7 +327,9 @@ impl AuditConfig {
         let key = var("TONGGUAN_AUDIT_KEY")
             .map(|text| AuditKey::from_hex(&text).map_err(|reason| anyhow::anyhow!("TONGGUAN_AUDIT_KEY {reason}")))
             .transpose()?;
-        Ok(Self { key, file: data_dir.join("audit.key") })
+        let min = shared::audit::archive::MIN_RETENTION_DAYS;
+        let retention_days = whole("TONGGUAN_AUDIT_RETENTION_DAYS", min, min, Some(36_500), "days")?;
+        Ok(Self { key, file: data_dir.join("audit.key"), retention_days })
     }
 
     /// The key: the variable's, else the key file's (made first if there is none).

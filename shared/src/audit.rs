@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 
 mod action;
 #[cfg(feature = "ssr")]
+pub mod archive;
+#[cfg(feature = "ssr")]
 pub mod key;
 #[cfg(feature = "ssr")]
 pub mod origin;

@@ -26,6 +26,8 @@ crate::code_enum::code_enum! {
         AuditCheckpoint = "audit_checkpoint",
         /// Event state changes appended to the audit log after they commit.
         StepAudit = "step_audit",
+        /// Audit records past the retention moved to the archive.
+        AuditArchive = "audit_archive",
     }
 }
 

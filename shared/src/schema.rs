@@ -97,6 +97,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_log_archive (id) {
+        id -> Int8,
+        township_id -> Int4,
+        at -> Timestamptz,
+        actor_id -> Nullable<Int8>,
+        actor_name -> Text,
+        action -> Text,
+        target -> Text,
+        detail -> Text,
+        ip -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+        chain -> Int2,
+    }
+}
+
+diesel::table! {
     audit_seal (only_row) {
         only_row -> Bool,
         sealed_from -> Int8,
@@ -718,6 +735,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     audit_checkpoints,
     audit_log,
+    audit_log_archive,
     audit_seal,
     backup_runs,
     custom_fields,

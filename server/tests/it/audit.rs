@@ -1,7 +1,7 @@
 //! The audit log is a chain of HMAC-SM3 values under the server's key, append-only in the
 //! database: every change to a past record is refused, or detected (R-9.3.1).
 
-use diesel::{ExpressionMethods, QueryDsl};
+use diesel::{ExpressionMethods, QueryDsl, TextExpressionMethods};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use shared::audit::{AuditAction, service};
 use shared::schema::audit_log;
@@ -651,5 +651,147 @@ async fn queued_event_steps_are_appended_once_by_concurrent_drains_with_their_ow
     let verified = service::verify_chain(&mut conn).await.expect("verify");
     assert_eq!(verified.broken_at, None);
     drop((conn, one, two));
+    db.finish().await;
+}
+
+/// Records past the retention move to the archive and nowhere else: the chain runs on across
+/// both tables, checkpoints of moved records still hold, the auditor still finds them, and the
+/// database refuses every other way out of the live log, or any change in the archive.
+#[tokio::test]
+async fn records_past_the_retention_move_to_the_archive_and_still_verify_and_search() {
+    use chrono::{Duration, Utc};
+    use diesel::sql_types::BigInt;
+    use shared::audit::archive;
+    use shared::audit::service::Entry;
+    use shared::schema::audit_log_archive;
+
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let now = Utc::now();
+    let old = |days: i64| {
+        chrono::DateTime::from_timestamp_micros((now - Duration::days(days)).timestamp_micros()).expect("t")
+    };
+    let targets: Vec<String> = (0..300).map(|n| format!("archived-{n}")).collect();
+    let entries: Vec<Entry> = targets
+        .iter()
+        .enumerate()
+        .map(|(n, target)| Entry {
+            township_id: 1,
+            at: old(400 - n as i64 / 2),
+            actor_id: None,
+            actor_name: "test",
+            action: AuditAction::CreateRecord,
+            target,
+            detail: "",
+            ip: "",
+        })
+        .collect();
+    service::append(&mut conn, &entries).await.expect("old records");
+    // The checkpoint names the newest old record; a fresh record then ends the chain.
+    service::checkpoint(&mut conn).await.expect("checkpoint");
+    service::record(&mut conn, 1, None, "test", AuditAction::CreateRecord, "fresh", "").await.expect("fresh");
+    let before = service::verify_chain(&mut conn).await.expect("verify");
+    assert_eq!(before.broken_at, None);
+    let live_before: i64 = audit_log::table.count().get_result(&mut conn).await.expect("count");
+
+    // In batches of 64: several transactions, each moving what it copied.
+    let archived = archive::archive_in_batches_of(&mut conn, 180, now, 64).await.expect("archive");
+    assert!(archived.moved >= 300, "{archived:?}");
+    let in_archive: i64 = audit_log_archive::table.count().get_result(&mut conn).await.expect("count");
+    assert_eq!(in_archive, archived.moved);
+    let old_targets: i64 = audit_log::table
+        .filter(audit_log::target.like("archived-%"))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .expect("count");
+    assert_eq!(old_targets, 0, "every old record left the live log");
+    let due_left: i64 =
+        audit_log::table.filter(audit_log::at.lt(archived.before)).count().get_result(&mut conn).await.expect("count");
+    assert!(due_left <= i64::from(service::CHAINS), "at most the chains' ends stay: {due_left}");
+    let archive_records: i64 = audit_log::table
+        .filter(audit_log::action.eq(AuditAction::ArchiveAudit.as_str()))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .expect("count");
+    assert!(archive_records >= 1, "the move is recorded for each township it moved records of");
+    let live_after: i64 = audit_log::table.count().get_result(&mut conn).await.expect("count");
+    assert_eq!(live_after, live_before - archived.moved + archive_records);
+    // Nothing to do a second time.
+    assert_eq!(archive::archive(&mut conn, 180, now).await.expect("again").moved, 0);
+
+    // The chain runs on across both tables, the checkpoint of a moved record holds.
+    service::record(&mut conn, 1, None, "test", AuditAction::CreateRecord, "after", "").await.expect("after");
+    let after = service::verify_chain(&mut conn).await.expect("verify");
+    assert_eq!((after.broken_at, after.checkpoints), (None, before.checkpoints));
+    assert_eq!(after.checked, before.checked + archive_records + 1);
+    // The auditor still finds an archived record.
+    let auditor = db.user("auditor").await;
+    let search = shared::audit::AuditSearch { target: "archived-299".into(), page: 1, ..Default::default() };
+    let found = service::list(&mut conn, &auditor, &search).await.expect("search");
+    assert_eq!(found.rows.iter().map(|r| r.target.as_str()).collect::<Vec<_>>(), ["archived-299"]);
+
+    // The only way out of the live log is into the archive, past 180 days.
+    let fresh: i64 = audit_log::table
+        .filter(audit_log::target.eq("fresh"))
+        .select(audit_log::id)
+        .first(&mut conn)
+        .await
+        .expect("fresh");
+    let refused = diesel::sql_query("DELETE FROM audit_log WHERE id = $1")
+        .bind::<BigInt, _>(fresh)
+        .execute(&mut conn)
+        .await
+        .expect_err("a recent record")
+        .to_string();
+    assert!(refused.contains("append-only"), "{refused}");
+    service::append(&mut conn, &entries[..2]).await.expect("two more old records");
+    service::record(&mut conn, 1, None, "test", AuditAction::CreateRecord, "end", "").await.expect("end");
+    let unarchived = diesel::sql_query(
+        "DELETE FROM audit_log WHERE id = (SELECT min(id) FROM audit_log WHERE target = 'archived-0')",
+    )
+    .execute(&mut conn)
+    .await
+    .expect_err("old, but no copy in the archive")
+    .to_string();
+    assert!(unarchived.contains("append-only"), "{unarchived}");
+    // A copy that differs does not let it go either (rolled back with the refusal).
+    let altered = conn
+        .transaction::<(), diesel::result::Error, _>(async |conn| {
+            diesel::sql_query(
+                "INSERT INTO audit_log_archive \
+                 SELECT id, township_id, at, actor_id, actor_name, action, target, 'altered', ip, prev_hash, hash, chain \
+                 FROM audit_log WHERE target = 'archived-0'",
+            )
+            .execute(conn)
+            .await?;
+            diesel::sql_query("DELETE FROM audit_log WHERE target = 'archived-0'").execute(conn).await?;
+            Ok(())
+        })
+        .await
+        .expect_err("the copy differs")
+        .to_string();
+    assert!(altered.contains("append-only"), "{altered}");
+    for sql in [
+        "UPDATE audit_log_archive SET detail = 'edited' WHERE id = (SELECT min(id) FROM audit_log_archive)",
+        "DELETE FROM audit_log_archive WHERE id = (SELECT min(id) FROM audit_log_archive)",
+        "TRUNCATE audit_log_archive",
+    ] {
+        let error = diesel::sql_query(sql).execute(&mut conn).await.expect_err(sql).to_string();
+        assert!(error.contains("append-only"), "{sql}: {error}");
+    }
+    assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, None);
+
+    // Someone who switches the triggers off and edits an archived record is caught there.
+    let edited: i64 = audit_log_archive::table
+        .filter(audit_log_archive::target.eq("archived-100"))
+        .select(audit_log_archive::id)
+        .first(&mut conn)
+        .await
+        .expect("archived");
+    tamper_record(&mut conn, "UPDATE audit_log_archive SET detail = 'edited' WHERE id = $1", edited).await;
+    assert_eq!(service::verify_chain(&mut conn).await.expect("verify").broken_at, Some(edited));
+    drop(conn);
     db.finish().await;
 }

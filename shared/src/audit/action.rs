@@ -54,6 +54,9 @@ crate::code_enum::code_enum! {
         ReadAudit = "audit.read",
         /// The auditor checked the chain (the outcome in the detail).
         VerifyAudit = "audit.verify",
+        /// Records past the retention moved to the archive (how many, and the cut-off, in the
+        /// detail).
+        ArchiveAudit = "audit.archive",
         /// A step of an event's loop that changed its state (the event's number is the
         /// target; the step, from and to states the detail).
         EventStep = "event.step",

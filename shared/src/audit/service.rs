@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 
-use self::models::{ChainLink, Listed, NewRecord};
+use self::models::{ChainLink, Listed, NewRecord, audit_log_all};
 use super::key::{self, AuditKey};
 use super::{AuditAction, AuditRow, AuditSearch, ChainVerification};
 use crate::accounts::SessionUser;
@@ -342,7 +342,7 @@ pub async fn list(
     let paging = TableQuery { page: search.page, ..TableQuery::default() };
     let total: i64 = searched(actor, search).count().get_result(conn).await?;
     let rows: Vec<Listed> = searched(actor, search)
-        .order(audit_log::id.desc())
+        .order(audit_log_all::id.desc())
         .select(Listed::as_select())
         .limit(paging.per_page())
         .offset(paging.offset())
@@ -365,28 +365,28 @@ pub async fn list(
 
 /// The records of the actor's township (every township's for a county auditor) that
 /// `search` finds, in no order yet.
-fn searched<'a>(actor: &SessionUser, search: &'a AuditSearch) -> audit_log::BoxedQuery<'a, diesel::pg::Pg> {
-    let mut q = audit_log::table.into_boxed();
+fn searched<'a>(actor: &SessionUser, search: &'a AuditSearch) -> audit_log_all::BoxedQuery<'a, diesel::pg::Pg> {
+    let mut q = audit_log_all::table.into_boxed();
     if actor.scope < DataScope::County {
-        q = q.filter(audit_log::township_id.eq(actor.township_id));
+        q = q.filter(audit_log_all::township_id.eq(actor.township_id));
     }
     if !search.actor.is_empty() {
-        q = q.filter(audit_log::actor_name.ilike(contains(&search.actor)));
+        q = q.filter(audit_log_all::actor_name.ilike(contains(&search.actor)));
     }
     if let Some(action) = search.action {
-        q = q.filter(audit_log::action.eq(action.as_str()));
+        q = q.filter(audit_log_all::action.eq(action.as_str()));
     }
     if !search.target.is_empty() {
-        q = q.filter(audit_log::target.ilike(contains(&search.target)));
+        q = q.filter(audit_log_all::target.ilike(contains(&search.target)));
     }
     if let Some(outcome) = search.outcome {
-        q = q.filter(audit_log::action.eq_any(outcome.actions().map(AuditAction::as_str).collect::<Vec<_>>()));
+        q = q.filter(audit_log_all::action.eq_any(outcome.actions().map(AuditAction::as_str).collect::<Vec<_>>()));
     }
     if let Some(from) = search.from {
-        q = q.filter(audit_log::at.ge(time::start_of_day(from)));
+        q = q.filter(audit_log_all::at.ge(time::start_of_day(from)));
     }
     if let Some(next) = search.to.and_then(|to| to.succ_opt()) {
-        q = q.filter(audit_log::at.lt(time::start_of_day(next)));
+        q = q.filter(audit_log_all::at.lt(time::start_of_day(next)));
     }
     q
 }
@@ -419,8 +419,8 @@ pub async fn export(
         return Err(AppError::field("export", crate::error::ErrorCode::ExportTooManyRows));
     }
     let rows: Vec<(Listed, String)> = searched(actor, search)
-        .order(audit_log::id.asc())
-        .select((Listed::as_select(), audit_log::hash))
+        .order(audit_log_all::id.asc())
+        .select((Listed::as_select(), audit_log_all::hash))
         .load(conn)
         .await?;
     Ok(rows.into_iter().map(|(listed, hash)| ExportedRecord { row: listed.into(), hash }).collect())
@@ -484,9 +484,9 @@ pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerificat
     let mut ends: std::collections::BTreeMap<i16, String> = std::collections::BTreeMap::new();
     let mut after = 0i64;
     loop {
-        let rows: Vec<ChainLink> = audit_log::table
-            .filter(audit_log::id.gt(after))
-            .order(audit_log::id.asc())
+        let rows: Vec<ChainLink> = audit_log_all::table
+            .filter(audit_log_all::id.gt(after))
+            .order(audit_log_all::id.asc())
             .limit(VERIFY_BATCH)
             .select(ChainLink::as_select())
             .load(conn)
@@ -517,7 +517,7 @@ pub async fn verify_chain(conn: &mut AsyncPgConnection) -> Result<ChainVerificat
     let found: Checkpoints = diesel::sql_query(
         "SELECT count(*) FILTER (WHERE a.hash = c.last_hash) AS held, \
                 min(c.last_id) FILTER (WHERE a.hash IS DISTINCT FROM c.last_hash) AS first_missing \
-         FROM audit_checkpoints c LEFT JOIN audit_log a ON a.id = c.last_id",
+         FROM audit_checkpoints c LEFT JOIN audit_log_all a ON a.id = c.last_id",
     )
     .get_result(conn)
     .await?;

@@ -73,6 +73,7 @@ impl Job {
             Job::ApprovalReminders | Job::ImportsSweep | Job::HistoryArchive | Job::Backups => Duration::minutes(5),
             Job::ExchangeDelivery | Job::StepAudit => Duration::seconds(1),
             Job::AuditCheckpoint => Duration::minutes(10),
+            Job::AuditArchive => Duration::days(1),
         }
     }
 }

@@ -5,9 +5,29 @@ use diesel::prelude::*;
 
 use crate::schema::audit_log;
 
+diesel::table! {
+    /// The view of the whole log, archived and live (migration 000036), which search and
+    /// verification read; appends go to `audit_log`. Declared here because `diesel
+    /// print-schema` prints tables only; `id` is unique across both tables.
+    audit_log_all (id) {
+        id -> Int8,
+        township_id -> Int4,
+        at -> Timestamptz,
+        actor_id -> Nullable<Int8>,
+        actor_name -> Text,
+        action -> Text,
+        target -> Text,
+        detail -> Text,
+        ip -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+        chain -> Int2,
+    }
+}
+
 /// One record with everything its hash covers, as the chain check walks it.
 #[derive(Queryable, Selectable)]
-#[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = audit_log_all, check_for_backend(diesel::pg::Pg))]
 pub struct ChainLink {
     pub id: i64,
     pub chain: i16,
@@ -25,7 +45,7 @@ pub struct ChainLink {
 
 /// One record as the auditor's list shows it.
 #[derive(Queryable, Selectable)]
-#[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = audit_log_all, check_for_backend(diesel::pg::Pg))]
 pub struct Listed {
     pub id: i64,
     pub at: DateTime<Utc>,
