@@ -1,11 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { gotoReady, ready, totp, uniquePhone } from './helpers';
+import { gotoReady, login, ready, totp, uniquePhone } from './helpers';
 
 // Two-step verification as a person sets it up: from 我的, the page shows a QR code and the
-// key; a wrong code is refused under its field, the app's code turns it on; the next login
-// asks for the code after the password, refuses a wrong one and lets the right one in.
+// key; a wrong code is refused under its field, the app's code turns it on and shows ten
+// recovery codes once; the next login asks for the code after the password, refuses a wrong
+// one and lets the right one in; a recovery code lets them in once in place of the app. The
+// security administrator then resets the factor of the user who lost their phone.
 
-test('a user turns on two-step verification and then logs in with a code', async ({ page }, testInfo) => {
+test('a user turns on two-step verification and then logs in with a code', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
   const phone = uniquePhone(testInfo).replace(/^15/, '18');
   const password = 'Lake-view#2031';
   await gotoReady(page, testInfo, '/register');
@@ -35,6 +38,18 @@ test('a user turns on two-step verification and then logs in with a code', async
   await page.getByRole('button', { name: '启用两步验证' }).click();
   await expect(page.getByText('两步验证已启用', { exact: false }).first()).toBeVisible();
   await ready(page, testInfo);
+  // Ten recovery codes, shown this once, and the way on.
+  const codes = page.getByTestId('recovery-codes').locator('li');
+  await expect(codes).toHaveCount(10);
+  const recovery = (await codes.allTextContents()).map((code) => code.trim());
+  expect(recovery[0]).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+  await expect(page.getByRole('link', { name: '我已保存恢复码，继续' })).toBeVisible();
+  await expect(page.getByTestId('recovery-left')).toHaveText(/剩余 10 个/);
+  await page.screenshot({ path: testInfo.outputPath('two-factor-codes.png'), fullPage: true });
+  // A reload does not show them again.
+  await page.reload();
+  await ready(page, testInfo);
+  await expect(page.getByTestId('recovery-codes')).toHaveCount(0);
 
   // Log out, and in again: the password first, then the code.
   await page.getByRole('button', { name: '退出登录' }).click();
@@ -55,4 +70,57 @@ test('a user turns on two-step verification and then logs in with a code', async
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).not.toHaveURL(/\/login/);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await ready(page, testInfo);
+
+  // The phone is lost: a recovery code, typed in lower case, lets them in once.
+  await gotoReady(page, testInfo, '/two-factor');
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await ready(page, testInfo);
+  const loginWith = async (code: string) => {
+    await page.getByLabel('用户名或手机号').fill(phone);
+    await page.getByLabel(/^密码/).fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect(page.getByLabel(/^动态口令/)).toBeVisible();
+    await ready(page, testInfo);
+    if (testInfo.project.use.javaScriptEnabled === false) {
+      await page.getByLabel('用户名或手机号').fill(phone);
+      await page.getByLabel(/^密码/).fill(password);
+    }
+    await page.getByLabel(/^动态口令/).fill(code);
+    await page.getByRole('button', { name: '登录' }).click();
+  };
+  await loginWith(recovery[3].toLowerCase());
+  await expect(page).not.toHaveURL(/\/login/);
+  await gotoReady(page, testInfo, '/two-factor');
+  await expect(page.getByTestId('recovery-left')).toHaveText(/剩余 9 个/);
+
+  // And the codes are lost too: the security administrator resets the factor.
+  const context = await browser.newContext({
+    javaScriptEnabled: testInfo.project.use.javaScriptEnabled,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const admin = await context.newPage();
+  await login(admin, testInfo, 'secadmin', undefined, '/admin/second-factors');
+  await expect(admin.getByRole('heading', { level: 1, name: '两步验证' })).toBeVisible();
+  await expect(admin.getByTestId('policy')).toContainText('尚未要求管理员启用两步验证');
+  await expect(admin.locator('tr[data-user="auditor"]')).toContainText('管理员未启用');
+  const row = admin.locator(`tr[data-user="${phone}"]`);
+  await expect(row).toContainText('已启用');
+  await expect(admin.locator('tr[data-user="secadmin"]')).toContainText('本人');
+  await admin.screenshot({ path: testInfo.outputPath('two-factor-admin.png'), fullPage: true });
+  await row.getByRole('button', { name: '重置 两步用户 的两步验证' }).click();
+  await expect(admin.getByText('已重置', { exact: false })).toBeVisible();
+  await expect(row).toContainText('未启用');
+  await context.close();
+
+  // The user was logged out, and logs in with the password alone.
+  await page.reload();
+  await expect(page).toHaveURL(/\/login/);
+  await ready(page, testInfo);
+  await page.getByLabel('用户名或手机号').fill(phone);
+  await page.getByLabel(/^密码/).fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).not.toHaveURL(/\/login/);
 });

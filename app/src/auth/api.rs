@@ -84,8 +84,15 @@ pub async fn confirm_second_factor(code: String, #[server(default)] next: String
 #[server(endpoint = "auth/second_factor/renew_recovery", output = Postcard)]
 pub async fn renew_recovery_codes(code: String) -> Result<RecoveryCodes, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
-    let codes =
-        shared::accounts::service::second_factor::renew_recovery(&mut conn, &user, &code, chrono::Utc::now()).await?;
+    let state = session::state()?;
+    let codes = shared::accounts::service::second_factor::renew_recovery(
+        &mut conn,
+        &state.auth,
+        &user,
+        &code,
+        chrono::Utc::now(),
+    )
+    .await?;
     crate::admin::shown_once::RECOVERY_CODES.keep_for_plain_form(user.id, &codes, "/two-factor", "codes");
     Ok(codes)
 }

@@ -199,11 +199,13 @@ async fn recovery_codes_log_in_once_each_and_the_security_administrator_resets_a
     assert_eq!(second_factor::status(&mut conn, &policy, &staff).await.expect("status").recovery_left, 9);
 
     // New codes, with a code from the app, replace every old one.
-    let renewed = second_factor::renew_recovery(&mut conn, &staff, &code(&secret, now), now).await.expect("renew");
+    let renewed =
+        second_factor::renew_recovery(&mut conn, &policy, &staff, &code(&secret, now), now).await.expect("renew");
     let old = login::login_with_code(&mut conn, &policy, attempt("staff", &codes[1])).await.expect_err("replaced");
     assert_eq!(field(old), [("code".to_owned(), ErrorCode::SecondFactorWrong)]);
     assert_eq!(second_factor::status(&mut conn, &policy, &staff).await.expect("status").recovery_left, 10);
-    let wrong = second_factor::renew_recovery(&mut conn, &staff, "000000", now).await.expect_err("needs the app");
+    let wrong =
+        second_factor::renew_recovery(&mut conn, &policy, &staff, "000000", now).await.expect_err("needs the app");
     assert_eq!(field(wrong), [("code".to_owned(), ErrorCode::SecondFactorWrong)]);
 
     // The phone and the codes are lost: only the security administrator resets it.
@@ -256,6 +258,52 @@ async fn recovery_codes_log_in_once_each_and_the_security_administrator_resets_a
         ("second_factor.reset", "sessions_ended=2"),
     ];
     assert_eq!(recorded.iter().map(|(a, d)| (a.as_str(), d.as_str())).collect::<Vec<_>>(), expected);
+    drop(conn);
+    db.finish().await;
+}
+
+/// Whoever holds a user's session cannot guess the app's codes to take the factor away or make
+/// recovery codes: a wrong code there counts as a failed login, and at the policy's limit the
+/// account locks and its sessions end.
+#[tokio::test]
+async fn wrong_codes_in_a_session_count_towards_the_lockout_and_end_its_sessions() {
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let policy = AuthPolicy::default();
+    let staff = db.user("staff").await;
+    let now = Utc::now();
+    let (secret, _) = enrol(&mut conn, &staff, now - Duration::seconds(30)).await;
+    let session = login::login_with_code(&mut conn, &policy, attempt("staff", &code(&secret, now))).await.expect("in");
+    // A code that is not the app's in the window around now.
+    let window: Vec<String> = (-1..=1).map(|step| code(&secret, now + Duration::seconds(30 * step))).collect();
+    let wrong_code = ["000000", "111111", "222222", "333333"].into_iter().find(|c| !window.iter().any(|w| w == c));
+    let wrong_code = wrong_code.expect("one of four is not among three");
+    for n in 1..policy.max_failed_logins {
+        let wrong = second_factor::disable(&mut conn, &policy, &staff, wrong_code, now).await.expect_err("wrong");
+        assert_eq!(field(wrong), [("code".to_owned(), ErrorCode::SecondFactorWrong)], "attempt {n}");
+    }
+    let locked =
+        second_factor::renew_recovery(&mut conn, &policy, &staff, wrong_code, now).await.expect_err("the limit");
+    assert!(matches!(locked, AppError::Locked { .. }), "{locked:?}");
+    let token_hash = shared::accounts::service::session::token_hash(&session.token);
+    let revoked: Option<DateTime<Utc>> = shared::schema::sessions::table
+        .find(token_hash)
+        .select(shared::schema::sessions::revoked_at)
+        .first(&mut conn)
+        .await
+        .expect("session");
+    assert!(revoked.is_some(), "the session that guessed ends");
+    let later = attempt("staff", "");
+    let refused = login::login_with_code(&mut conn, &policy, later).await.expect_err("locked");
+    assert!(matches!(refused, AppError::Locked { .. }), "{refused:?}");
+    let recorded: i64 = audit_log::table
+        .filter(audit_log::target.eq("staff"))
+        .filter(audit_log::detail.eq("second factor in a session"))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .expect("audit");
+    assert_eq!(recorded, i64::from(policy.max_failed_logins), "each wrong code and the lock are recorded");
     drop(conn);
     db.finish().await;
 }

@@ -8,8 +8,8 @@ use std::collections::HashSet;
 
 use axum::Router;
 use axum::body::Body;
-use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Text};
+use diesel::{ExpressionMethods, QueryDsl, QueryableByName};
 use diesel_async::RunQueryDsl;
 use http::{Request, StatusCode, header};
 use serde_json::Value;
@@ -114,6 +114,24 @@ async fn keys_read_only_their_datasets_and_stop_at_once_when_revoked() {
             ("/api/v1/villages".to_owned(), 200, villages.len() as i32),
             ("/api/v1/grids".to_owned(), 200, grids.as_array().map_or(0, |g| g.len()) as i32),
             ("/api/v1/grids?page=2".to_owned(), 400, 0),
+        ]
+    );
+    // And on the audit chain, under the key's name, with the answer (a call without a key,
+    // or with one revoked, names no township: it is in the call log only).
+    let audited: Vec<(String, String)> = shared::schema::audit_log::table
+        .filter(shared::schema::audit_log::action.eq(shared::audit::AuditAction::ShareData.as_str()))
+        .order(shared::schema::audit_log::id.asc())
+        .select((shared::schema::audit_log::target, shared::schema::audit_log::detail))
+        .load(&mut *db.conn().await)
+        .await
+        .expect("audit");
+    assert_eq!(
+        audited,
+        [
+            ("/api/v1/events".to_owned(), "status=403 rows=0".to_owned()),
+            ("/api/v1/villages".to_owned(), format!("status=200 rows={}", villages.len())),
+            ("/api/v1/grids".to_owned(), format!("status=200 rows={}", grids.as_array().map_or(0, |g| g.len()))),
+            ("/api/v1/grids?page=2".to_owned(), "status=400 rows=0".to_owned()),
         ]
     );
     db.finish().await;

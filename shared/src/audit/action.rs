@@ -57,6 +57,9 @@ crate::code_enum::code_enum! {
         /// Records past the retention moved to the archive (how many, and the cut-off, in the
         /// detail).
         ArchiveAudit = "audit.archive",
+        /// A call to the data-sharing API with a key (the key's name the actor, the path the
+        /// target, the answer's status and rows the detail).
+        ShareData = "sharing.call",
         /// A step of an event's loop that changed its state (the event's number is the
         /// target; the step, from and to states the detail).
         EventStep = "event.step",

@@ -361,8 +361,51 @@ pub struct ApiCall<'a> {
     pub millis: u128,
 }
 
-/// Appends a call to the log.
+/// Appends a call to the log; a data-sharing call made with a key goes on the audit log as
+/// well (R-9.3.1: data-sharing access is security-relevant), in the same transaction, under
+/// the key's name, township and the caller's address. Open311's calls are reports of
+/// citizens' matters, which the event loop records.
 pub async fn log_call(conn: &mut AsyncPgConnection, call: &ApiCall<'_>) -> Result<(), AppError> {
+    use diesel_async::AsyncConnection;
+    conn.transaction::<_, AppError, _>(async |conn| {
+        insert_call(conn, call).await?;
+        match call.key_id {
+            Some(key_id) if call.api == super::Api::Data => audit_data_call(conn, key_id, call).await,
+            _ => Ok(()),
+        }
+    })
+    .await
+}
+
+async fn audit_data_call(conn: &mut AsyncPgConnection, key_id: i64, call: &ApiCall<'_>) -> Result<(), AppError> {
+    #[derive(diesel::QueryableByName)]
+    struct Key {
+        #[diesel(sql_type = Integer)]
+        township_id: i32,
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    let key: Key = diesel::sql_query("SELECT township_id, name FROM api_keys WHERE id = $1")
+        .bind::<BigInt, _>(key_id)
+        .get_result(conn)
+        .await?;
+    let path: String = call.path.chars().take(300).collect();
+    let detail = format!("status={} rows={}", call.status, call.rows);
+    let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_default();
+    let entry = audit::Entry {
+        township_id: key.township_id,
+        at,
+        actor_id: None,
+        actor_name: &key.name,
+        action: AuditAction::ShareData,
+        target: &path,
+        detail: &detail,
+        ip: call.address,
+    };
+    audit::append(conn, &[entry]).await
+}
+
+async fn insert_call(conn: &mut AsyncPgConnection, call: &ApiCall<'_>) -> Result<(), AppError> {
     let path: String = call.path.chars().take(300).collect();
     diesel::sql_query(
         "INSERT INTO api_calls (api_key_id, api, method, path, status, rows, address, millis) \

@@ -132,6 +132,27 @@ pub async fn login_with_code(
     Ok(LoginOutcome { user, token })
 }
 
+/// A wrong code from the app given by a logged-in user (to renew the recovery codes or turn
+/// the factor off): counted as a failed login, since whoever holds a stolen session may be
+/// guessing codes to take the factor away. The answer to give: the wrong code, or the lock,
+/// which also ends the account's sessions.
+pub(super) async fn wrong_code_in_session(
+    conn: &mut AsyncPgConnection,
+    policy: &AuthPolicy,
+    user: &SessionUser,
+    now: chrono::DateTime<Utc>,
+) -> Result<AppError, AppError> {
+    let failed_logins: i32 = users::table.find(user.id).select(users::failed_logins).first(conn).await?;
+    let failure =
+        Failure { user_id: user.id, township_id: user.township_id, username: &user.username, failed_logins, now };
+    let wrong = AppError::field("code", ErrorCode::SecondFactorWrong);
+    let answer = failure.count(conn, policy, "second factor in a session", wrong).await?;
+    if matches!(answer, AppError::Locked { .. }) {
+        session::revoke_all(conn, user.id).await?;
+    }
+    Ok(answer)
+}
+
 /// A failed attempt on a real account: counted, and the account locked at the policy's limit.
 struct Failure<'a> {
     user_id: i64,

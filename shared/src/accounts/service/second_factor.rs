@@ -191,6 +191,7 @@ pub async fn confirm(
 /// code from the app: whoever finds the account open cannot make codes of their own.
 pub async fn renew_recovery(
     conn: &mut AsyncPgConnection,
+    policy: &AuthPolicy,
     user: &SessionUser,
     code: &str,
     now: DateTime<Utc>,
@@ -200,7 +201,7 @@ pub async fn renew_recovery(
         return Err(AppError::field("code", ErrorCode::SecondFactorNotEnabled));
     };
     if !spend_code(conn, user.id, &secret, factor.last_step, code, now).await? {
-        return Err(AppError::field("code", ErrorCode::SecondFactorWrong));
+        return Err(super::login::wrong_code_in_session(conn, policy, user, now).await?);
     }
     conn.transaction::<_, AppError, _>(async |conn| {
         new_recovery_codes(conn, user, AuditAction::RenewRecoveryCodes).await
@@ -262,7 +263,7 @@ pub async fn disable(
         return Err(AppError::field("code", ErrorCode::SecondFactorNotEnabled));
     };
     if accepted_step(&secret, code, factor.last_step, now)?.is_none() {
-        return Err(AppError::field("code", ErrorCode::SecondFactorWrong));
+        return Err(super::login::wrong_code_in_session(conn, policy, user, now).await?);
     }
     conn.transaction::<_, AppError, _>(async |conn| {
         take_away(conn, user.id).await?;
