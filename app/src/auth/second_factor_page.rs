@@ -66,7 +66,7 @@ pub fn SecondFactorPage() -> impl IntoView {
                         // Not logged in (or the session ended): the login comes first.
                         Err(_) => view! {
                             <p class="alert alert-info" role="status">
-                                <a href="/login?next=/two-factor">{locale.t("password.login_first")}</a>
+                                <a href="/login?next=/two-factor">{locale.t("second_factor.login_first")}</a>
                             </p>
                         }.into_any(),
                     }
