@@ -225,7 +225,7 @@ async fn finish(
     };
     let address = call.address.map(|a| a.to_string()).unwrap_or_default();
     let logged = ApiCall {
-        key_id: client.map(|c| c.key_id),
+        client,
         api: shared::credentials::Api::Open311,
         method: call.method.as_str(),
         path: &call.path,

@@ -334,7 +334,7 @@ async fn answer(state: &ServerState, guard: &Guard, request: Request, dataset: D
         form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes()).into_owned().collect();
     let key = bearer(&request);
     drop(request);
-    let mut key_id = None;
+    let mut client_used = None;
     let result: Result<(serde_json::Value, usize), AppError> = async {
         let key = key.ok_or_else(|| AppError::field("authorization", shared::ErrorCode::SharingKeyRequired))?;
         let mut conn = state.app.pool.get().await.map_err(|_| AppError::Internal)?;
@@ -343,7 +343,7 @@ async fn answer(state: &ServerState, guard: &Guard, request: Request, dataset: D
             AppError::Validation(_) => AppError::field("authorization", shared::ErrorCode::ApiKeyInvalid),
             other => other,
         })?;
-        key_id = Some(client.key_id);
+        client_used = Some(client.clone());
         guard
             .check_key(client.key_id, client.per_minute)
             .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
@@ -394,7 +394,7 @@ async fn answer(state: &ServerState, guard: &Guard, request: Request, dataset: D
     };
     let address = address.unwrap_or_default();
     let call = ApiCall {
-        key_id,
+        client: client_used.as_ref(),
         api: shared::credentials::Api::Data,
         method: "GET",
         path: &path,

@@ -33,6 +33,18 @@ async fn enrol(
     (secret, codes)
 }
 
+/// Whether the session of `token` was ended.
+async fn ended(conn: &mut diesel_async::AsyncPgConnection, token: &str) -> bool {
+    let token_hash = shared::accounts::service::session::token_hash(token);
+    let revoked: Option<DateTime<Utc>> = shared::schema::sessions::table
+        .find(token_hash)
+        .select(shared::schema::sessions::revoked_at)
+        .first(conn)
+        .await
+        .expect("session");
+    revoked.is_some()
+}
+
 fn field(error: AppError) -> Vec<(String, ErrorCode)> {
     match error {
         AppError::Validation(errors) => errors.into_iter().map(|e| (e.field, e.code)).collect(),
@@ -230,14 +242,7 @@ async fn recovery_codes_log_in_once_each_and_the_security_administrator_resets_a
         Err(AppError::Conflict(ErrorCode::SecondFactorNotEnabled)),
         "nothing left to reset"
     );
-    let token_hash = shared::accounts::service::session::token_hash(&session.token);
-    let revoked: Option<DateTime<Utc>> = shared::schema::sessions::table
-        .find(token_hash)
-        .select(shared::schema::sessions::revoked_at)
-        .first(&mut conn)
-        .await
-        .expect("session");
-    assert!(revoked.is_some(), "the user's sessions end");
+    assert!(ended(&mut conn, &session.token).await, "the user's sessions end");
     login::login(&mut conn, &policy, "staff", PASSWORD, "test").await.expect("the password alone again");
     let left: i64 = shared::schema::second_factor_recovery_codes::table.count().get_result(&mut conn).await.expect("n");
     assert_eq!(left, 0, "no recovery code outlives its factor");
@@ -285,14 +290,7 @@ async fn wrong_codes_in_a_session_count_towards_the_lockout_and_end_its_sessions
     let locked =
         second_factor::renew_recovery(&mut conn, &policy, &staff, wrong_code, now).await.expect_err("the limit");
     assert!(matches!(locked, AppError::Locked { .. }), "{locked:?}");
-    let token_hash = shared::accounts::service::session::token_hash(&session.token);
-    let revoked: Option<DateTime<Utc>> = shared::schema::sessions::table
-        .find(token_hash)
-        .select(shared::schema::sessions::revoked_at)
-        .first(&mut conn)
-        .await
-        .expect("session");
-    assert!(revoked.is_some(), "the session that guessed ends");
+    assert!(ended(&mut conn, &session.token).await, "the session that guessed ends");
     let later = attempt("staff", "");
     let refused = login::login_with_code(&mut conn, &policy, later).await.expect_err("locked");
     assert!(matches!(refused, AppError::Locked { .. }), "{refused:?}");

@@ -351,7 +351,8 @@ pub async fn authenticate(conn: &mut AsyncPgConnection, key: &str) -> Result<Api
 /// One call to log.
 #[derive(Debug, Clone)]
 pub struct ApiCall<'a> {
-    pub key_id: Option<i64>,
+    /// The key the call proved, if any.
+    pub client: Option<&'a ApiClient>,
     pub api: super::Api,
     pub method: &'a str,
     pub path: &'a str,
@@ -369,34 +370,23 @@ pub async fn log_call(conn: &mut AsyncPgConnection, call: &ApiCall<'_>) -> Resul
     use diesel_async::AsyncConnection;
     conn.transaction::<_, AppError, _>(async |conn| {
         insert_call(conn, call).await?;
-        match call.key_id {
-            Some(key_id) if call.api == super::Api::Data => audit_data_call(conn, key_id, call).await,
+        match call.client {
+            Some(client) if call.api == super::Api::Data => audit_data_call(conn, client, call).await,
             _ => Ok(()),
         }
     })
     .await
 }
 
-async fn audit_data_call(conn: &mut AsyncPgConnection, key_id: i64, call: &ApiCall<'_>) -> Result<(), AppError> {
-    #[derive(diesel::QueryableByName)]
-    struct Key {
-        #[diesel(sql_type = Integer)]
-        township_id: i32,
-        #[diesel(sql_type = Text)]
-        name: String,
-    }
-    let key: Key = diesel::sql_query("SELECT township_id, name FROM api_keys WHERE id = $1")
-        .bind::<BigInt, _>(key_id)
-        .get_result(conn)
-        .await?;
+async fn audit_data_call(conn: &mut AsyncPgConnection, client: &ApiClient, call: &ApiCall<'_>) -> Result<(), AppError> {
     let path: String = call.path.chars().take(300).collect();
     let detail = format!("status={} rows={}", call.status, call.rows);
     let at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).unwrap_or_default();
     let entry = audit::Entry {
-        township_id: key.township_id,
+        township_id: client.township_id,
         at,
         actor_id: None,
-        actor_name: &key.name,
+        actor_name: &client.name,
         action: AuditAction::ShareData,
         target: &path,
         detail: &detail,
@@ -411,7 +401,7 @@ async fn insert_call(conn: &mut AsyncPgConnection, call: &ApiCall<'_>) -> Result
         "INSERT INTO api_calls (api_key_id, api, method, path, status, rows, address, millis) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind::<Nullable<BigInt>, _>(call.key_id)
+    .bind::<Nullable<BigInt>, _>(call.client.map(|client| client.key_id))
     .bind::<Text, _>(call.api.as_str())
     .bind::<Text, _>(call.method)
     .bind::<Text, _>(path)
