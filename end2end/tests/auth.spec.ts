@@ -8,6 +8,8 @@ import { gotoReady, login, PASSWORD, ready, sidebarEntries } from './helpers';
 const PARTY_VILLAGE = ['党组织', '党员', '组织生活', '党费缴纳', '学习培训', '发展党员', '组织关系转接', '新时代文明实践阵地', '志愿服务点单'];
 const OFFICE = ['发文', '收文', '档案', '档案借阅', '物品目录', '物品领用', '出入库记录', '印章', '用印登记'];
 const ALL_REGISTERS = [...PARTY_VILLAGE, ...OFFICE];
+// The platform's own operation records (9.4): the system administrator's, read by the leaders.
+const MAINTENANCE = ['巡检记录', '故障报告', '应急预案', '演练记录'];
 const GRID_REGISTERS = ['党员', '志愿服务点单'];
 // The party board opens the party section for who may view the organisations (not for the
 // system administrator, who configures fields and sees no records).
@@ -15,12 +17,13 @@ const BOARD = '党建概况';
 
 // What each kind of user may open: the menu is built from their permissions.
 const menus: Record<string, string[]> = {
-  // The system administrator configures every register's fields (its link opens them).
-  sysadmin: ['态势总览', '事件配置', ...ALL_REGISTERS, '用户管理', '专项台账管理', '接口密钥', '上级平台交换', '运行维护', '消息通知', '我的'],
+  // The system administrator configures every register's fields (its link opens them) and
+  // keeps the operation records.
+  sysadmin: ['态势总览', '事件配置', ...ALL_REGISTERS, ...MAINTENANCE, '用户管理', '专项台账管理', '接口密钥', '上级平台交换', '运行维护', '消息通知', '我的'],
   secadmin: ['态势总览', '用户管理', '角色权限', '在线用户', '两步验证', '消息通知', '我的'],
   auditor: ['审计日志', '消息通知', '我的'],
   county: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', '数据目录', BOARD, ...ALL_REGISTERS, '消息通知', '我的'],
-  leader: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', '数据目录', BOARD, ...ALL_REGISTERS, '消息通知', '我的'],
+  leader: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', '数据目录', BOARD, ...ALL_REGISTERS, ...MAINTENANCE, '消息通知', '我的'],
   staff: [
     '态势总览', '指挥大屏', '事件上报', '我的待办', '事件受理', '调度指挥', '统计分析',
     '实有人口', '法人单位', '数据目录', BOARD, ...ALL_REGISTERS, '用户管理', '我的上报', '消息通知', '我的',

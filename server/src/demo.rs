@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod enterprises;
 pub mod events;
 pub mod geography;
+pub mod maintenance;
 pub mod names;
 pub mod office;
 pub mod party;

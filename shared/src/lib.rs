@@ -17,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod exchange;
+pub mod maintenance;
 pub mod modules;
 pub mod office;
 #[cfg(feature = "ssr")]

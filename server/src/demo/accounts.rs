@@ -31,6 +31,9 @@ pub async fn seed_if_empty(conn: &mut AsyncPgConnection, options: &DemoOptions) 
     if super::registers::tables_exist(conn, &shared::office::MODULE).await? {
         super::office::seed(conn, summary.township_id, options.seed, today).await?;
     }
+    if super::registers::tables_exist(conn, &shared::maintenance::MODULE).await? {
+        super::maintenance::seed(conn, summary.township_id, options.seed, today).await?;
+    }
     tracing::info!(
         residents = summary.residents,
         enterprises = summary.enterprises,

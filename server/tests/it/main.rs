@@ -29,6 +29,7 @@ mod hardening;
 mod harness;
 mod http;
 mod limits;
+mod maintenance;
 mod metrics;
 mod online;
 mod open311;

@@ -5,7 +5,7 @@
 //! manages users and configuration but cannot read the audit log; the security
 //! administrator manages roles and policies; the auditor only reads the audit log.
 
-use crate::engine::declare::{Place, Register};
+use crate::engine::declare::{Domain, Place, Register};
 use crate::engine::record::Action;
 use crate::permissions::{DataScope, Permission, codes::*};
 
@@ -37,12 +37,13 @@ pub struct BuiltinRole {
 
 /// What a built-in role may do on the registers of the module engine, as a rule over the
 /// registry (`crate::modules`): a register added to a module is granted to the roles at the
-/// next start, without a code listed by hand.
+/// next start, without a code listed by hand. The rules below are for the township's business
+/// registers; the operation records ([`Domain::Operations`]) are the system administrator's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RecordGrants {
     None,
-    /// Every action of every register, workflow steps included (the township's leaders run
-    /// its registers and sign their documents).
+    /// Every action of every business register, workflow steps included (the township's
+    /// leaders run its registers and sign their documents); the operation records read.
     All,
     /// View and export every register (the county reads what the townships keep).
     Read,
@@ -53,13 +54,25 @@ pub enum RecordGrants {
     /// View and create on the registers whose records belong to a grid (a village-level record
     /// lies outside a grid worker's scope: they could not see what they wrote).
     Grid,
-    /// Add and change the registers' custom fields (system configuration).
-    Configure,
+    /// Add and change the registers' custom fields (system configuration), and keep the
+    /// records of the platform's operation: every action on them but deleting one.
+    Operations,
 }
 
 impl RecordGrants {
     /// Whether the rule grants `action` on `register`.
     pub fn grants(self, register: &Register, action: Action) -> bool {
+        match register.domain {
+            Domain::Business => self.grants_business(register, action),
+            Domain::Operations => match self {
+                RecordGrants::All => matches!(action, Action::View | Action::Export),
+                RecordGrants::Operations => action != Action::Delete,
+                _ => false,
+            },
+        }
+    }
+
+    fn grants_business(self, register: &Register, action: Action) -> bool {
         let basic = matches!(action, Action::View | Action::Create);
         match self {
             RecordGrants::None => false,
@@ -68,7 +81,7 @@ impl RecordGrants {
             RecordGrants::Staff => matches!(action, Action::View | Action::Create | Action::Edit | Action::Export),
             RecordGrants::Village => basic && matches!(register.place, Place::Village | Place::Grid),
             RecordGrants::Grid => basic && register.place == Place::Grid,
-            RecordGrants::Configure => action == Action::Configure,
+            RecordGrants::Operations => action == Action::Configure,
         }
     }
 
@@ -112,7 +125,7 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
             OPS_VIEW,
             PROFILE_VIEW,
         ],
-        records: RecordGrants::Configure,
+        records: RecordGrants::Operations,
         scope: DataScope::Township,
     },
     BuiltinRole {
@@ -271,7 +284,12 @@ mod tests {
         let members = &crate::party::MEMBERS;
         let organisations = &crate::party::ORGANISATIONS;
         let all = RecordGrants::All.codes();
-        assert_eq!(all.len(), crate::modules::registers().map(|r| Action::of(r).count()).sum::<usize>());
+        // Every action of the business registers; view and export of the operation records.
+        let actions = |register: &'static Register| match register.domain {
+            Domain::Business => Action::of(register).count(),
+            Domain::Operations => 2,
+        };
+        assert_eq!(all.len(), crate::modules::registers().map(actions).sum::<usize>());
         assert!(all.iter().all(|code| crate::permissions::is_record_code(code)));
         assert!(
             RecordGrants::Staff.grants(members, Action::Edit) && !RecordGrants::Staff.grants(members, Action::Delete)
@@ -284,6 +302,16 @@ mod tests {
         assert!(RecordGrants::Village.grants(organisations, Action::Create));
         assert!(!RecordGrants::Village.grants(organisations, Action::Edit));
         assert!(RecordGrants::None.codes().is_empty());
+        // The operation records are the system administrator's, who only configures the rest.
+        let faults = &crate::maintenance::FAULTS;
+        let ops = RecordGrants::Operations;
+        assert!(ops.grants(faults, Action::Step("close")) && ops.grants(faults, Action::Export));
+        assert!(!ops.grants(faults, Action::Delete));
+        assert!(ops.grants(members, Action::Configure) && !ops.grants(members, Action::View));
+        assert!(RecordGrants::All.grants(faults, Action::View) && !RecordGrants::All.grants(faults, Action::Create));
+        for rule in [RecordGrants::Read, RecordGrants::Staff, RecordGrants::Village, RecordGrants::Grid] {
+            assert!(Action::of(faults).all(|action| !rule.grants(faults, action)), "{rule:?}");
+        }
     }
 
     #[test]

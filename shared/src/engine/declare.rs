@@ -77,6 +77,8 @@ pub struct Register {
     pub renamed_from: Option<&'static str>,
     /// How long its history stays online and is kept, unless an administrator changed it.
     pub history: super::retention::Retention,
+    /// Whose records they are: the township's business, or the platform's own operation.
+    pub domain: Domain,
 }
 
 impl Register {
@@ -103,6 +105,7 @@ impl Register {
             parent: None,
             renamed_from: None,
             history: super::retention::Retention::DEFAULT,
+            domain: Domain::Business,
         }
     }
 
@@ -190,6 +193,18 @@ pub const STANDARD_COLUMNS: &[&str] = &[
     "updated_at",
     "deleted_at",
 ];
+
+/// Whose records a register keeps, which decides the built-in roles it is granted to
+/// (`crate::accounts::builtin_roles::RecordGrants`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Domain {
+    /// The township's work (party building, office work): its staff keep the records.
+    Business,
+    /// The platform's own operation (clause 9.4: inspections, faults, emergency plans and
+    /// drills): the system administrator keeps the records, the township's leaders read
+    /// them, and its business roles do not see them.
+    Operations,
+}
 
 /// The narrowest place a record belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
