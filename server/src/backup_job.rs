@@ -7,52 +7,41 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared::db::DbPool;
+use shared::db::{DbConn, DbPool};
 use shared::error::{AppError, ErrorCode};
 use shared::operations::backup::{self, BackupSettings};
 use shared::operations::service::due;
 use shared::operations::{RunKind, RunOutcome, Trigger};
 
+use crate::jobs::{every, failed};
 use crate::metrics::{Job, Metrics};
 
 const FIRST_CHECK: Duration = Duration::from_secs(60);
-const CHECK_EVERY: Duration = Duration::from_secs(300);
 
 pub fn start(settings: BackupSettings, pool: DbPool, metrics: Arc<Metrics>) {
     if settings.interval_hours == 0 && settings.drill_interval_hours == 0 {
         return;
     }
-    tokio::spawn(async move {
-        tokio::time::sleep(FIRST_CHECK).await;
-        let mut clock = tokio::time::interval(CHECK_EVERY);
-        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            clock.tick().await;
-            let result = check(&settings, &pool).await;
-            if let Err(error) = &result {
-                tracing::warn!(%error, "scheduled backup");
-            }
-            metrics.job(Job::Backups, result.err());
-        }
-    });
+    every(Job::Backups, FIRST_CHECK, pool, metrics, move |conn| check(settings.clone(), conn));
 }
 
-/// Runs what is due, backup first (a drill restores the newest backup).
-async fn check(settings: &BackupSettings, pool: &DbPool) -> Result<(), String> {
+/// Runs what is due, backup first (a drill restores the newest backup). The connection only
+/// asks what is due: a run makes its own.
+async fn check(settings: BackupSettings, mut conn: DbConn) -> Result<(), String> {
+    let mut runs = Vec::new();
     for (kind, hours) in [(RunKind::Backup, settings.interval_hours), (RunKind::Drill, settings.drill_interval_hours)] {
-        let is_due = {
-            let mut conn = pool.get().await.map_err(|e| e.to_string())?;
-            due(&mut conn, kind, hours, chrono::Utc::now()).await.map_err(|e| format!("{e:?}"))?
-        };
-        if !is_due {
-            continue;
+        if due(&mut conn, kind, hours, chrono::Utc::now()).await.map_err(failed)? {
+            runs.push(kind);
         }
-        let run = match backup::begin(settings, kind, Trigger::Schedule, "").await {
+    }
+    drop(conn);
+    for kind in runs {
+        let run = match backup::begin(&settings, kind, Trigger::Schedule, "").await {
             Ok(run) => run,
             Err(AppError::Conflict(ErrorCode::BackupBusy)) => return Ok(()),
-            Err(error) => return Err(format!("{error:?}")),
+            Err(error) => return Err(failed(error)),
         };
-        let done = run.finish().await.map_err(|e| format!("{e:?}"))?;
+        let done = run.finish().await.map_err(failed)?;
         if done.outcome != Some(RunOutcome::Ok) {
             return Err(format!("{} failed: {}", kind.as_str(), done.error));
         }

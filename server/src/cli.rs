@@ -384,6 +384,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     crate::audit_job::start(pool.clone(), metrics.clone());
     crate::audit_job::start_step_audit(pool.clone(), metrics.clone());
     crate::audit_job::start_archive(pool.clone(), metrics.clone(), config.audit.retention_days);
+    crate::audit_job::start_call_log_retention(pool.clone(), metrics.clone(), config.audit.call_log_retention_days);
     let mut disks = vec![("data".to_owned(), config.database.data_dir.clone())];
     if let crate::config::UploadsConfig::Directory(uploads) = &config.uploads {
         disks.push(("uploads".to_owned(), uploads.clone()));

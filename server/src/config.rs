@@ -320,6 +320,9 @@ pub struct AuditConfig {
     /// `TONGGUAN_AUDIT_RETENTION_DAYS` (default and least 180, as the standard asks): records
     /// older than this move to the archive (`shared::audit::archive`), never away.
     pub retention_days: u32,
+    /// `TONGGUAN_CALL_LOG_RETENTION_DAYS` (default 365, least 180): rows of the interface
+    /// call log older than this are deleted (`shared::credentials::call_log`).
+    pub call_log_retention_days: u32,
 }
 
 impl AuditConfig {
@@ -329,7 +332,9 @@ impl AuditConfig {
             .transpose()?;
         let min = shared::audit::archive::MIN_RETENTION_DAYS;
         let retention_days = whole("TONGGUAN_AUDIT_RETENTION_DAYS", min, min, Some(36_500), "days")?;
-        Ok(Self { key, file: data_dir.join("audit.key"), retention_days })
+        let min = shared::credentials::call_log::MIN_RETENTION_DAYS;
+        let call_log_retention_days = whole("TONGGUAN_CALL_LOG_RETENTION_DAYS", 365, min, Some(36_500), "days")?;
+        Ok(Self { key, file: data_dir.join("audit.key"), retention_days, call_log_retention_days })
     }
 
     /// The key: the variable's, else the key file's (made first if there is none).

@@ -24,6 +24,7 @@ pub mod exchange;
 pub mod exchange_cmd;
 pub mod health;
 pub mod input_guard;
+pub mod jobs;
 pub mod metrics;
 pub mod open311;
 pub mod rate_limit;

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AppError, ErrorCode, Validator};
 
 #[cfg(feature = "ssr")]
+pub mod call_log;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 crate::code_enum::code_enum! {

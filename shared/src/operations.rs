@@ -28,6 +28,8 @@ crate::code_enum::code_enum! {
         StepAudit = "step_audit",
         /// Audit records past the retention moved to the archive.
         AuditArchive = "audit_archive",
+        /// Rows of the interface call log past its retention deleted.
+        CallLogRetention = "call_log_retention",
     }
 }
 

@@ -512,3 +512,40 @@ async fn staff_keep_a_categorys_attributes_and_open311_serves_them() {
     assert_eq!(definition["attributes"], serde_json::json!([]));
     db.finish().await;
 }
+
+#[tokio::test]
+async fn the_call_log_forgets_calls_past_its_retention_and_keeps_the_rest() {
+    use shared::credentials::call_log;
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    // 25 calls over a year old, 5 ten days short of the least retention, 5 today.
+    diesel::sql_query(
+        "INSERT INTO api_calls (at, api, method, path, status, millis) \
+         SELECT now() - make_interval(days => d), 'open311', 'GET', '/open311/v2/services.json', 200, 3 \
+         FROM unnest(array_fill(400, ARRAY[25]) || array_fill(170, ARRAY[5]) || array_fill(0, ARRAY[5])) AS d",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("calls");
+    let count = async |conn: &mut diesel_async::AsyncPgConnection| -> i64 {
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let n: N = diesel::sql_query("SELECT count(*) AS n FROM api_calls").get_result(conn).await.expect("count");
+        n.n
+    };
+    let before = count(&mut conn).await;
+    // In batches smaller than what is due: every old row goes, none of the others.
+    let now = chrono::Utc::now();
+    assert_eq!(call_log::purge_in_batches_of(&mut conn, 200, now, 10).await, Ok(25));
+    assert_eq!(count(&mut conn).await, before - 25);
+    // A retention below the least allowed is taken as the least: the 170-day-old calls stay.
+    assert_eq!(call_log::purge(&mut conn, 30, now).await, Ok(0));
+    assert_eq!(count(&mut conn).await, before - 25);
+    // Run again, nothing more.
+    assert_eq!(call_log::purge(&mut conn, 180, now).await, Ok(0));
+    drop(conn);
+    db.finish().await;
+}

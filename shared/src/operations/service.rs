@@ -64,16 +64,18 @@ pub async fn record_jobs(conn: &mut AsyncPgConnection, states: &[JobState]) -> R
 }
 
 impl Job {
-    /// How often the job runs: one that has not run for twice this (and a minute for the
-    /// writes of its state, `server::metrics`) is late.
+    /// How often the job runs (`server::jobs` runs it so): one that has not run for twice
+    /// this (and a minute for the writes of its state, `server::metrics`) is late.
     pub fn period(self) -> Duration {
         match self {
             Job::Supervision => Duration::seconds(30),
+            // A run-time register created on another process is on this one's menu and role
+            // editor within this time (its pages open at once).
             Job::RuntimeRegisters => Duration::seconds(10),
             Job::ApprovalReminders | Job::ImportsSweep | Job::HistoryArchive | Job::Backups => Duration::minutes(5),
             Job::ExchangeDelivery | Job::StepAudit => Duration::seconds(1),
             Job::AuditCheckpoint => Duration::minutes(10),
-            Job::AuditArchive => Duration::days(1),
+            Job::AuditArchive | Job::CallLogRetention => Duration::days(1),
         }
     }
 }
