@@ -9,7 +9,9 @@
 mod cluster;
 mod leaflet_map;
 mod pins;
+mod sheet_numbers;
 
 pub use cluster::{Cluster, cluster};
 pub use leaflet_map::{CLUSTER_BELOW_ZOOM, CLUSTER_CELL_PX, LeafletMap};
 pub use pins::{MapPin, WorkerPin};
+pub use sheet_numbers::SheetNumbers;

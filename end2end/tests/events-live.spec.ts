@@ -192,6 +192,28 @@ test.describe('the loop', () => {
     await expect(page.locator('.sidebar [aria-current="page"]')).toHaveText(['调度指挥']);
   });
 
+  test('the point picked on the command map shows its national map-sheet numbers', async ({ page }, testInfo) => {
+    await page.setViewportSize(PC);
+    await login(page, testInfo, 'staff', undefined, '/events/command');
+    const map = page.locator('.command-leaflet');
+    await expect(map).toHaveAttribute('data-state', 'ready', { timeout: 15_000 });
+    const numbers = page.getByTestId('sheet-numbers');
+    await expect(numbers).toContainText('点击地图任一位置');
+    // Enter on the focused map picks its centre (a click may land on a pin).
+    await map.focus();
+    await page.keyboard.press('Enter');
+    await expect(numbers).toContainText('点击位置：北纬');
+    const [, lat, lng] = (await numbers.locator('p').innerText()).match(/北纬 ([\d.]+)°，东经 ([\d.]+)°/) ?? [];
+    // The demo township lies on the 1:1,000,000 sheet H51; the browser's numbers are the server's.
+    await expect(numbers.locator('dd[data-scale="1000000"]')).toHaveText('H51');
+    const answer = await (await page.request.get(`/api/v1/geo/map-sheet?lat=${lat}&lon=${lng}`)).json();
+    for (const scale of [10000, 5000, 2000, 500]) {
+      const sheet = answer.sheets.find((s: { denominator: number }) => s.denominator === scale);
+      await expect(numbers.locator(`dd[data-scale="${scale}"]`)).toHaveText(sheet.number);
+    }
+    await expect(numbers.locator('dd[data-scale="500"]')).toHaveText(/^H51K\d{8}$/);
+  });
+
   test('the command view maps the running events and dispatches in bulk', async ({ page }, testInfo) => {
     await page.setViewportSize(PC);
     await login(page, testInfo, 'staff');

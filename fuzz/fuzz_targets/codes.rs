@@ -1,11 +1,11 @@
 //! The standard-code parsers and the other free-text checks on any input: ID numbers,
-//! credit codes, mobile numbers, tracking codes, the password policy. No input may panic;
-//! whatever is accepted has the canonical shape.
+//! credit codes, mobile numbers, tracking codes, the password policy, map-sheet numbers of
+//! any two numbers. No input may panic; whatever is accepted has the canonical shape.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use shared::accounts::password_policy;
-use shared::codes::{credit_code, id_number, mobile};
+use shared::codes::{credit_code, id_number, map_sheet, mobile};
 use shared::events::tracking;
 
 fuzz_target!(|data: &[u8]| {
@@ -37,4 +37,21 @@ fuzz_target!(|data: &[u8]| {
     let (password, username) = s.split_once('\n').unwrap_or((s, ""));
     let _ = password_policy::validate(password, username);
     let _ = password_policy::is_common(password);
+    // Any two numbers, spread a little past the numbering's range: a point in it gets one
+    // sheet of each scale, holding it, nested.
+    if data.len() >= 8 {
+        let part = |bytes: &[u8]| f64::from(u32::from_le_bytes(bytes.try_into().expect("4 bytes"))) / f64::from(u32::MAX);
+        let lat = part(&data[..4]) * 90.0 - 1.0;
+        let lon = part(&data[4..8]) * 362.0 - 181.0;
+        if let Ok(sheets) = map_sheet::sheets(lat, lon) {
+            assert_eq!(sheets.len(), map_sheet::SCALES.len());
+            for sheet in &sheets {
+                // (Within a rounding of the degrees' last bits.)
+                let near = 1e-9;
+                assert!(sheet.south <= lat + near && lat < sheet.north + near, "{lat} in {sheet:?}");
+                assert!(sheet.west <= lon + near && lon < sheet.east + near, "{lon} in {sheet:?}");
+                assert!(sheet.number.starts_with(&sheets[0].number));
+            }
+        }
+    }
 });

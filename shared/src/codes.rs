@@ -1,5 +1,5 @@
 //! Validators for national standard codes (R-5b): resident ID numbers, unified social
-//! credit codes and mainland mobile numbers.
+//! credit codes and mainland mobile numbers; and the map-sheet numbers of GB/T 13989.
 //!
 //! Each validator returns a `&'static str` error code that doubles as the translation key
 //! under `errors.` in the UI's locale files, so the browser and the server reject the same
@@ -7,4 +7,5 @@
 
 pub mod credit_code;
 pub mod id_number;
+pub mod map_sheet;
 pub mod mobile;

@@ -16,7 +16,7 @@ use super::register_layers::{LayerSwitches, use_register_layers};
 use crate::components::{Choice, ErrorAlert, ErrorBanner, PageHeader, Select, last_error};
 use crate::dashboard::format_number;
 use crate::i18n::use_locale;
-use crate::map::{LeafletMap, MapPin, WorkerPin};
+use crate::map::{LeafletMap, MapPin, SheetNumbers, WorkerPin};
 use crate::wire::resource;
 
 fn pin(row: &EventRow) -> MapPin {
@@ -82,6 +82,9 @@ pub fn CommandPage() -> impl IntoView {
         pins.extend(layers.pins());
         pins
     });
+    // A click on the map (not on a pin) shows where it is on the national map sheets.
+    let clicked = RwSignal::new(None::<(f64, f64)>);
+    let on_pick = Callback::new(move |point: (f64, f64)| clicked.set(Some(point)));
     let on_select = Callback::new(move |id: i64| {
         #[cfg(feature = "hydrate")]
         if let Some(window) = web_sys::window() {
@@ -145,7 +148,7 @@ pub fn CommandPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match geo.await {
                             Ok(geo) => view! {
-                                <LeafletMap geo pins workers=Signal::from(worker_pins) on_select label=locale.t("command.map") class="command-leaflet" />
+                                <LeafletMap geo pins workers=Signal::from(worker_pins) on_select on_pick label=locale.t("command.map") class="command-leaflet" />
                             }.into_any(),
                             Err(error) => view! { <ErrorAlert error /> }.into_any(),
                         }
@@ -164,6 +167,7 @@ pub fn CommandPage() -> impl IntoView {
                     <li><span class="swatch swatch-worker"></span>{locale.t("command.worker")}</li>
                 </ul>
                 <LayerSwitches layers />
+                <SheetNumbers point=clicked />
             </section>
             <section class="card command-queue" aria-labelledby="command-queue-title">
                 <h2 class="card-title" id="command-queue-title">{locale.t("command.queue")}</h2>

@@ -9,6 +9,8 @@
 //! The OpenAPI 3.1 description at `/api/openapi.json` is generated from these handlers and
 //! the shared types (utoipa): it cannot say something the code does not do.
 
+mod geo;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -46,6 +48,7 @@ use crate::router::ServerState;
         (name = "stats", description = "事件统计"),
         (name = "basedata", description = "基础数据：村（社区）与网格"),
         (name = "datasets", description = "数据目录台账：按共享级别授权的专题数据集"),
+        (name = "geo", description = "地理编码：国家基本比例尺地形图图幅编号（GB/T 13989—2012），无需密钥"),
     )
 )]
 struct ApiDoc;
@@ -89,6 +92,7 @@ pub fn routes(limits: &crate::rate_limit::RateLimits) -> Router<ServerState> {
         .routes(routes!(grids))
         .routes(routes!(datasets))
         .routes(routes!(records))
+        .routes(routes!(geo::map_sheet))
         .split_for_parts();
     let document = Arc::new(api.to_json().unwrap_or_default());
     router
@@ -294,7 +298,7 @@ fn status_of(error: &AppError) -> StatusCode {
     }
 }
 
-fn refusal(error: &AppError, locale: app::i18n::Locale) -> Response {
+pub(crate) fn refusal(error: &AppError, locale: app::i18n::Locale) -> Response {
     let status = status_of(error);
     let errors = match error {
         AppError::Validation(fields) => fields

@@ -11,7 +11,7 @@ use crate::harness::TestDb;
 use crate::http::{HOST, get, login, router, send, send_for_bytes};
 
 /// The plain axum endpoints (everything under /api that is not a server function).
-const PLAIN_ENDPOINTS: [(&str, &str); 7] = [
+const PLAIN_ENDPOINTS: [(&str, &str); 8] = [
     ("GET", "/api/admin/audit.csv"),
     ("GET", "/api/admin/audit.xlsx"),
     ("GET", "/api/events/export.csv"),
@@ -19,6 +19,7 @@ const PLAIN_ENDPOINTS: [(&str, &str); 7] = [
     ("GET", "/api/events/stats.xlsx"),
     ("GET", "/api/live"),
     ("POST", "/api/photos"),
+    ("GET", "/api/v1/geo/map-sheet"),
 ];
 
 use crate::http::{FORM, server_fn_call as call};

@@ -255,8 +255,12 @@ async fn the_openapi_description_is_generated_from_the_handlers() {
             "/api/v1/grids",
             "/api/v1/datasets",
             "/api/v1/datasets/{dataset}/records",
+            "/api/v1/geo/map-sheet",
         ])
     );
+    // The map-sheet numbers need no key.
+    assert!(document["paths"]["/api/v1/geo/map-sheet"]["get"]["security"].is_null());
+    assert!(document["components"]["schemas"]["MapSheet"]["properties"]["number"].is_object());
     assert!(document["components"]["schemas"]["SharedRecord"]["properties"]["deleted_at"].is_object());
     let feed = &document["components"]["schemas"]["EventFeed"];
     assert!(feed["properties"]["next"].is_object(), "{feed}");
@@ -482,5 +486,43 @@ async fn a_key_limited_to_a_village_reads_that_village_only() {
 
     let stations = walk(&router, "/api/v1/datasets/party.stations/records", &key, 100).await;
     assert!(stations.iter().all(|s| s["village"] == village.code.as_str()), "{stations:?}");
+    db.finish().await;
+}
+
+/// GB/T 13989 map-sheet numbers of a point, without a key: the textbook point's numbers at
+/// every scale with each sheet's edges; a coordinate missing, unreadable or out of range, or
+/// a parameter unknown, named in the caller's language with 400.
+#[tokio::test]
+async fn map_sheet_numbers_are_served_for_a_point_and_bad_points_named() {
+    let db = TestDb::new().await;
+    let router = router(&db);
+    // 114°33′45″ E, 39°22′30″ N.
+    let (status, answer) = call(&router, "/api/v1/geo/map-sheet?lat=39.375&lon=114.5625", None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let sheets = answer["sheets"].as_array().expect("sheets");
+    let numbers: Vec<&str> = sheets.iter().map(|sheet| sheet["number"].as_str().unwrap_or("")).collect();
+    assert_eq!(numbers.len(), 11);
+    assert_eq!(
+        numbers[..7],
+        ["J50", "J50B001001", "J50C001001", "J50D002002", "J50E004003", "J50F008005", "J50G015010"]
+    );
+    assert_eq!(sheets[6]["denominator"], 10_000);
+    assert_eq!((sheets[0]["west"].as_f64(), sheets[0]["north"].as_f64()), (Some(114.0), Some(40.0)));
+    assert!(numbers[10].starts_with("J50K") && numbers[10].len() == 12);
+
+    for (query, expected) in [
+        ("lat=39.375", vec![("lon", "map_sheet.longitude")]),
+        ("lat=北纬&lon=114", vec![("lat", "map_sheet.latitude")]),
+        ("lat=-33.9&lon=151.2", vec![("lat", "map_sheet.latitude")]),
+        ("lat=39&lon=200&scale=10000", vec![("scale", "sharing.parameter_unknown"), ("lon", "map_sheet.longitude")]),
+        ("", vec![("lat", "map_sheet.latitude"), ("lon", "map_sheet.longitude")]),
+    ] {
+        let (status, answer) = call(&router, &format!("/api/v1/geo/map-sheet?{query}"), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {answer}");
+        let expected: Vec<(String, String)> = expected.into_iter().map(|(f, c)| (f.to_owned(), c.to_owned())).collect();
+        assert_eq!(codes(&answer), expected, "{query}");
+    }
+    let (_, answer) = call(&router, "/api/v1/geo/map-sheet?lat=39", None).await;
+    assert_eq!(answer["errors"][0]["message"], "经度应为 -180 至 180 度之间的数字");
     db.finish().await;
 }

@@ -56,6 +56,9 @@ crate::code_enum::code_enum! {
         IdNumberFormat = "id_number.format",
         IdNumberBirthDate = "id_number.birth_date",
         IdNumberCheckDigit = "id_number.check_digit",
+        // A point whose map-sheet number (GB/T 13989) is asked for.
+        MapSheetLatitude = "map_sheet.latitude",
+        MapSheetLongitude = "map_sheet.longitude",
         TownshipUnknown = "township.unknown",
         // The role editor and staff creation.
         RoleUnknown = "role.unknown",
