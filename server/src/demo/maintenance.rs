@@ -8,13 +8,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
-use diesel::QueryableByName;
-use diesel::sql_types::BigInt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use shared::maintenance::*;
 use shared::sql::Sql;
 
-use super::registers::{Row, Town, at, insert, set_counter};
+use super::registers::{Id, Row, Town, at, insert, set_counter};
 use super::rng::Rng;
 
 pub async fn seed(conn: &mut AsyncPgConnection, township_id: i32, seed: u64, today: NaiveDate) -> anyhow::Result<()> {
@@ -25,12 +23,6 @@ pub async fn seed(conn: &mut AsyncPgConnection, township_id: i32, seed: u64, tod
     let faults = faults(conn, &town, &mut rng, keeper, today).await?;
     inspections(conn, &town, &mut rng, keeper, &faults, today).await?;
     Ok(())
-}
-
-#[derive(QueryableByName)]
-struct Id {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
 }
 
 /// The demo's system administrator, who keeps the records.

@@ -65,9 +65,9 @@ impl Resident {
 }
 
 #[derive(QueryableByName)]
-struct Id {
+pub struct Id {
     #[diesel(sql_type = BigInt)]
-    id: i64,
+    pub id: i64,
 }
 
 /// The seeded township, as the module data needs it: villages in code order, residents in

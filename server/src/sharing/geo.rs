@@ -58,12 +58,12 @@ fn sheets_of(query: &str) -> Result<MapSheets, AppError> {
     }
     // A missing or unreadable coordinate is out of range, and said so by name.
     let (lat, lon) = (lat.unwrap_or(f64::NAN), lon.unwrap_or(f64::NAN));
-    if let Err(refused) = map_sheet::sheets(lat, lon) {
-        problems.extend(refused.into_iter().map(|(field, code)| FieldError::new(field, code)));
+    match map_sheet::sheets(lat, lon) {
+        Ok(sheets) if problems.is_empty() => Ok(MapSheets { lat, lon, sheets }),
+        Ok(_) => Err(AppError::Validation(problems)),
+        Err(refused) => {
+            problems.extend(refused.into_iter().map(|(field, code)| FieldError::new(field, code)));
+            Err(AppError::Validation(problems))
+        }
     }
-    if !problems.is_empty() {
-        return Err(AppError::Validation(problems));
-    }
-    let sheets = map_sheet::sheets(lat, lon).map_err(|_| AppError::Internal)?;
-    Ok(MapSheets { lat, lon, sheets })
 }

@@ -25,6 +25,21 @@ async fn count(conn: &mut AsyncPgConnection, sql: &str) -> i64 {
     n.n
 }
 
+/// Records of `table` (a literal of this file) in `state`, the state bound.
+async fn in_state(conn: &mut AsyncPgConnection, table: &'static str, state: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let sql = shared::sql::Sql::new("SELECT count(*) AS n FROM reg.")
+        .push(table)
+        .push(" WHERE state = ")
+        .bind(state.to_owned());
+    let n: N = sql.query().get_result(conn).await.expect("count");
+    n.n
+}
+
 fn granted(user: &SessionUser, register: &'static Register) -> Vec<&'static str> {
     Action::of(register).filter(|action| user.may(register, *action)).map(Action::name).collect()
 }
@@ -91,16 +106,14 @@ async fn the_demo_keeps_a_year_of_operation_records_in_every_state() {
         0
     );
     for state in ["planned", "carried_out", "evaluated"] {
-        let sql = format!("SELECT count(*) AS n FROM reg.maintenance_drills WHERE state = '{state}'");
-        assert!(count(&mut conn, &sql).await > 0, "a drill {state}");
+        assert!(in_state(&mut conn, "maintenance_drills", state).await > 0, "a drill {state}");
     }
     // An evaluated drill has its evaluation; a planned one is still to come.
     let sql = "SELECT count(*) AS n FROM reg.maintenance_drills WHERE (state = 'evaluated') <> (result IS NOT NULL)";
     assert_eq!(count(&mut conn, sql).await, 0);
     // Faults in every state, numbered 1, 2, 3 … in each year in the order they were found.
     for state in ["reported", "handling", "resolved", "closed"] {
-        let sql = format!("SELECT count(*) AS n FROM reg.maintenance_faults WHERE state = '{state}'");
-        assert!(count(&mut conn, &sql).await > 0, "a fault {state}");
+        assert!(in_state(&mut conn, "maintenance_faults", state).await > 0, "a fault {state}");
     }
     let sql = "SELECT count(*) AS n FROM (SELECT number, format('运维故障〔%s〕%s号', \
                extract(year FROM found_at AT TIME ZONE 'Asia/Shanghai'), row_number() OVER (PARTITION BY \
