@@ -28,8 +28,10 @@ for _ in $(seq 1 120); do
 done
 curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { cat target/e2e-server.log; echo "server not ready"; exit 1; }
 # Specs that administer through the command line (`tongguan exchange peer`) reach the
-# server's own cluster through its socket.
+# server's own cluster through its socket, with the keys of its data directory (the audit
+# key, the personal-data keyring): what they seal, the server opens.
 export E2E_BIN="$PWD/target/release/tongguan"
+export TONGGUAN_DATA_DIR="$data"
 export E2E_DATABASE_URL="postgres://postgres@localhost:${E2E_PG_PORT:-54349}/tongguan?host=$data/pg"
 cd end2end
 BASE_URL="http://127.0.0.1:$port" npx playwright test "$@"

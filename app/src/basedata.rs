@@ -6,6 +6,7 @@ pub mod api;
 mod catalogue_page;
 mod enterprises_page;
 mod residents_page;
+mod revealed;
 
 pub use enterprises_page::EnterprisesPage;
 pub use residents_page::ResidentsPage;

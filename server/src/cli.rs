@@ -68,6 +68,12 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The keys that seal residents' ID and mobile numbers: status, new-key, reseal.
+    #[command(name = "personal-data")]
+    PersonalData {
+        #[command(subcommand)]
+        command: PersonalDataCommand,
+    },
     /// Backups: now, list, restore FILE, drill (TONGGUAN_BACKUP_DIR).
     Backup {
         #[command(subcommand)]
@@ -106,6 +112,19 @@ pub enum AuditCommand {
     /// Move the records older than the retention (TONGGUAN_AUDIT_RETENTION_DAYS, at least
     /// 180) to the archive, where search and verification still read them.
     Archive,
+}
+
+/// A key rotation is `new-key`, a restart of every process with the new keyring, then
+/// `reseal`; the old key can leave the keyring once `reseal` says it is retired.
+#[derive(Subcommand)]
+pub enum PersonalDataCommand {
+    /// Check the keyring against the database and count the values sealed with each key.
+    Status,
+    /// Add a new SM4 key after the newest: it seals from the next start on.
+    NewKey,
+    /// Seal again under the newest key every value sealed with an older one, and retire the
+    /// keys nothing uses any more.
+    Reseal,
 }
 
 #[derive(Subcommand)]
@@ -158,6 +177,10 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     );
     if audits && shared::audit::key::install(config.audit.key()?).is_err() {
         anyhow::bail!("an audit key was installed already");
+    }
+    // Likewise every resident's numbers are sealed and opened with the keyring.
+    if audits && shared::personal::keys::install(config.personal.keyring()?).is_err() {
+        anyhow::bail!("a personal-data keyring was installed already");
     }
     match command {
         Command::Serve { demo } => {
@@ -214,6 +237,16 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             stop(db);
             result
         }
+        Command::PersonalData { command: PersonalDataCommand::NewKey } => {
+            println!("{}", config.personal.add_key()?);
+            Ok(())
+        }
+        Command::PersonalData { command } => {
+            let db = open_database(&config.database).await?;
+            let result = personal_data(db.url.expose_secret(), matches!(command, PersonalDataCommand::Reseal)).await;
+            stop(db);
+            result
+        }
         Command::Backup { command } => {
             let db = open_database(&config.database).await?;
             let settings = config.backups.settings(&db.url, config.database.pg_bin.as_deref());
@@ -241,6 +274,33 @@ async fn seed_demo(url: &str, options: &demo::DemoOptions) -> anyhow::Result<()>
     let mut conn = pool.get().await?;
     database::prepare(&mut conn).await?;
     demo::accounts::seed_if_empty(&mut conn, options).await
+}
+
+/// Checks the keyring against the database, re-seals if asked, and counts the values sealed
+/// with each key.
+async fn personal_data(url: &str, reseal: bool) -> anyhow::Result<()> {
+    use shared::personal::{keys, service};
+    let pool = shared::db::pool(url, 1).map_err(anyhow::Error::msg)?;
+    let mut conn = pool.get().await?;
+    let keyring = keys::installed()?;
+    service::check_keys(&mut conn, keyring).await?;
+    if reseal {
+        let done = service::reseal(&mut conn, keyring).await?;
+        println!(
+            "{} residents and {} secrets sealed again under key {}",
+            done.residents,
+            done.secrets,
+            keyring.current()
+        );
+        if !done.retired.is_empty() {
+            println!("keys {:?} retired: nothing is sealed with them; they can leave the keyring", done.retired);
+        }
+    }
+    println!("keyring: keys {:?}, key {} seals", keyring.versions(), keyring.current());
+    for (version, values) in service::versions_in_use(&mut conn).await? {
+        println!("key {version}: {values} values sealed");
+    }
+    Ok(())
 }
 
 async fn archive_audit(url: &str, retention_days: u32) -> anyhow::Result<()> {

@@ -17,6 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 use shared::accounts::service::AuthPolicy;
 use shared::audit::key::AuditKey;
 use shared::events::service::duplicates::DuplicateWindow;
+use shared::personal::Keyring;
 
 use crate::rate_limit::{MAX_PER_MINUTE, RateLimits};
 
@@ -36,6 +37,7 @@ pub struct Config {
     pub admin: AdminConfig,
     pub backups: BackupConfig,
     pub audit: AuditConfig,
+    pub personal: PersonalConfig,
 }
 
 impl Config {
@@ -44,6 +46,7 @@ impl Config {
         let uploads = UploadsConfig::from_environment(&database.data_dir)?;
         let backups = BackupConfig::from_environment(&database.data_dir)?;
         let audit = AuditConfig::from_environment(&database.data_dir)?;
+        let personal = PersonalConfig::from_environment(&database.data_dir)?;
         Ok(Self {
             server: ServerConfig::from_environment()?,
             database,
@@ -58,6 +61,7 @@ impl Config {
             admin: AdminConfig::from_environment(),
             backups,
             audit,
+            personal,
         })
     }
 }
@@ -342,28 +346,93 @@ impl AuditConfig {
         if let Some(key) = &self.key {
             return Ok(key.clone());
         }
-        let file = &self.file;
-        if !file.exists() {
-            use std::io::Write;
-            use std::os::unix::fs::OpenOptionsExt;
-            if let Some(dir) = file.parent() {
-                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            }
-            // Readable by this user only; `create_new` never overwrites a key another process made.
-            match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file) {
-                Ok(mut out) => out
-                    .write_all(AuditKey::generate_hex().as_bytes())
-                    .and_then(|()| out.sync_all())
-                    .with_context(|| format!("writing the audit key file {}", file.display()))?,
-                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(error) => {
-                    return Err(error).with_context(|| format!("creating the audit key file {}", file.display()));
-                }
-            }
+        let text = key_file(&self.file, "the audit key file", AuditKey::generate_hex)?;
+        AuditKey::from_hex(&text)
+            .map_err(|reason| anyhow::anyhow!("the audit key file {} {reason}", self.file.display()))
+    }
+}
+
+/// The text of the key file `file`, which is made first with `generate()` if there is none:
+/// readable by this user only, and never overwriting one another process made meanwhile.
+fn key_file(file: &Path, what: &str, generate: impl FnOnce() -> String) -> anyhow::Result<String> {
+    if !file.exists() {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        let text =
-            std::fs::read_to_string(file).with_context(|| format!("reading the audit key file {}", file.display()))?;
-        AuditKey::from_hex(&text).map_err(|reason| anyhow::anyhow!("the audit key file {} {reason}", file.display()))
+        match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(file) {
+            Ok(mut out) => out
+                .write_all(generate().as_bytes())
+                .and_then(|()| out.sync_all())
+                .with_context(|| format!("writing {what} {}", file.display()))?,
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error).with_context(|| format!("creating {what} {}", file.display())),
+        }
+    }
+    std::fs::read_to_string(file).with_context(|| format!("reading {what} {}", file.display()))
+}
+
+/// The keys that seal personal data (`shared::personal::keys`): `TONGGUAN_PERSONAL_KEYS`
+/// (`index:<hex> 1:<hex> 2:<hex>…`, separated by spaces or commas), else the key file
+/// `<data dir>/personal.keys`, made with a new index key and SM4 key 1 when a command first
+/// needs it. Every process on one database needs the same keys; keep a copy apart from the
+/// backups, whose residents' numbers cannot be read without it.
+#[derive(Debug, Clone)]
+pub struct PersonalConfig {
+    keyring: Option<Keyring>,
+    file: PathBuf,
+}
+
+impl PersonalConfig {
+    pub fn from_environment(data_dir: &Path) -> anyhow::Result<Self> {
+        let keyring = var("TONGGUAN_PERSONAL_KEYS")
+            .map(|text| Keyring::parse(&text).map_err(|reason| anyhow::anyhow!("TONGGUAN_PERSONAL_KEYS: {reason}")))
+            .transpose()?;
+        Ok(Self { keyring, file: data_dir.join("personal.keys") })
+    }
+
+    /// The keyring: the variable's, else the key file's (made first if there is none).
+    pub fn keyring(&self) -> anyhow::Result<Keyring> {
+        if let Some(keyring) = &self.keyring {
+            return Ok(keyring.clone());
+        }
+        let text = key_file(&self.file, "the personal-data key file", Keyring::generate)?;
+        Keyring::parse(&text)
+            .map_err(|reason| anyhow::anyhow!("the personal-data key file {}: {reason}", self.file.display()))
+    }
+
+    /// Adds a new SM4 key after the newest (the first half of a rotation): to the key file,
+    /// replaced whole so that a reader never sees half of it; with the keys in the variable,
+    /// only said, for the operator to add there. Returns what was done, to print.
+    pub fn add_key(&self) -> anyhow::Result<String> {
+        let keyring = self.keyring()?;
+        let version =
+            keyring.current().checked_add(1).context("the keyring already holds key 255, the last version")?;
+        let line = Keyring::key_line(version);
+        if self.keyring.is_some() {
+            return Ok(format!(
+                "TONGGUAN_PERSONAL_KEYS is set: add this key to it on every process, restart them, then run \
+                 `tongguan personal-data reseal`:\n{line}"
+            ));
+        }
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let text = std::fs::read_to_string(&self.file)?;
+        let next = self.file.with_extension("keys.new");
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&next)
+            .with_context(|| format!("creating {}", next.display()))?;
+        out.write_all(format!("{}\n{line}\n", text.trim_end()).as_bytes()).and_then(|()| out.sync_all())?;
+        std::fs::rename(&next, &self.file).with_context(|| format!("replacing {}", self.file.display()))?;
+        Ok(format!(
+            "key {version} added to {}: restart every process that uses it, then run `tongguan personal-data reseal`",
+            self.file.display()
+        ))
     }
 }
 

@@ -36,6 +36,14 @@ pub async fn migrate(url: &str) -> anyhow::Result<()> {
 pub async fn prepare(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
     // First: a server with the wrong audit key stops here, with a message saying so.
     shared::audit::service::seal(conn).await?;
+    // So does one whose keys would not open the residents' numbers; then what a migration
+    // or an import by hand left in the clear is sealed before anyone reads it.
+    let keyring = shared::personal::keys::installed()?;
+    shared::personal::service::check_keys(conn, keyring).await?;
+    let sealed = shared::personal::service::seal_clear(conn, keyring).await?;
+    if sealed > 0 {
+        tracing::info!(sealed, "residents' numbers held in the clear are sealed");
+    }
     // The run-time registers first: the built-in roles take their codes too.
     shared::engine::service::runtime::refresh(conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     shared::accounts::service::roles::ensure_builtin(conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;

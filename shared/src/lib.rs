@@ -26,6 +26,7 @@ pub mod operations;
 pub mod paging;
 pub mod party;
 pub mod permissions;
+pub mod personal;
 pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod sharing;

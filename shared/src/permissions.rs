@@ -53,6 +53,8 @@ crate::code_enum::code_enum! {
         ScreenView = "screen.view",
         BasedataView = "basedata.view",
         PersonalDataView = "basedata.personal",
+        /// Reveal one resident's ID or mobile number in the clear, each reveal audited.
+        PersonalDataUnmask = "basedata.unmask",
         UsersView = "users.view",
         UsersManage = "users.manage",
         EnterprisesApprove = "users.approve",
@@ -101,6 +103,7 @@ pub mod codes {
     pub const SCREEN_VIEW: Permission = Permission::ScreenView;
     pub const BASEDATA_VIEW: Permission = Permission::BasedataView;
     pub const PERSONAL_DATA_VIEW: Permission = Permission::PersonalDataView;
+    pub const PERSONAL_DATA_UNMASK: Permission = Permission::PersonalDataUnmask;
     pub const USERS_VIEW: Permission = Permission::UsersView;
     pub const USERS_MANAGE: Permission = Permission::UsersManage;
     pub const ENTERPRISES_APPROVE: Permission = Permission::EnterprisesApprove;
@@ -198,7 +201,7 @@ mod tests {
         }
         assert_eq!(Permission::EventsHandle.as_str(), "events.handle");
         assert_eq!(Permission::parse("launch.missiles"), None);
-        assert_eq!(Permission::ALL.len(), 26);
+        assert_eq!(Permission::ALL.len(), 27);
     }
 
     #[cfg(feature = "ssr")]

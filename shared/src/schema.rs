@@ -452,6 +452,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    personal_key_checks (version) {
+        version -> Int2,
+        key_check -> Text,
+        added_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     record_approvals (id) {
         id -> Int8,
         register -> Text,
@@ -512,10 +520,14 @@ diesel::table! {
         grid_id -> Int4,
         house_id -> Int8,
         name -> Text,
-        id_number -> Text,
+        id_number -> Nullable<Text>,
         gender -> Text,
         birth_date -> Date,
-        phone -> Text,
+        phone -> Nullable<Text>,
+        id_number_sealed -> Nullable<Bytea>,
+        id_number_index -> Nullable<Bytea>,
+        phone_sealed -> Nullable<Bytea>,
+        phone_index -> Nullable<Bytea>,
     }
 }
 
@@ -759,6 +771,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     open311_requests,
     password_history,
+    personal_key_checks,
     record_approvals,
     record_history,
     record_history_archive,

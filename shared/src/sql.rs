@@ -8,7 +8,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{Array, BigInt, Bool, Date, Double, Integer, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Binary, Bool, Date, Double, Integer, Text, Timestamptz};
 
 /// Stores a closed set (an enum with `as_str` and `parse`) as checked text: written by its
 /// `as_str`, and a value read back that `parse` does not know is an error (logged by
@@ -50,6 +50,8 @@ pub enum Value {
     Ints(Vec<i32>),
     BigInts(Vec<i64>),
     Texts(Vec<String>),
+    /// `bytea`: sealed personal data and its blind index (`crate::personal`).
+    Bytes(Vec<u8>),
 }
 
 macro_rules! value_from {
@@ -65,6 +67,7 @@ macro_rules! value_from {
 value_from! {
     i32 => Int, i64 => BigInt, f64 => Double, bool => Bool, String => Text, &str => Text, NaiveDate => Date,
     DateTime<Utc> => Time, Vec<i32> => Ints, &[i32] => Ints, Vec<i64> => BigInts, Vec<String> => Texts,
+    Vec<u8> => Bytes,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -217,6 +220,7 @@ impl Sql {
                 Value::Ints(v) => query.bind::<Array<Integer>, _>(v),
                 Value::BigInts(v) => query.bind::<Array<BigInt>, _>(v),
                 Value::Texts(v) => query.bind::<Array<Text>, _>(v),
+                Value::Bytes(v) => query.bind::<Binary, _>(v),
             };
         }
         query
@@ -244,6 +248,7 @@ impl diesel::query_builder::QueryFragment<Pg> for Prepared {
                     Value::Ints(v) => out.push_bind_param::<Array<Integer>, _>(v)?,
                     Value::BigInts(v) => out.push_bind_param::<Array<BigInt>, _>(v)?,
                     Value::Texts(v) => out.push_bind_param::<Array<Text>, _>(v)?,
+                    Value::Bytes(v) => out.push_bind_param::<Binary, _>(v)?,
                 },
             }
         }

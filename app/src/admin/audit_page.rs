@@ -86,7 +86,7 @@ pub fn AuditPage() -> impl IntoView {
                             })}
                         </td>
                         <td class="mono" data-label=locale.t("audit.target")>{row.target}</td>
-                        <td data-label=locale.t("audit.detail")>{row.detail}</td>
+                        <td data-label=locale.t("audit.detail")>{detail(locale, &row.action, row.detail)}</td>
                         <td class="mono" data-label=locale.t("audit.ip")>{row.ip}</td>
                     </tr>
                 } />
@@ -141,5 +141,14 @@ fn AuditSearchForm(error: Signal<Option<shared::AppError>>) -> impl IntoView {
             {text("to", "audit.search_to", "date")}
             <button class="btn btn-primary" type="submit">{locale.t("table.search")}</button>
         </Form>
+    }
+}
+
+/// A record's detail as the auditor reads it: a reveal names the column in words (the record
+/// keeps its code, which the export shows as it is).
+fn detail(locale: crate::i18n::Locale, action: &str, detail: String) -> String {
+    match (AuditAction::parse(action), shared::personal::Column::parse(&detail)) {
+        (Some(AuditAction::RevealPersonal), Some(column)) => locale.t(column.i18n_key()),
+        _ => detail,
     }
 }

@@ -48,3 +48,11 @@ pub async fn read_catalogue() -> Result<Vec<shared::engine::catalogue::Dataset>,
     let translate = move |key: &str| locale.t(key);
     shared::engine::service::catalogue(&mut conn, &user, &translate).await
 }
+
+/// One resident's ID or mobile number in the clear, for a user with the unmask
+/// permission who may see the resident; each reveal is on the audit log.
+#[server(endpoint = "basedata/reveal", output = Postcard)]
+pub async fn reveal_personal(resident: i64, column: shared::personal::Column) -> Result<String, AppError> {
+    let Authorized { user, mut conn } = session::require(codes::PERSONAL_DATA_UNMASK).await?;
+    shared::personal::service::reveal(&mut conn, &user, resident, column).await
+}

@@ -5,13 +5,14 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Date, Double, Integer, Text};
+use diesel::sql_types::{BigInt, Binary, Date, Double, Integer, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::{Map, Value};
 use shared::engine::declare::Kind;
 use shared::engine::value::parse_value;
 use shared::engine::{Module, Register};
 use shared::events::calendar::{MINUTES_PER_DAY, WorkCalendar};
+use shared::personal::Column;
 use shared::sql::Sql;
 
 /// Rows per statement: bounds one message, not the work.
@@ -32,24 +33,38 @@ pub struct Village {
     pub lat: f64,
 }
 
-#[derive(Debug, Clone, QueryableByName)]
+/// A resident of the town, numbers opened.
+#[derive(Debug, Clone)]
 pub struct Resident {
-    #[diesel(sql_type = BigInt)]
     pub id: i64,
-    #[diesel(sql_type = Integer)]
     pub village_id: i32,
-    #[diesel(sql_type = Integer)]
     pub grid_id: i32,
-    #[diesel(sql_type = Text)]
     pub name: String,
-    #[diesel(sql_type = Text)]
     pub id_number: String,
-    #[diesel(sql_type = Text)]
     pub gender: String,
-    #[diesel(sql_type = Date)]
     pub birth_date: NaiveDate,
-    #[diesel(sql_type = Text)]
     pub phone: String,
+}
+
+/// A resident as stored: ID and mobile numbers sealed (`shared::personal`).
+#[derive(QueryableByName)]
+struct StoredResident {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Integer)]
+    village_id: i32,
+    #[diesel(sql_type = Integer)]
+    grid_id: i32,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Binary)]
+    id_number_sealed: Vec<u8>,
+    #[diesel(sql_type = Text)]
+    gender: String,
+    #[diesel(sql_type = Date)]
+    birth_date: NaiveDate,
+    #[diesel(sql_type = Nullable<Binary>)]
+    phone_sealed: Option<Vec<u8>>,
 }
 
 impl Resident {
@@ -91,15 +106,33 @@ impl Town {
         .query()
         .load::<Village>(conn)
         .await?;
+        let keyring = shared::personal::keys::installed()?;
         let residents = Sql::new(
-            "SELECT id, village_id, grid_id, name, id_number, gender, birth_date, phone FROM residents \
+            "SELECT id, village_id, grid_id, name, id_number_sealed, gender, birth_date, phone_sealed FROM residents \
              WHERE township_id = ",
         )
         .bind(township_id)
         .push(" AND village_id IS NOT NULL AND grid_id IS NOT NULL ORDER BY id")
         .query()
-        .load::<Resident>(conn)
-        .await?;
+        .load::<StoredResident>(conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(Resident {
+                id: r.id,
+                village_id: r.village_id,
+                grid_id: r.grid_id,
+                name: r.name,
+                id_number: keyring.open(Column::ResidentIdNumber, &r.id_number_sealed)?,
+                gender: r.gender,
+                birth_date: r.birth_date,
+                phone: match r.phone_sealed {
+                    Some(sealed) => keyring.open(Column::ResidentPhone, &sealed)?,
+                    None => String::new(),
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, shared::personal::cipher::OpenError>>()?;
         let staff = Sql::new("SELECT id FROM users WHERE kind = 'staff' AND township_id = ")
             .bind(township_id)
             .push(" ORDER BY id")

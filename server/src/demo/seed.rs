@@ -7,8 +7,9 @@
 
 use diesel::QueryableByName;
 use diesel::sql_query;
-use diesel::sql_types::{Array, BigInt, Bool, Date, Double, Integer, Text};
+use diesel::sql_types::{Array, BigInt, Binary, Bool, Date, Double, Integer, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use shared::personal::service::SealedNumbers;
 
 use super::geography::{linestring_wkt, multipolygon_wkt, polygon_wkt};
 use super::{DemoTownship, TOWNSHIP_CODE};
@@ -152,23 +153,30 @@ async fn insert(conn: &mut AsyncPgConnection, t: &DemoTownship) -> anyhow::Resul
         .await?;
     }
 
+    // ID and mobile numbers are stored sealed, each beside its blind index (`shared::personal`).
+    let keyring = shared::personal::keys::installed()?;
     for chunk in t.residents.chunks(CHUNK) {
         let house = |r: &super::DemoResident| &t.houses[r.house];
+        let sealed: Vec<SealedNumbers> =
+            chunk.iter().map(|r| SealedNumbers::new(keyring, &r.id_number, &r.phone)).collect();
         sql_query(
             "INSERT INTO residents \
-             (township_id, village_id, grid_id, house_id, name, id_number, gender, birth_date, phone) \
-             SELECT $1, * FROM unnest($2::int4[], $3::int4[], $4::int8[], $5::text[], $6::text[], \
-             $7::text[], $8::date[], $9::text[])",
+             (township_id, village_id, grid_id, house_id, name, gender, birth_date, \
+              id_number_sealed, id_number_index, phone_sealed, phone_index) \
+             SELECT $1, * FROM unnest($2::int4[], $3::int4[], $4::int8[], $5::text[], $6::text[], $7::date[], \
+             $8::bytea[], $9::bytea[], $10::bytea[], $11::bytea[])",
         )
         .bind::<Integer, _>(township_id)
         .bind::<Array<Integer>, _>(chunk.iter().map(|r| village_ids[house(r).village]).collect::<Vec<_>>())
         .bind::<Array<Integer>, _>(chunk.iter().map(|r| grid_ids[house(r).grid]).collect::<Vec<_>>())
         .bind::<Array<BigInt>, _>(chunk.iter().map(|r| house_ids[r.house]).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(chunk.iter().map(|r| r.name.clone()).collect::<Vec<_>>())
-        .bind::<Array<Text>, _>(chunk.iter().map(|r| r.id_number.clone()).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(chunk.iter().map(|r| r.gender.as_str().to_string()).collect::<Vec<_>>())
         .bind::<Array<Date>, _>(chunk.iter().map(|r| r.birth_date).collect::<Vec<_>>())
-        .bind::<Array<Text>, _>(chunk.iter().map(|r| r.phone.clone()).collect::<Vec<_>>())
+        .bind::<Array<Binary>, _>(sealed.iter().map(|s| s.id_number_sealed.clone()).collect::<Vec<_>>())
+        .bind::<Array<Binary>, _>(sealed.iter().map(|s| s.id_number_index.clone()).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Binary>>, _>(sealed.iter().map(|s| s.phone_sealed.clone()).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Binary>>, _>(sealed.iter().map(|s| s.phone_index.clone()).collect::<Vec<_>>())
         .execute(conn)
         .await?;
     }

@@ -328,6 +328,7 @@ async fn the_seal_holds_the_key_and_the_boundary() {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("DATABASE_URL", db3.url())
             .env("TONGGUAN_AUDIT_KEY", key)
+            .env("TONGGUAN_PERSONAL_KEYS", crate::harness::PERSONAL_KEYS)
             .env("RUST_LOG", "error")
             .output()
             .await

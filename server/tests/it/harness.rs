@@ -20,12 +20,19 @@ pub const TEMPLATE: &str = "tongguan_test_template";
 /// The audit key of every test database (and of the server processes the tests start).
 pub const AUDIT_KEY: &str = "74657374206175646974206b6579206f6620746f6e676775616e2c2033322062";
 
-/// Installs the tests' audit key in this process (once).
+/// The personal-data keyring of every test database (and of the server processes the tests
+/// start): index key and SM4 key 1.
+pub const PERSONAL_KEYS: &str =
+    "index:7465737420706572736f6e616c2d6461746120696e646578206b65792c203332 1:74657374207365616c696e67206b6579";
+
+/// Installs the tests' audit key and personal-data keyring in this process (once).
 pub fn install_audit_key() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let key = shared::audit::key::AuditKey::from_hex(AUDIT_KEY).expect("the tests' key");
         shared::audit::key::install(key).expect("no other key");
+        let keyring = shared::personal::Keyring::parse(PERSONAL_KEYS).expect("the tests' keyring");
+        shared::personal::keys::install(keyring).expect("no other keyring");
     });
 }
 static SERVER: OnceCell<Server> = OnceCell::const_new();

@@ -37,6 +37,7 @@ mod operations;
 mod party;
 mod password;
 mod permissions;
+mod personal;
 mod resilience;
 mod scope;
 mod second_factor;

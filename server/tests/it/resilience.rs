@@ -49,6 +49,7 @@ impl ServerProcess {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("DATABASE_URL", database_url)
             .env("TONGGUAN_AUDIT_KEY", crate::harness::AUDIT_KEY)
+            .env("TONGGUAN_PERSONAL_KEYS", crate::harness::PERSONAL_KEYS)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env("LEPTOS_SITE_ROOT", &site)
             .env("LEPTOS_SITE_PKG_DIR", "pkg")

@@ -2,7 +2,7 @@
 //! then asked at every login, each code good once; required of administrators by policy.
 
 use chrono::{DateTime, Duration, Utc};
-use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl, TextExpressionMethods};
+use diesel::{BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, QueryDsl, TextExpressionMethods};
 use diesel_async::RunQueryDsl;
 use http::{StatusCode, header};
 use shared::accounts::service::login::{self, LoginAttempt};
@@ -15,7 +15,7 @@ use crate::harness::{PASSWORD, TestDb};
 use crate::http::{get, login_form, router_with_policy, send};
 
 /// The code an authenticator app shows for `secret` (base32) at `at`.
-fn code(secret: &str, at: DateTime<Utc>) -> String {
+pub(crate) fn code(secret: &str, at: DateTime<Utc>) -> String {
     let secret = Secret::try_from_base32(secret).expect("a base32 secret");
     let totp = Builder::new().with_secret(secret).build().expect("RFC 6238 defaults: SHA-1, 6 digits, 30 s");
     totp.generate(at.timestamp() as u64).to_string()
@@ -76,6 +76,15 @@ async fn a_second_factor_is_enrolled_with_a_code_and_then_asked_at_every_login_e
     let earlier = now - Duration::seconds(30);
     second_factor::confirm(&mut conn, &staff, &code(&enrolment.secret, earlier), earlier).await.expect("confirm");
     assert!(second_factor::status(&mut conn, &policy, &staff).await.expect("status").enabled);
+    // The database holds the secret sealed (SM4-GCM under the personal-data keyring), never
+    // as the app was given it.
+    let stored: String = users::table
+        .filter(users::username.eq("staff"))
+        .select(users::totp_secret.assume_not_null())
+        .first(&mut conn)
+        .await
+        .expect("the stored secret");
+    assert!(stored.starts_with("sm4:01") && !stored.contains(&enrolment.secret[..8]), "{stored}");
 
     // The password alone is not enough, and says what is missing.
     let without = login::login(&mut conn, &policy, "staff", PASSWORD, "test").await.expect_err("code needed");

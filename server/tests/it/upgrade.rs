@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{Array, BigInt, Binary, Bool, Nullable, Text};
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::MigrationHarness;
@@ -76,6 +76,45 @@ async fn tables(conn: &mut AsyncPgConnection, only: Option<&BTreeMap<String, Tab
     read
 }
 
+/// Every resident's ID and mobile numbers, opened, in the order of the residents; sealed ones
+/// only (a number still in the clear fails the test).
+async fn residents_numbers(conn: &mut AsyncPgConnection) -> Vec<(i64, String, String)> {
+    use shared::personal::Column;
+    #[derive(diesel::QueryableByName)]
+    struct Sealed {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Nullable<Binary>)]
+        id_number_sealed: Option<Vec<u8>>,
+        #[diesel(sql_type = Nullable<Binary>)]
+        phone_sealed: Option<Vec<u8>>,
+        #[diesel(sql_type = Bool)]
+        clear: bool,
+    }
+    let keys = shared::personal::keys::installed().expect("the tests' keyring");
+    let rows: Vec<Sealed> = diesel::sql_query(
+        "SELECT id, id_number_sealed, phone_sealed, (id_number IS NOT NULL OR phone IS NOT NULL) AS clear \
+         FROM residents ORDER BY id",
+    )
+    .load(conn)
+    .await
+    .expect("residents");
+    assert!(rows.len() > 100);
+    rows.into_iter()
+        .map(|row| {
+            assert!(!row.clear, "resident {} holds a number in the clear", row.id);
+            let open = |column, sealed: Option<Vec<u8>>| {
+                sealed.map(|sealed| keys.open(column, &sealed).expect("opens")).unwrap_or_default()
+            };
+            (
+                row.id,
+                open(Column::ResidentIdNumber, row.id_number_sealed),
+                open(Column::ResidentPhone, row.phone_sealed),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn the_newest_migrations_applied_to_the_previous_schema_full_of_data_lose_nothing() {
     let db = TestDb::new().await;
@@ -85,6 +124,20 @@ async fn the_newest_migrations_applied_to_the_previous_schema_full_of_data_lose_
     shared::accounts::service::login::login(&mut *db.conn().await, &policy, "staff", PASSWORD, "upgrade")
         .await
         .expect("login");
+    // The previous schema held residents' numbers in the clear: this release's migration keeps
+    // them so, and the start-up seals them (`shared::personal`).
+    let numbers = residents_numbers(&mut *db.conn().await).await;
+    diesel::sql_query(
+        "UPDATE residents r SET id_number = t.id_number, phone = t.phone, \
+           id_number_sealed = NULL, id_number_index = NULL, phone_sealed = NULL, phone_index = NULL \
+         FROM unnest($1::int8[], $2::text[], $3::text[]) AS t(id, id_number, phone) WHERE r.id = t.id",
+    )
+    .bind::<Array<BigInt>, _>(numbers.iter().map(|n| n.0).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(numbers.iter().map(|n| n.1.clone()).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(numbers.iter().map(|n| n.2.clone()).collect::<Vec<_>>())
+    .execute(&mut *db.conn().await)
+    .await
+    .expect("residents in the clear");
     let taken_back = {
         let url = url.clone();
         tokio::task::spawn_blocking(move || {
@@ -118,6 +171,8 @@ async fn the_newest_migrations_applied_to_the_previous_schema_full_of_data_lose_
     // Then the start-up refreshes its reference data (built-in roles, categories, the
     // calendar) over the upgraded schema, as it does at every start.
     server::database::prepare(&mut conn).await.expect("the reference data over the upgraded schema");
+    // And seals the residents' numbers, each the number it was.
+    assert_eq!(residents_numbers(&mut conn).await, numbers, "every resident's numbers sealed as they were");
     drop(conn);
     db.finish().await;
 }

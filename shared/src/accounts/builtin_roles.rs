@@ -179,12 +179,13 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole {
         code: TOWN_STAFF,
         name: "镇工作人员",
-        description: "指挥中心受理、立案、派遣、核查、结案；查看全镇基础数据（含个人信息）",
+        description: "指挥中心受理、立案、派遣、核查、结案；查看全镇基础数据（含个人信息，可逐条查看明文）",
         permissions: &[
             DASHBOARD_VIEW,
             SCREEN_VIEW,
             BASEDATA_VIEW,
             PERSONAL_DATA_VIEW,
+            PERSONAL_DATA_UNMASK,
             ENTERPRISES_APPROVE,
             USERS_VIEW,
             EVENTS_REPORT,
@@ -203,11 +204,12 @@ pub const BUILTIN_ROLES: &[BuiltinRole] = &[
     BuiltinRole {
         code: VILLAGE_STAFF,
         name: "村（社区）工作人员",
-        description: "办理本村（社区）事务，查看本村（社区）基础数据",
+        description: "办理本村（社区）事务，查看本村（社区）基础数据（可逐条查看个人信息明文）",
         permissions: &[
             DASHBOARD_VIEW,
             BASEDATA_VIEW,
             PERSONAL_DATA_VIEW,
+            PERSONAL_DATA_UNMASK,
             EVENTS_REPORT,
             EVENTS_ENTER,
             EVENTS_VIEW,

@@ -29,6 +29,9 @@ crate::code_enum::code_enum! {
         Drill = "ops.drill",
         /// Data leaving the platform: a list exported as CSV, Excel or GeoJSON.
         Export = "data.export",
+        /// A resident's ID or mobile number shown in the clear (the resident the target, the
+        /// column the detail).
+        RevealPersonal = "personal.reveal",
         SetCalendar = "calendar.set",
         SaveCategory = "category.save",
         SaveCategoryAttribute = "category.attribute.save",

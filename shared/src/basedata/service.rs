@@ -1,6 +1,6 @@
 //! Base-data queries, each confined to the viewer's data scope.
 
-use diesel::sql_types::{BigInt, Date, Double, Integer, Text};
+use diesel::sql_types::{BigInt, Binary, Date, Double, Integer, Nullable, Text};
 use diesel::{QueryableByName, sql_query};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
@@ -10,6 +10,7 @@ use crate::codes::{id_number, mobile};
 use crate::error::AppError;
 use crate::paging::{Page, SortDir, TableQuery};
 use crate::permissions::codes;
+use crate::personal::{self, Column};
 use crate::scope::ScopeFilter;
 use crate::sql::Sql;
 
@@ -262,10 +263,10 @@ struct ResidentSql {
     gender: String,
     #[diesel(sql_type = Date)]
     birth_date: chrono::NaiveDate,
-    #[diesel(sql_type = Text)]
-    id_number: String,
-    #[diesel(sql_type = Text)]
-    phone: String,
+    #[diesel(sql_type = Nullable<Binary>)]
+    id_number_sealed: Option<Vec<u8>>,
+    #[diesel(sql_type = Nullable<Binary>)]
+    phone_sealed: Option<Vec<u8>>,
     #[diesel(sql_type = Text)]
     village: String,
     #[diesel(sql_type = Text)]
@@ -290,19 +291,28 @@ pub async fn residents(
     let order_by = order(query, &[("name", "name"), ("birth_date", "birth_date"), ("village", "village")], "id");
     let q = query.q.trim();
     let village = query.filter.parse::<i32>().unwrap_or(0);
+    let keyring = personal::keys::installed()?;
+    let personal = user.can(codes::PERSONAL_DATA_VIEW);
+    // A whole ID or mobile number is looked up by its blind index (the database holds neither
+    // in the clear), by a viewer who may see them — to anyone else a search would tell whose
+    // number it is; anything else is part of a name.
+    let searched = if personal && id_number::validate(&Column::ResidentIdNumber.canonical(q)).is_ok() {
+        Sql::new(" AND r.id_number_index = ").bind(keyring.blind_index(Column::ResidentIdNumber, q))
+    } else if personal && mobile::validate(q).is_ok() {
+        Sql::new(" AND r.phone_index = ").bind(keyring.blind_index(Column::ResidentPhone, q))
+    } else {
+        Sql::new(" AND (").bind(q).push(" = '' OR r.name LIKE '%' || ").bind(q).push(" || '%')")
+    };
     let rows: Vec<ResidentSql> = Sql::new(
         "SELECT * FROM ( \
-           SELECT r.id, r.name, r.gender, r.birth_date, r.id_number, r.phone, v.name AS village, g.name AS grid, \
-                  h.address, count(*) OVER () AS total \
+           SELECT r.id, r.name, r.gender, r.birth_date, r.id_number_sealed, r.phone_sealed, v.name AS village, \
+                  g.name AS grid, h.address, count(*) OVER () AS total \
            FROM residents r JOIN villages v ON v.id = r.village_id JOIN grids g ON g.id = r.grid_id \
                 JOIN houses h ON h.id = r.house_id WHERE ",
     )
     .append(scope.rows("r"))
+    .append(searched)
     .push(" AND (")
-    .bind(q)
-    .push(" = '' OR r.name LIKE '%' || ")
-    .bind(q)
-    .push(" || '%') AND (")
     .bind(village)
     .push(" = 0 OR r.village_id = ")
     .bind(village)
@@ -314,7 +324,6 @@ pub async fn residents(
     .await?;
     // Past the last page the window count is gone too; the total is then simply unknown (0).
     let total = rows.as_slice().first().map(|r| r.total).unwrap_or(0);
-    let personal = user.can(codes::PERSONAL_DATA_VIEW);
     let rows = rows
         .into_iter()
         .map(|r| ResidentRow {
@@ -322,10 +331,22 @@ pub async fn residents(
             name: r.name,
             gender: r.gender,
             birth_date: r.birth_date,
-            // Even with the permission, lists show masked numbers; never the full number
-            // to a viewer without it.
-            id_number: if personal { id_number::mask(&r.id_number) } else { "******".into() },
-            phone: if personal { mobile::mask(&r.phone) } else { "******".into() },
+            // Even with the permission, lists show masked numbers (the whole one only through
+            // an audited reveal); nothing of them to a viewer without it.
+            id_number: personal::service::masked(
+                keyring,
+                Column::ResidentIdNumber,
+                r.id_number_sealed.as_deref(),
+                personal,
+                id_number::mask,
+            ),
+            phone: personal::service::masked(
+                keyring,
+                Column::ResidentPhone,
+                r.phone_sealed.as_deref(),
+                personal,
+                mobile::mask,
+            ),
             village: r.village,
             grid: r.grid,
             address: r.address,

@@ -14,6 +14,8 @@ use crate::audit::AuditAction;
 use crate::audit::service as audit;
 use crate::error::{AppError, ErrorCode, Validator};
 use crate::permissions::codes;
+use crate::personal::Column;
+use crate::personal::service::seal_text;
 
 /// A checked peer form.
 #[derive(Debug, Clone, PartialEq)]
@@ -169,7 +171,9 @@ pub async fn save(
         (None, None) => Some(make_secret()),
         _ => None,
     };
-    let secret = change.secret.clone().or_else(|| made.clone());
+    // Kept sealed with the personal-data keyring (`crate::personal`), never in the clear.
+    let secret =
+        change.secret.as_ref().or(made.as_ref()).map(|secret| seal_text(Column::PeerSecret, secret)).transpose()?;
     let saved: Saved = diesel::sql_query(
         "INSERT INTO exchange_peers \
              (township_id, code, name, kind, algorithm, secret, endpoint, categories, max_attempts) \

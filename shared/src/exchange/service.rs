@@ -18,6 +18,8 @@ use crate::events::Action;
 use crate::events::service::{catalog, intake};
 use crate::events::types::{Channel, NewEvent, Priority};
 use crate::permissions::codes;
+use crate::personal::Column;
+use crate::personal::service::{open_text, seal_text};
 
 /// A platform the township exchanges with.
 #[derive(Debug, Clone)]
@@ -59,22 +61,22 @@ struct PeerRecord {
 }
 
 impl PeerRecord {
-    fn into_peer(self) -> Peer {
-        Peer {
+    fn into_peer(self) -> Result<Peer, AppError> {
+        Ok(Peer {
             id: self.id,
             township_id: self.township_id,
             code: self.code,
             name: self.name,
             kind: PeerKind::parse(&self.kind).unwrap_or(PeerKind::County),
             algorithm: Algorithm::parse(&self.algorithm).unwrap_or(Algorithm::HmacSm3),
-            secret: self.secret,
+            secret: open_text(Column::PeerSecret, &self.secret)?,
             endpoint: self.endpoint,
             categories: match self.categories {
                 serde_json::Value::Object(map) => map,
                 _ => serde_json::Map::new(),
             },
             max_attempts: self.max_attempts,
-        }
+        })
     }
 }
 
@@ -88,7 +90,7 @@ pub async fn peer(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<Pee
     .get_result(conn)
     .await
     .optional()?;
-    Ok(row.map(PeerRecord::into_peer))
+    row.map(PeerRecord::into_peer).transpose()
 }
 
 /// A peer to register (`tongguan exchange peer-add`).
@@ -130,7 +132,7 @@ pub async fn save_peer(conn: &mut AsyncPgConnection, peer: &NewPeer) -> Result<i
     .bind::<Text, _>(&peer.name)
     .bind::<Text, _>(peer.kind.as_str())
     .bind::<Text, _>(peer.algorithm.as_str())
-    .bind::<Text, _>(&peer.secret)
+    .bind::<Text, _>(seal_text(Column::PeerSecret, &peer.secret)?)
     .bind::<Text, _>(&peer.endpoint)
     .bind::<Jsonb, _>(serde_json::Value::Object(peer.categories.clone()))
     .bind::<Integer, _>(peer.max_attempts)
@@ -428,19 +430,20 @@ pub async fn claim(conn: &mut AsyncPgConnection, limit: i64) -> Result<Vec<Deliv
     .bind::<diesel::sql_types::Double, _>(LEASE_SECS as f64)
     .load(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Delivery {
-            id: r.message.message_id,
-            peer_code: r.peer_code,
-            algorithm: Algorithm::parse(&r.algorithm).unwrap_or(Algorithm::HmacSm3),
-            secret: r.secret,
-            endpoint: r.endpoint,
-            attempts: r.attempts,
-            max_attempts: r.max_attempts,
-            progress: r.message.into_progress(),
+    rows.into_iter()
+        .map(|r| {
+            Ok(Delivery {
+                id: r.message.message_id,
+                peer_code: r.peer_code,
+                algorithm: Algorithm::parse(&r.algorithm).unwrap_or(Algorithm::HmacSm3),
+                secret: open_text(Column::PeerSecret, &r.secret)?,
+                endpoint: r.endpoint,
+                attempts: r.attempts,
+                max_attempts: r.max_attempts,
+                progress: r.message.into_progress(),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A message the receiver acknowledged.

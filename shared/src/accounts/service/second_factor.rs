@@ -28,6 +28,7 @@ use crate::accounts::{
 use crate::audit::{AuditAction, service as audit};
 use crate::error::{AppError, ErrorCode};
 use crate::permissions::codes;
+use crate::personal::Column;
 use crate::schema::{second_factor_recovery_codes as recovery, users};
 
 /// The name the app lists the account under.
@@ -62,8 +63,10 @@ fn totp(secret: Secret, account: &str) -> Result<Totp, AppError> {
         })
 }
 
+/// A secret as `users` keeps it: sealed with the personal-data keyring (`crate::personal`).
 fn stored(secret: &str) -> Result<Secret, AppError> {
-    Secret::try_from_base32(secret).map_err(|error| {
+    let secret = crate::personal::service::open_text(Column::UserTotpSecret, secret)?;
+    Secret::try_from_base32(&secret).map_err(|error| {
         tracing::error!(%error, "a stored second-factor secret");
         AppError::Internal
     })
@@ -133,10 +136,8 @@ pub async fn begin(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<S
             let mut bytes = vec![0u8; SECRET_BYTES];
             rand::rng().fill_bytes(&mut bytes);
             let secret = Secret::from(bytes);
-            diesel::update(users::table.find(user.id))
-                .set(users::totp_pending.eq(Some(secret.to_base32())))
-                .execute(conn)
-                .await?;
+            let sealed = crate::personal::service::seal_text(Column::UserTotpSecret, &secret.to_base32())?;
+            diesel::update(users::table.find(user.id)).set(users::totp_pending.eq(Some(sealed))).execute(conn).await?;
             secret
         }
     };
