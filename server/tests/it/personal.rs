@@ -184,30 +184,22 @@ async fn a_number_is_revealed_only_with_the_permission_in_scope_and_every_reveal
     db.finish().await;
 }
 
-async fn staff_secret(conn: &mut diesel_async::AsyncPgConnection) -> String {
+/// The one text `sql` selects (as `value`).
+async fn text(conn: &mut diesel_async::AsyncPgConnection, sql: &'static str) -> String {
     #[derive(QueryableByName)]
-    struct Secret {
+    struct Value {
         #[diesel(sql_type = Text)]
-        totp_secret: String,
+        value: String,
     }
-    let row: Secret = diesel::sql_query("SELECT totp_secret FROM users WHERE username = 'staff'")
-        .get_result(conn)
-        .await
-        .expect("the staff's secret");
-    row.totp_secret
+    diesel::sql_query(sql).get_result::<Value>(conn).await.expect(sql).value
+}
+
+async fn staff_secret(conn: &mut diesel_async::AsyncPgConnection) -> String {
+    text(conn, "SELECT totp_secret AS value FROM users WHERE username = 'staff'").await
 }
 
 async fn peer_secret(conn: &mut diesel_async::AsyncPgConnection) -> String {
-    #[derive(QueryableByName)]
-    struct Secret {
-        #[diesel(sql_type = Text)]
-        secret: String,
-    }
-    let row: Secret = diesel::sql_query("SELECT secret FROM exchange_peers WHERE code = 'clear-peer'")
-        .get_result(conn)
-        .await
-        .expect("the peer's secret");
-    row.secret
+    text(conn, "SELECT secret AS value FROM exchange_peers WHERE code = 'clear-peer'").await
 }
 
 #[tokio::test]
