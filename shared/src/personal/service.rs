@@ -75,6 +75,24 @@ pub async fn check_keys(conn: &mut AsyncPgConnection, keyring: &Keyring) -> Resu
         sql_query("SELECT version, key_check FROM personal_key_checks ORDER BY version").load(conn).await?;
     for row in recorded {
         match keyring.check(row.version) {
+            // A key left out of the keyring is missing only if a value is still sealed with
+            // it; otherwise it was retired (a process that still held it recorded it again).
+            None if row.version != INDEX_KEY_VERSION => {
+                let in_use: Vec<Check> = sql_query(
+                    "SELECT version, key_check FROM personal_key_checks k WHERE version = $1 \
+                       AND EXISTS (SELECT 1 FROM sealed_values s WHERE s.version = k.version)",
+                )
+                .bind::<SmallInt, _>(row.version)
+                .load(conn)
+                .await?;
+                if !in_use.is_empty() {
+                    return Err(KeyringError::MissingKey(row.version));
+                }
+                sql_query("DELETE FROM personal_key_checks WHERE version = $1")
+                    .bind::<SmallInt, _>(row.version)
+                    .execute(conn)
+                    .await?;
+            }
             None => return Err(KeyringError::MissingKey(row.version)),
             Some(check) if check == row.key_check => {}
             Some(_) if row.version == INDEX_KEY_VERSION => return Err(KeyringError::WrongIndexKey),
