@@ -78,14 +78,14 @@ pub async fn check_keys(conn: &mut AsyncPgConnection, keyring: &Keyring) -> Resu
             // A key left out of the keyring is missing only if a value is still sealed with
             // it; otherwise it was retired (a process that still held it recorded it again).
             None if row.version != INDEX_KEY_VERSION => {
-                let in_use: Vec<Check> = sql_query(
-                    "SELECT version, key_check FROM personal_key_checks k WHERE version = $1 \
-                       AND EXISTS (SELECT 1 FROM sealed_values s WHERE s.version = k.version)",
+                let in_use: bool = diesel::select(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("EXISTS (SELECT 1 FROM sealed_values WHERE version = ")
+                        .bind::<diesel::sql_types::Integer, _>(i32::from(row.version))
+                        .sql(")"),
                 )
-                .bind::<SmallInt, _>(row.version)
-                .load(conn)
+                .get_result(conn)
                 .await?;
-                if !in_use.is_empty() {
+                if in_use {
                     return Err(KeyringError::MissingKey(row.version));
                 }
                 sql_query("DELETE FROM personal_key_checks WHERE version = $1")
@@ -114,23 +114,18 @@ pub struct SealedNumbers {
 
 impl SealedNumbers {
     pub fn new(keyring: &Keyring, id_number: &str, phone: &str) -> Self {
-        let id_number = Column::ResidentIdNumber.canonical(id_number);
-        let phone = Column::ResidentPhone.canonical(phone);
-        let (phone_sealed, phone_index) = if phone.is_empty() {
-            (None, None)
-        } else {
-            (
-                Some(keyring.seal(Column::ResidentPhone, &phone)),
-                Some(keyring.blind_index(Column::ResidentPhone, &phone)),
-            )
-        };
-        Self {
-            id_number_sealed: keyring.seal(Column::ResidentIdNumber, &id_number),
-            id_number_index: keyring.blind_index(Column::ResidentIdNumber, &id_number),
-            phone_sealed,
-            phone_index,
-        }
+        let (id_number_sealed, id_number_index) =
+            sealed_and_indexed(keyring, Column::ResidentIdNumber, id_number).unwrap_or_default();
+        let (phone_sealed, phone_index) = sealed_and_indexed(keyring, Column::ResidentPhone, phone).unzip();
+        Self { id_number_sealed, id_number_index, phone_sealed, phone_index }
     }
+}
+
+/// `value` in its canonical spelling, sealed and indexed; none for an empty value (a resident
+/// without a mobile number).
+fn sealed_and_indexed(keyring: &Keyring, column: Column, value: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+    let value = column.canonical(value);
+    (!value.is_empty()).then(|| (keyring.seal(column, &value), keyring.blind_index(column, &value)))
 }
 
 #[derive(QueryableByName)]
@@ -269,10 +264,8 @@ async fn seal_clear_residents(conn: &mut AsyncPgConnection, keyring: &Keyring) -
                 for row in &rows {
                     ids.push(row.id);
                     // What is in the clear is sealed; an empty mobile number is none at all.
-                    let seal = |column: Column, value: &Option<String>| {
-                        let value = column.canonical(value.as_deref()?);
-                        (!value.is_empty()).then(|| (keyring.seal(column, &value), keyring.blind_index(column, &value)))
-                    };
+                    let seal =
+                        |column: Column, value: &Option<String>| sealed_and_indexed(keyring, column, value.as_deref()?);
                     let (id_sealed, id_index) = seal(Column::ResidentIdNumber, &row.id_number).unzip();
                     let (phone_sealed, phone_index) = seal(Column::ResidentPhone, &row.phone).unzip();
                     for (column, value) in columns.iter_mut().zip([id_sealed, id_index, phone_sealed, phone_index]) {
@@ -433,9 +426,18 @@ pub async fn reveal(
     if !user.can(codes::PERSONAL_DATA_UNMASK) {
         return Err(AppError::Forbidden);
     }
+    let pick: fn(Stored) -> Option<Vec<u8>> = match column {
+        Column::ResidentIdNumber => |stored| stored.id_number,
+        Column::ResidentPhone => |stored| stored.phone,
+        // A secret is never shown.
+        Column::UserTotpSecret | Column::PeerSecret => {
+            return Err(AppError::field("column", ErrorCode::FieldNotAChoice));
+        }
+    };
     let keyring = super::keys::installed()?;
     let scope = ScopeFilter::for_user(user);
-    let stored: Option<Stored> = Sql::new(
+    // Outside the viewer's scope a resident is not there for them (404), as everywhere.
+    let stored: Stored = Sql::new(
         "SELECT r.id, r.id_number_sealed AS id_number, r.phone_sealed AS phone FROM residents r WHERE r.id = ",
     )
     .bind(resident)
@@ -443,19 +445,8 @@ pub async fn reveal(
     .append(scope.rows("r"))
     .query()
     .get_result(conn)
-    .await
-    .map(Some)
-    .or_else(|error| if error == diesel::result::Error::NotFound { Ok(None) } else { Err(error) })?;
-    let stored = stored.ok_or(AppError::NotFound)?;
-    let sealed = match column {
-        Column::ResidentIdNumber => stored.id_number,
-        Column::ResidentPhone => stored.phone,
-        // A secret is never shown.
-        Column::UserTotpSecret | Column::PeerSecret => {
-            return Err(AppError::field("column", ErrorCode::FieldNotAChoice));
-        }
-    };
-    let value = match sealed {
+    .await?;
+    let value = match pick(stored) {
         None => String::new(),
         Some(sealed) => keyring.open(column, &sealed).map_err(|error| {
             tracing::error!(resident, column = column.as_str(), %error, "a sealed value does not open");
