@@ -229,7 +229,14 @@ mod tests {
             .chain(Finding::ALL.iter().map(|c| c.i18n_key()))
             .chain(RunKind::ALL.iter().map(|c| c.i18n_key()))
             .chain(Trigger::ALL.iter().map(|c| c.i18n_key()))
-            .chain(RunOutcome::ALL.iter().map(|c| c.i18n_key()));
+            .chain(RunOutcome::ALL.iter().map(|c| c.i18n_key()))
+            .chain(shared::personal::Column::ALL.iter().map(|c| c.i18n_key()))
+            .chain(shared::codes::tables::CodeTable::ALL.iter().map(|c| c.i18n_key()))
+            .chain(shared::sensing::water_quality::WaterClass::ALL.iter().map(|c| c.i18n_key()))
+            .chain(shared::sensing::water_quality::WaterParameter::ALL.iter().map(|c| c.i18n_key()))
+            .chain(shared::sensing::air_quality::Pollutant::ALL.iter().map(|c| c.i18n_key()))
+            .chain(shared::sensing::air_quality::AqiLevel::ALL.iter().map(|c| c.i18n_key()))
+            .chain(shared::sensing::noise::NoiseZone::ALL.iter().map(|c| c.i18n_key()));
         let mut missing = Vec::new();
         for key in keys {
             for (locale, texts) in tables::TABLES {

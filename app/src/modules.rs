@@ -246,7 +246,8 @@ pub fn menu(user: &SessionUser) -> Vec<MenuSection> {
             None => sections.push(MenuSection { title: module.section.to_owned(), entries: vec![entry] }),
         }
     }
-    let mut engine: Vec<MenuSection> = Vec::new();
+    // Each section of registers, and whether the user may only arrange its fields there.
+    let mut engine: Vec<(MenuSection, bool)> = Vec::new();
     for register in &user.registers {
         let entry = MenuEntry {
             path: register.path(),
@@ -255,10 +256,19 @@ pub fn menu(user: &SessionUser) -> Vec<MenuSection> {
             icon: IconName::List,
         };
         match engine.last_mut() {
-            Some(section) if section.title == register.section_key() => section.entries.push(entry),
-            _ => engine.push(MenuSection { title: register.section_key(), entries: vec![entry] }),
+            Some((section, fields_only)) if section.title == register.section_key() => {
+                section.entries.push(entry);
+                *fields_only &= register.fields_only;
+            }
+            _ => {
+                engine.push((MenuSection { title: register.section_key(), entries: vec![entry] }, register.fields_only))
+            }
         }
     }
+    // The registers a user works in come before those whose fields they only arrange (the
+    // system administrator's 运维管理 before the business registers).
+    engine.sort_by_key(|(_, fields_only)| *fields_only);
+    let mut engine: Vec<MenuSection> = engine.into_iter().map(|(section, _)| section).collect();
     // A module's own pages (the party board) open its section, for who may view their register.
     for own in crate::engine::MODULE_VIEWS.iter().rev() {
         let opens = user.registers.iter().any(|r| !r.fields_only && r.module == own.module && r.name == own.register);

@@ -118,3 +118,32 @@ test('the command map shows a register as a layer', async ({ page }, testInfo) =
   await layer.getByRole('checkbox').uncheck();
   await expect(layer.getByTestId('command-layer-count')).toHaveText('');
 });
+
+// The national code tables (R-5b): shipped in the database, one tab each, searchable by code
+// or name, a match shown under its class.
+test('the standard code tables are browsed and searched', async ({ page }, testInfo) => {
+  await login(page, testInfo, 'staff', undefined, '/base/codes');
+  await expect(page.getByRole('heading', { level: 1, name: '标准代码' })).toBeVisible();
+  const tabs = page.getByRole('navigation', { name: '代码表' }).getByRole('link');
+  await expect(tabs).toHaveCount(4);
+  await expect(tabs.first()).toHaveAttribute('aria-current', 'page');
+  const entries = page.getByTestId('code-entries');
+  await expect(entries).toHaveAttribute('data-table', 'gbt21010');
+  await expect(entries.locator('tbody tr')).toHaveCount(85);
+  await expect(entries.locator('tr[data-code="0101"]')).toContainText('水田');
+  await expect(entries.locator('tr[data-code="01"]')).toHaveClass(/code-level-1/);
+
+  // Another standard, and a search inside it that keeps the tab.
+  await page.locator('a.tab[data-table="gbt13923"]').click();
+  await expect(entries).toHaveAttribute('data-table', 'gbt13923');
+  await expect(entries.locator('tr[data-code="440000"]')).toContainText('乡村道路');
+  await page.getByLabel('代码或名称').fill('道路');
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page).toHaveURL(/filter=gbt13923/);
+  await expect(entries.locator('tbody tr')).toHaveCount(4);
+  await expect(entries.locator('tbody tr').first()).toContainText('交通');
+  await expect(page.getByText('匹配 3 项')).toBeVisible();
+  await page.getByLabel('代码或名称').fill('没有这个');
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(entries).toContainText('没有匹配的代码');
+});

@@ -4,7 +4,8 @@
 //!
 //! Modules follow the standard's clauses: `accounts` (8.7.2 users, 9.3 security),
 //! `basedata` (7.2 base database), `audit` (9.3.1 tamper-evident log), `codes` (5b standard codes),
-//! `events` (3.2 一网统管: intake, routing, the loop, deadlines, statistics).
+//! `events` (3.2 一网统管: intake, routing, the loop, deadlines, statistics), `sensing` (6.6 and
+//! 8.3: readings judged by their national standards).
 
 pub mod accounts;
 pub mod attachments;
@@ -28,6 +29,7 @@ pub mod party;
 pub mod permissions;
 pub mod personal;
 pub mod scope;
+pub mod sensing;
 #[cfg(feature = "ssr")]
 pub mod sharing;
 pub mod spreadsheet;

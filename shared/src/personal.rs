@@ -27,6 +27,9 @@ crate::code_enum::code_enum! {
         UserTotpSecret = "users.totp_secret",
         /// The secret shared with a peer platform, which signs the exchange (HMAC-SM3).
         PeerSecret = "exchange_peers.secret",
+        /// The mobile number a reporter left with an event (a text column, `sm4:<hex>`; an
+        /// event without one holds the empty text).
+        EventContactPhone = "events.contact_phone",
     }
 }
 
@@ -36,7 +39,9 @@ impl Column {
     pub fn canonical(self, value: &str) -> String {
         match self {
             Self::ResidentIdNumber => value.trim().to_uppercase(),
-            Self::ResidentPhone | Self::UserTotpSecret | Self::PeerSecret => value.trim().to_owned(),
+            Self::ResidentPhone | Self::UserTotpSecret | Self::PeerSecret | Self::EventContactPhone => {
+                value.trim().to_owned()
+            }
         }
     }
 }

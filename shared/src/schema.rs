@@ -140,6 +140,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    code_entries (table_code, code) {
+        table_code -> Text,
+        code -> Text,
+        name -> Text,
+        level -> Int2,
+        parent_code -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    code_tables (code) {
+        code -> Text,
+        standard -> Text,
+        title -> Text,
+        note -> Text,
+        position -> Int2,
+    }
+}
+
+diesel::table! {
     custom_fields (id) {
         id -> Int4,
         register -> Text,
@@ -367,6 +387,8 @@ diesel::table! {
         kind -> Text,
         name -> Text,
         geom -> Geometry,
+        feature_table -> Text,
+        feature_code -> Text,
     }
 }
 
@@ -679,6 +701,7 @@ diesel::joinable!(attachments -> events (event_id));
 diesel::joinable!(attachments -> townships (township_id));
 diesel::joinable!(attachments -> users (uploader_id));
 diesel::joinable!(audit_log -> townships (township_id));
+diesel::joinable!(code_entries -> code_tables (table_code));
 diesel::joinable!(departments -> townships (township_id));
 diesel::joinable!(engine_imports -> townships (township_id));
 diesel::joinable!(engine_imports -> users (user_id));
@@ -750,6 +773,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log_archive,
     audit_seal,
     backup_runs,
+    code_entries,
+    code_tables,
     custom_fields,
     departments,
     engine_imports,

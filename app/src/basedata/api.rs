@@ -56,3 +56,11 @@ pub async fn reveal_personal(resident: i64, column: shared::personal::Column) ->
     let Authorized { user, mut conn } = session::require(codes::PERSONAL_DATA_UNMASK).await?;
     shared::personal::service::reveal(&mut conn, &user, resident, column).await
 }
+
+/// A national code table (R-5b): `filter` names it (the first without one), `q` searches its
+/// codes and names.
+#[server(endpoint = "basedata/code_table", output = Postcard)]
+pub async fn read_code_table(query: TableQuery) -> Result<shared::codes::tables::CodeTableView, AppError> {
+    let Authorized { mut conn, .. } = session::require(codes::BASEDATA_VIEW).await?;
+    shared::codes::tables::service::view(&mut conn, &query.filter, &query.q).await
+}

@@ -137,6 +137,15 @@ impl LineKind {
             Self::Water => "water",
         }
     }
+
+    /// Its GB/T 13923 feature class (`geo_lines.feature_code`): the township's roads are
+    /// village roads, its water courses rivers.
+    pub fn feature_code(self) -> &'static str {
+        match self {
+            Self::Road => "440000",
+            Self::Water => "210000",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -112,14 +112,15 @@ async fn insert(conn: &mut AsyncPgConnection, t: &DemoTownship) -> anyhow::Resul
     }
 
     sql_query(
-        "INSERT INTO geo_lines (township_id, kind, name, geom) \
-         SELECT $1, kind, name, ST_GeomFromText(wkt, 4326) \
-         FROM unnest($2::text[], $3::text[], $4::text[]) AS t(kind, name, wkt)",
+        "INSERT INTO geo_lines (township_id, kind, feature_code, name, geom) \
+         SELECT $1, kind, feature_code, name, ST_GeomFromText(wkt, 4326) \
+         FROM unnest($2::text[], $5::text[], $3::text[], $4::text[]) AS t(kind, feature_code, name, wkt)",
     )
     .bind::<Integer, _>(township_id)
     .bind::<Array<Text>, _>(t.lines.iter().map(|l| l.kind.as_str().to_string()).collect::<Vec<_>>())
     .bind::<Array<Text>, _>(t.lines.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
     .bind::<Array<Text>, _>(t.lines.iter().map(|l| linestring_wkt(&l.points)).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(t.lines.iter().map(|l| l.kind.feature_code().to_string()).collect::<Vec<_>>())
     .execute(conn)
     .await?;
 

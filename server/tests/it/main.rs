@@ -5,6 +5,7 @@ mod accounts;
 mod attachments;
 mod audit;
 mod basedata;
+mod code_tables;
 mod command_map;
 mod embedded;
 mod engine;

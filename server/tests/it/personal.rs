@@ -184,6 +184,40 @@ async fn a_number_is_revealed_only_with_the_permission_in_scope_and_every_reveal
     db.finish().await;
 }
 
+#[tokio::test]
+async fn an_events_contact_number_is_sealed_at_rest_and_shown_whole_only_to_who_may_see_it() {
+    use shared::events::service::{duplicates, intake, queries};
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let citizen = db.user("13800000001").await;
+    let form = shared::events::NewEvent {
+        contact_phone: " 13912345678 ".into(),
+        ..crate::events::report_in_grid(&mut conn, None).await
+    };
+    let reported = intake::report(&mut conn, &citizen, &form).await.expect("reported");
+    let stored = text(&mut conn, "SELECT contact_phone AS value FROM events ORDER BY id DESC LIMIT 1").await;
+    assert!(stored.starts_with("sm4:01") && !stored.contains("13912345678"), "sealed at rest: {stored}");
+    let keys = shared::personal::keys::installed().expect("the tests' keyring");
+    assert_eq!(keys.open_text(Column::EventContactPhone, &stored).as_deref(), Ok("13912345678"));
+
+    let window = duplicates::DuplicateWindow { metres: 100.0, days: 7 };
+    let phone_seen_by = async |username: &str| {
+        let user = db.user(username).await;
+        queries::detail(&mut *db.conn().await, &user, reported.id, window).await.expect("detail").contact_phone
+    };
+    assert_eq!(phone_seen_by("13800000001").await, "13912345678", "the reporter sees their own number");
+    assert_eq!(phone_seen_by("staff").await, "13912345678", "staff with personal data see it whole");
+    assert_eq!(phone_seen_by("leader").await, "139****5678", "without that permission it is masked");
+
+    // A report without a number keeps the empty text, which is never sealed.
+    let no_phone = crate::events::report_in_grid(&mut conn, None).await;
+    intake::report(&mut conn, &citizen, &no_phone).await.expect("reported");
+    let stored = text(&mut conn, "SELECT contact_phone AS value FROM events ORDER BY id DESC LIMIT 1").await;
+    assert_eq!(stored, "");
+    drop(conn);
+    db.finish().await;
+}
+
 /// The one text `sql` selects (as `value`).
 async fn text(conn: &mut diesel_async::AsyncPgConnection, sql: &'static str) -> String {
     #[derive(QueryableByName)]
@@ -196,6 +230,10 @@ async fn text(conn: &mut diesel_async::AsyncPgConnection, sql: &'static str) -> 
 
 async fn staff_secret(conn: &mut diesel_async::AsyncPgConnection) -> String {
     text(conn, "SELECT totp_secret AS value FROM users WHERE username = 'staff'").await
+}
+
+async fn event_phone(conn: &mut diesel_async::AsyncPgConnection) -> String {
+    text(conn, "SELECT contact_phone AS value FROM events WHERE id = (SELECT min(id) FROM events)").await
 }
 
 async fn peer_secret(conn: &mut diesel_async::AsyncPgConnection) -> String {
@@ -229,6 +267,11 @@ async fn values_left_in_the_clear_are_sealed_at_start_and_a_new_key_reseals_ever
     .execute(&mut conn)
     .await
     .expect("a resident in the clear");
+    // And an event's contact number.
+    diesel::sql_query("UPDATE events SET contact_phone = '13700000000' WHERE id = (SELECT min(id) FROM events)")
+        .execute(&mut conn)
+        .await
+        .expect("a contact number in the clear");
     server::database::prepare(&mut conn).await.expect("prepare seals it");
     drop(conn);
     let found = search(&db, "staff", "11010519491231002x").await;
@@ -252,6 +295,8 @@ async fn values_left_in_the_clear_are_sealed_at_start_and_a_new_key_reseals_ever
     assert!(sealed_peer.starts_with("sm4:01") && !sealed_peer.contains("kkkk"), "{sealed_peer}");
     let peer = shared::exchange::service::peer(&mut conn, "clear-peer").await.expect("read").expect("the peer");
     assert_eq!(peer.secret, "k".repeat(40), "the exchange signs with the secret as it was");
+    let contact = event_phone(&mut conn).await;
+    assert!(contact.starts_with("sm4:01") && !contact.contains("13700000000"), "{contact}");
 
     // Rotation: key 2 joins the keyring, every value is sealed again under it, key 1 retires.
     let rotated = keyring(&format!("2:{}", "5a".repeat(16)));
@@ -266,7 +311,9 @@ async fn values_left_in_the_clear_are_sealed_at_start_and_a_new_key_reseals_ever
     assert!(secret.starts_with("sm4:02"), "the secret is sealed again too: {secret}");
     assert_eq!(rotated.open_text(Column::UserTotpSecret, &secret).as_deref(), Ok("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"));
     assert!(peer_secret(&mut conn).await.starts_with("sm4:02"));
-    assert_eq!(done.secrets, 2, "the staff's and the peer's secrets");
+    assert_eq!(done.secrets, 3, "the staff's and the peer's secrets, and the event's contact number");
+    let contact = event_phone(&mut conn).await;
+    assert_eq!(rotated.open_text(Column::EventContactPhone, &contact).as_deref(), Ok("13700000000"));
     let again = reseal(&mut conn, &rotated).await.expect("reseal again");
     assert_eq!((again.residents, again.secrets, again.retired), (0, 0, vec![]), "nothing left to do");
     for row in stored(&db).await {

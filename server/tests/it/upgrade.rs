@@ -14,7 +14,7 @@ use diesel_migrations::MigrationHarness;
 use crate::harness::{PASSWORD, TestDb};
 
 /// The migrations a release adds: the newest this many are taken back and applied again.
-const RELEASE_MIGRATIONS: usize = 4;
+const RELEASE_MIGRATIONS: usize = 5;
 
 /// A table as the previous schema had it: its columns, row count and a checksum of its rows.
 #[derive(Debug, PartialEq)]
@@ -138,6 +138,14 @@ async fn the_newest_migrations_applied_to_the_previous_schema_full_of_data_lose_
     .execute(&mut *db.conn().await)
     .await
     .expect("residents in the clear");
+    // And events' contact numbers in the clear, one of them given.
+    diesel::sql_query(
+        "UPDATE events SET contact_phone = CASE WHEN id = (SELECT min(id) FROM events) THEN '13812345678' ELSE '' END \
+         WHERE contact_phone <> '' OR id = (SELECT min(id) FROM events)",
+    )
+    .execute(&mut *db.conn().await)
+    .await
+    .expect("a contact number in the clear");
     let taken_back = {
         let url = url.clone();
         tokio::task::spawn_blocking(move || {
@@ -173,6 +181,25 @@ async fn the_newest_migrations_applied_to_the_previous_schema_full_of_data_lose_
     server::database::prepare(&mut conn).await.expect("the reference data over the upgraded schema");
     // And seals the residents' numbers, each the number it was.
     assert_eq!(residents_numbers(&mut conn).await, numbers, "every resident's numbers sealed as they were");
+    // And the event's contact number, the only one.
+    #[derive(diesel::QueryableByName)]
+    struct Phone {
+        #[diesel(sql_type = Text)]
+        contact_phone: String,
+    }
+    let phones: Vec<Phone> = diesel::sql_query("SELECT contact_phone FROM events WHERE contact_phone <> ''")
+        .load(&mut conn)
+        .await
+        .expect("contact numbers");
+    let keys = shared::personal::keys::installed().expect("the tests' keyring");
+    let opened: Vec<String> = phones
+        .iter()
+        .map(|p| {
+            assert!(p.contact_phone.starts_with("sm4:"), "sealed: {}", p.contact_phone);
+            keys.open_text(shared::personal::Column::EventContactPhone, &p.contact_phone).expect("opens")
+        })
+        .collect();
+    assert_eq!(opened, ["13812345678"]);
     drop(conn);
     db.finish().await;
 }

@@ -261,7 +261,11 @@ pub async fn receive(conn: &mut AsyncPgConnection, peer: &Peer, body: &[u8]) -> 
         name: peer.name.clone(),
         deadline: instruction.deadline,
     };
-    let payload = serde_json::to_value(&instruction).unwrap_or_default();
+    // The instruction is kept as it came, but for the reporter's number: the event holds it
+    // sealed, so the record of what came keeps it masked.
+    let kept =
+        Instruction { contact_phone: crate::sharing::mask::phone(&instruction.contact_phone), ..instruction.clone() };
+    let payload = serde_json::to_value(&kept).unwrap_or_default();
     let (peer_id, kind, deadline) = (peer.id, instruction.kind, instruction.deadline);
     let id_for_tx = id.clone();
     let filed = conn

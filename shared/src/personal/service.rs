@@ -157,6 +157,7 @@ const SEALED_TEXT: &[SealedText] = &[
     SealedText { table: "users", column: "totp_secret", sealed_as: Column::UserTotpSecret },
     SealedText { table: "users", column: "totp_pending", sealed_as: Column::UserTotpSecret },
     SealedText { table: "exchange_peers", column: "secret", sealed_as: Column::PeerSecret },
+    SealedText { table: "events", column: "contact_phone", sealed_as: Column::EventContactPhone },
 ];
 
 #[derive(QueryableByName)]
@@ -188,7 +189,7 @@ async fn seal_text_columns(conn: &mut AsyncPgConnection, keyring: &Keyring, whic
         };
         let select = format!(
             "SELECT id::int8 AS id, {column} AS value FROM {table} \
-             WHERE id > $1 AND {column} IS NOT NULL AND {condition} ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"
+             WHERE id > $1 AND {column} <> '' AND {condition} ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"
         );
         let update = format!(
             "UPDATE {table} SET {column} = t.value FROM unnest($1::int8[], $2::text[]) AS t(id, value) WHERE {table}.id = t.id"
@@ -227,8 +228,12 @@ async fn seal_text_columns(conn: &mut AsyncPgConnection, keyring: &Keyring, whic
     Ok(sealed)
 }
 
-/// `value` sealed for the text column `column` with the process's keyring.
+/// `value` sealed for the text column `column` with the process's keyring; the empty text,
+/// which means "none", stays empty.
 pub fn seal_text(column: Column, value: &str) -> Result<String, AppError> {
+    if value.is_empty() {
+        return Ok(String::new());
+    }
     Ok(super::keys::installed()?.seal_text(column, value))
 }
 
@@ -429,8 +434,9 @@ pub async fn reveal(
     let pick: fn(Stored) -> Option<Vec<u8>> = match column {
         Column::ResidentIdNumber => |stored| stored.id_number,
         Column::ResidentPhone => |stored| stored.phone,
-        // A secret is never shown.
-        Column::UserTotpSecret | Column::PeerSecret => {
+        // A secret is never shown; an event's contact number is not a resident's (the
+        // event's page shows it to who may see it).
+        Column::UserTotpSecret | Column::PeerSecret | Column::EventContactPhone => {
             return Err(AppError::field("column", ErrorCode::FieldNotAChoice));
         }
     };

@@ -19,6 +19,8 @@ use crate::error::AppError;
 use crate::events::service::visible;
 use crate::events::types::{EventFilter, StatsRow};
 use crate::permissions::{DataScope, Permission, PermissionSet};
+use crate::personal::Column;
+use crate::personal::service::open_text;
 use crate::sql::Sql;
 
 mod records;
@@ -172,30 +174,33 @@ pub async fn events(
     let personal = reader.can(Permission::PersonalDataView);
     let data = rows
         .into_iter()
-        .map(|r| SharedEvent {
-            contact_name: if personal { r.contact_name } else { mask::name(&r.contact_name) },
-            contact_phone: if personal { r.contact_phone } else { mask::phone(&r.contact_phone) },
-            number: r.number,
-            channel: r.channel,
-            category_code: r.category_code,
-            category: r.category,
-            priority: r.priority,
-            state: r.state,
-            title: r.title,
-            description: r.description,
-            address: r.address,
-            lat: r.lat,
-            lon: r.lon,
-            village: r.village,
-            grid: r.grid,
-            department: r.department,
-            reported_at: r.reported_at,
-            deadline: r.deadline,
-            closed_at: r.closed_at,
-            updated_at: r.updated_at,
-            satisfaction: r.satisfaction,
+        .map(|r| {
+            let phone = open_text(Column::EventContactPhone, &r.contact_phone)?;
+            Ok(SharedEvent {
+                contact_name: if personal { r.contact_name } else { mask::name(&r.contact_name) },
+                contact_phone: if personal { phone } else { mask::phone(&phone) },
+                number: r.number,
+                channel: r.channel,
+                category_code: r.category_code,
+                category: r.category,
+                priority: r.priority,
+                state: r.state,
+                title: r.title,
+                description: r.description,
+                address: r.address,
+                lat: r.lat,
+                lon: r.lon,
+                village: r.village,
+                grid: r.grid,
+                department: r.department,
+                reported_at: r.reported_at,
+                deadline: r.deadline,
+                closed_at: r.closed_at,
+                updated_at: r.updated_at,
+                satisfaction: r.satisfaction,
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     Ok(EventFeed { data, next })
 }
 

@@ -16,6 +16,8 @@ use crate::events::state::{Action, EventState};
 use crate::events::tracking;
 use crate::events::types::{Channel, NewEvent, Priority, Reported};
 use crate::permissions::codes;
+use crate::personal::Column;
+use crate::personal::service::seal_text;
 
 /// Whether this user may report through this channel.
 fn channel_allowed(user: &SessionUser, channel: Channel) -> bool {
@@ -239,6 +241,8 @@ async fn insert(
     let self_resolved = channel == Channel::SelfResolved;
     let state = if self_resolved { EventState::Closed } else { EventState::Reported };
     let closed_at = self_resolved.then_some(now);
+    // The reporter's number is personal data: kept only sealed (R-9.3.1).
+    let contact_phone = seal_text(Column::EventContactPhone, &origin.contact_phone)?;
     let inserted: Option<Existing> = diesel::sql_query(
         "INSERT INTO events (township_id, number, client_ref, channel, category_id, priority, title, description, \
             address, location, village_id, grid_id, department_id, state, reporter_id, contact_name, contact_phone, \
@@ -264,7 +268,7 @@ async fn insert(
     .bind::<Text, _>(state.as_str())
     .bind::<Nullable<BigInt>, _>(origin.reporter)
     .bind::<Text, _>(&origin.contact_name)
-    .bind::<Text, _>(&origin.contact_phone)
+    .bind::<Text, _>(&contact_phone)
     .bind::<Nullable<BigInt>, _>(origin.created_by)
     .bind::<Timestamptz, _>(now)
     .bind::<Timestamptz, _>(deadline)

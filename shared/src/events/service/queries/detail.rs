@@ -16,6 +16,8 @@ use crate::events::state::{Action, EventState};
 use crate::events::tracking;
 use crate::events::types::{EventDetail, Photo, StepRow};
 use crate::permissions::codes;
+use crate::personal::Column;
+use crate::personal::service::open_text;
 use crate::sql::Sql;
 
 #[derive(diesel::QueryableByName)]
@@ -103,6 +105,7 @@ pub async fn detail(
     let personal = user.can(codes::PERSONAL_DATA_VIEW) || is_reporter;
     let actions: Vec<Action> = Action::ALL.into_iter().filter(|a| may_take(user, &core, *a)).collect();
     let row = row.into_row();
+    let contact_phone = open_text(Column::EventContactPhone, &extra.contact_phone)?;
     let duplicates = if user.can(codes::EVENTS_ACCEPT) && !row.state.is_final() {
         duplicates::candidates(conn, user, id, window).await?
     } else {
@@ -114,7 +117,7 @@ pub async fn detail(
         category_id: extra.category_id,
         department_id: extra.department_id,
         contact_name: if personal { extra.contact_name } else { mask_name(&extra.contact_name) },
-        contact_phone: if personal { extra.contact_phone } else { crate::codes::mobile::mask(&extra.contact_phone) },
+        contact_phone: if personal { contact_phone } else { crate::codes::mobile::mask(&contact_phone) },
         is_reporter,
         // The reporter follows by tracking code (their own, and the merged-into event's);
         // staff by the readable number.
