@@ -236,7 +236,8 @@ mod tests {
             .chain(shared::sensing::water_quality::WaterParameter::ALL.iter().map(|c| c.i18n_key()))
             .chain(shared::sensing::air_quality::Pollutant::ALL.iter().map(|c| c.i18n_key()))
             .chain(shared::sensing::air_quality::AqiLevel::ALL.iter().map(|c| c.i18n_key()))
-            .chain(shared::sensing::noise::NoiseZone::ALL.iter().map(|c| c.i18n_key()));
+            .chain(shared::sensing::noise::NoiseZone::ALL.iter().map(|c| c.i18n_key()))
+            .chain(shared::sensing::threshold::Severity::ALL.iter().map(|c| c.i18n_key()));
         let mut missing = Vec::new();
         for key in keys {
             for (locale, texts) in tables::TABLES {

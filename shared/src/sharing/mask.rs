@@ -12,15 +12,10 @@ pub fn name(value: &str) -> String {
 }
 
 /// A phone number: the first three and the last four digits (`13812345678` → `138****5678`);
-/// a shorter one is starred whole.
+/// a shorter one is starred whole. The screens' rule (`codes::mobile::mask`), so that a
+/// partner and a clerk without the permission see the same stars.
 pub fn phone(value: &str) -> String {
-    let chars: Vec<char> = value.trim().chars().collect();
-    if chars.len() < 8 {
-        return "*".repeat(chars.len());
-    }
-    let (head, rest) = chars.split_at(3);
-    let (middle, tail) = rest.split_at(rest.len() - 4);
-    head.iter().chain(std::iter::repeat_n(&'*', middle.len())).chain(tail).collect()
+    crate::codes::mobile::mask(value.trim())
 }
 
 /// A personal field's text: a number (a phone, an ID number: seven digits or more) as
