@@ -4,7 +4,8 @@
 # libFuzzer), the wasm target, cargo-leptos, wasm-bindgen-cli matching Cargo.lock, wasm-opt
 # (binaryen 116 — never Debian's older binaryen, whose output fails in the browser),
 # cargo-fuzz, diesel_cli (PostgreSQL only, matching Cargo.lock's diesel), and the end-to-end
-# npm packages.
+# npm packages; and a Mosquitto MQTT broker on 127.0.0.1:1883 for the readings' tests,
+# started when nothing listens there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,7 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tr
 if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
   missing+=(postgresql)
 fi
+[ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   $SUDO apt-get update -qq
@@ -76,5 +78,14 @@ fi
 if [ ! -d end2end/node_modules/@playwright/test ]; then
   say "installing the end-to-end test packages"
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# --- the MQTT broker the readings' tests publish to --------------------------------------
+# A broker already listening (the machine's own service) is used as it is; otherwise one is
+# started in the background, bound to the loopback only.
+if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
+  say "starting Mosquitto on 127.0.0.1:1883"
+  conf=$(mktemp /tmp/tongguan-mosquitto.XXXXXX.conf)
+  printf 'listener 1883 127.0.0.1\nallow_anonymous true\npersistence false\n' >"$conf"
+  /usr/sbin/mosquitto -d -c "$conf"
 fi
 say "all tools present"

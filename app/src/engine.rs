@@ -151,7 +151,7 @@ impl ModuleView {
 }
 
 /// Every module's own pages.
-pub const MODULE_VIEWS: &[ModuleView] = &[crate::party::BOARD];
+pub const MODULE_VIEWS: &[ModuleView] = &[crate::party::BOARD, crate::sensing::MONITOR];
 
 /// A register's own print layout, in place of the generic 登记表 at
 /// `/m/<module>/<register>/<id>/print` (an outgoing document as a GB/T 9704 公文). Its code is

@@ -24,6 +24,7 @@ pub mod modules;
 pub mod office;
 pub mod party;
 pub mod profile;
+pub mod sensing;
 pub mod wire;
 
 use leptos::prelude::*;

@@ -38,6 +38,7 @@ pub struct Config {
     pub backups: BackupConfig,
     pub audit: AuditConfig,
     pub personal: PersonalConfig,
+    pub sensing: SensingConfig,
 }
 
 impl Config {
@@ -47,6 +48,7 @@ impl Config {
         let backups = BackupConfig::from_environment(&database.data_dir)?;
         let audit = AuditConfig::from_environment(&database.data_dir)?;
         let personal = PersonalConfig::from_environment(&database.data_dir)?;
+        let sensing = SensingConfig::from_environment()?;
         Ok(Self {
             server: ServerConfig::from_environment()?,
             database,
@@ -62,6 +64,7 @@ impl Config {
             backups,
             audit,
             personal,
+            sensing,
         })
     }
 }
@@ -310,6 +313,31 @@ impl BackupConfig {
             database_url: url.clone(),
             pg_bin: pg_bin.map(Path::to_path_buf),
         }
+    }
+}
+
+/// Monitoring stations' readings (`shared::sensing`).
+#[derive(Debug, Clone)]
+pub struct SensingConfig {
+    /// `TONGGUAN_MQTT_URL` (`mqtt://[user:password@]host[:port]`): the broker the stations
+    /// publish to, which the server subscribes to; unset, readings come by HTTP only.
+    pub mqtt: Option<crate::sensing_mqtt::Broker>,
+    /// `TONGGUAN_READINGS_RETENTION_MONTHS` (default 24, least 4): months of readings kept.
+    pub retention_months: i32,
+}
+
+impl SensingConfig {
+    pub fn from_environment() -> anyhow::Result<Self> {
+        let mqtt = var("TONGGUAN_MQTT_URL")
+            .map(|text| {
+                let topic_prefix = var("TONGGUAN_MQTT_TOPIC_PREFIX").unwrap_or_else(|| "tongguan".to_owned());
+                crate::sensing_mqtt::Broker::parse(&text, &topic_prefix, var("TONGGUAN_MQTT_CLIENT_ID"))
+                    .map_err(|reason| anyhow::anyhow!("TONGGUAN_MQTT_URL {reason}"))
+            })
+            .transpose()?;
+        let default = shared::sensing::service::partitions::RETENTION_MONTHS;
+        let retention_months = whole("TONGGUAN_READINGS_RETENTION_MONTHS", default, 4, Some(1200), "months")?;
+        Ok(Self { mqtt, retention_months })
     }
 }
 

@@ -31,10 +31,10 @@ fn same_origin(request: &Request<Body>) -> bool {
 }
 
 /// Paths that never act on a cookie: their callers prove themselves with an API key sent as
-/// a parameter (Open311) or a signature over the body (the exchange), which a forging page
-/// cannot make, so they serve other origins' clients.
+/// a parameter (Open311) or a header (a station's readings), or a signature over the body
+/// (the exchange), which a forging page cannot make, so they serve other origins' clients.
 fn key_authenticated(path: &str) -> bool {
-    path.starts_with("/open311/") || path.starts_with("/exchange/")
+    path.starts_with("/open311/") || path.starts_with("/exchange/") || path == crate::sharing::READINGS_PATH
 }
 
 pub async fn verify_origin(request: Request<Body>, next: Next) -> Response {

@@ -17,6 +17,7 @@ pub mod people;
 pub mod registers;
 pub mod rng;
 pub mod seed;
+pub mod sensing;
 
 pub use enterprises::DemoEnterprise;
 pub use geography::{DemoGrid, DemoLine, DemoVillage, LineKind, Point, VillageKind};

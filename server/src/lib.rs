@@ -31,6 +31,8 @@ pub mod rate_limit;
 pub mod router;
 pub mod schema_cmd;
 pub mod security_headers;
+pub mod sensing_job;
+pub mod sensing_mqtt;
 pub mod sharing;
 pub mod telemetry;
 pub mod unavailable;

@@ -36,6 +36,10 @@ macro_rules! code_enum {
             /// Every code, in the order of the list.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Every code's text form, in the order of the list (a register's choice field
+            /// of these codes declares its code table with them).
+            pub const CODES: &'static [&'static str] = &[$($code),+];
+
             /// The text form: stored in the database, sent over the wire.
             pub const fn as_str(self) -> &'static str {
                 match self {

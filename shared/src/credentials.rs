@@ -30,6 +30,9 @@ crate::code_enum::code_enum! {
         RecordsRead = "records.read",
         /// See personal data (reporters' names and phone numbers) unmasked.
         PersonalData = "personal_data",
+        /// Send the readings of the township's monitoring stations (a station or the
+        /// gateway that collects them).
+        ReadingsWrite = "readings.write",
     }
 }
 

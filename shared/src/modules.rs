@@ -3,7 +3,8 @@
 
 use crate::engine::{Module, Register};
 
-pub static MODULES: &[&Module] = &[&crate::party::MODULE, &crate::office::MODULE, &crate::maintenance::MODULE];
+pub static MODULES: &[&Module] =
+    &[&crate::party::MODULE, &crate::office::MODULE, &crate::maintenance::MODULE, &crate::sensing::MODULE];
 
 /// Every register, module by module: the declared ones, then (on the server) the run-time
 /// registers this process knows (`crate::engine::service::runtime`).

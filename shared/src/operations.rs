@@ -30,6 +30,8 @@ crate::code_enum::code_enum! {
         AuditArchive = "audit_archive",
         /// Rows of the interface call log past its retention deleted.
         CallLogRetention = "call_log_retention",
+        /// The readings' monthly partitions made ahead, and those past the retention dropped.
+        ReadingsPartitions = "readings_partitions",
     }
 }
 

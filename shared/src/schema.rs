@@ -597,6 +597,102 @@ diesel::table! {
 }
 
 diesel::table! {
+    sensing_alarms (id) {
+        id -> Int8,
+        township_id -> Int4,
+        station_id -> Int8,
+        rule_id -> Int8,
+        measurand -> Text,
+        severity -> Text,
+        opened_at -> Timestamptz,
+        changed_at -> Timestamptz,
+        cleared_at -> Nullable<Timestamptz>,
+        value -> Float8,
+        peak -> Float8,
+        event_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    sensing_readings (station_id, measurand, at) {
+        station_id -> Int8,
+        measurand -> Text,
+        at -> Timestamptz,
+        value -> Float8,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sensing_readings_2026_09 (station_id, measurand, at) {
+        station_id -> Int8,
+        measurand -> Text,
+        at -> Timestamptz,
+        value -> Float8,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sensing_readings_2026_10 (station_id, measurand, at) {
+        station_id -> Int8,
+        measurand -> Text,
+        at -> Timestamptz,
+        value -> Float8,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sensing_readings_2026_11 (station_id, measurand, at) {
+        station_id -> Int8,
+        measurand -> Text,
+        at -> Timestamptz,
+        value -> Float8,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sensing_readings_2026_12 (station_id, measurand, at) {
+        station_id -> Int8,
+        measurand -> Text,
+        at -> Timestamptz,
+        value -> Float8,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sensing_readings_2027_01 (station_id, measurand, at) {
+        station_id -> Int8,
+        measurand -> Text,
+        at -> Timestamptz,
+        value -> Float8,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sensing_readings_default (station_id, measurand, at) {
+        station_id -> Int8,
+        measurand -> Text,
+        at -> Timestamptz,
+        value -> Float8,
+        received_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sensing_watches (rule_id) {
+        rule_id -> Int8,
+        rule_version -> Int4,
+        state -> Jsonb,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sessions (token_hash) {
         token_hash -> Text,
         user_id -> Int8,
@@ -751,6 +847,8 @@ diesel::joinable!(routing_rules -> townships (township_id));
 diesel::joinable!(routing_rules -> villages (village_id));
 diesel::joinable!(runtime_registers -> users (created_by));
 diesel::joinable!(second_factor_recovery_codes -> users (user_id));
+diesel::joinable!(sensing_alarms -> events (event_id));
+diesel::joinable!(sensing_alarms -> townships (township_id));
 diesel::joinable!(sessions -> townships (township_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_roles -> roles (role_id));
@@ -806,6 +904,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     routing_rules,
     runtime_registers,
     second_factor_recovery_codes,
+    sensing_alarms,
+    sensing_readings,
+    sensing_readings_2026_09,
+    sensing_readings_2026_10,
+    sensing_readings_2026_11,
+    sensing_readings_2026_12,
+    sensing_readings_2027_01,
+    sensing_readings_default,
+    sensing_watches,
     sessions,
     townships,
     user_roles,

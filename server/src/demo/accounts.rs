@@ -34,6 +34,9 @@ pub async fn seed_if_empty(conn: &mut AsyncPgConnection, options: &DemoOptions) 
     if super::registers::tables_exist(conn, &shared::maintenance::MODULE).await? {
         super::maintenance::seed(conn, summary.township_id, options.seed, today).await?;
     }
+    if super::registers::tables_exist(conn, &shared::sensing::MODULE).await? {
+        super::sensing::seed(conn, summary.township_id).await?;
+    }
     tracing::info!(
         residents = summary.residents,
         enterprises = summary.enterprises,

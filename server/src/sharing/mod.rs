@@ -10,6 +10,9 @@
 //! the shared types (utoipa): it cannot say something the code does not do.
 
 mod geo;
+mod readings;
+
+pub use readings::READINGS_PATH;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -48,6 +51,7 @@ use crate::router::ServerState;
         (name = "stats", description = "事件统计"),
         (name = "basedata", description = "基础数据：村（社区）与网格"),
         (name = "datasets", description = "数据目录台账：按共享级别授权的专题数据集"),
+        (name = "sensing", description = "互联感知：监测站点读数上传（设备或网关，`readings.write`）"),
         (name = "geo", description = "地理编码：国家基本比例尺地形图图幅编号（GB/T 13989—2012），无需密钥"),
     )
 )]
@@ -93,6 +97,7 @@ pub fn routes(limits: &crate::rate_limit::RateLimits) -> Router<ServerState> {
         .routes(routes!(datasets))
         .routes(routes!(records))
         .routes(routes!(geo::map_sheet))
+        .routes(routes!(readings::readings))
         .split_for_parts();
     let document = Arc::new(api.to_json().unwrap_or_default());
     router
@@ -293,6 +298,12 @@ fn status_of(error: &AppError) -> StatusCode {
         AppError::Validation(fields) if fields.iter().any(|f| f.code == ApiKeyScope) => StatusCode::FORBIDDEN,
         AppError::Validation(fields) if fields.iter().any(|f| f.code == SharingDatasetUnknown) => StatusCode::NOT_FOUND,
         AppError::Forbidden => StatusCode::FORBIDDEN,
+        // A reading refused is an entity that parsed but is wrong (422), or a body too large
+        // (413) or not the readings' JSON (400): its own status.
+        AppError::Validation(fields) if fields.iter().any(|f| f.code.as_str().starts_with("sensing.")) => {
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        AppError::Validation(fields) if fields.iter().any(|f| f.code.is_too_large()) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Validation(_) => StatusCode::BAD_REQUEST,
         other => StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
     }

@@ -42,6 +42,7 @@ mod personal;
 mod resilience;
 mod scope;
 mod second_factor;
+mod sensing;
 mod sharing;
 mod time_zone;
 mod upgrade;

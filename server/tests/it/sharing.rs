@@ -256,8 +256,12 @@ async fn the_openapi_description_is_generated_from_the_handlers() {
             "/api/v1/datasets",
             "/api/v1/datasets/{dataset}/records",
             "/api/v1/geo/map-sheet",
+            "/api/v1/readings",
         ])
     );
+    // Readings are sent, with a key: the one path that takes a body.
+    assert!(document["paths"]["/api/v1/readings"]["post"]["requestBody"].is_object());
+    assert!(document["components"]["schemas"]["Batch"]["properties"]["readings"].is_object());
     // The map-sheet numbers need no key.
     assert!(document["paths"]["/api/v1/geo/map-sheet"]["get"]["security"].is_null());
     assert!(document["components"]["schemas"]["MapSheet"]["properties"]["number"].is_object());
@@ -333,7 +337,11 @@ async fn registers_are_shared_by_their_level_masked_and_fed_in_order_of_change()
     let (status, catalogue) = call(&router, "/api/v1/datasets", Some(&open)).await;
     assert_eq!(status, StatusCode::OK, "{catalogue}");
     let keys: Vec<&str> = catalogue.as_array().expect("list").iter().filter_map(|d| d["key"].as_str()).collect();
-    assert_eq!(keys, ["party.stations"], "only the openly shared register");
+    assert_eq!(
+        keys,
+        ["party.stations", "sensing.stations"],
+        "only the openly shared registers: the party's service stations, the monitoring stations"
+    );
     let phone = catalogue[0]["fields"].as_array().expect("fields").iter().find(|f| f["name"] == "phone").cloned();
     assert_eq!(
         phone.map(|f| (f["type"].clone(), f["personal"].clone())),

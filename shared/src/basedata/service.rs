@@ -14,6 +14,14 @@ use crate::personal::{self, Column};
 use crate::scope::ScopeFilter;
 use crate::sql::Sql;
 
+/// The township with this statistical division code (`320506100`), as a station's MQTT topic
+/// names it.
+pub async fn township_by_code(conn: &mut AsyncPgConnection, code: &str) -> Result<Option<i32>, AppError> {
+    use crate::schema::townships::dsl;
+    use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
+    Ok(dsl::townships.filter(dsl::code.eq(code)).select(dsl::id).first::<i32>(conn).await.optional()?)
+}
+
 #[derive(QueryableByName)]
 struct Count {
     #[diesel(sql_type = BigInt)]

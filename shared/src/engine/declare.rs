@@ -386,6 +386,9 @@ pub enum Target {
     House,
     Village,
     Grid,
+    /// A category of the events' catalogue (what an alarm becomes when it is filed as an
+    /// event): any active category, the catalogue being the same for every township.
+    EventCategory,
 }
 
 /// A closed list of codes with their labels (translation keys `code.<table>.<code>`), e.g.

@@ -116,6 +116,7 @@ fn base_table(target: Target) -> Option<(&'static str, &'static str)> {
         Target::House => Some(("houses", "address")),
         Target::Village => Some(("villages", "name")),
         Target::Grid => Some(("grids", "name")),
+        Target::EventCategory => Some(("event_categories", "name")),
     }
 }
 

@@ -295,6 +295,15 @@ crate::code_enum::code_enum! {
         AttributeCodeTaken = "attribute.code_taken",
         AttributeChoicesInvalid = "attribute.choices_invalid",
         AttributeTooMany = "attribute.too_many",
+        // Stations and their readings (sensing/).
+        SensingStationCodeInvalid = "sensing.station_code_invalid",
+        /// The body is not the readings' JSON: a bad request (400).
+        SensingMalformed = "sensing.malformed",
+        SensingTooMany = "sensing.too_many",
+        SensingStationUnknown = "sensing.station_unknown",
+        SensingMeasurandUnknown = "sensing.measurand_unknown",
+        SensingValueImplausible = "sensing.value_implausible",
+        SensingTimeOutOfRange = "sensing.time_out_of_range",
     }
 }
 
@@ -307,7 +316,13 @@ impl ErrorCode {
     /// The body did not parse (a broken multipart upload): a bad request (400), not a
     /// refused value.
     pub fn is_malformed(self) -> bool {
-        matches!(self, ErrorCode::PhotoMalformed | ErrorCode::ImportMalformed | ErrorCode::ExchangeMalformed)
+        matches!(
+            self,
+            ErrorCode::PhotoMalformed
+                | ErrorCode::ImportMalformed
+                | ErrorCode::ExchangeMalformed
+                | ErrorCode::SensingMalformed
+        )
     }
 }
 

@@ -75,7 +75,7 @@ impl Job {
             Job::ApprovalReminders | Job::ImportsSweep | Job::HistoryArchive | Job::Backups => Duration::minutes(5),
             Job::ExchangeDelivery | Job::StepAudit => Duration::seconds(1),
             Job::AuditCheckpoint => Duration::minutes(10),
-            Job::AuditArchive | Job::CallLogRetention => Duration::days(1),
+            Job::AuditArchive | Job::CallLogRetention | Job::ReadingsPartitions => Duration::days(1),
         }
     }
 }

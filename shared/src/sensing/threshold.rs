@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 
 crate::code_enum::code_enum! {
     /// How bad a value is, in order: none, warning, alarm.
+    #[cfg_attr(feature = "ssr", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+    #[cfg_attr(feature = "ssr", diesel(sql_type = diesel::sql_types::Text))]
     pub enum Severity in "sensing.severity" {
         Normal = "normal",
         Warning = "warning",
@@ -20,11 +22,15 @@ crate::code_enum::code_enum! {
     }
 }
 
-/// Which side of a level is bad: a water level above, dissolved oxygen below.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Direction {
-    Above,
-    Below,
+#[cfg(feature = "ssr")]
+crate::sql::text_enum!(Severity);
+
+crate::code_enum::code_enum! {
+    /// Which side of a level is bad: a water level above, dissolved oxygen below.
+    pub enum Direction in "sensing.direction" {
+        Above = "above",
+        Below = "below",
+    }
 }
 
 /// A monitored value's levels, as the indicator catalogue or a station sets them.
@@ -96,6 +102,14 @@ impl Threshold {
             Direction::Above => value > level - margin,
             Direction::Below => value < level + margin,
         })
+    }
+
+    /// The worse of two values: the higher where high is bad, the lower where low is.
+    pub fn worse(&self, a: f64, b: f64) -> f64 {
+        match self.direction {
+            Direction::Above => a.max(b),
+            Direction::Below => a.min(b),
+        }
     }
 
     /// The watch after a reading of `value` at `at`, and what it did to the alarm. A reading

@@ -57,6 +57,7 @@ pub async fn reference_options(
             let condition = match base {
                 Target::Village => scope.villages("t"),
                 Target::Grid => scope.grids("t"),
+                Target::EventCategory => Sql::new("t.active"),
                 _ => scope.rows("t"),
             };
             (Sql::new(table).push(" t WHERE ").append(condition), name)
