@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test setup build lint schema unit fuzz e2e bench bench-events bench-import bench-history bench-register clean-data
+.PHONY: run test setup build lint schema unit fuzz e2e bench bench-events bench-import bench-history bench-register bench-readings clean-data
 
 run: setup build
 	scripts/run.sh
@@ -63,6 +63,11 @@ bench-import: setup
 
 # A record's history read from the history and its archive (docs/benchmarks.md); about a
 # minute, on the PostgreSQL at 127.0.0.1:5432.
+# The readings benchmark: a million readings in batches through the sensing service
+# (issue 17, ≥ 20,000 a second; figures in docs/benchmarks.md). About a minute.
+bench-readings: setup build
+	scripts/bench-readings.sh
+
 bench-history:
 	scripts/bench-history.sh
 

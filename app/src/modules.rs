@@ -94,14 +94,15 @@ pub fn lazy_page(page: &Page) -> AnyView {
     .into_any()
 }
 
-/// Pages outside the module registry (the engine's: see [`ModulePage`]).
+/// Pages outside the module registry (the engine's: see [`ModulePage`]); the modules' own
+/// pages among their registers are added from [`crate::engine::MODULE_VIEWS`], so that a new
+/// one cannot be left out (its markup would then fail to hydrate).
 pub const OTHER_PAGES: &[&Page] = &[
     &crate::auth::REGISTER_PAGE,
     &crate::auth::REGISTER_ENTERPRISE_PAGE,
     &crate::events::TRACK_PAGE,
     &crate::engine::PAGE,
     &crate::engine::PRINT_PAGE,
-    &crate::party::BOARD_PAGE,
 ];
 
 /// Fetches the code of every page the server rendered into this document, so that it can be
@@ -125,7 +126,10 @@ pub async fn preload_rendered_pages() {
         };
         // One page in a document, as a rule. Its chunk's files are fetched here: the server
         // adds no preload links for them (scripts/build.sh renames the split's manifest).
-        if let Some(page) = all().map(|m| &m.page).chain(OTHER_PAGES.iter().copied()).find(|p| p.chunk == chunk) {
+        let module_views = crate::engine::MODULE_VIEWS.iter().map(|view| view.page);
+        if let Some(page) =
+            all().map(|m| &m.page).chain(OTHER_PAGES.iter().copied()).chain(module_views).find(|p| p.chunk == chunk)
+        {
             (page.preload)().await;
         }
     }

@@ -33,6 +33,9 @@ pub async fn run(url: &str, command: BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::SeedEvents { count, days } => seed_events(url, count, days).await,
         BenchCommand::Intake { events, concurrency } => intake(url, events, concurrency).await,
+        BenchCommand::Readings { readings, batch, concurrency } => {
+            crate::bench_readings::run(url, readings, batch, concurrency).await
+        }
     }
 }
 
@@ -49,7 +52,7 @@ struct Count {
 }
 
 /// The demo township's id; an error telling what to run when it is not there.
-async fn demo_township(conn: &mut AsyncPgConnection) -> anyhow::Result<i32> {
+pub(crate) async fn demo_township(conn: &mut AsyncPgConnection) -> anyhow::Result<i32> {
     let found: Vec<Id> = diesel::sql_query("SELECT id FROM townships WHERE code = $1")
         .bind::<Text, _>(demo::TOWNSHIP_CODE)
         .load(conn)

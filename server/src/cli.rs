@@ -146,6 +146,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
     },
+    /// Send generated readings of the demo's stations through the sensing service (checked,
+    /// stored, judged by the alarm rules) in batches from concurrent tasks, and print the rate.
+    Readings {
+        #[arg(long, default_value_t = 1_000_000)]
+        readings: usize,
+        #[arg(long, default_value_t = 5000)]
+        batch: usize,
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+    },
 }
 
 /// A running database: the URL (it may carry a password), and the embedded cluster if we

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod backup_cmd;
 pub mod backup_job;
 pub mod bench;
+pub mod bench_readings;
 pub mod cli;
 pub mod config;
 pub mod csrf;

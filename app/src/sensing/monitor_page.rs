@@ -189,15 +189,17 @@ fn Value(locale: Locale, value: LatestValue) -> impl IntoView {
             Grade::Noise { limit, .. } => locale.tf("sensing.monitor.noise_within", &[("limit", number(limit))]),
         };
         let class = if grade.exceeds() { "badge badge-danger" } else { "badge badge-ok" };
-        view! { " " <span class=class data-exceeds=grade.exceeds().to_string()>{text}</span> }
+        view! { <span class=class data-exceeds=grade.exceeds().to_string()>{text}</span> }
     });
+    // No text node for a unitless value (a status): an empty one is not in the server's
+    // HTML, and hydration would look for it.
+    let unit = value.measurand.unit();
     view! {
         <div class="station-value" data-measurand=value.measurand.as_str()>
             <dt>{locale.t(value.measurand.i18n_key())}</dt>
             <dd>
                 <strong>{number(value.value)}</strong>
-                " "
-                {value.measurand.unit()}
+                {(!unit.is_empty()).then(|| view! { <span class="station-value-unit">{unit}</span> })}
                 {grade}
                 <span class="muted station-value-at">{local(value.at)}</span>
             </dd>

@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { gotoReady, login } from './helpers';
+
+// 互联感知 (issue 17): a stations' gateway, given a key by the system administrator, sends a
+// river gauge's readings past its alarm level for the rule's ten minutes; the leader's
+// 监测态势 shows the alarm, the gauge marked, every station's values graded by its standard,
+// and the event the alarm was filed as, which opens in the event loop.
+
+test('a gauge past its alarm level for its duration shows on 监测态势 and becomes an event', async ({ page, request }, testInfo) => {
+  const suffix = `${String(Date.now()).slice(-6)}${testInfo.workerIndex}`;
+  await login(page, testInfo, 'sysadmin', undefined, '/admin/api-keys');
+  await page.getByLabel('使用方').fill(`水位监测网关${suffix}`);
+  await page.getByLabel('监测站点读数上传（物联感知设备与网关）').check();
+  await page.getByTestId('api-key-issue').click();
+  const key = (await page.getByTestId('api-key-secret').textContent()) ?? '';
+  expect(key).toMatch(/^tgk_/);
+  const auth = { authorization: `Bearer ${key}` };
+
+  // Minutes ago, 17 seconds past the minute (never on the hour of the demo's readings).
+  const at = (minutesAgo: number) => {
+    const t = new Date(Date.now() - minutesAgo * 60_000);
+    t.setUTCSeconds(17, 0);
+    return t.toISOString();
+  };
+  const refused = await request.post('/api/v1/readings', {
+    headers: { ...auth, 'accept-language': 'zh-CN' },
+    data: { readings: [{ station: 'WL-03', measurand: 'radon', at: at(1), value: 1 }] },
+  });
+  expect(refused.status()).toBe(422);
+  expect((await refused.json()).errors[0]).toMatchObject({ field: 'readings[0].measurand', code: 'sensing.measurand_unknown' });
+  const sent = await request.post('/api/v1/readings', {
+    headers: auth,
+    data: {
+      readings: [12, 7, 2].map((minutesAgo, i) => ({ station: 'WL-03', measurand: 'water_level', at: at(minutesAgo), value: 3.7 + i * 0.1 })),
+    },
+  });
+  expect(sent.status()).toBe(200);
+  expect((await sent.json()).accepted + (await sent.json()).duplicates).toBe(3);
+
+  await page.context().clearCookies();
+  await login(page, testInfo, 'leader');
+  await page.getByRole('link', { name: '监测态势' }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: '监测态势' })).toBeVisible();
+  const stations = page.getByTestId('sensing-stations');
+  await expect(stations.locator('.station-card')).toHaveCount(11);
+  const gauge = stations.locator('[data-station="WL-03"]');
+  await expect(gauge).toHaveAttribute('data-alarm', 'alarm');
+  await expect(gauge.locator('[data-measurand="water_level"]')).toContainText('3.9');
+  // Water graded by its class, air by its IAQI and level, noise against its zone's limit.
+  await expect(stations.locator('[data-station="WQ-01"] [data-measurand="nh3n"]')).toContainText(/[ⅠⅡⅢⅣⅤ]类/);
+  await expect(stations.locator('[data-station="AQ-01"] [data-measurand="pm25"]')).toContainText('IAQI');
+  await expect(stations.locator('[data-station="NS-01"] [data-measurand="leq"]')).toContainText('限值');
+
+  const alarm = page.getByTestId('sensing-open-alarms').locator('tr', { hasText: '水位' }).first();
+  await expect(alarm.locator('[data-severity]')).toHaveText('报警');
+  const filed = alarm.getByRole('link', { name: /^TG-/ });
+  await expect(filed).toBeVisible();
+  await filed.click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('水位报警');
+  await expect(page.locator('main')).toContainText('物联感知');
+
+  // Opened directly, the page hydrates as it was rendered (its code is fetched first).
+  await gotoReady(page, testInfo, '/m/sensing/monitor');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
+  await expect(page.getByTestId('sensing-stations').locator('.station-card')).toHaveCount(11);
+});
