@@ -50,6 +50,7 @@ test('a gauge past its alarm level for its duration shows on 监测态势 and be
   await expect(stations.locator('[data-station="WQ-01"] [data-measurand="nh3n"]')).toContainText(/[ⅠⅡⅢⅣⅤ]类/);
   await expect(stations.locator('[data-station="AQ-01"] [data-measurand="pm25"]')).toContainText('IAQI');
   await expect(stations.locator('[data-station="NS-01"] [data-measurand="leq"]')).toContainText('限值');
+  await expect(stations.locator('[data-station="CAM-01"] [data-measurand="online"]')).toContainText('在线');
 
   const alarm = page.getByTestId('sensing-open-alarms').locator('tr', { hasText: '水位' }).first();
   await expect(alarm.locator('[data-severity]')).toHaveText('报警');

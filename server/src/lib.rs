@@ -11,6 +11,7 @@ pub mod backup_cmd;
 pub mod backup_job;
 pub mod bench;
 pub mod bench_readings;
+pub mod call_log;
 pub mod cli;
 pub mod config;
 pub mod csrf;

@@ -2,10 +2,12 @@
 //! open); the open alarms, each with the event it became; every station as a card with its
 //! latest values, each graded by its standard (GB 3838 class, HJ 633 level, GB 3096 limit) and
 //! marked when past it; the alarms cleared in the last week. Server-rendered, readable without
-//! JavaScript and on a phone.
+//! JavaScript and on a phone; in the browser it reads itself again every minute, keeping what
+//! it shows until the new figures arrive.
 
 use leptos::prelude::*;
 use shared::sensing::board::{AlarmView, Grade, LatestValue, Monitor, StationStatus};
+use shared::sensing::measurand::Measurand;
 use shared::sensing::threshold::Severity;
 
 use super::api::read_monitor;
@@ -14,20 +16,31 @@ use crate::dashboard::format_number;
 use crate::i18n::{Locale, use_locale};
 use crate::wire::resource;
 
+/// How often the page reads itself again, in seconds.
+const REFRESH_SECONDS: u64 = 60;
+
 #[component]
 pub fn MonitorPage() -> impl IntoView {
     let locale = use_locale();
-    let monitor = resource(|| (), |_| read_monitor());
+    let reload = RwSignal::new(0u64);
+    let monitor = resource(move || reload.get(), |_| read_monitor());
+    // In the browser only (an effect): the page follows new readings without a reload.
+    Effect::new(move |_| {
+        let _ = set_interval_with_handle(
+            move || reload.update(|n| *n += 1),
+            std::time::Duration::from_secs(REFRESH_SECONDS),
+        );
+    });
     view! {
         <PageHeader title="sensing.monitor.title" section="module.sensing" description="sensing.monitor.description" />
-        <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
+        <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match monitor.await {
                     Err(error) => view! { <ErrorAlert error /> }.into_any(),
                     Ok(monitor) => view! { <Board locale monitor /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -194,11 +207,17 @@ fn Value(locale: Locale, value: LatestValue) -> impl IntoView {
     // No text node for a unitless value (a status): an empty one is not in the server's
     // HTML, and hydration would look for it.
     let unit = value.measurand.unit();
+    // A status reads as words: 在线 or 离线.
+    let shown = if value.measurand == Measurand::Online {
+        locale.t(if value.value >= 0.5 { "sensing.monitor.online" } else { "sensing.monitor.offline" })
+    } else {
+        number(value.value)
+    };
     view! {
         <div class="station-value" data-measurand=value.measurand.as_str()>
             <dt>{locale.t(value.measurand.i18n_key())}</dt>
             <dd>
-                <strong>{number(value.value)}</strong>
+                <strong>{shown}</strong>
                 {(!unit.is_empty()).then(|| view! { <span class="station-value-unit">{unit}</span> })}
                 {grade}
                 <span class="muted station-value-at">{local(value.at)}</span>

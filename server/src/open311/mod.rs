@@ -234,14 +234,7 @@ async fn finish(
         address: &address,
         millis: call.started.elapsed().as_millis(),
     };
-    match state.app.pool.get().await {
-        Ok(mut conn) => {
-            if let Err(error) = credentials::log_call(&mut conn, &logged).await {
-                tracing::error!(?error, "open311 call not logged");
-            }
-        }
-        Err(error) => tracing::error!(%error, "open311 call not logged"),
-    }
+    crate::call_log::record(&state.app.pool, &logged).await;
     response
 }
 

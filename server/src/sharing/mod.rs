@@ -418,14 +418,7 @@ async fn answer(state: &ServerState, guard: &Guard, request: Request, dataset: D
         address: &address,
         millis: started.elapsed().as_millis(),
     };
-    match state.app.pool.get().await {
-        Ok(mut conn) => {
-            if let Err(error) = credentials::log_call(&mut conn, &call).await {
-                tracing::error!(?error, "data sharing call not logged");
-            }
-        }
-        Err(error) => tracing::error!(%error, "data sharing call not logged"),
-    }
+    crate::call_log::record(&state.app.pool, &call).await;
     response
 }
 

@@ -100,13 +100,6 @@ pub(super) async fn readings(
         address: &address,
         millis: started.elapsed().as_millis(),
     };
-    match state.app.pool.get().await {
-        Ok(mut conn) => {
-            if let Err(error) = credentials::log_call(&mut conn, &call).await {
-                tracing::error!(?error, "readings call not logged");
-            }
-        }
-        Err(error) => tracing::error!(%error, "readings call not logged"),
-    }
+    crate::call_log::record(&state.app.pool, &call).await;
     response
 }
