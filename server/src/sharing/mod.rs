@@ -338,6 +338,32 @@ pub(crate) fn refusal(error: &AppError, locale: app::i18n::Locale) -> Response {
     response
 }
 
+/// The client of a call's bearer `key`: known, live, within its calls a minute, and granted
+/// `scope`. The client is kept in `used` as soon as the key is known, so that a call refused
+/// for its quota or scope is logged against it.
+pub(crate) async fn keyed(
+    conn: &mut shared::db::DbConn,
+    guard: &Guard,
+    key: Option<String>,
+    scope: ApiScope,
+    used: &mut Option<credentials::ApiClient>,
+) -> Result<credentials::ApiClient, AppError> {
+    let key = key.ok_or_else(|| AppError::field("authorization", shared::ErrorCode::SharingKeyRequired))?;
+    // The key's problem is named by this API's header; a failure of the database stays one.
+    let client = credentials::authenticate(conn, &key).await.map_err(|error| match error {
+        AppError::Validation(_) => AppError::field("authorization", shared::ErrorCode::ApiKeyInvalid),
+        other => other,
+    })?;
+    *used = Some(client.clone());
+    guard
+        .check_key(client.key_id, client.per_minute)
+        .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
+    if !client.may(scope) {
+        return Err(AppError::field("authorization", shared::ErrorCode::ApiKeyScope));
+    }
+    Ok(client)
+}
+
 /// Every call: the key checked and counted, its scope for the dataset, the dataset read as
 /// the key's reader, the answer logged.
 async fn answer(state: &ServerState, guard: &Guard, request: Request, dataset: Dataset) -> Response {
@@ -351,20 +377,8 @@ async fn answer(state: &ServerState, guard: &Guard, request: Request, dataset: D
     drop(request);
     let mut client_used = None;
     let result: Result<(serde_json::Value, usize), AppError> = async {
-        let key = key.ok_or_else(|| AppError::field("authorization", shared::ErrorCode::SharingKeyRequired))?;
         let mut conn = state.app.pool.get().await.map_err(|_| AppError::Internal)?;
-        // The key's problem is named by this API's header; a failure of the database stays one.
-        let client = credentials::authenticate(&mut conn, &key).await.map_err(|error| match error {
-            AppError::Validation(_) => AppError::field("authorization", shared::ErrorCode::ApiKeyInvalid),
-            other => other,
-        })?;
-        client_used = Some(client.clone());
-        guard
-            .check_key(client.key_id, client.per_minute)
-            .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
-        if !client.may(dataset.scope()) {
-            return Err(AppError::field("authorization", shared::ErrorCode::ApiKeyScope));
-        }
+        let client = keyed(&mut conn, guard, key, dataset.scope(), &mut client_used).await?;
         let reader = service::reader(&client);
         let pairs = || query.iter().map(|(name, value)| (name.as_str(), value.as_str()));
         let no_parameters = || match query.first() {

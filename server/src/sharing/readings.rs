@@ -11,12 +11,12 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::AppError;
-use shared::credentials::service::{self as credentials, ApiCall};
+use shared::credentials::service::ApiCall;
 use shared::credentials::{Api, ApiScope};
 use shared::sensing::readings::{Accepted, Batch};
 use shared::sensing::service::{self as sensing, Sender};
 
-use super::{Problems, bearer, refusal};
+use super::{Problems, bearer, keyed, refusal};
 use crate::open311::{Guard, locale_of};
 use crate::router::ServerState;
 
@@ -58,19 +58,8 @@ pub(super) async fn readings(
     let mut client_used = None;
     let mut rows = 0;
     let result: Result<Accepted, AppError> = async {
-        let key = key.ok_or_else(|| AppError::field("authorization", shared::ErrorCode::SharingKeyRequired))?;
         let mut conn = state.app.pool.get().await.map_err(|_| AppError::Unavailable)?;
-        let client = credentials::authenticate(&mut conn, &key).await.map_err(|error| match error {
-            AppError::Validation(_) => AppError::field("authorization", shared::ErrorCode::ApiKeyInvalid),
-            other => other,
-        })?;
-        client_used = Some(client.clone());
-        guard
-            .check_key(client.key_id, client.per_minute)
-            .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
-        if !client.may(ApiScope::ReadingsWrite) {
-            return Err(AppError::field("authorization", shared::ErrorCode::ApiKeyScope));
-        }
+        let client = keyed(&mut conn, &guard, key, ApiScope::ReadingsWrite, &mut client_used).await?;
         let body = axum::body::to_bytes(request.into_body(), BODY_MAX)
             .await
             .map_err(|_| AppError::field("body", shared::ErrorCode::RequestTooLarge))?;

@@ -27,11 +27,16 @@ crate::sql::text_enum!(Severity);
 
 crate::code_enum::code_enum! {
     /// Which side of a level is bad: a water level above, dissolved oxygen below.
+    #[cfg_attr(feature = "ssr", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+    #[cfg_attr(feature = "ssr", diesel(sql_type = diesel::sql_types::Text))]
     pub enum Direction in "sensing.direction" {
         Above = "above",
         Below = "below",
     }
 }
+
+#[cfg(feature = "ssr")]
+crate::sql::text_enum!(Direction);
 
 /// A monitored value's levels, as the indicator catalogue or a station sets them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -29,7 +29,7 @@ struct Rule {
     #[diesel(sql_type = Text)]
     measurand: Measurand,
     #[diesel(sql_type = Text)]
-    direction: String,
+    direction: Direction,
     #[diesel(sql_type = Nullable<Double>)]
     warning: Option<f64>,
     #[diesel(sql_type = Nullable<Double>)]
@@ -47,7 +47,7 @@ struct Rule {
 impl Rule {
     fn threshold(&self) -> Threshold {
         Threshold {
-            direction: Direction::parse(&self.direction).unwrap_or(Direction::Above),
+            direction: self.direction,
             warning: self.warning,
             alarm: self.alarm,
             duration_secs: self.duration_minutes * 60,
@@ -301,7 +301,7 @@ fn event_form(station: &Station, rule: &Rule, severity: Severity, reading: &Stor
         Severity::Alarm => ("报警", rule.alarm, Priority::Urgent),
         _ => ("预警", rule.warning, Priority::Normal),
     };
-    let side = match rule.threshold().direction {
+    let side = match rule.direction {
         Direction::Above => "高于",
         Direction::Below => "低于",
     };
