@@ -5,6 +5,7 @@ mod app_shell;
 mod screen;
 mod screen_events;
 mod screen_registers;
+mod screen_situation;
 
 pub use app_shell::AppShell;
 pub use screen::ScreenPage;

@@ -4,6 +4,9 @@
 
 pub mod api;
 mod monitor_page;
+mod situation;
+
+pub use situation::{IndicatorTiles, LiveAlarms};
 
 use leptos::prelude::*;
 

@@ -12,8 +12,10 @@ const ALL_REGISTERS = [...PARTY_VILLAGE, ...OFFICE];
 const MAINTENANCE = ['巡检记录', '故障报告', '应急预案', '演练记录'];
 const GRID_REGISTERS = ['党员', '志愿服务点单'];
 // 互联感知 (6.6): the monitoring page opens the section for who may view the stations (place
-// Village: not a grid worker); the stations' alarm rules are a child table, not in the menu.
-const SENSING = ['监测态势', '监测站点'];
+// Village: not a grid worker); the stations' alarm rules are a child table, not in the menu;
+// the vital-sign indicators are the township's (place Township: not a village's).
+const SENSING_VILLAGE = ['监测态势', '监测站点'];
+const SENSING = [...SENSING_VILLAGE, '体征指标'];
 // The party board opens the party section for who may view the organisations (not for the
 // system administrator, who configures fields and sees no records).
 const BOARD = '党建概况';
@@ -22,7 +24,7 @@ const BOARD = '党建概况';
 const menus: Record<string, string[]> = {
   // The system administrator configures every register's fields (its link opens them) and
   // keeps the operation records.
-  sysadmin: ['态势总览', '事件配置', ...MAINTENANCE, ...ALL_REGISTERS, '监测站点', '用户管理', '专项台账管理', '接口密钥', '上级平台交换', '运行维护', '消息通知', '我的'],
+  sysadmin: ['态势总览', '事件配置', ...MAINTENANCE, ...ALL_REGISTERS, '监测站点', '体征指标', '用户管理', '专项台账管理', '接口密钥', '上级平台交换', '运行维护', '消息通知', '我的'],
   secadmin: ['态势总览', '用户管理', '角色权限', '在线用户', '两步验证', '消息通知', '我的'],
   auditor: ['审计日志', '消息通知', '我的'],
   county: ['态势总览', '指挥大屏', '我的待办', '事件受理', '统计分析', '实有人口', '法人单位', '数据目录', '标准代码', BOARD, ...ALL_REGISTERS, ...SENSING, '消息通知', '我的'],
@@ -31,7 +33,7 @@ const menus: Record<string, string[]> = {
     '态势总览', '指挥大屏', '事件上报', '我的待办', '事件受理', '调度指挥', '统计分析',
     '实有人口', '法人单位', '数据目录', '标准代码', BOARD, ...ALL_REGISTERS, ...SENSING, '用户管理', '我的上报', '消息通知', '我的',
   ],
-  village: ['态势总览', '事件上报', '我的待办', '事件受理', '实有人口', '法人单位', '数据目录', '标准代码', BOARD, ...PARTY_VILLAGE, ...SENSING, '我的上报', '消息通知', '我的'],
+  village: ['态势总览', '事件上报', '我的待办', '事件受理', '实有人口', '法人单位', '数据目录', '标准代码', BOARD, ...PARTY_VILLAGE, ...SENSING_VILLAGE, '我的上报', '消息通知', '我的'],
   grid: ['态势总览', '事件上报', '我的待办', '事件受理', '实有人口', '法人单位', '数据目录', '标准代码', ...GRID_REGISTERS, '我的上报', '消息通知', '我的'],
   handler: ['事件上报', '我的待办', '事件受理', '我的上报', '消息通知', '我的'],
   '13800000001': ['事件上报', '我的上报', '消息通知', '我的'],

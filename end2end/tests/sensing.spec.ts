@@ -65,3 +65,62 @@ test('a gauge past its alarm level for its duration shows on 监测态势 and be
   await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
   await expect(page.getByTestId('sensing-stations').locator('.station-card')).toHaveCount(11);
 });
+
+// 体征指标 on the wall (issue 17): the leader's big screen shows the township's indicators as
+// tiles under the map, computed by the server as it runs; a camera's gateway reports it
+// offline for the rule's ten minutes, and the warning appears on the wall within seconds,
+// pushed by the live channel, with no reload.
+test('the wall shows the vital signs and a sensor alarm arrives live', async ({ page, request }, testInfo) => {
+  test.skip(testInfo.project.use.javaScriptEnabled === false, 'live updates need JavaScript');
+  const suffix = `${String(Date.now()).slice(-6)}${testInfo.workerIndex}`;
+  await login(page, testInfo, 'sysadmin', undefined, '/admin/api-keys');
+  await page.getByLabel('使用方').fill(`视频监控网关${suffix}`);
+  await page.getByLabel('监测站点读数上传（物联感知设备与网关）').check();
+  await page.getByTestId('api-key-issue').click();
+  const key = (await page.getByTestId('api-key-secret').textContent()) ?? '';
+  await page.context().clearCookies();
+
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await login(page, testInfo, 'leader', undefined, '/screen');
+  const tiles = page.getByTestId('screen-indicators');
+  await expect(tiles.locator('.indicator-tile')).toHaveCount(6);
+  await expect(tiles.locator('.indicator-tile').last()).toBeInViewport();
+  for (const name of ['在办事件', '超期事件', '今日新增事件', '按期办结率', '未解除站点报警', '河道水位']) {
+    await expect(tiles.locator(`[data-indicator="${name}"]`)).toBeVisible();
+  }
+  // Computed over the demo's events: a number, with the last day's line.
+  await expect(tiles.locator('[data-indicator="在办事件"] .indicator-number')).toHaveText(/^\d+$/);
+  await expect(tiles.locator('[data-indicator="在办事件"] .indicator-spark polyline')).toBeVisible();
+  await expect(tiles.locator('[data-indicator="按期办结率"] .indicator-unit')).toHaveText('%');
+
+  const alarms = page.getByTestId('screen-alarms');
+  await expect(alarms.locator('.live-alarm', { hasText: '在线状态' })).toHaveCount(0);
+  // Marked now: a reload would lose it.
+  await page.evaluate(() => ((window as unknown as { wallMark: number }).wallMark = 1));
+  const at = (minutesAgo: number) => {
+    const t = new Date(Date.now() - minutesAgo * 60_000);
+    t.setUTCSeconds(17, 0);
+    return t.toISOString();
+  };
+  const sent = await request.post('/api/v1/readings', {
+    headers: { authorization: `Bearer ${key}` },
+    data: { readings: [12, 7, 2].map((minutesAgo) => ({ station: 'CAM-02', measurand: 'online', at: at(minutesAgo), value: 0 })) },
+  });
+  expect(sent.status()).toBe(200);
+  const offline = alarms.locator('.live-alarm', { hasText: '在线状态' });
+  await expect(offline).toBeVisible({ timeout: 3_000 });
+  await expect(offline).toBeInViewport();
+  await expect(offline).toContainText('预警');
+  // The count of open station alarms is recomputed at the job's next run, not a minute later.
+  const open = tiles.locator('[data-indicator="未解除站点报警"] .indicator-number');
+  await expect(open).not.toHaveText('0', { timeout: 20_000 });
+  expect(await page.evaluate(() => (window as unknown as { wallMark?: number }).wallMark)).toBe(1);
+  await page.screenshot({ path: `artifacts/${testInfo.project.name}-screen-vital-signs-1080p.png` });
+
+  // The same tiles at 4K: the stage scales, nothing overflows its panel.
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  await expect(tiles.locator('.indicator-tile').first()).toBeVisible();
+  const overflow = await tiles.evaluate((panel) => panel.scrollHeight - panel.clientHeight);
+  expect(overflow).toBeLessThanOrEqual(1);
+  await page.screenshot({ path: `artifacts/${testInfo.project.name}-screen-vital-signs-2160p.png` });
+});

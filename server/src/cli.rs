@@ -456,6 +456,7 @@ async fn serve(config: Config, demo_mode: bool) -> anyhow::Result<()> {
     crate::audit_job::start_archive(pool.clone(), metrics.clone(), config.audit.retention_days);
     crate::audit_job::start_call_log_retention(pool.clone(), metrics.clone(), config.audit.call_log_retention_days);
     crate::sensing_job::start(pool.clone(), metrics.clone(), config.sensing.retention_months);
+    crate::sensing_job::start_indicators(pool.clone(), metrics.clone());
     if let Some(broker) = config.sensing.mqtt.clone() {
         let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
         let default_id = format!("tongguan-{}-{}", host.trim(), addr.port());

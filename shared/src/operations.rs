@@ -32,6 +32,8 @@ crate::code_enum::code_enum! {
         CallLogRetention = "call_log_retention",
         /// The readings' monthly partitions made ahead, and those past the retention dropped.
         ReadingsPartitions = "readings_partitions",
+        /// The vital-sign indicators computed when due, their alarms judged, old values pruned.
+        Indicators = "indicators",
     }
 }
 

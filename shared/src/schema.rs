@@ -421,6 +421,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    indicator_alarms (id) {
+        id -> Int8,
+        township_id -> Int4,
+        indicator_id -> Int8,
+        severity -> Text,
+        opened_at -> Timestamptz,
+        changed_at -> Timestamptz,
+        cleared_at -> Nullable<Timestamptz>,
+        value -> Float8,
+        peak -> Float8,
+    }
+}
+
+diesel::table! {
+    indicator_values (indicator_id, at) {
+        indicator_id -> Int8,
+        at -> Timestamptz,
+        value -> Float8,
+    }
+}
+
+diesel::table! {
+    indicator_watches (indicator_id) {
+        indicator_id -> Int8,
+        indicator_version -> Int4,
+        state -> Jsonb,
+        computed_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     job_runs (job) {
         job -> Text,
         last_run_at -> Timestamptz,
@@ -827,6 +859,7 @@ diesel::joinable!(grids -> villages (village_id));
 diesel::joinable!(houses -> grids (grid_id));
 diesel::joinable!(houses -> townships (township_id));
 diesel::joinable!(houses -> villages (village_id));
+diesel::joinable!(indicator_alarms -> townships (township_id));
 diesel::joinable!(notifications -> events (event_id));
 diesel::joinable!(notifications -> townships (township_id));
 diesel::joinable!(notifications -> users (user_id));
@@ -889,6 +922,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     geo_lines,
     grids,
     houses,
+    indicator_alarms,
+    indicator_values,
+    indicator_watches,
     job_runs,
     naming_counters,
     notifications,

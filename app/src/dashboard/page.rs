@@ -1,4 +1,5 @@
-//! `/`: the dashboard — head counts, the town map and the make-up of people and economy.
+//! `/`: the dashboard — head counts, the vital-sign indicators of the big screen (following
+//! the live channel), the town map and the make-up of people and economy.
 
 use leptos::prelude::*;
 
@@ -6,7 +7,10 @@ use super::api::{get_map, get_overview, get_register_counters};
 use super::bar_chart::format_number;
 use super::{BarChart, TownMap};
 use crate::components::{ErrorAlert, PageHeader};
+use crate::events::live::use_situation_live;
 use crate::i18n::use_locale;
+use crate::sensing::IndicatorTiles;
+use crate::sensing::api::read_situation;
 use crate::wire::resource;
 
 #[component]
@@ -15,6 +19,8 @@ pub fn DashboardPage() -> impl IntoView {
     let overview = resource(|| (), |_| get_overview());
     let map = resource(|| (), |_| get_map());
     let counters = resource(|| (), |_| get_register_counters());
+    let live = use_situation_live();
+    let situation = resource(move || live.get(), |_| read_situation(true));
     view! {
         <PageHeader title="nav.dashboard" description="dashboard.description" />
         <Suspense fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
@@ -44,6 +50,18 @@ pub fn DashboardPage() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </section>
+                            <Suspense>
+                                {move || Suspend::new(async move {
+                                    // The wall's indicators, for who may view them; nothing otherwise.
+                                    let tiles = situation.await.ok().map(|s| s.tiles).filter(|tiles| !tiles.is_empty())?;
+                                    Some(view! {
+                                        <section class="card" aria-labelledby="indicators-title" data-testid="dashboard-indicators">
+                                            <h2 class="card-title" id="indicators-title">{locale.t("sensing.indicators.title")}</h2>
+                                            <IndicatorTiles tiles />
+                                        </section>
+                                    })
+                                })}
+                            </Suspense>
                             <div class="card-grid dashboard-grid">
                                 <section class="card map-card" aria-labelledby="map-title">
                                     <h2 class="card-title" id="map-title">{locale.t("dashboard.map")}</h2>

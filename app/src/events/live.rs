@@ -3,6 +3,11 @@
 //! resources' keys, so a change anywhere refetches what is on screen within a second. On the
 //! server (and without JavaScript) the counter never moves.
 //!
+//! The same connection carries the township's situation (`situation`: an alarm of a station
+//! or an indicator opened, moved or cleared, an indicator computed) on a counter of its own
+//! ([`use_situation_live`]), so that a wall's tiles follow the sensors without the command
+//! map refetching its events.
+//!
 //! A page reached in the browser fetches its data while the connection is already open, so
 //! it misses nothing. The page the server rendered was read before the connection opened:
 //! the connection says when (`?since=`, [`rendered_at`]) and the server sends a refetch at
@@ -15,6 +20,8 @@ use leptos::prelude::*;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code, reason = "the connection is made in the browser only"))]
 struct LiveHub {
     version: RwSignal<u64>,
+    /// Bumped by the situation's announcements (and by `lagged`).
+    situation: RwSignal<u64>,
     /// The shell's owner: the connection lives and ends with the shell, not with the page
     /// that first asked for it.
     owner: WeakOwner,
@@ -51,6 +58,7 @@ pub fn provide_live(since: Option<u64>) {
 fn new_hub(since: Option<u64>) -> Option<LiveHub> {
     let hub = LiveHub {
         version: RwSignal::new(0),
+        situation: RwSignal::new(0),
         owner: Owner::current()?.downgrade(),
         since,
         connected: StoredValue::new(false),
@@ -59,15 +67,23 @@ fn new_hub(since: Option<u64>) -> Option<LiveHub> {
     Some(hub)
 }
 
-/// The page's live counter; the first use in a shell opens its connection.
+/// The page's live counter of events; the first use in a shell opens its connection.
 pub fn use_live() -> RwSignal<u64> {
+    connected_hub().map_or_else(|| RwSignal::new(0), |hub| hub.version)
+}
+
+/// The page's live counter of the situation (alarms, indicators); the first use in a shell
+/// opens its connection.
+pub fn use_situation_live() -> RwSignal<u64> {
+    connected_hub().map_or_else(|| RwSignal::new(0), |hub| hub.situation)
+}
+
+fn connected_hub() -> Option<LiveHub> {
     // A page outside any shell gets a counter of its own, behind from the start.
-    let Some(hub) = use_context::<LiveHub>().filter(|hub| !hub.version.is_disposed()).or_else(|| new_hub(None)) else {
-        return RwSignal::new(0);
-    };
+    let hub = use_context::<LiveHub>().filter(|hub| !hub.version.is_disposed()).or_else(|| new_hub(None))?;
     #[cfg(feature = "hydrate")]
     connect(&hub);
-    hub.version
+    Some(hub)
 }
 
 #[cfg(feature = "hydrate")]
@@ -85,18 +101,27 @@ fn connect(hub: &LiveHub) {
         Some(since) => format!("/api/live?since={since}"),
         None => "/api/live".to_owned(),
     };
-    let version = hub.version;
+    let (version, situation) = (hub.version, hub.situation);
     owner.with(|| {
         let Ok(source) = web_sys::EventSource::new(&url) else {
             return;
         };
         // A change, or "you may be behind" (`lagged`: at the start when something changed
         // since `since`, after a reconnection, or when the server dropped announcements).
-        let bump = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| version.update(|v| *v += 1));
-        for kind in ["event", "lagged"] {
-            let _ = source.add_event_listener_with_callback(kind, bump.as_ref().unchecked_ref());
-        }
-        bump.forget();
+        let listen = |kinds: &[&str], counters: Vec<RwSignal<u64>>| {
+            let bump = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                for counter in &counters {
+                    counter.update(|v| *v += 1);
+                }
+            });
+            for kind in kinds {
+                let _ = source.add_event_listener_with_callback(kind, bump.as_ref().unchecked_ref());
+            }
+            bump.forget();
+        };
+        listen(&["event"], vec![version]);
+        listen(&["situation"], vec![situation]);
+        listen(&["lagged"], vec![version, situation]);
         // The browser reconnects an EventSource by itself (with the same `since`, so a
         // reconnection after a change refetches); close it when the shell goes.
         let source = send_wrapper::SendWrapper::new(source);

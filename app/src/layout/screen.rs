@@ -19,6 +19,7 @@ use crate::wire::{blocking_resource, resource};
 
 use super::screen_events::ScreenEvents;
 use super::screen_registers::ScreenRegisters;
+use super::screen_situation::{LastSituation, ScreenAlarms, ScreenIndicators, situation_resource};
 
 /// How often the board reloads its figures.
 const REFRESH_SECONDS: u64 = 30;
@@ -70,6 +71,8 @@ fn Board(user: SessionUser) -> impl IntoView {
     let reload = RwSignal::new(0u64);
     let overview = resource(move || reload.get(), |_| get_overview());
     let map = resource(|| (), |_| get_map());
+    let situation = situation_resource(reload);
+    let last_situation = LastSituation::new();
     let clock = RwSignal::new(now_text());
     let online = RwSignal::new(true);
     // The event situation for those who may see events; the base data's charts otherwise.
@@ -133,23 +136,31 @@ fn Board(user: SessionUser) -> impl IntoView {
                         <div class="screen-grid">
                             <div class="screen-column">
                                 {if events {
-                                    view! { <ScreenEvents reload with_stats /> }.into_any()
+                                    view! {
+                                        <ScreenEvents reload with_stats />
+                                        <ScreenAlarms situation last=last_situation />
+                                    }
+                                    .into_any()
                                 } else {
                                     view! {
                                         <ChartPanel id="screen-age-title" title="dashboard.age_bands" rows=o.age_bands.clone() />
                                         <ChartPanel id="screen-industry-title" title="dashboard.enterprises_by_industry" rows=o.enterprises_by_industry.clone() />
+                                        <ScreenAlarms situation last=last_situation />
                                     }
                                     .into_any()
                                 }}
                             </div>
-                            <section class="screen-panel screen-panel-map" aria-labelledby="screen-map-title">
-                                <h2 class="screen-panel-title" id="screen-map-title">{locale.t("dashboard.map")}</h2>
-                                <Transition>
-                                    {move || Suspend::new(async move {
-                                        map.await.ok().map(|layers| view! { <TownMap layers label=locale.t("dashboard.map") dark=true /> })
-                                    })}
-                                </Transition>
-                            </section>
+                            <div class="screen-column">
+                                <section class="screen-panel screen-panel-map" aria-labelledby="screen-map-title">
+                                    <h2 class="screen-panel-title" id="screen-map-title">{locale.t("dashboard.map")}</h2>
+                                    <Transition>
+                                        {move || Suspend::new(async move {
+                                            map.await.ok().map(|layers| view! { <TownMap layers label=locale.t("dashboard.map") dark=true /> })
+                                        })}
+                                    </Transition>
+                                </section>
+                                <ScreenIndicators situation last=last_situation />
+                            </div>
                             <div class="screen-column">
                                 <section class="screen-panel screen-panel-fit" aria-labelledby="kpi-title">
                                     <h2 class="screen-panel-title" id="kpi-title">{locale.t("screen.kpis")}</h2>
@@ -168,7 +179,6 @@ fn Board(user: SessionUser) -> impl IntoView {
                                     </div>
                                 </section>
                                 <ScreenRegisters reload />
-                                <ChartPanel id="screen-village-title" title="dashboard.population_by_village" rows=o.population_by_village.clone() />
                             </div>
                         </div>
                     }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use shared::error::AppError;
 use shared::sensing::board::Monitor;
+use shared::sensing::situation::Situation;
 
 #[cfg(feature = "ssr")]
 use crate::auth::session::{self, Authorized};
@@ -15,4 +16,15 @@ pub async fn read_monitor() -> Result<Monitor, AppError> {
     let locale = crate::i18n::Locale::from_request();
     let translate = move |key: &str| locale.t(key);
     shared::sensing::service::board::monitor(&mut conn, &user, &translate).await
+}
+
+/// The vital signs this user may see: the indicators marked for the big screen (`on_screen`)
+/// or the whole catalogue, and the alarms open now. Nothing visible is an empty answer, not
+/// a refusal: a wall shows what it can.
+#[server(endpoint = "sensing/situation", output = Postcard)]
+pub async fn read_situation(on_screen: bool) -> Result<Situation, AppError> {
+    use shared::sensing::service::situation::{Tiles, situation};
+    let Authorized { user, mut conn } = session::authorized().await?;
+    let which = if on_screen { Tiles::OnScreen } else { Tiles::All };
+    situation(&mut conn, &user, which, chrono::Utc::now()).await
 }

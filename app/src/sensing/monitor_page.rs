@@ -1,5 +1,5 @@
 //! `/m/sensing/monitor`: 监测态势. Figures on top (stations, in service, alarms and warnings
-//! open); the open alarms, each with the event it became; every station as a card with its
+//! open); the township's vital-sign indicators as tiles (following the live channel); the open alarms, each with the event it became; every station as a card with its
 //! latest values, each graded by its standard (GB 3838 class, HJ 633 level, GB 3096 limit) and
 //! marked when past it; the alarms cleared in the last week. Server-rendered, readable without
 //! JavaScript and on a phone; in the browser it reads itself again every minute, keeping what
@@ -10,9 +10,11 @@ use shared::sensing::board::{AlarmView, Grade, LatestValue, Monitor, StationStat
 use shared::sensing::measurand::Measurand;
 use shared::sensing::threshold::Severity;
 
-use super::api::read_monitor;
+use super::api::{read_monitor, read_situation};
+use super::situation::IndicatorTiles;
 use crate::components::{ErrorAlert, PageHeader};
 use crate::dashboard::format_number;
+use crate::events::live::use_situation_live;
 use crate::i18n::{Locale, use_locale};
 use crate::wire::resource;
 
@@ -23,7 +25,9 @@ const REFRESH_SECONDS: u64 = 60;
 pub fn MonitorPage() -> impl IntoView {
     let locale = use_locale();
     let reload = RwSignal::new(0u64);
-    let monitor = resource(move || reload.get(), |_| read_monitor());
+    let live = use_situation_live();
+    let monitor = resource(move || (reload.get(), live.get()), |_| read_monitor());
+    let situation = resource(move || (reload.get(), live.get()), |_| read_situation(false));
     // In the browser only (an effect): the page follows new readings without a reload.
     Effect::new(move |_| {
         let _ = set_interval_with_handle(
@@ -33,6 +37,18 @@ pub fn MonitorPage() -> impl IntoView {
     });
     view! {
         <PageHeader title="sensing.monitor.title" section="module.sensing" description="sensing.monitor.description" />
+        <Transition>
+            {move || Suspend::new(async move {
+                // The catalogue, for who may view it; nothing otherwise.
+                let tiles = situation.await.ok().map(|s| s.tiles).filter(|tiles| !tiles.is_empty())?;
+                Some(view! {
+                    <section class="card" aria-labelledby="sensing-indicators-title" data-testid="sensing-indicators">
+                        <h2 class="card-title" id="sensing-indicators-title">{locale.t("sensing.indicators.title")}</h2>
+                        <IndicatorTiles tiles />
+                    </section>
+                })
+            })}
+        </Transition>
         <Transition fallback=move || view! { <p class="muted">{locale.t("app.loading")}</p> }>
             {move || Suspend::new(async move {
                 match monitor.await {

@@ -2,14 +2,17 @@
 //! villages — river gauges, water-quality and air-quality stations, noise points, river
 //! cameras — each with the alarm rules a township would set by the national standards, and
 //! thirty days of hourly readings that rise and fall with the day, never past an alarm level
-//! (the demo's alarms come from readings sent while it runs).
+//! (the demo's alarms come from readings sent while it runs). And the township's vital-sign
+//! indicators: events, the on-time rate, the stations' alarms, a river's level, the air, the
+//! population — most of them on the big screen, owned by the departments that answer for
+//! them. The server computes them as it starts (`shared::sensing::service::indicators`).
 //!
 //! Deterministic: the same villages give the same stations and readings.
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
-use shared::sensing::{RULES, STATIONS};
+use shared::sensing::{INDICATORS, RULES, STATIONS};
 use shared::sql::Sql;
 
 use super::registers::{Id, Row, Town, insert, point};
@@ -187,7 +190,136 @@ pub async fn seed(conn: &mut AsyncPgConnection, township_id: i32) -> anyhow::Res
         }
     }
     insert(conn, &town, &RULES, rules).await?;
-    readings(conn, &ids).await
+    readings(conn, &ids).await?;
+    indicators(conn, &town, &ids, installed).await
+}
+
+/// An indicator as the demo writes it: name, source, the station (by code) and measurand of a
+/// reading, refresh minutes, levels (direction, warning, alarm, minutes), the owner
+/// department's code, and whether it is on the big screen.
+struct IndicatorSpec {
+    name: &'static str,
+    source: &'static str,
+    reading: Option<(&'static str, &'static str)>,
+    refresh: i64,
+    levels: Option<(&'static str, f64, f64, i64)>,
+    department: Option<&'static str>,
+    on_screen: bool,
+}
+
+const INDICATORS_LIST: &[IndicatorSpec] = &[
+    IndicatorSpec {
+        name: "在办事件",
+        source: "events_open",
+        reading: None,
+        refresh: 1,
+        levels: None,
+        department: None,
+        on_screen: true,
+    },
+    IndicatorSpec {
+        name: "超期事件",
+        source: "events_overdue",
+        reading: None,
+        refresh: 1,
+        levels: Some(("above", 5.0, 10.0, 0)),
+        department: Some("zongzhi"),
+        on_screen: true,
+    },
+    IndicatorSpec {
+        name: "今日新增事件",
+        source: "events_today",
+        reading: None,
+        refresh: 1,
+        levels: None,
+        department: None,
+        on_screen: true,
+    },
+    IndicatorSpec {
+        name: "按期办结率",
+        source: "on_time_rate",
+        reading: None,
+        refresh: 10,
+        levels: Some(("below", 90.0, 80.0, 0)),
+        department: Some("zongzhi"),
+        on_screen: true,
+    },
+    IndicatorSpec {
+        name: "未解除站点报警",
+        source: "station_alarms",
+        reading: None,
+        refresh: 1,
+        levels: Some(("above", 1.0, 3.0, 0)),
+        department: Some("shengtai"),
+        on_screen: true,
+    },
+    IndicatorSpec {
+        name: "河道水位",
+        source: "reading",
+        reading: Some(("WL-01", "water_level")),
+        refresh: 1,
+        levels: Some(("above", 3.0, 3.5, 10)),
+        department: Some("shengtai"),
+        on_screen: true,
+    },
+    IndicatorSpec {
+        name: "PM2.5",
+        source: "reading",
+        reading: Some(("AQ-01", "pm25")),
+        refresh: 5,
+        levels: Some(("above", 75.0, 115.0, 60)),
+        department: Some("shengtai"),
+        on_screen: false,
+    },
+    IndicatorSpec {
+        name: "实有人口",
+        source: "residents",
+        reading: None,
+        refresh: 1440,
+        levels: None,
+        department: None,
+        on_screen: false,
+    },
+];
+
+async fn indicators(
+    conn: &mut AsyncPgConnection,
+    town: &Town,
+    station_ids: &[i64],
+    installed: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    let mut rows = Vec::new();
+    for spec in INDICATORS_LIST {
+        let mut row = Row::new(super::registers::at(installed))
+            .set("name", spec.name)
+            .set("source", spec.source)
+            .set("refresh_minutes", Value::from(spec.refresh))
+            .set("on_screen", Value::from(spec.on_screen));
+        if let Some((code, measurand)) = spec.reading {
+            let index = STATIONS_LIST.iter().position(|s| s.code == code).expect("a demo station");
+            row = row.set("station", Value::from(station_ids[index])).set("measurand", measurand);
+        }
+        if let Some((direction, warning, alarm, minutes)) = spec.levels {
+            row = row
+                .set("direction", direction)
+                .set("warning", Value::from(warning))
+                .set("alarm", Value::from(alarm))
+                .set("duration_minutes", Value::from(minutes));
+        }
+        if let Some(code) = spec.department {
+            let department: Id = Sql::new("SELECT id::bigint AS id FROM departments WHERE township_id = ")
+                .bind(town.township_id)
+                .push(" AND code = ")
+                .bind(code)
+                .query()
+                .get_result(conn)
+                .await?;
+            row = row.set("department", Value::from(department.id));
+        }
+        rows.push(row);
+    }
+    insert(conn, town, &INDICATORS, rows).await?;
+    Ok(())
 }
 
 async fn category_id(conn: &mut AsyncPgConnection, code: &str) -> anyhow::Result<i64> {

@@ -10,6 +10,10 @@
 //! with nothing new costs a second fetch of what is on screen (20,000 events on the command
 //! map).
 //!
+//! The same connection hears the township's situation (`situation`: an alarm of a station or
+//! an indicator opened, moved or cleared, indicators computed) and forwards it as its own
+//! kind, so a wall refetches its tiles and alarms, and nothing else.
+//!
 //! The same connection hears what makes the process's caches stale: `event_names` (a
 //! category or place renamed) for the statistics, `sessions` (a revoked session, or users and
 //! roles changed) for the kept sessions.
@@ -29,6 +33,7 @@ use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use shared::AppError;
 use shared::accounts::service::session_cache::SessionCache;
+use shared::engine::Action;
 use shared::events::service::stats_cache::StatsCache;
 use shared::permissions::{DataScope, codes};
 use tokio::sync::broadcast;
@@ -59,9 +64,32 @@ fn counted() -> bool {
     true
 }
 
+/// What the listener forwards to the viewers of a township.
+#[derive(Debug, Clone)]
+pub enum Announcement {
+    /// An event changed.
+    Event(Change),
+    /// The situation changed (alarms, indicators): the payload names the township only.
+    Situation { township_id: i32 },
+}
+
+impl Announcement {
+    fn township_id(&self) -> i32 {
+        match self {
+            Announcement::Event(change) => change.township_id,
+            Announcement::Situation { township_id } => *township_id,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SituationPayload {
+    township_id: i32,
+}
+
 #[derive(Clone)]
 pub struct Live {
-    sender: broadcast::Sender<Change>,
+    sender: broadcast::Sender<Announcement>,
     heard: Arc<Mutex<Heard>>,
 }
 
@@ -96,7 +124,7 @@ impl Live {
         hub
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Announcement> {
         self.sender.subscribe()
     }
 
@@ -123,13 +151,13 @@ impl Live {
 
 async fn listen(
     url: &str,
-    sender: &broadcast::Sender<Change>,
+    sender: &broadcast::Sender<Announcement>,
     heard: &Mutex<Heard>,
     stats: &StatsCache,
     sessions: &SessionCache,
 ) -> anyhow::Result<()> {
     let mut conn = AsyncPgConnection::establish(url).await?;
-    for channel in ["events", "event_names", "sessions"] {
+    for channel in ["events", "event_names", "sessions", "situation"] {
         diesel::sql_query(format!("LISTEN {channel}")).execute(&mut conn).await?;
     }
     tracing::info!("live updates: listening");
@@ -144,6 +172,17 @@ async fn listen(
         let notification = notification?;
         match notification.channel.as_str() {
             "events" => {}
+            "situation" => {
+                if let Ok(SituationPayload { township_id }) = serde_json::from_str(&notification.payload) {
+                    heard
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .last_change
+                        .insert(township_id, SystemTime::now());
+                    let _ = sender.send(Announcement::Situation { township_id });
+                }
+                continue;
+            }
             "sessions" => {
                 // A session revoked (its token hash), or users or roles changed (`*`).
                 sessions.forget(&notification.payload);
@@ -165,7 +204,7 @@ async fn listen(
         change.payload = notification.payload;
         heard.lock().unwrap_or_else(PoisonError::into_inner).last_change.insert(change.township_id, SystemTime::now());
         // No receivers is fine: nobody is watching.
-        let _ = sender.send(change);
+        let _ = sender.send(Announcement::Event(change));
     }
     anyhow::bail!("notification stream ended")
 }
@@ -200,7 +239,10 @@ async fn stream(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let user = auth::user(&state.app, &headers).await?;
-    if !user.can(codes::EVENTS_VIEW) && !user.can(codes::EVENTS_REPORT) {
+    let events = user.can(codes::EVENTS_VIEW) || user.can(codes::EVENTS_REPORT);
+    // A wall (or 监测态势) without events follows the situation only.
+    let situation = user.can(codes::SCREEN_VIEW) || user.may(&shared::sensing::STATIONS, Action::View);
+    if !events && !situation {
         return Err(AppError::Forbidden.into());
     }
     let township = (user.scope != DataScope::County).then_some(user.township_id);
@@ -210,11 +252,11 @@ async fn stream(
         .since
         .is_none_or(|ms| state.live.changed_since(SystemTime::UNIX_EPOCH + Duration::from_millis(ms), township));
     let first = behind.then(|| Ok(Event::default().event("lagged").data("{}")));
-    let changes = BroadcastStream::new(receiver).filter_map(move |change| async move {
-        match change {
-            Ok(change) if township.is_none_or(|t| t == change.township_id) => {
-                Some(Ok(Event::default().event("event").data(change.payload)))
-            }
+    let changes = BroadcastStream::new(receiver).filter_map(move |announcement| async move {
+        match announcement {
+            Ok(announcement) if township.is_some_and(|t| t != announcement.township_id()) => None,
+            Ok(Announcement::Event(change)) if events => Some(Ok(Event::default().event("event").data(change.payload))),
+            Ok(Announcement::Situation { .. }) if situation => Some(Ok(Event::default().event("situation").data("{}"))),
             Ok(_) => None,
             // The browser missed some: tell it to refetch everything.
             Err(_) => Some(Ok(Event::default().event("lagged").data("{}"))),

@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use diesel::sql_types::{BigInt, Double, Integer, Text};
 use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use server::events::live::Announcement;
 use shared::accounts::SessionUser;
 use shared::events::calendar::china;
 use shared::events::service::stats_cache::StatsCache;
@@ -840,7 +841,7 @@ async fn every_change_is_announced_to_live_viewers() {
     let heard = loop {
         let done = intake::report(&mut conn, &citizen, &report(stalls, &point)).await.expect("reported");
         match tokio::time::timeout(std::time::Duration::from_millis(500), changes.recv()).await {
-            Ok(Ok(change)) => break Some((change, done.id)),
+            Ok(Ok(Announcement::Event(change))) => break Some((change, done.id)),
             _ if std::time::Instant::now() > deadline => break None,
             _ => continue,
         }
@@ -858,7 +859,7 @@ async fn every_change_is_announced_to_live_viewers() {
         .expect("marked");
     let marked = tokio::time::timeout(std::time::Duration::from_secs(5), async {
         loop {
-            if let Ok(change) = changes.recv().await
+            if let Ok(Announcement::Event(change)) = changes.recv().await
                 && change.id == id
             {
                 return change;
@@ -878,7 +879,7 @@ async fn every_change_is_announced_to_live_viewers() {
     let later = intake::report(&mut conn, &citizen, &report(stalls, &point)).await.expect("reported");
     let heard_later = tokio::time::timeout(std::time::Duration::from_secs(5), async {
         loop {
-            if let Ok(change) = changes.recv().await
+            if let Ok(Announcement::Event(change)) = changes.recv().await
                 && change.id == later.id
             {
                 return;
@@ -887,6 +888,17 @@ async fn every_change_is_announced_to_live_viewers() {
     })
     .await;
     assert!(heard_later.is_ok(), "the later report is announced");
+    // The situation (alarms, indicators) travels the same way, as its own kind.
+    shared::sensing::service::indicators::announce(&mut conn, township).await.expect("announced");
+    let situation = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        loop {
+            if let Ok(Announcement::Situation { township_id }) = changes.recv().await {
+                return township_id;
+            }
+        }
+    })
+    .await;
+    assert_eq!(situation.ok(), Some(township), "the situation is announced to its township");
     assert!(live.changed_since(read_at, Some(township)) && live.changed_since(read_at, None));
     assert!(!live.changed_since(read_at, Some(township + 10_000)), "another township's page is not behind");
 

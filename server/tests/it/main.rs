@@ -29,6 +29,7 @@ mod exchange_soak;
 mod hardening;
 mod harness;
 mod http;
+mod indicators;
 mod limits;
 mod maintenance;
 mod metrics;

@@ -64,7 +64,9 @@ pub fn column_type(kind: &Kind) -> String {
         Kind::DateTime => "timestamp with time zone".into(),
         Kind::Boolean => "boolean".into(),
         Kind::MultiChoice(_) => "text[]".into(),
-        Kind::Reference(Target::Village | Target::Grid | Target::EventCategory) => "integer".into(),
+        Kind::Reference(Target::Village | Target::Grid | Target::EventCategory | Target::Department) => {
+            "integer".into()
+        }
         Kind::Reference(_) => "bigint".into(),
         Kind::Users | Kind::Photos | Kind::Files => "bigint[]".into(),
         Kind::Point => "geometry(Point,4326)".into(),
@@ -83,6 +85,7 @@ fn referenced_table(kind: &Kind) -> Option<String> {
         Kind::Reference(Target::Village) => "villages".into(),
         Kind::Reference(Target::Grid) => "grids".into(),
         Kind::Reference(Target::EventCategory) => "event_categories".into(),
+        Kind::Reference(Target::Department) => "departments".into(),
         Kind::User => "users".into(),
         _ => return None,
     })

@@ -79,6 +79,9 @@ pub struct Register {
     pub history: super::retention::Retention,
     /// Whose records they are: the township's business, or the platform's own operation.
     pub domain: Domain,
+    /// A check of a record's values together, once each field passed its own: what one
+    /// field's value asks of another (an indicator read from a station names the station).
+    pub check: Option<RecordCheck>,
 }
 
 impl Register {
@@ -106,6 +109,7 @@ impl Register {
             renamed_from: None,
             history: super::retention::Retention::DEFAULT,
             domain: Domain::Business,
+            check: None,
         }
     }
 
@@ -333,6 +337,10 @@ impl Field {
 /// A check of a field's text as entered: the reason it is refused, if it is.
 pub type Check = fn(&str) -> Result<(), ErrorCode>;
 
+/// A check of a record's typed values together: every problem, each named by its field.
+/// Forms and import rows both pass through it (`super::value::parse_form`).
+pub type RecordCheck = fn(&super::value::Values) -> Vec<crate::error::FieldError>;
+
 /// What a field holds, and so its column type, its form control, its filter and its
 /// validation.
 #[derive(Debug, Clone, Copy)]
@@ -389,6 +397,8 @@ pub enum Target {
     /// A category of the events' catalogue (what an alarm becomes when it is filed as an
     /// event): any active category, the catalogue being the same for every township.
     EventCategory,
+    /// A department of the township (who owns an indicator and hears of its alarms).
+    Department,
 }
 
 /// A closed list of codes with their labels (translation keys `code.<table>.<code>`), e.g.

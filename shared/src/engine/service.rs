@@ -117,6 +117,7 @@ fn base_table(target: Target) -> Option<(&'static str, &'static str)> {
         Target::Village => Some(("villages", "name")),
         Target::Grid => Some(("grids", "name")),
         Target::EventCategory => Some(("event_categories", "name")),
+        Target::Department => Some(("departments", "name")),
     }
 }
 

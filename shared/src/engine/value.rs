@@ -71,6 +71,12 @@ pub fn parse_form(register: &Register, form: &BTreeMap<String, String>) -> Resul
             Err(code) => errors.push(FieldError::new(field.name, code)),
         }
     }
+    // What the fields ask of each other, once each is itself right.
+    if errors.is_empty()
+        && let Some(check) = register.check
+    {
+        errors = check(&values);
+    }
     if errors.is_empty() { Ok(values) } else { Err(errors) }
 }
 

@@ -304,6 +304,14 @@ crate::code_enum::code_enum! {
         SensingMeasurandUnknown = "sensing.measurand_unknown",
         SensingValueImplausible = "sensing.value_implausible",
         SensingTimeOutOfRange = "sensing.time_out_of_range",
+        // Indicators and alarm rules (sensing/indicators.rs): what their fields ask of each other.
+        SensingIndicatorStationRequired = "sensing.indicator_station_required",
+        SensingIndicatorStationUnused = "sensing.indicator_station_unused",
+        SensingLevelRequired = "sensing.level_required",
+        SensingDirectionRequired = "sensing.direction_required",
+        SensingLevelsOrder = "sensing.levels_order",
+        SensingEventCategoryRequired = "sensing.event_category_required",
+        SensingEventFromRequired = "sensing.event_from_required",
     }
 }
 

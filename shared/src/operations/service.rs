@@ -69,6 +69,8 @@ impl Job {
     pub fn period(self) -> Duration {
         match self {
             Job::Supervision => Duration::seconds(30),
+            // The shortest refresh interval is a minute: computed within 15 s of its due time.
+            Job::Indicators => Duration::seconds(15),
             // A run-time register created on another process is on this one's menu and role
             // editor within this time (its pages open at once).
             Job::RuntimeRegisters => Duration::seconds(10),

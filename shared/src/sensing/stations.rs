@@ -102,6 +102,7 @@ pub static RULES: Register = Register {
     owner_department: "dept.environment",
     sharing: Sharing::Open,
     parent: Some("sensing.stations"),
+    check: Some(super::indicators::check_rule),
     ..Register::new("sensing", "rules", "sensing_rules")
 };
 

@@ -400,7 +400,9 @@ pub(super) fn sort_column(register: &Register, asked: &str, descending: Option<b
         Some(field) => match field.kind {
             Kind::Text { .. } | Kind::Choice(_) => SortType::Text,
             Kind::Integer { .. } | Kind::User => SortType::BigInt,
-            Kind::Reference(Target::Village | Target::Grid) => SortType::Int,
+            Kind::Reference(Target::Village | Target::Grid | Target::EventCategory | Target::Department) => {
+                SortType::Int
+            }
             Kind::Reference(_) => SortType::BigInt,
             Kind::Decimal { .. } | Kind::Money => SortType::Numeric,
             Kind::Date => SortType::Date,

@@ -58,6 +58,7 @@ pub async fn reference_options(
                 Target::Village => scope.villages("t"),
                 Target::Grid => scope.grids("t"),
                 Target::EventCategory => Sql::new("t.active"),
+                Target::Department => Sql::new("t.township_id = ").bind(user.township_id),
                 _ => scope.rows("t"),
             };
             (Sql::new(table).push(" t WHERE ").append(condition), name)

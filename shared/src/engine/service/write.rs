@@ -651,6 +651,9 @@ pub(super) fn reference_source(
         Kind::Reference(target @ Target::Village) => base(target, scope.villages("t")),
         Kind::Reference(target @ Target::Grid) => base(target, scope.grids("t")),
         Kind::Reference(target @ Target::EventCategory) => base(target, Sql::new("t.active")),
+        Kind::Reference(target @ Target::Department) => {
+            base(target, Sql::new("t.township_id = ").bind(user.township_id))
+        }
         Kind::Reference(target) => base(target, scope.rows("t")),
         Kind::User | Kind::Users => Some(ReferenceSource {
             from: Sql::new("FROM users t WHERE t.status = 'active' AND t.township_id = ").bind(user.township_id),

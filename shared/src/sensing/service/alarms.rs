@@ -72,17 +72,18 @@ struct Kept {
     state: serde_json::Value,
 }
 
-/// Steps every rule the stored readings concern and writes what changed. Runs in the
-/// ingest's transaction; the watches are locked in the order of their rule, so two batches of
-/// the same station take turns instead of deadlocking.
+/// Steps every rule the stored readings concern and writes what changed; says whether an
+/// alarm opened, moved or cleared. Runs in the ingest's transaction; the watches are locked
+/// in the order of their rule, so two batches of the same station take turns instead of
+/// deadlocking.
 pub(super) async fn judge(
     conn: &mut AsyncPgConnection,
     township_id: i32,
     stations: &HashMap<i64, Station>,
     mut stored: Vec<Stored>,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     if stored.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let mut station_ids: Vec<i64> = stored.iter().map(|reading| reading.station_id).collect();
     station_ids.sort_unstable();
@@ -104,7 +105,7 @@ pub(super) async fn judge(
         .filter(|rule| stored.iter().any(|r| r.station_id == rule.station_id && r.measurand == rule.measurand))
         .collect();
     if rules.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let rule_ids: Vec<i64> = rules.iter().map(|rule| rule.id).collect();
     diesel::sql_query("INSERT INTO sensing_watches (rule_id) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING")
@@ -119,6 +120,7 @@ pub(super) async fn judge(
     .await?;
     let kept: HashMap<i64, Kept> = kept.into_iter().map(|k| (k.rule_id, k)).collect();
     stored.sort_by_key(|reading| reading.at);
+    let mut changed = false;
     for rule in &rules {
         let Some(station) = stations.get(&rule.station_id) else { continue };
         let mut watch = kept
@@ -139,6 +141,7 @@ pub(super) async fn judge(
             watch = next;
             if let Some(transition) = transition {
                 apply(conn, township_id, station, rule, transition, reading).await?;
+                changed = true;
             }
             if taken {
                 open = (watch.open != Severity::Normal).then(|| {
@@ -159,7 +162,7 @@ pub(super) async fn judge(
         .execute(conn)
         .await?;
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// Writes what one step did to the rule's alarm.

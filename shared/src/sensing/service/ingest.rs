@@ -100,7 +100,12 @@ pub async fn ingest(
         .bind::<Array<Double>, _>(&columns.3)
         .load(conn)
         .await?;
-        alarms::judge(conn, township_id, &by_id, stored.clone()).await?;
+        if alarms::judge(conn, township_id, &by_id, stored.clone()).await? {
+            // The count of open alarms is due at once, and the walls hear of it when the
+            // transaction commits.
+            super::indicators::recount_station_alarms(conn, township_id).await?;
+            super::indicators::announce(conn, township_id).await?;
+        }
         Ok(Accepted { accepted: stored.len(), duplicates: total - stored.len() })
     })
     .await
