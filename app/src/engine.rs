@@ -27,6 +27,7 @@ mod header;
 mod import_page;
 mod list_page;
 mod map_page;
+mod panels;
 pub mod pending;
 mod print_page;
 mod retention_form;

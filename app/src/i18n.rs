@@ -240,7 +240,8 @@ mod tests {
             .chain(shared::sensing::threshold::Severity::ALL.iter().map(|c| c.i18n_key()))
             .chain(shared::sensing::threshold::Direction::ALL.iter().map(|c| c.i18n_key()))
             .chain(shared::sensing::measurand::Measurand::ALL.iter().map(|c| c.i18n_key()))
-            .chain(shared::sensing::indicators::Source::ALL.iter().map(|c| c.i18n_key()));
+            .chain(shared::sensing::indicators::Source::ALL.iter().map(|c| c.i18n_key()))
+            .chain(shared::sensing::chart::Span::ALL.iter().map(|c| c.i18n_key()));
         let mut missing = Vec::new();
         for key in keys {
             for (locale, texts) in tables::TABLES {

@@ -1,12 +1,15 @@
 //! 互联感知 (clause 6.6): the stations and their alarm rules are the engine's generic pages;
 //! what they cannot say is here — 监测态势 (`/m/sensing/monitor`): every station's latest
-//! values graded by their national standards, and the alarms with the events they became.
+//! values graded by their national standards, and the alarms with the events they became;
+//! and 监测曲线, the readings chart a station's own page carries ([`StationChartPanel`]).
 
 pub mod api;
 mod monitor_page;
 mod situation;
+mod station_chart;
 
 pub use situation::{IndicatorTiles, LiveAlarms};
+pub use station_chart::StationChartPanel;
 
 use leptos::prelude::*;
 

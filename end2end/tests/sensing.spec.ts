@@ -64,6 +64,23 @@ test('a gauge past its alarm level for its duration shows on 监测态势 and be
   await gotoReady(page, testInfo, '/m/sensing/monitor');
   await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
   await expect(page.getByTestId('sensing-stations').locator('.station-card')).toHaveCount(11);
+
+  // The gauge's own page draws its readings: the last day, the rule's two levels dashed;
+  // a week is a link away, with more points.
+  await page.getByTestId('sensing-stations').locator('[data-station="WL-03"] a').first().click();
+  const chart = page.getByTestId('station-chart');
+  const level = chart.locator('[data-measurand="water_level"]');
+  await expect(level).toBeVisible();
+  await expect(level.locator('figcaption')).toContainText('水位（m）');
+  await expect(level.locator('line.chart-level')).toHaveCount(2);
+  const dayPoints = Number(await level.getAttribute('data-points'));
+  expect(dayPoints).toBeGreaterThan(20);
+  await chart.getByRole('link', { name: '近 7 天' }).click();
+  await expect(page).toHaveURL(/span=week/);
+  await expect(chart.getByRole('link', { name: '近 7 天' })).toHaveAttribute('aria-current', 'page');
+  await expect.poll(async () => Number(await level.getAttribute('data-points'))).toBeGreaterThan(150);
+  await chart.scrollIntoViewIfNeeded();
+  await chart.screenshot({ path: `artifacts/${testInfo.project.name}-station-chart.png` });
 });
 
 // 体征指标 on the wall (issue 17): the leader's big screen shows the township's indicators as
@@ -93,6 +110,12 @@ test('the wall shows the vital signs and a sensor alarm arrives live', async ({ 
   await expect(tiles.locator('[data-indicator="在办事件"] .indicator-spark polyline')).toBeVisible();
   await expect(tiles.locator('[data-indicator="按期办结率"] .indicator-unit')).toHaveText('%');
 
+  // The map: every station marked, the grids with open events shaded.
+  const map = page.locator('.screen-map');
+  await expect(map.locator('.map-station')).toHaveCount(11);
+  expect(await map.locator('.map-grid:not(.load-0)').count()).toBeGreaterThan(0);
+  await expect(page.locator('.screen-map-legend')).toContainText('网格在办事件');
+
   const alarms = page.getByTestId('screen-alarms');
   await expect(alarms.locator('.live-alarm', { hasText: '在线状态' })).toHaveCount(0);
   // Marked now: a reload would lose it.
@@ -111,6 +134,7 @@ test('the wall shows the vital signs and a sensor alarm arrives live', async ({ 
   await expect(offline).toBeVisible({ timeout: 3_000 });
   await expect(offline).toBeInViewport();
   await expect(offline).toContainText('预警');
+  await expect(map.locator('.map-station.is-warning[data-station$="河道监控"]').first()).toBeVisible();
   // The count of open station alarms is recomputed at the job's next run, not a minute later.
   const open = tiles.locator('[data-indicator="未解除站点报警"] .indicator-number');
   await expect(open).not.toHaveText('0', { timeout: 20_000 });

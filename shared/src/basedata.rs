@@ -37,6 +37,25 @@ pub struct MapLayers {
     pub grids: Vec<MapShape>,
     pub roads: Vec<MapShape>,
     pub water: Vec<MapShape>,
+    /// How degrees map onto the layers' plane: where to draw a point (a station) on them.
+    pub plane: MapPlane,
+}
+
+/// The affine map from degrees onto the SVG plane of [`MapLayers`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct MapPlane {
+    pub sx: f64,
+    pub sy: f64,
+    pub dx: f64,
+    pub dy: f64,
+}
+
+impl MapPlane {
+    /// Where the point at `lon`, `lat` falls on the plane (y pointing down, as `ST_AsSVG` writes
+    /// the layers).
+    pub fn point(self, lon: f64, lat: f64) -> (f64, f64) {
+        (lon * self.sx + self.dx, -(lat * self.sy + self.dy))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,6 +15,7 @@
 
 pub mod air_quality;
 pub mod board;
+pub mod chart;
 pub mod indicators;
 pub mod measurand;
 pub mod noise;

@@ -2,8 +2,8 @@
 //! state and place, who made and changed it and when; 编辑, 删除 (confirmed) and 打印 by
 //! permission; the workflow steps the user may take from the record's state; and its
 //! history, each version with who, when and what changed, and "恢复此版本" (the old values
-//! as a new version). Every button is a plain form or link, so the page works without
-//! JavaScript.
+//! as a new version); between them, what the register's module adds (`panels`). Every
+//! button is a plain form or link, so the page works without JavaScript.
 
 use leptos::prelude::*;
 use shared::engine::record::Operation;
@@ -69,7 +69,11 @@ pub fn DetailPage(meta: Meta, id: i64) -> impl IntoView {
                 Suspend::new(async move {
                     match record.await {
                         Err(error) => view! { <Header meta heading=locale.t("engine.record") /> <ErrorAlert error /> }.into_any(),
-                        Ok(record) => view! { <Body meta record may_edit may_delete delete step /> }.into_any(),
+                        Ok(record) => {
+                            // What the register's module adds below the facts (a station's readings).
+                            let panel = super::panels::record_panel(&meta, id);
+                            view! { <Body meta record may_edit may_delete delete step /> {panel} }.into_any()
+                        }
                     }
                 })
             }}

@@ -155,9 +155,21 @@ fn Board(user: SessionUser) -> impl IntoView {
                                     <h2 class="screen-panel-title" id="screen-map-title">{locale.t("dashboard.map")}</h2>
                                     <Transition>
                                         {move || Suspend::new(async move {
-                                            map.await.ok().map(|layers| view! { <TownMap layers label=locale.t("dashboard.map") dark=true /> })
+                                            let layers = map.await.ok()?;
+                                            // Grids shaded by their open events, stations marked by their alarms.
+                                            let overlay = last_situation.settle(situation.await).unwrap_or_default();
+                                            Some(view! {
+                                                <TownMap
+                                                    layers
+                                                    label=locale.t("dashboard.map")
+                                                    dark=true
+                                                    stations=overlay.stations
+                                                    open_by_grid=overlay.open_by_grid
+                                                />
+                                            })
                                         })}
                                     </Transition>
+                                    <MapLegend />
                                 </section>
                                 <ScreenIndicators situation last=last_situation />
                             </div>
@@ -197,5 +209,38 @@ pub(super) fn ChartPanel(id: &'static str, title: &'static str, rows: Vec<(Strin
             <h2 class="screen-panel-title" id=id>{locale.t(title)}</h2>
             <BarChart label=locale.t(title) rows />
         </section>
+    }
+}
+
+/// What the wall's map shades and marks.
+#[component]
+fn MapLegend() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <p class="legend screen-map-legend">
+            <span class="legend-item">{locale.t("sensing.indicators.map_load")}</span>
+            <span class="legend-item">
+                {locale.t("sensing.indicators.map_few")}
+                {(1..=shared::sensing::situation::LOAD_CLASSES)
+                    .map(|class| view! { <span class=format!("legend-swatch load-swatch load-{class}")></span> })
+                    .collect_view()}
+                {locale.t("sensing.indicators.map_many")}
+            </span>
+            <span class="legend-item">{locale.t("sensing.indicators.map_stations")}</span>
+            {[
+                ("is-normal", "sensing.severity.normal"),
+                ("is-warning", "sensing.severity.warning"),
+                ("is-alarm", "sensing.severity.alarm"),
+                ("is-retired", "sensing.monitor.out_of_service"),
+            ]
+                .into_iter()
+                .map(|(class, key)| view! {
+                    <span class="legend-item">
+                        <span class=format!("legend-dot map-station-dot {class}")></span>
+                        {locale.t(key)}
+                    </span>
+                })
+                .collect_view()}
+        </p>
     }
 }

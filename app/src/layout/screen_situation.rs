@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use shared::error::AppError;
 use shared::sensing::situation::Situation;
 
-use crate::events::live::use_situation_live;
+use crate::events::live::{use_live, use_situation_live};
 use crate::i18n::use_locale;
 use crate::sensing::api::read_situation;
 use crate::sensing::{IndicatorTiles, LiveAlarms};
@@ -17,10 +17,12 @@ use crate::wire::{Data, resource};
 /// The situation the board's panels share.
 pub type SituationResource = Resource<Result<Situation, AppError>, Data>;
 
-/// The resource, following the live channel and `reload`.
+/// The resource, following the live channel (the situation, and the events that shade the
+/// map's grids) and `reload`.
 pub fn situation_resource(reload: RwSignal<u64>) -> SituationResource {
-    let live = use_situation_live();
-    resource(move || (live.get(), reload.get()), |_| read_situation(true))
+    let situation = use_situation_live();
+    let events = use_live();
+    resource(move || (situation.get(), events.get(), reload.get()), |_| read_situation(true))
 }
 
 /// The last answer that arrived, kept across failed fetches.
@@ -32,7 +34,7 @@ impl LastSituation {
         Self(StoredValue::new(None))
     }
 
-    fn settle(self, result: Result<Situation, AppError>) -> Option<Situation> {
+    pub fn settle(self, result: Result<Situation, AppError>) -> Option<Situation> {
         match result {
             Ok(situation) => {
                 self.0.set_value(Some(situation.clone()));

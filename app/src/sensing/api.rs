@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use shared::error::AppError;
 use shared::sensing::board::Monitor;
+use shared::sensing::chart::{Span, StationChart};
 use shared::sensing::situation::Situation;
 
 #[cfg(feature = "ssr")]
@@ -27,4 +28,11 @@ pub async fn read_situation(on_screen: bool) -> Result<Situation, AppError> {
     let Authorized { user, mut conn } = session::authorized().await?;
     let which = if on_screen { Tiles::OnScreen } else { Tiles::All };
     situation(&mut conn, &user, which, chrono::Utc::now()).await
+}
+
+/// A station's 监测曲线 over the span, for a user who may view it.
+#[server(endpoint = "sensing/station-chart", output = Postcard)]
+pub async fn read_station_chart(station: i64, span: Span) -> Result<StationChart, AppError> {
+    let Authorized { user, mut conn } = session::authorized().await?;
+    shared::sensing::service::chart::station_chart(&mut conn, &user, station, span, chrono::Utc::now()).await
 }

@@ -18,8 +18,19 @@ use shared::sql::Sql;
 use super::registers::{Id, Row, Town, insert, point};
 
 /// A rule as the demo writes it: measurand, direction, warning, alarm, minutes, margin,
-/// the severity it becomes an event from, and the event category's code.
-type RuleSpec = (&'static str, &'static str, f64, Option<f64>, i64, f64, Option<&'static str>, Option<&'static str>);
+/// the severity it becomes an event from, the event category's code, and the period it
+/// holds in (none: always).
+type RuleSpec = (
+    &'static str,
+    &'static str,
+    f64,
+    Option<f64>,
+    i64,
+    f64,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
 
 /// (code, name suffix, kind, extra fields, rules, readings: measurand, mean, daily swing).
 struct StationSpec {
@@ -31,19 +42,24 @@ struct StationSpec {
     series: &'static [(&'static str, f64, f64)],
 }
 
-const WATER_LEVEL: &[RuleSpec] = &[("water_level", "above", 3.0, Some(3.5), 10, 0.1, Some("alarm"), Some("TF0102"))];
+const WATER_LEVEL: &[RuleSpec] =
+    &[("water_level", "above", 3.0, Some(3.5), 10, 0.1, Some("alarm"), Some("TF0102"), None)];
 const WATER_QUALITY: &[RuleSpec] = &[
     // Class Ⅲ's limits as the warning, Ⅳ's as the alarm (GB 3838—2002).
-    ("nh3n", "above", 1.0, Some(1.5), 60, 0.05, Some("alarm"), Some("ZL0301")),
-    ("do", "below", 5.0, Some(3.0), 60, 0.2, Some("alarm"), Some("ZL0301")),
-    ("tp", "above", 0.2, Some(0.3), 60, 0.01, Some("alarm"), Some("ZL0301")),
+    ("nh3n", "above", 1.0, Some(1.5), 60, 0.05, Some("alarm"), Some("ZL0301"), None),
+    ("do", "below", 5.0, Some(3.0), 60, 0.2, Some("alarm"), Some("ZL0301"), None),
+    ("tp", "above", 0.2, Some(0.3), 60, 0.01, Some("alarm"), Some("ZL0301"), None),
 ];
 // 24-hour PM2.5 at the top of 良 and of 轻度污染 (HJ 633—2012).
-const AIR: &[RuleSpec] = &[("pm25", "above", 75.0, Some(115.0), 60, 5.0, Some("alarm"), Some("ZL0302"))];
-// Class 2's day limit as the warning (GB 3096—2008), ten above as the alarm.
-const NOISE: &[RuleSpec] = &[("leq", "above", 60.0, Some(70.0), 30, 2.0, Some("alarm"), Some("ZL0303"))];
+const AIR: &[RuleSpec] = &[("pm25", "above", 75.0, Some(115.0), 60, 5.0, Some("alarm"), Some("ZL0302"), None)];
+// Class 2's limits as the warnings (GB 3096—2008: 60 dB(A) by day, 50 at night), ten above
+// as the alarms: a rule for the day and one for the night.
+const NOISE: &[RuleSpec] = &[
+    ("leq", "above", 60.0, Some(70.0), 30, 2.0, Some("alarm"), Some("ZL0303"), Some("day")),
+    ("leq", "above", 50.0, Some(60.0), 30, 2.0, Some("alarm"), Some("ZL0303"), Some("night")),
+];
 // Offline for ten minutes: a warning to the maintainers, not an event.
-const CAMERA: &[RuleSpec] = &[("online", "below", 0.5, None, 10, 0.0, None, None)];
+const CAMERA: &[RuleSpec] = &[("online", "below", 0.5, None, 10, 0.0, None, None, None)];
 
 const STATIONS_LIST: &[StationSpec] = &[
     StationSpec {
@@ -169,7 +185,7 @@ pub async fn seed(conn: &mut AsyncPgConnection, township_id: i32) -> anyhow::Res
     let mut rules = Vec::new();
     for ((spec, id), index) in STATIONS_LIST.iter().zip(&ids).zip(0..) {
         let village = &town.villages[index % town.villages.len()];
-        for (measurand, direction, warning, alarm, minutes, margin, from, category) in spec.rules {
+        for (measurand, direction, warning, alarm, minutes, margin, from, category, period) in spec.rules {
             let category = match category {
                 Some(code) => Some(category_id(conn, code).await?),
                 None => None,
@@ -183,6 +199,9 @@ pub async fn seed(conn: &mut AsyncPgConnection, township_id: i32) -> anyhow::Res
                 .set("duration_minutes", Value::from(*minutes))
                 .set("clear_margin", Value::from(*margin));
             row.parent_id = Some(*id);
+            if let Some(period) = period {
+                row = row.set("period", *period);
+            }
             if let (Some(from), Some(category)) = (from, category) {
                 row = row.set("event_from", *from).set("event_category", Value::from(category));
             }

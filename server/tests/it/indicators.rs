@@ -1,7 +1,7 @@
 //! 体征指标 (issue 17) on the demo township: an indicator declared through the engine's form
 //! (its fields checked together), computed when due — a new one drawing its last day at once —
 //! stepped through its levels into one alarm that rises, never doubles while the value stays
-//! past a level, and clears; its owner department told; the tiles and the alarms as a wall
+//! past a level, and clears; its owner department told (the dispatchers when it has nobody); the tiles and the alarms as a wall
 //! reads them; the events counted as of a time agreeing with their states now; two processes
 //! computing one indicator once.
 
@@ -205,6 +205,11 @@ async fn an_indicator_is_computed_when_due_opens_one_alarm_tells_its_department_
     let tile = wall.tiles.iter().find(|t| t.id == id).expect("the tile");
     assert_eq!((tile.value, tile.unit.as_str(), tile.severity), (Some(3.8), "m", Severity::Alarm));
     assert!(tile.points.len() >= 20, "{:?}", tile.points);
+    // The map's overlay: every station where it stands, the grids' open events.
+    assert_eq!(wall.stations.len(), 11);
+    let gauge = wall.stations.iter().find(|s| s.id == wl02).expect("WL-02 on the map");
+    assert!(gauge.in_service && (119.0..122.0).contains(&gauge.lon) && (30.0..33.0).contains(&gauge.lat), "{gauge:?}");
+    assert!(!wall.open_by_grid.is_empty() && wall.open_by_grid.iter().all(|(_, open)| *open > 0));
     let listed = wall.alarms.iter().find(|a| a.origin == AlarmOrigin::Indicator { indicator_id: id }).expect("listed");
     assert_eq!((listed.severity, listed.value, listed.unit.as_str()), (Severity::Alarm, 3.8, "m"));
     // A grid worker may not view the catalogue: no tiles, no refusal.
@@ -218,6 +223,57 @@ async fn an_indicator_is_computed_when_due_opens_one_alarm_tells_its_department_
     let alarms = alarms_of(&mut conn, id).await;
     assert_eq!(alarms.len(), 1);
     assert_eq!((alarms[0].cleared_at, alarms[0].value), (Some(start + Duration::minutes(8)), 2.8));
+    drop(conn);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn an_alarm_of_a_department_with_nobody_in_it_reaches_the_dispatchers() {
+    let db = TestDb::new().await;
+    let staff = db.user("staff").await;
+    let township = staff.township_id;
+    let mut conn = db.conn().await;
+    // 生态环境办公室 has nobody in the demo: told alone, nobody would hear of its alarms.
+    let empty = department(&mut conn, township, "shengtai").await;
+    let members = count_where(
+        &mut conn,
+        "SELECT count(*) AS n FROM users WHERE status = 'active' AND department_id = $1",
+        empty as i64,
+    )
+    .await;
+    assert_eq!(members, 0, "the demo's 生态环境办公室 is empty");
+    let values = [
+        ("name", "无人部门的在办事件".to_owned()),
+        ("source", "events_open".to_owned()),
+        ("refresh_minutes", "1".to_owned()),
+        ("direction", "above".to_owned()),
+        ("warning", "1".to_owned()),
+        ("alarm", "100000".to_owned()),
+        ("duration_minutes", "0".to_owned()),
+        ("clear_margin", "0".to_owned()),
+        ("department", empty.to_string()),
+    ];
+    engine::create(&mut conn, &staff, &INDICATORS, &form(&values)).await.expect("created");
+    indicators::evaluate_due(&mut conn, Utc::now()).await.expect("evaluated");
+
+    // The demo's staff dispatch (指挥中心): they are told, by name of the indicator.
+    let told = count_where(
+        &mut conn,
+        "SELECT count(*) AS n FROM notifications \
+         WHERE kind = 'indicator_alarm' AND user_id = $1 AND message LIKE '%无人部门的在办事件%'",
+        staff.id,
+    )
+    .await;
+    assert_eq!(told, 1, "the dispatcher is told once");
+    let grid = db.user("grid").await;
+    let told_grid = count_where(
+        &mut conn,
+        "SELECT count(*) AS n FROM notifications \
+         WHERE kind = 'indicator_alarm' AND user_id = $1 AND message LIKE '%无人部门的在办事件%'",
+        grid.id,
+    )
+    .await;
+    assert_eq!(told_grid, 0, "not everybody");
     drop(conn);
     db.finish().await;
 }

@@ -510,3 +510,91 @@ async fn the_monitor_grades_every_station_by_its_standard_and_lists_the_alarms_i
     drop(conn);
     db.finish().await;
 }
+
+#[tokio::test]
+async fn a_station_chart_draws_each_measurand_with_its_rule_levels() {
+    use shared::sensing::chart::Span;
+    use shared::sensing::service::chart::station_chart;
+    let db = TestDb::new().await;
+    let mut conn = db.conn().await;
+    let leader = db.user("leader").await;
+    let gauge = count(&mut conn, "SELECT id AS n FROM reg.sensing_stations WHERE code = 'WL-01'").await;
+    let now = Utc::now();
+
+    // The demo's hourly readings of the last day, in 15-minute buckets: one a bucket an hour.
+    let day = station_chart(&mut conn, &leader, gauge, Span::Day, now).await.expect("a chart");
+    assert_eq!((day.from, day.to), (now - Duration::days(1), now));
+    let measurands: Vec<Measurand> = day.lines.iter().map(|line| line.measurand).collect();
+    assert_eq!(measurands, [Measurand::WaterLevel]);
+    let level = &day.lines[0];
+    assert!((23..=25).contains(&level.points.len()), "{}", level.points.len());
+    assert!(level.points.iter().all(|p| p.min <= p.mean && p.mean <= p.max && (1.0..4.0).contains(&p.mean)));
+    assert!(level.points.windows(2).all(|w| w[0].at < w[1].at), "in time order");
+    // The demo rule: 预警 above 3.0 m, 报警 above 3.5 m.
+    assert_eq!((level.warning, level.alarm), (Some(3.0), Some(3.5)));
+    // A week: seven days of hourly buckets.
+    let week = station_chart(&mut conn, &leader, gauge, Span::Week, now).await.expect("a chart");
+    assert!(week.lines[0].points.len() > 150, "{}", week.lines[0].points.len());
+
+    // An air station: each of its pollutants.
+    let air = count(&mut conn, "SELECT id AS n FROM reg.sensing_stations WHERE code = 'AQ-01'").await;
+    let chart = station_chart(&mut conn, &leader, air, Span::Day, now).await.expect("a chart");
+    assert_eq!(chart.lines.len(), 4, "{:?}", chart.lines.iter().map(|l| l.measurand).collect::<Vec<_>>());
+
+    // No such station: not found, as its page.
+    assert_eq!(station_chart(&mut conn, &leader, -1, Span::Day, now).await, Err(AppError::NotFound));
+    drop(conn);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_night_rule_holds_at_night_only_and_clears_when_the_day_comes() {
+    let db = TestDb::new().await;
+    let sender = township(&db).await;
+    let mut conn = db.conn().await;
+    // The demo's NS-01 (zone 2) has GB 3096's two rules: 60 dB(A) by day, 50 at night.
+    #[derive(QueryableByName, Debug)]
+    struct Kept {
+        #[diesel(sql_type = Nullable<Text>)]
+        period: Option<String>,
+        #[diesel(sql_type = Text)]
+        severity: String,
+        #[diesel(sql_type = Timestamptz)]
+        opened_at: DateTime<Utc>,
+        #[diesel(sql_type = Nullable<Timestamptz>)]
+        cleared_at: Option<DateTime<Utc>>,
+    }
+    let alarms = "SELECT r.period, a.severity, a.opened_at, a.cleared_at FROM sensing_alarms a \
+                  JOIN reg.sensing_rules r ON r.id = a.rule_id \
+                  JOIN reg.sensing_stations s ON s.id = a.station_id WHERE s.code = 'NS-01' ORDER BY a.id";
+    // Two nights ago in China time, 22:30 to 23:10, 55 dB(A): quiet for the day, loud for the night.
+    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    let day = Utc::now().with_timezone(&china).date_naive() - Duration::days(2);
+    let local = |hour: u32, minute: u32| {
+        day.and_hms_opt(hour, minute, 17)
+            .expect("a time")
+            .and_local_timezone(china)
+            .single()
+            .expect("one instant")
+            .with_timezone(&Utc)
+    };
+    let night: Vec<Reading> =
+        (0..9).map(|i| reading("NS-01", Measurand::Noise, local(22, 30) + Duration::minutes(5 * i), 55.0)).collect();
+    sensing::ingest(&mut conn, sender, night).await.expect("stored");
+    let kept: Vec<Kept> = diesel::sql_query(alarms).load(&mut conn).await.expect("alarms");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(
+        (kept[0].period.as_deref(), kept[0].severity.as_str(), kept[0].opened_at, kept[0].cleared_at),
+        (Some("night"), "warning", local(23, 0), None),
+        "the night rule's thirty minutes past 50 dB(A); the day rule is not past 60"
+    );
+    // The next morning at 06:05, still 55: the night rule rests and its warning clears; the
+    // day rule is not past its level.
+    let morning = local(6, 5) + Duration::days(1);
+    sensing::ingest(&mut conn, sender, vec![reading("NS-01", Measurand::Noise, morning, 55.0)]).await.expect("stored");
+    let kept: Vec<Kept> = diesel::sql_query(alarms).load(&mut conn).await.expect("alarms");
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].cleared_at, Some(morning));
+    drop(conn);
+    db.finish().await;
+}

@@ -230,6 +230,7 @@ pub async fn map_layers(conn: &mut AsyncPgConnection, user: &SessionUser) -> Res
         grids: shapes(conn, polygons("grids")).await?,
         roads: shapes(conn, lines("road")).await?,
         water: shapes(conn, lines("water")).await?,
+        plane: crate::basedata::MapPlane { sx, sy, dx: plane.dx, dy: plane.dy },
     })
 }
 

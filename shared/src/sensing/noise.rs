@@ -22,12 +22,19 @@ crate::code_enum::code_enum! {
     }
 }
 
-/// Day or night, as the standard divides them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Period {
-    Day,
-    Night,
+crate::code_enum::code_enum! {
+    /// Day or night, as the standard divides them; an alarm rule may hold in one of them
+    /// only (a noise limit is lower at night).
+    #[cfg_attr(feature = "ssr", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+    #[cfg_attr(feature = "ssr", diesel(sql_type = diesel::sql_types::Text))]
+    pub enum Period in "code.rule_period" {
+        Day = "day",
+        Night = "night",
+    }
 }
+
+#[cfg(feature = "ssr")]
+crate::sql::text_enum!(Period);
 
 impl Period {
     /// The period a local time of day falls in: day from 06:00 up to 22:00 (clause 3.12; a

@@ -7,6 +7,7 @@
 
 pub mod alarms;
 pub mod board;
+pub mod chart;
 pub mod indicators;
 pub mod ingest;
 pub mod partitions;

@@ -74,12 +74,40 @@ pub struct LiveAlarm {
     pub event: Option<(i64, String)>,
 }
 
+/// A station on the wall's map, marked by its worst open alarm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StationMarker {
+    pub id: i64,
+    pub name: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub severity: Severity,
+    /// In maintenance or retired: drawn grey, raising nothing.
+    pub in_service: bool,
+}
+
 /// The vital signs of what a user may see.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Situation {
     pub tiles: Vec<IndicatorTile>,
     /// Newest first.
     pub alarms: Vec<LiveAlarm>,
+    pub stations: Vec<StationMarker>,
+    /// Open events by grid (grid id, count), for who may see events; grids with none left out.
+    pub open_by_grid: Vec<(i32, i64)>,
+}
+
+/// How many shades the map's grids are coloured in by their open events, beside none.
+pub const LOAD_CLASSES: i64 = 4;
+
+/// The shade of a grid with `open` events when the busiest has `most`: 0 for none, then 1 to
+/// [`LOAD_CLASSES`] in equal steps of the busiest's count (a wall compares grids with each
+/// other, not with a fixed scale).
+pub fn load_class(open: i64, most: i64) -> i64 {
+    if open <= 0 || most <= 0 {
+        return 0;
+    }
+    ((open * LOAD_CLASSES + most - 1) / most).clamp(1, LOAD_CLASSES)
 }
 
 /// A value as a tile prints it: whole numbers whole, others to at most two decimals, without
@@ -136,6 +164,16 @@ mod tests {
         assert_eq!(tile(Some(2.0), Some(3.0)).trend(), Some(Trend::Down));
         assert_eq!(tile(Some(3.0), Some(3.0)).trend(), Some(Trend::Flat));
         assert_eq!(tile(Some(3.0), None).trend(), None);
+    }
+
+    #[test]
+    fn grids_are_shaded_against_the_busiest() {
+        assert_eq!(load_class(0, 12), 0);
+        assert_eq!(load_class(1, 12), 1);
+        assert_eq!(load_class(3, 12), 1);
+        assert_eq!(load_class(4, 12), 2);
+        assert_eq!(load_class(12, 12), 4);
+        assert_eq!(load_class(5, 0), 0);
     }
 
     #[test]

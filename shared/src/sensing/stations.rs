@@ -39,6 +39,9 @@ pub static DIRECTION: CodeTable = CodeTable { name: "direction", codes: Directio
 /// From which severity an alarm is filed as an event.
 pub static EVENT_FROM: CodeTable = CodeTable { name: "event_from", codes: &["warning", "alarm"] };
 
+/// When a rule holds: by day or by night only (GB 3096's periods); empty, always.
+pub static RULE_PERIOD: CodeTable = CodeTable { name: "rule_period", codes: super::noise::Period::CODES };
+
 /// The longest station code (a device's id in its MQTT topic and its readings).
 pub const CODE_MAX: usize = 32;
 
@@ -92,10 +95,11 @@ pub static RULES: Register = Register {
         decimal("alarm", 3),
         integer("duration_minutes", 0, 1440).required(),
         decimal("clear_margin", 3),
+        choice("period", &RULE_PERIOD),
         choice("event_from", &EVENT_FROM),
         reference("event_category", Target::EventCategory),
     ],
-    list: &["measurand", "direction", "warning", "alarm", "duration_minutes", "event_from", "event_category"],
+    list: &["measurand", "direction", "warning", "alarm", "duration_minutes", "period", "event_from", "event_category"],
     filters: &["measurand"],
     sort: Sort::asc("id"),
     place: Place::Village,

@@ -154,6 +154,17 @@ impl Threshold {
         };
         (Watch { open, warning_since, alarm_since, last_at: Some(at) }, transition)
     }
+
+    /// The watch after a reading taken outside the rule's period (a day rule at night): no
+    /// level is past then, and what is open clears — a day's alarm does not linger through
+    /// the night, and the night's time past a level counts from the night's readings alone.
+    pub fn rest(&self, watch: &Watch, at: DateTime<Utc>) -> (Watch, Option<Transition>) {
+        if watch.last_at.is_some_and(|last| at < last) {
+            return (watch.clone(), None);
+        }
+        let transition = (watch.open != Severity::Normal).then_some(Transition::Cleared);
+        (Watch { open: Severity::Normal, warning_since: None, alarm_since: None, last_at: Some(at) }, transition)
+    }
 }
 
 #[cfg(test)]
@@ -259,5 +270,24 @@ mod tests {
         // The state is kept as JSON between readings.
         let json = serde_json::to_string(&watch).unwrap();
         assert_eq!(serde_json::from_str::<Watch>(&json).unwrap(), watch);
+    }
+
+    #[test]
+    fn outside_its_period_a_rule_rests_and_clears_what_is_open() {
+        let gauge = gauge();
+        let mut watch = Watch::default();
+        for m in [0, 10] {
+            watch = gauge.step(&watch, minute(m), 3.2).0;
+        }
+        assert_eq!(watch.open, Severity::Warning);
+        let (rested, transition) = gauge.rest(&watch, minute(15));
+        assert_eq!(transition, Some(Transition::Cleared));
+        assert_eq!((rested.open, rested.warning_since, rested.last_at), (Severity::Normal, None, Some(minute(15))));
+        // Resting again, or an older reading: nothing more.
+        assert_eq!(gauge.rest(&rested, minute(20)).1, None);
+        assert_eq!(gauge.rest(&rested, minute(1)), (rested.clone(), None));
+        // Back in its period, the time past a level counts afresh.
+        let (next, transition) = gauge.step(&rested, minute(25), 3.2);
+        assert_eq!((next.warning_since, transition), (Some(minute(25)), None));
     }
 }

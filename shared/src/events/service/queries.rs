@@ -12,7 +12,7 @@ mod rows;
 
 pub use detail::detail;
 pub(crate) use filter::{OPEN, RUNNING, filter_conditions, warning_interval};
-pub use inbox::{counts, export_rows, list};
+pub use inbox::{counts, export_rows, list, open_by_grid};
 pub use map::{MAP_LIMIT, map_events};
 pub use notifications::{mark_read, notifications};
 pub use positions::{set_position, workers};

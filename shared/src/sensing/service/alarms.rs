@@ -1,5 +1,6 @@
 //! The alarms: each stored reading stepped through the rules of its station and measurand
-//! ([`Threshold::step`]), the rule's state kept in `sensing_watches`, and what a step did
+//! ([`Threshold::step`]; a rule of the day or the night only rests outside its period,
+//! [`Threshold::rest`]), the rule's state kept in `sensing_watches`, and what a step did
 //! written to `sensing_alarms` — at most one open alarm per rule, by a unique index — and,
 //! where the rule says so, filed as an event of the loop (channel 物联感知).
 
@@ -15,6 +16,7 @@ use crate::error::AppError;
 use crate::events::service::intake::{self, SystemFiler};
 use crate::events::types::{Channel, NewEvent, Priority};
 use crate::sensing::measurand::Measurand;
+use crate::sensing::noise::Period;
 use crate::sensing::threshold::{Direction, Severity, Threshold, Transition, Watch};
 
 /// A rule of a station, as stored by the engine (`reg.sensing_rules`, a child of the station).
@@ -38,6 +40,9 @@ struct Rule {
     duration_minutes: i64,
     #[diesel(sql_type = Nullable<Double>)]
     clear_margin: Option<f64>,
+    /// Holds by day or by night only; `None`, always.
+    #[diesel(sql_type = Nullable<Text>)]
+    period: Option<Period>,
     #[diesel(sql_type = Nullable<Text>)]
     event_from: Option<Severity>,
     #[diesel(sql_type = Nullable<Integer>)]
@@ -53,6 +58,11 @@ impl Rule {
             duration_secs: self.duration_minutes * 60,
             clear_margin: self.clear_margin.unwrap_or(0.0),
         }
+    }
+
+    /// Whether the rule holds at `at` (its period, in China time).
+    fn holds_at(&self, at: DateTime<Utc>) -> bool {
+        self.period.is_none_or(|period| Period::at(crate::time::local(at).time()) == period)
     }
 
     /// Whether an alarm of `severity` is to be filed as an event.
@@ -91,7 +101,7 @@ pub(super) async fn judge(
     let rules: Vec<Rule> = diesel::sql_query(
         "SELECT r.id, r.version, r.parent_id AS station_id, r.measurand, r.direction, \
                 r.warning::float8 AS warning, r.alarm::float8 AS alarm, r.duration_minutes, \
-                r.clear_margin::float8 AS clear_margin, r.event_from, r.event_category \
+                r.clear_margin::float8 AS clear_margin, r.period, r.event_from, r.event_category \
          FROM reg.sensing_rules r JOIN reg.sensing_stations s ON s.id = r.parent_id \
          WHERE r.parent_id = ANY($1) AND r.deleted_at IS NULL AND s.deleted_at IS NULL \
            AND s.status = 'in_service' \
@@ -136,7 +146,11 @@ pub(super) async fn judge(
         // The open alarm's latest value and its worst in this batch.
         let mut open: Option<(f64, f64)> = None;
         for reading in stored.iter().filter(|r| r.station_id == rule.station_id && r.measurand == rule.measurand) {
-            let (next, transition) = threshold.step(&watch, reading.at, reading.value);
+            let (next, transition) = if rule.holds_at(reading.at) {
+                threshold.step(&watch, reading.at, reading.value)
+            } else {
+                threshold.rest(&watch, reading.at)
+            };
             let taken = next.last_at == Some(reading.at);
             watch = next;
             if let Some(transition) = transition {

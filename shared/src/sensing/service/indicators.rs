@@ -17,6 +17,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::accounts::service::handlers;
 use crate::error::AppError;
+use crate::permissions::codes;
 use crate::sensing::indicators::{Source, unit_of};
 use crate::sensing::measurand::Measurand;
 use crate::sensing::threshold::{Direction, Severity, Threshold, Transition, Watch};
@@ -448,16 +449,24 @@ async fn follow(
     Ok(())
 }
 
-/// Notifies the people of the indicator's owner department (none named: nobody is told,
-/// the wall still shows it), linking to the situation page.
+/// Notifies the people of the indicator's owner department, linking to the situation page.
+/// When none is named, or it has nobody active, the command centre's dispatchers are told
+/// instead: an alarm told to nobody would only be seen by whoever looks at the wall.
 async fn tell_owner(
     conn: &mut AsyncPgConnection,
     indicator: &Indicator,
     severity: Severity,
     value: f64,
 ) -> Result<(), AppError> {
-    let Some(department) = indicator.department else { return Ok(()) };
-    let recipients = handlers::recipients(conn, indicator.township_id, &[], &[department], &[]).await?;
+    let owners = match indicator.department {
+        Some(department) => handlers::recipients(conn, indicator.township_id, &[], &[department], &[]).await?,
+        None => Vec::new(),
+    };
+    let recipients = if owners.is_empty() {
+        handlers::recipients(conn, indicator.township_id, &[], &[], &[codes::EVENTS_DISPATCH]).await?
+    } else {
+        owners
+    };
     let word = if severity == Severity::Alarm { "报警" } else { "预警" };
     let level = match severity {
         Severity::Alarm => indicator.alarm,

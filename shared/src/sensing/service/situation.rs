@@ -14,7 +14,7 @@ use crate::engine::service::visible;
 use crate::error::AppError;
 use crate::scope::ScopeFilter;
 use crate::sensing::measurand::Measurand;
-use crate::sensing::situation::{AlarmOrigin, IndicatorTile, LiveAlarm, Situation};
+use crate::sensing::situation::{AlarmOrigin, IndicatorTile, LiveAlarm, Situation, StationMarker};
 use crate::sensing::threshold::Severity;
 use crate::sensing::{INDICATORS, STATIONS};
 use crate::sql::Sql;
@@ -42,6 +42,10 @@ pub async fn situation(
     }
     if user.may(&STATIONS, Action::View) {
         situation.alarms.extend(station_alarms(conn, user).await?);
+        situation.stations = stations(conn, user).await?;
+    }
+    if user.can(crate::permissions::codes::EVENTS_VIEW) {
+        situation.open_by_grid = crate::events::service::queries::open_by_grid(conn, user).await?;
     }
     // Newest first: on a wall with room for a few, the one that just opened is on top (the
     // colour says how bad each is).
@@ -230,6 +234,49 @@ async fn station_alarms(conn: &mut AsyncPgConnection, user: &SessionUser) -> Res
             unit: row.measurand.unit().to_owned(),
             opened_at: row.opened_at,
             event: row.event_id.zip(row.event_number),
+        })
+        .collect())
+}
+
+/// The stations in the user's scope where they stand, each marked by its worst open alarm.
+async fn stations(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<Vec<StationMarker>, AppError> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Double)]
+        lon: f64,
+        #[diesel(sql_type = Double)]
+        lat: f64,
+        #[diesel(sql_type = Text)]
+        severity: Severity,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        in_service: bool,
+    }
+    let rows: Vec<Row> = Sql::new(
+        "SELECT s.id, s.name, ST_X(s.location) AS lon, ST_Y(s.location) AS lat, \
+                coalesce((SELECT CASE WHEN bool_or(a.severity = 'alarm') THEN 'alarm' ELSE 'warning' END \
+                          FROM sensing_alarms a WHERE a.station_id = s.id AND a.cleared_at IS NULL \
+                          HAVING count(*) > 0), 'normal') AS severity, \
+                s.status = 'in_service' AS in_service \
+         FROM reg.sensing_stations s WHERE s.deleted_at IS NULL AND ",
+    )
+    .append(visible(user, "s"))
+    .push(" ORDER BY s.code")
+    .query()
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| StationMarker {
+            id: row.id,
+            name: row.name,
+            lon: row.lon,
+            lat: row.lat,
+            severity: row.severity,
+            in_service: row.in_service,
         })
         .collect())
 }

@@ -115,3 +115,27 @@ pub async fn counts(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<
         closed_today: c.closed_today,
     })
 }
+
+/// The open events the user may see, counted by grid: the wall's map colours its grids by
+/// them. Grids with none are left out.
+pub async fn open_by_grid(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<Vec<(i32, i64)>, AppError> {
+    if !user.can(codes::EVENTS_VIEW) {
+        return Err(AppError::Forbidden);
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        grid_id: i32,
+        #[diesel(sql_type = BigInt)]
+        open: i64,
+    }
+    let rows: Vec<Row> = Sql::new("SELECT e.grid_id, count(*) AS open FROM events e WHERE ")
+        .push(OPEN)
+        .push(" AND ")
+        .append(visible(user))
+        .push(" GROUP BY e.grid_id")
+        .query()
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().map(|row| (row.grid_id, row.open)).collect())
+}
