@@ -35,7 +35,11 @@ pub fn SecondFactorPage() -> impl IntoView {
     };
     let confirm = ServerAction::<ConfirmSecondFactor>::new();
     let renew = ServerAction::<RenewRecoveryCodes>::new();
-    let status = resource(move || (confirm.version().get(), renew.version().get()), |_| read_second_factor());
+    // Read again when an action succeeded, not when one was refused: a refetch redraws the
+    // form, and would empty the code field the user is already typing the next code into.
+    let confirmed = succeeded(confirm);
+    let renewed = succeeded(renew);
+    let status = resource(move || (confirmed.get(), renewed.get()), |_| read_second_factor());
     let next = move || params.read().get("next").unwrap_or_else(|| "/".into());
     // The codes just made: the newest answer of the two actions that make them.
     let made = Signal::derive(move || {
@@ -211,4 +215,19 @@ pub(super) fn CodeField(
 /// A key in groups of four, as authenticator apps show theirs.
 fn grouped(secret: &str) -> String {
     secret.as_bytes().chunks(4).map(|group| String::from_utf8_lossy(group)).collect::<Vec<_>>().join(" ")
+}
+
+/// The version of the action's latest successful answer (0 before any).
+fn succeeded<A, T>(action: ServerAction<A>) -> Memo<usize>
+where
+    A: leptos::server_fn::ServerFn<Output = T, Error = shared::error::AppError> + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    Memo::new(move |last: Option<&usize>| {
+        if action.value().with(|answer| matches!(answer, Some(Ok(_)))) {
+            action.version().get()
+        } else {
+            last.copied().unwrap_or(0)
+        }
+    })
 }

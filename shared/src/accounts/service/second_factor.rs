@@ -137,8 +137,25 @@ pub async fn begin(conn: &mut AsyncPgConnection, user: &SessionUser) -> Result<S
             rand::rng().fill_bytes(&mut bytes);
             let secret = Secret::from(bytes);
             let sealed = crate::personal::service::seal_text(Column::UserTotpSecret, &secret.to_base32())?;
-            diesel::update(users::table.find(user.id)).set(users::totp_pending.eq(Some(sealed))).execute(conn).await?;
-            secret
+            // Two first loads at once (a page and its refetch) must show one secret: the first
+            // stored is kept, and each reads back what is kept — else the page could show one
+            // secret while another waits, and the app's code from it would be refused.
+            #[derive(QueryableByName)]
+            struct Kept {
+                #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+                totp_pending: Option<String>,
+            }
+            let kept: Kept = diesel::sql_query(
+                "UPDATE users SET totp_pending = coalesce(totp_pending, $2) WHERE id = $1 RETURNING totp_pending",
+            )
+            .bind::<diesel::sql_types::BigInt, _>(user.id)
+            .bind::<diesel::sql_types::Text, _>(&sealed)
+            .get_result(conn)
+            .await?;
+            match kept.totp_pending {
+                Some(pending) if pending != sealed => stored(&pending)?,
+                _ => secret,
+            }
         }
     };
     let totp = totp(secret, &user.username)?;
